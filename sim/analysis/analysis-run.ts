@@ -1,0 +1,44 @@
+import type { Check } from './check.js';
+import { CheckTally, type Measurement } from './measurement.js';
+
+/** What the controller should do after an analysis round. */
+export type AnalysisDecision = 'continue' | 'fail' | 'inconclusive';
+
+/** Runs a set of checks round after round and keeps their tallies (one AnalysisRun of Argo Rollouts). */
+export class AnalysisRun {
+  readonly measurements: Measurement[] = [];
+  private readonly tallies: Map<string, CheckTally>;
+
+  constructor(readonly checks: Check[]) {
+    this.tallies = new Map(checks.map((c) => [c.name, new CheckTally(c.limits)]));
+  }
+
+  /** Measures every check once and returns the decision with this round's measurements. */
+  round(now: number, since: number): { decision: AnalysisDecision; measurements: Measurement[]; reason?: string } {
+    const round = this.checks.map((c) => c.measure(now, since));
+    for (const m of round) {
+      this.measurements.push(m);
+      this.tallies.get(m.check)!.add(m);
+    }
+    for (const c of this.checks) {
+      const tally = this.tallies.get(c.name)!;
+      if (tally.state === 'failed') return { decision: 'fail', measurements: round, reason: `${c.name}: ${lastOf(round, c.name)}` };
+    }
+    for (const c of this.checks) {
+      const tally = this.tallies.get(c.name)!;
+      if (tally.state === 'inconclusive') return { decision: 'inconclusive', measurements: round, reason: `${c.name}: too many inconclusive measurements` };
+    }
+    return { decision: 'continue', measurements: round };
+  }
+
+  /** Checks that have not yet had one successful measurement since `since`. */
+  unproven(since: number): string[] {
+    return this.checks
+      .filter((c) => !this.measurements.some((m) => m.check === c.name && m.at >= since && m.phase === 'successful'))
+      .map((c) => c.name);
+  }
+}
+
+function lastOf(round: Measurement[], name: string): string {
+  return round.find((m) => m.check === name)?.message ?? '';
+}

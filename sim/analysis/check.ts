@@ -1,0 +1,19 @@
+import type { Measurement } from './measurement.js';
+
+/** A question the controller asks of monitoring at each analysis interval. */
+export interface Check {
+  readonly name: string;
+  /** Failure-counting limits of this check. */
+  readonly limits: { failureLimit: number; consecutiveFailureLimit?: number | undefined; inconclusiveLimit?: number | undefined };
+  /** Measures at `now`, looking at data since `since` (when the candidate started taking traffic). Never throws. */
+  measure(now: number, since: number): Measurement;
+}
+
+/** Wraps a measurement function so that an exception becomes an `error` measurement. */
+export function safely(name: string, now: number, fn: () => Measurement): Measurement {
+  try {
+    return fn();
+  } catch (error) {
+    return { check: name, at: now, phase: 'error', message: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,80 @@
+import { type Clock, abortError } from './clock.js';
+
+interface Timer {
+  at: number;
+  seq: number;
+  resolve: () => void;
+}
+
+/**
+ * Virtual time: sleeps resolve in time order when `run` advances the clock, so a whole rehearsal
+ * runs as fast as its code. Time only moves when every pending task is asleep.
+ */
+export class VirtualClock implements Clock {
+  private current = 0;
+  private seq = 0;
+  private timers: Timer[] = [];
+
+  constructor(start = 0) {
+    this.current = start;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    return new Promise((resolve, reject) => {
+      const timer: Timer = { at: this.current + Math.max(0, ms), seq: this.seq++, resolve };
+      this.timers.push(timer);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.timers = this.timers.filter((t) => t !== timer);
+          reject(abortError(signal));
+        },
+        { once: true },
+      );
+    });
+  }
+
+  /** Number of sleeps waiting for time to move. */
+  get pending(): number {
+    return this.timers.length;
+  }
+
+  /** Advances to the earliest timer and wakes it; returns false when none is pending. */
+  async step(): Promise<boolean> {
+    await flushMicrotasks();
+    if (this.timers.length === 0) return false;
+    this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    const next = this.timers.shift()!;
+    this.current = Math.max(this.current, next.at);
+    next.resolve();
+    await flushMicrotasks();
+    return true;
+  }
+
+  /** Runs `task` to completion, advancing time whenever it (and everything it started) is asleep. */
+  async run<T>(task: Promise<T>): Promise<T> {
+    let done = false;
+    const tracked = task.finally(() => {
+      done = true;
+    });
+    tracked.catch(() => undefined);
+    while (!done) {
+      const moved = await this.step();
+      if (!moved && !done) await flushMicrotasks(8);
+      if (!moved && !done && this.timers.length === 0) {
+        await new Promise((r) => setImmediate(r));
+        if (this.timers.length === 0 && !done) throw new Error('virtual clock: task is waiting on something other than the clock');
+      }
+    }
+    return tracked;
+  }
+}
+
+async function flushMicrotasks(rounds = 4): Promise<void> {
+  for (let i = 0; i < rounds; i++) await Promise.resolve();
+}

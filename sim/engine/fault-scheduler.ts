@@ -1,0 +1,126 @@
+import type { Clock } from '../clock/clock.js';
+import { type Fault, type FaultConfig, type InjectedFault, createFault } from '../faults/index.js';
+import type { Deployment } from '../platform/platform.js';
+import type { Timeline } from '../release/timeline.js';
+import type { RouterClient } from '../router/client.js';
+import type { RequestRecord } from '../traffic/record.js';
+import { messageOf } from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
+import type { FaultOutcome } from '../verdict/judge.js';
+
+interface Scheduled {
+  fault: Fault;
+  version: string;
+  injected?: InjectedFault;
+  injectedAt?: number;
+  revertedAt?: number;
+  applied: boolean;
+  appliedDetail: string;
+}
+
+/** Injects a scenario's faults on schedule, verifies them, and reverts them; nothing stays injected. */
+export class FaultScheduler {
+  private readonly items: Scheduled[];
+
+  constructor(
+    configs: FaultConfig[],
+    private readonly versions: { stable: string; candidate: string },
+    private readonly deployments: Map<string, Deployment>,
+    private readonly deps: { clock: Clock; log: Logger; timeline: Timeline; router: RouterClient; serviceToken: string },
+  ) {
+    this.items = configs.map((c) => {
+      const version = c.target === 'candidate' ? versions.candidate : c.target === 'stable' ? versions.stable : c.target;
+      return { fault: createFault(c), version, applied: false, appliedDetail: 'not injected: its target never ran' };
+    });
+  }
+
+  /** Injects every fault that is due and whose target now exists (called when a version is deployed). */
+  async injectDue(): Promise<void> {
+    const now = this.deps.timeline.now();
+    await Promise.all(this.items.filter((i) => !i.injected && i.fault.config.at <= now && this.deployments.has(i.version)).map((i) => this.inject(i)));
+  }
+
+  /** Runs the schedule until `signal` aborts: injections at `at`, reverts after `duration`. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { clock, timeline } = this.deps;
+    while (!signal.aborted) {
+      await this.injectDue();
+      for (const item of this.items) {
+        const d = item.fault.config.duration;
+        if (item.injected && item.revertedAt === undefined && d !== undefined && timeline.now() >= item.injectedAt! + d) await this.revert(item);
+      }
+      try {
+        await clock.sleep(100, signal);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** Reverts every fault still in place. */
+  async revertAll(): Promise<void> {
+    await Promise.all(this.items.filter((i) => i.injected && i.revertedAt === undefined).map((i) => this.revert(i)));
+  }
+
+  /** Each fault with its evidence: applied (read back) and observed in what users got. */
+  outcomes(records: RequestRecord[]): FaultOutcome[] {
+    return this.items.map((i) => {
+      const marker = i.fault.marker;
+      const observed = marker ? records.filter((r) => r.fault === marker && r.version === i.version).length : undefined;
+      const verified = i.applied && (observed === undefined || observed > 0);
+      const detail = !i.applied
+        ? i.appliedDetail
+        : observed === 0
+          ? `applied (${i.appliedDetail}) but no user response showed it: the faulty version took no traffic while it was active`
+          : observed !== undefined
+            ? `${observed} user response(s) carried the fault`
+            : i.appliedDetail;
+      return {
+        type: i.fault.config.type,
+        target: i.version,
+        description: i.fault.describe(),
+        ...(i.injectedAt !== undefined ? { injectedAt: i.injectedAt } : {}),
+        ...(i.revertedAt !== undefined ? { revertedAt: i.revertedAt } : {}),
+        applied: i.applied,
+        appliedDetail: i.appliedDetail,
+        ...(observed !== undefined ? { observedResponses: observed } : {}),
+        verified,
+        detail,
+      };
+    });
+  }
+
+  private async inject(item: Scheduled): Promise<void> {
+    const { timeline, log } = this.deps;
+    const deployment = this.deployments.get(item.version)!;
+    item.injectedAt = timeline.now();
+    try {
+      item.injected = await item.fault.inject({
+        clock: this.deps.clock,
+        log,
+        instances: () => this.deployments.get(item.version)?.instances ?? deployment.instances,
+        router: this.deps.router,
+        serviceToken: this.deps.serviceToken,
+      });
+      timeline.add('fault-injected', `${item.fault.config.type} on ${item.version}: ${item.fault.describe()}`);
+      const check = await item.injected.verify();
+      item.applied = check.ok;
+      item.appliedDetail = check.detail;
+      timeline.add('fault-verified', `${item.fault.config.type}: ${check.ok ? 'applied' : 'NOT applied'} (${check.detail})`);
+    } catch (error) {
+      item.applied = false;
+      item.appliedDetail = `injection failed: ${messageOf(error)}`;
+      timeline.add('error', `fault ${item.fault.config.type} could not be injected: ${messageOf(error)}`);
+    }
+  }
+
+  private async revert(item: Scheduled): Promise<void> {
+    item.revertedAt = this.deps.timeline.now();
+    try {
+      await item.injected?.revert();
+      this.deps.timeline.add('fault-reverted', `${item.fault.config.type} on ${item.version} reverted`);
+    } catch (error) {
+      this.deps.timeline.add('error', `fault ${item.fault.config.type} could not be reverted: ${messageOf(error)}`);
+    }
+  }
+}

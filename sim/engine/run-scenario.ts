@@ -1,0 +1,197 @@
+import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AnalysisRun } from '../analysis/analysis-run.js';
+import { ThresholdCheck } from '../analysis/threshold-check.js';
+import type { Clock } from '../clock/clock.js';
+import { Queries } from '../monitor/queries.js';
+import { Scraper } from '../monitor/scraper.js';
+import { monitoringSeries } from '../monitor/series.js';
+import { MetricStore } from '../monitor/store.js';
+import { createPlatform } from '../platform/index.js';
+import type { Deployment, Platform } from '../platform/platform.js';
+import type { ScenarioReport } from '../report/model.js';
+import { userSeries } from '../report/series.js';
+import { ReleaseController } from '../release/controller.js';
+import { planStrategy } from '../release/strategies/index.js';
+import { Timeline, type TimelineEvent } from '../release/timeline.js';
+import { RouterClient } from '../router/client.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import { loadCorpus } from '../traffic/corpus.js';
+import { TrafficGenerator } from '../traffic/generator.js';
+import type { RequestRecord } from '../traffic/record.js';
+import { reconcile } from '../traffic/reconcile.js';
+import { planTraffic } from '../traffic/schedule.js';
+import { makeUsers } from '../traffic/users.js';
+import { RehearsalError, messageOf } from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
+import { paths } from '../util/paths.js';
+import { judge } from '../verdict/judge.js';
+import { FaultScheduler } from './fault-scheduler.js';
+import { errorReport } from './error-report.js';
+
+/** What a scenario run needs from its caller. */
+export interface ScenarioEnv {
+  runId: string;
+  runDir: string;
+  platform: string;
+  clock: Clock;
+  log: Logger;
+  signal: AbortSignal;
+  onEvent?: (scenario: string, e: TimelineEvent) => void;
+  onRecord?: (scenario: string, r: RequestRecord) => void;
+}
+
+/** Rehearses one scenario end to end on a platform and judges it. Everything it started is stopped before it returns. */
+export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv): Promise<ScenarioReport> {
+  const { scenario } = loaded;
+  const started = env.clock.now();
+  const workdir = join(env.runDir, scenario.name);
+  mkdirSync(workdir, { recursive: true });
+  const platform = createPlatform(scenario.platform ?? env.platform);
+  try {
+    await platform.start({ runId: env.runId, workdir, log: env.log, signal: env.signal });
+    return await rehearse(loaded, env, platform, workdir);
+  } catch (error) {
+    if (error instanceof RehearsalError && error.exitCode === 3) throw error;
+    env.log.warn(`${scenario.name}: harness error: ${messageOf(error)}`);
+    return errorReport(loaded, error, env.clock.now() - started);
+  } finally {
+    await platform.dispose();
+  }
+}
+
+async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Platform, workdir: string): Promise<ScenarioReport> {
+  const { scenario, file } = loaded;
+  const { clock, log } = env;
+  const versions = { stable: scenario.service.stable, candidate: scenario.service.candidate };
+  const endpoint = await platform.startRouter();
+  const router = new RouterClient(endpoint.adminUrl, endpoint.token);
+  const stable = await platform.deploy({
+    version: versions.stable,
+    replicas: scenario.service.replicas,
+    toggles: scenario.service.toggles?.[versions.stable] ?? {},
+    ...(scenario.service.workers ? { workers: scenario.service.workers } : {}),
+  });
+  const deployments = new Map<string, Deployment>([[versions.stable, stable]]);
+  await router.putRoutes({
+    pools: { [versions.stable]: stable.instances.map((i) => ({ id: i.id, url: i.routerUrl })), [versions.candidate]: [] },
+    weights: { [versions.stable]: 100, [versions.candidate]: 0 },
+  });
+
+  const corpus = loadCorpus(paths.problems);
+  const schedule = planTraffic(scenario.traffic, scenario.seed, makeUsers(scenario.traffic.users, scenario.seed), corpus);
+  const timeline = new Timeline(clock, (e) => env.onEvent?.(scenario.name, e));
+  const store = new MetricStore();
+  const queries = new Queries(store);
+  const scraper = new Scraper(
+    store,
+    () => [
+      { url: `${endpoint.adminUrl}/metrics`, labels: { job: 'router' } },
+      ...[...deployments.values()].flatMap((d) => d.instances.map((i) => ({ url: `${i.url}/metrics`, labels: { job: 'judge', version: i.version, instance: i.id } }))),
+    ],
+    { now: () => timeline.now(), sleep: (ms, s) => clock.sleep(ms, s) },
+    scenario.monitoring.scrapeInterval,
+    log,
+  );
+  const faults = new FaultScheduler(scenario.faults, versions, deployments, { clock, log, timeline, router, serviceToken: platform.adminToken });
+  const analysisConfig = scenario.strategy.analysis;
+  const checks = analysisConfig.checks.map((c) => new ThresholdCheck(c, queries, versions, { windowMs: analysisConfig.window, noData: analysisConfig.noData }));
+  const analysis = new AnalysisRun(checks);
+  const controller = new ReleaseController({
+    clock,
+    log,
+    platform,
+    router,
+    timeline,
+    analysis,
+    analysisConfig,
+    versions,
+    stable,
+    afterDeploy: async (d) => {
+      deployments.set(d.version, d);
+      await faults.injectDue();
+    },
+  });
+  const generator = new TrafficGenerator(schedule, {
+    target: endpoint.url,
+    clock,
+    timeoutMs: scenario.traffic.timeout,
+    seed: scenario.seed,
+    durationMs: scenario.traffic.duration,
+    t0: timeline.t0,
+    onRecord: (r) => env.onRecord?.(scenario.name, r),
+  });
+
+  const background = new AbortController();
+  const stopController = new AbortController();
+  const onAbort = () => stopController.abort();
+  env.signal.addEventListener('abort', onAbort, { once: true });
+  const plan = planStrategy(scenario.strategy, { version: versions.candidate, replicas: scenario.service.replicas });
+  try {
+    timeline.add('traffic-start', `${schedule.length} requests planned over ${scenario.traffic.duration / 1000}s`);
+    const scraping = scraper.run(background.signal);
+    const faulting = faults.run(background.signal);
+    const releasing = controller.run(plan, stopController.signal);
+    releasing.catch(() => undefined);
+    const stats = await generator.run(env.signal);
+    timeline.add('traffic-end', `${stats.sent} requests sent`);
+    const grace = clock.sleep(3000, background.signal).then(() => stopController.abort()).catch(() => undefined);
+    const result = await releasing.catch((error: unknown) => {
+      timeline.add('error', `controller failed: ${messageOf(error)}`);
+      throw error;
+    });
+    background.abort();
+    await Promise.all([scraping, faulting, grace]);
+    const reconciliation = await reconcile(generator.records, endpoint.url, clock);
+    const faultOutcomes = faults.outcomes(generator.records);
+    await faults.revertAll();
+    const judgement = judge({ scenario, controller: result, events: timeline.events, records: generator.records, lost: reconciliation.lost, faults: faultOutcomes });
+    await writeFile(join(workdir, 'requests.jsonl'), generator.records.map((r) => JSON.stringify(r)).join('\n'));
+    const distorted = stats.notSent > 0 || stats.lagP99Ms > 100;
+    const durationMs = scenario.traffic.duration;
+    return {
+      name: scenario.name,
+      file,
+      description: scenario.description,
+      seed: scenario.seed,
+      strategy: scenario.strategy.type,
+      faults: faultOutcomes,
+      versions,
+      passed: judgement.passed,
+      status: judgement.passed ? 'passed' : 'failure',
+      classification: judgement.classification,
+      reason: judgement.reason,
+      expected: { outcome: scenario.expect.outcome },
+      observed: {
+        outcome: result.outcome,
+        reason: result.reason,
+        ...pick(judgement, ['timeToDetectMs', 'timeToDecisionMs', 'timeToRollbackMs', 'lastCandidateRequestMs']),
+        failedRequests: judgement.failedRequests,
+        wrongVerdicts: judgement.wrongVerdicts,
+        lostSubmissions: judgement.lostSubmissions,
+      },
+      expectations: judgement.expectations,
+      blastRadius: judgement.blastRadius,
+      traffic: { ...stats, distorted },
+      measurements: result.measurements,
+      timeline: timeline.events,
+      series: {
+        ...userSeries(generator.records, timeline.events, versions.candidate, durationMs),
+        monitoring: monitoringSeries(queries, [versions.stable, versions.candidate], durationMs, 1000, analysisConfig.window),
+      },
+      durationMs: clock.now() - timeline.t0,
+    };
+  } finally {
+    env.signal.removeEventListener('abort', onAbort);
+    background.abort();
+    stopController.abort();
+    await faults.revertAll();
+  }
+}
+
+function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  return out;
+}

@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../clock/clock.js';
+import type { RunReport, ScenarioReport } from '../report/model.js';
+import { JsonReporter } from '../report/json-reporter.js';
+import { JunitReporter } from '../report/junit-reporter.js';
+import { type ReportOutcome, type Reporter, writeReports } from '../report/reporter.js';
+import type { TimelineEvent } from '../release/timeline.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import type { RequestRecord } from '../traffic/record.js';
+import type { Logger } from '../util/logger.js';
+import { rehearseScenario } from './run-scenario.js';
+
+/** Options of a suite run. */
+export interface SuiteOptions {
+  platform: string;
+  reportsDir: string;
+  clock: Clock;
+  log: Logger;
+  signal: AbortSignal;
+  runId?: string;
+  toolVersion: string;
+  nodeVersion: string;
+  reporters?: Reporter[];
+  onScenarioStart?: (s: LoadedScenario, index: number, total: number) => void;
+  onScenarioEnd?: (r: ScenarioReport) => void;
+  onEvent?: (scenario: string, e: TimelineEvent) => void;
+  onRecord?: (scenario: string, r: RequestRecord) => void;
+}
+
+/** A run id that sorts by time: 20261127-193012-ab12. */
+export function makeRunId(now: Date, suffix: string): string {
+  const iso = now.toISOString().replace(/[-:]/g, '').replace('T', '-');
+  return `${iso.slice(0, 15)}-${suffix}`;
+}
+
+/** Rehearses scenarios one after another and writes the run's reports. */
+export async function runSuite(scenarios: LoadedScenario[], opts: SuiteOptions): Promise<{ report: RunReport; dir: string; written: ReportOutcome }> {
+  const startedAt = new Date(opts.clock.now());
+  const runId = opts.runId ?? makeRunId(startedAt, Math.random().toString(16).slice(2, 6));
+  const dir = join(opts.reportsDir, runId);
+  mkdirSync(dir, { recursive: true });
+  const results: ScenarioReport[] = [];
+  for (const [i, loaded] of scenarios.entries()) {
+    if (opts.signal.aborted) break;
+    opts.onScenarioStart?.(loaded, i, scenarios.length);
+    const result = await rehearseScenario(loaded, {
+      runId,
+      runDir: dir,
+      platform: opts.platform,
+      clock: opts.clock,
+      log: opts.log,
+      signal: opts.signal,
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+      ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),
+    });
+    results.push(result);
+    opts.onScenarioEnd?.(result);
+  }
+  const report: RunReport = {
+    schemaVersion: 1,
+    runId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date(opts.clock.now()).toISOString(),
+    platform: opts.platform,
+    tool: { name: 'rehearsal', version: opts.toolVersion, node: opts.nodeVersion },
+    interrupted: opts.signal.aborted,
+    scenarios: results,
+    summary: {
+      total: results.length,
+      passed: results.filter((r) => r.status === 'passed').length,
+      failed: results.filter((r) => r.status === 'failure').length,
+      errors: results.filter((r) => r.status === 'error').length,
+    },
+  };
+  const written = await writeReports(opts.reporters ?? [new JsonReporter(), new JunitReporter()], report, dir);
+  return { report, dir, written };
+}

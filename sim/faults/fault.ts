@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { Clock } from '../clock/clock.js';
+import type { RouterClient } from '../router/client.js';
+import type { Instance } from '../platform/platform.js';
+import { duration } from '../scenario/common.js';
+import type { Logger } from '../util/logger.js';
+
+/** Fields every fault has: what it targets and when. */
+export const faultBase = {
+  /** `candidate`, `stable`, or a version label. */
+  target: z.string().default('candidate'),
+  /** When to inject, from the start of traffic (a candidate fault waits for the candidate to exist). */
+  at: duration.default(0),
+  /** How long it lasts; unset = until the end of the rehearsal. */
+  duration: duration.optional(),
+  /** Share of the target's instances affected (at least one). */
+  share: z.number().min(0).max(1).default(1),
+};
+
+/** What a fault is given to act on. */
+export interface FaultContext {
+  clock: Clock;
+  log: Logger;
+  /** The current instances of the target version (empty if it is not deployed). */
+  instances(): Instance[];
+  router: RouterClient;
+  /** Bearer token of the judge service's admin API. */
+  serviceToken: string;
+}
+
+/** Whether a fault took effect, and the evidence. */
+export interface FaultCheck {
+  ok: boolean;
+  detail: string;
+}
+
+/** A fault that has been injected and can be checked and reverted. */
+export interface InjectedFault {
+  /** Reads back the fault's state from its target: applied or not, and the evidence. */
+  verify(): Promise<FaultCheck>;
+  /** Undoes the fault; safe to call twice and on instances that are gone. */
+  revert(): Promise<void>;
+}
+
+/** One kind of fault, configured from a scenario. */
+export interface Fault {
+  /** The fault's configuration after defaults. */
+  readonly config: { type: string; target: string; at: number; duration?: number | undefined; share: number };
+  /** A line for `rehearse plan` and reports. */
+  describe(): string;
+  /**
+   * The response header value (`x-rehearsal-fault`) that marks a user request shaped by this fault,
+   * if the fault marks them; used to verify from ground truth that it took effect.
+   */
+  readonly marker?: string;
+  /** Applies the fault to its targets. */
+  inject(ctx: FaultContext): Promise<InjectedFault>;
+}
+
+/** A fault that does nothing: the null object. */
+export const noFault: InjectedFault = {
+  verify: async () => ({ ok: true, detail: 'nothing to verify' }),
+  revert: async () => undefined,
+};
+
+/** Picks the share of instances a fault affects: at least one, in a stable order. */
+export function pickInstances(instances: Instance[], share: number): Instance[] {
+  const n = Math.max(1, Math.round(instances.length * share));
+  return [...instances].sort((a, b) => a.id.localeCompare(b.id)).slice(0, n);
+}

@@ -1,0 +1,116 @@
+import type { Sample } from './prom-text.js';
+
+/** Label matchers: exact values, or a RegExp. */
+export type Match = Record<string, string | RegExp>;
+
+interface Series {
+  name: string;
+  labels: Record<string, string>;
+  t: number[];
+  v: number[];
+}
+
+function matches(labels: Record<string, string>, match: Match): boolean {
+  for (const [k, want] of Object.entries(match)) {
+    const have = labels[k] ?? '';
+    if (typeof want === 'string' ? have !== want : !want.test(have)) return false;
+  }
+  return true;
+}
+
+/** An in-memory time-series store of scraped samples, queried the way PromQL's increase() works. */
+export class MetricStore {
+  private readonly series = new Map<string, Series>();
+  private readonly byName = new Map<string, Series[]>();
+
+  /** Adds one scrape's samples at time `t`, with the target's labels merged in. */
+  add(t: number, samples: Sample[], targetLabels: Record<string, string> = {}): void {
+    for (const s of samples) {
+      const labels = { ...s.labels, ...targetLabels };
+      const key = `${s.name}${JSON.stringify(labels)}`;
+      let series = this.series.get(key);
+      if (!series) {
+        series = { name: s.name, labels, t: [], v: [] };
+        this.series.set(key, series);
+        const list = this.byName.get(s.name) ?? [];
+        list.push(series);
+        this.byName.set(s.name, list);
+      }
+      series.t.push(t);
+      series.v.push(s.value);
+    }
+  }
+
+  /** Every series of `name` whose labels match. */
+  select(name: string, match: Match = {}): Series[] {
+    return (this.byName.get(name) ?? []).filter((s) => matches(s.labels, match));
+  }
+
+  /**
+   * Counter increase over (from, to], summed over matching series, counter resets handled.
+   * A series first seen inside the window counts from zero (its target started in the window).
+   * Undefined when no matching series has a sample inside the window.
+   */
+  increase(name: string, match: Match, from: number, to: number): number | undefined {
+    let total = 0;
+    let seen = false;
+    for (const s of this.select(name, match)) {
+      const inc = seriesIncrease(s, from, to);
+      if (inc === undefined) continue;
+      seen = true;
+      total += inc;
+    }
+    return seen ? total : undefined;
+  }
+
+  /** Latest value at or before `at`, summed over matching series; undefined if none. */
+  latest(name: string, match: Match, at: number): number | undefined {
+    let total = 0;
+    let seen = false;
+    for (const s of this.select(name, match)) {
+      const i = lastIndexAtOrBefore(s.t, at);
+      if (i < 0) continue;
+      seen = true;
+      total += s.v[i]!;
+    }
+    return seen ? total : undefined;
+  }
+
+  /** Time of the newest sample of any series (undefined before the first scrape). */
+  lastScrapeAt(name: string): number | undefined {
+    let last: number | undefined;
+    for (const s of this.byName.get(name) ?? []) {
+      const t = s.t.at(-1);
+      if (t !== undefined && (last === undefined || t > last)) last = t;
+    }
+    return last;
+  }
+}
+
+function lastIndexAtOrBefore(ts: number[], at: number): number {
+  let lo = 0;
+  let hi = ts.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ts[mid]! <= at) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+function seriesIncrease(s: Series, from: number, to: number): number | undefined {
+  const end = lastIndexAtOrBefore(s.t, to);
+  if (end < 0 || s.t[end]! <= from) return undefined;
+  const start = lastIndexAtOrBefore(s.t, from);
+  let prev = start >= 0 ? s.v[start]! : 0;
+  let inc = 0;
+  for (let i = start + 1; i <= end; i++) {
+    const v = s.v[i]!;
+    inc += v >= prev ? v - prev : v;
+    prev = v;
+  }
+  return inc;
+}

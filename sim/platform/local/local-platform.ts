@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { RehearsalError } from '../../util/errors.js';
+import { nullLogger } from '../../util/logger.js';
+import { paths } from '../../util/paths.js';
+import type { DeploySpec, Deployment, Instance, Platform, PlatformContext, Probe, RouterEndpoint } from '../platform.js';
+import { killGroup } from './child-registry.js';
+import { type NodeProcess, startNodeProcess, stopNodeProcess } from './node-process.js';
+import { waitReady } from './wait-ready.js';
+
+/** Child processes on 127.0.0.1: the embedded default, needs nothing but Node. */
+export class LocalPlatform implements Platform {
+  readonly name = 'local';
+  readonly adminToken = randomBytes(12).toString('hex');
+  private ctx: PlatformContext | undefined;
+  private readonly processes = new Set<NodeProcess>();
+  private counters = new Map<string, number>();
+
+  async probe(): Promise<Probe> {
+    const { existsSync } = await import('node:fs');
+    const missing = [paths.judgeService, paths.router].filter((p) => !existsSync(p));
+    if (missing.length > 0) {
+      return { name: this.name, available: false, detail: `not built: ${missing.join(', ')}`, hint: 'run `npm run build`' };
+    }
+    return { name: this.name, available: true, detail: `node ${process.version}, child processes on 127.0.0.1` };
+  }
+
+  async start(ctx: PlatformContext): Promise<void> {
+    const probe = await this.probe();
+    if (!probe.available) throw new RehearsalError(`local platform unavailable: ${probe.detail}`, probe.hint ?? '', 3);
+    this.ctx = ctx;
+    mkdirSync(join(ctx.workdir, 'logs'), { recursive: true });
+  }
+
+  async startRouter(): Promise<RouterEndpoint> {
+    const ctx = this.context();
+    const token = randomBytes(12).toString('hex');
+    const proc = await startNodeProcess({
+      script: paths.router,
+      args: ['--port', '0', '--admin-port', '0', '--admin-token', token],
+      logFile: join(ctx.workdir, 'logs', 'router.log'),
+      label: 'router',
+    });
+    this.processes.add(proc);
+    const { port, adminPort } = proc.listening as { port: number; adminPort: number };
+    return { url: `http://127.0.0.1:${port}`, adminUrl: `http://127.0.0.1:${adminPort}`, token };
+  }
+
+  async deploy(spec: DeploySpec): Promise<Deployment> {
+    const ctx = this.context();
+    const started = await Promise.all(Array.from({ length: spec.replicas }, () => this.startInstance(spec)));
+    const instances = started.map((s) => s.instance);
+    const procs = started.map((s) => s.proc);
+    const stop = async (graceMs = 3000) => {
+      await Promise.all(procs.map((p) => stopNodeProcess(p, graceMs)));
+      for (const p of procs) this.processes.delete(p);
+    };
+    ctx.log.debug(`deployed ${spec.version}`, { instances: instances.map((i) => i.url) });
+    return { version: spec.version, instances, stop, [Symbol.asyncDispose]: () => stop() };
+  }
+
+  async dispose(): Promise<void> {
+    const all = [...this.processes];
+    this.processes.clear();
+    await Promise.all(all.map((p) => stopNodeProcess(p, 2000)));
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
+  private async startInstance(spec: DeploySpec): Promise<{ instance: Instance; proc: NodeProcess }> {
+    const ctx = this.context();
+    const n = this.counters.get(spec.version) ?? 0;
+    this.counters.set(spec.version, n + 1);
+    const id = `${spec.version}-${n}`;
+    const args = ['--port', '0', '--version', spec.version, '--instance', id, '--db', join(ctx.workdir, 'store.sqlite')];
+    args.push('--admin-token', this.adminToken, '--problems', paths.problems);
+    if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
+    if (spec.toggles && Object.keys(spec.toggles).length > 0) args.push('--toggles', JSON.stringify(spec.toggles));
+    const proc = await startNodeProcess({
+      script: paths.judgeService,
+      args,
+      logFile: join(ctx.workdir, 'logs', `${id}.log`),
+      label: `judge service ${id}`,
+    });
+    this.processes.add(proc);
+    const url = `http://127.0.0.1:${(proc.listening as { port: number }).port}`;
+    await waitReady(`${url}/readyz`, 15_000, ctx.signal).catch((error: unknown) => {
+      killGroup(proc.child.pid!);
+      throw error;
+    });
+    const pid = proc.child.pid!;
+    const instance: Instance = {
+      id,
+      version: spec.version,
+      url,
+      routerUrl: url,
+      kill: async () => {
+        killGroup(pid, 'SIGKILL');
+        await proc.exited;
+      },
+      pause: async () => killGroup(pid, 'SIGSTOP'),
+      resume: async () => killGroup(pid, 'SIGCONT'),
+    };
+    return { instance, proc };
+  }
+
+  private context(): PlatformContext {
+    if (!this.ctx) throw new Error('local platform: start() must be called first');
+    return { ...this.ctx, log: this.ctx.log ?? nullLogger };
+  }
+}

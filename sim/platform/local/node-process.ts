@@ -1,0 +1,86 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { RehearsalError } from '../../util/errors.js';
+import { killGroup, track } from './child-registry.js';
+
+/** A node program started in its own process group that announced `{"msg":"listening",...}` on stdout. */
+export interface NodeProcess {
+  child: ChildProcess;
+  /** The JSON object of the listening line. */
+  listening: Record<string, unknown>;
+  /** Resolves when the process has exited. */
+  exited: Promise<number | null>;
+}
+
+/** Options for {@link startNodeProcess}. */
+export interface StartOptions {
+  script: string;
+  args: string[];
+  logFile: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  label: string;
+}
+
+/**
+ * Starts `node script args…` detached (its own process group), with a stdin pipe that the child
+ * watches (`--exit-on-stdin-close`), logs to `logFile`, and waits for its listening line.
+ */
+export async function startNodeProcess(opts: StartOptions): Promise<NodeProcess> {
+  const child = spawn(process.execPath, [opts.script, ...opts.args, '--exit-on-stdin-close'], {
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: opts.env ?? process.env,
+  });
+  track(child);
+  const log = createWriteStream(opts.logFile, { flags: 'a' });
+  child.stderr!.pipe(log, { end: false });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const lines = createInterface({ input: child.stdout! });
+  const tail: string[] = [];
+  let started = false;
+  const listening = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const timer = setTimeout(() => fail(`did not start within ${opts.timeoutMs ?? 15_000} ms`), opts.timeoutMs ?? 15_000);
+    const fail = (why: string) => {
+      if (started) return;
+      started = true;
+      clearTimeout(timer);
+      killGroup(child.pid!);
+      reject(
+        new RehearsalError(`${opts.label} ${why}`, `see its log ${opts.logFile}; last output: ${tail.slice(-5).join(' | ') || '(none)'}`),
+      );
+    };
+    child.once('error', (e) => fail(`could not be started: ${e.message}`));
+    child.once('exit', (code, signal) => fail(`exited during start-up (code ${code}, signal ${signal})`));
+    lines.on('line', (line) => {
+      log.write(`${line}\n`);
+      tail.push(line);
+      if (tail.length > 20) tail.shift();
+      if (!line.includes('"listening"')) return;
+      try {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        if (parsed.msg !== 'listening') return;
+        if (started) return;
+        started = true;
+        clearTimeout(timer);
+        resolve(parsed);
+      } catch {
+        // a log line that merely mentions "listening"
+      }
+    });
+  });
+  exited.finally(() => log.end());
+  return { child, listening, exited };
+}
+
+/** SIGTERM, then SIGKILL to the whole group after `graceMs`. */
+export async function stopNodeProcess(proc: NodeProcess, graceMs = 3000): Promise<void> {
+  const pid = proc.child.pid;
+  if (pid === undefined || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  proc.child.kill('SIGTERM');
+  const timer = setTimeout(() => killGroup(pid), graceMs);
+  await proc.exited;
+  clearTimeout(timer);
+  killGroup(pid);
+}

@@ -1,0 +1,78 @@
+import type { Logger } from '../util/logger.js';
+
+/** What a probe found: usable, or why not and what to do about it. */
+export interface Probe {
+  name: string;
+  available: boolean;
+  detail: string;
+  hint?: string;
+}
+
+/** Everything a platform needs to know about the run it serves. */
+export interface PlatformContext {
+  runId: string;
+  /** A folder of this run's own (logs, the store file for local processes). */
+  workdir: string;
+  log: Logger;
+  signal?: AbortSignal;
+}
+
+/** How to start the instances of one version. */
+export interface DeploySpec {
+  version: string;
+  replicas: number;
+  /** Behaviour toggles the service starts with (see fixtures/judge-service/README.md). */
+  toggles?: Record<string, unknown>;
+  /** Sandbox worker processes per instance. */
+  workers?: number;
+}
+
+/** One running instance of the judge service. */
+export interface Instance {
+  id: string;
+  version: string;
+  /** Base URL reachable from the harness (127.0.0.1). */
+  url: string;
+  /** Base URL the router uses to reach it (the same as `url` for local processes). */
+  routerUrl: string;
+  /** Stops it abruptly (SIGKILL or equivalent): in-flight work is lost, leases expire. */
+  kill(): Promise<void>;
+  /** Freezes it: connections hang until `resume`. */
+  pause(): Promise<void>;
+  /** Unfreezes a paused instance. */
+  resume(): Promise<void>;
+}
+
+/** The running instances of one version; stopping it stops them all. */
+export interface Deployment extends AsyncDisposable {
+  version: string;
+  instances: Instance[];
+  /** Graceful stop: SIGTERM, then a kill after the grace period. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** The router as started by a platform. */
+export interface RouterEndpoint {
+  /** Data plane, reachable from the harness. */
+  url: string;
+  /** Admin API and /metrics. */
+  adminUrl: string;
+  token: string;
+}
+
+/** Where instances run. The release controller talks to this interface and never knows which one runs. */
+export interface Platform extends AsyncDisposable {
+  readonly name: string;
+  /** Token the judge service's admin API expects (faults use it). */
+  readonly adminToken: string;
+  /** Whether this platform can run here, without starting anything. */
+  probe(): Promise<Probe>;
+  /** Prepares the run (store, network); must be called before anything else. */
+  start(ctx: PlatformContext): Promise<void>;
+  /** Starts the router. */
+  startRouter(): Promise<RouterEndpoint>;
+  /** Starts `spec.replicas` instances of a version and waits until each is ready. */
+  deploy(spec: DeploySpec): Promise<Deployment>;
+  /** Stops everything this platform started for the run. Safe to call more than once. */
+  dispose(): Promise<void>;
+}

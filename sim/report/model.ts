@@ -1,0 +1,67 @@
+import type { Measurement } from '../analysis/measurement.js';
+import type { Outcome } from '../release/controller.js';
+import type { TimelineEvent } from '../release/timeline.js';
+import type { TrafficStats } from '../traffic/generator.js';
+import type { Classification, ExpectationResult, FaultOutcome } from '../verdict/judge.js';
+import type { BlastRadius } from '../verdict/blast-radius.js';
+
+/** Per-second series for charts: what users saw (ground truth) and what monitoring saw. */
+export interface Series {
+  /** Seconds from the start of traffic. */
+  t: number[];
+  /** Candidate weight (%) in force at each second. */
+  candidateWeight: number[];
+  /** Per serving version: requests, failed requests and p95 latency (ms) that second, from the client side. */
+  users: Record<string, { requests: number[]; failed: number[]; p95Ms: (number | null)[] }>;
+  /** Per version: error rate and p95 latency as the monitoring saw them, sampled at each analysis round. */
+  monitoring: Record<string, { t: number[]; errorRate: (number | null)[]; p95Ms: (number | null)[] }>;
+}
+
+/** Everything about one scenario's rehearsal. */
+export interface ScenarioReport {
+  name: string;
+  file: string;
+  description: string;
+  seed: number;
+  strategy: string;
+  faults: FaultOutcome[];
+  versions: { stable: string; candidate: string };
+  passed: boolean;
+  /** `failure` = an expectation did not hold; `error` = the harness could not rehearse. */
+  status: 'passed' | 'failure' | 'error';
+  classification: Classification;
+  reason: string;
+  expected: { outcome: string };
+  observed: {
+    outcome: Outcome | 'none';
+    reason: string;
+    timeToDetectMs?: number;
+    timeToDecisionMs?: number;
+    timeToRollbackMs?: number;
+    lastCandidateRequestMs?: number;
+    failedRequests: number;
+    wrongVerdicts: number;
+    lostSubmissions: number;
+  };
+  expectations: ExpectationResult[];
+  blastRadius: BlastRadius;
+  traffic: TrafficStats & { distorted: boolean };
+  measurements: Measurement[];
+  timeline: TimelineEvent[];
+  series: Series;
+  durationMs: number;
+  error?: { message: string; hint?: string };
+}
+
+/** The whole run: metadata and every scenario. */
+export interface RunReport {
+  schemaVersion: 1;
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  platform: string;
+  tool: { name: 'rehearsal'; version: string; node: string };
+  interrupted: boolean;
+  scenarios: ScenarioReport[];
+  summary: { total: number; passed: number; failed: number; errors: number };
+}

@@ -1,0 +1,34 @@
+import type { TimelineEvent } from '../release/timeline.js';
+import { type RequestRecord, isFailed } from '../traffic/record.js';
+import type { Series } from './model.js';
+
+function p95(values: number[]): number | null {
+  if (values.length === 0) return null;
+  values.sort((a, b) => a - b);
+  return Math.round(values[Math.min(values.length - 1, Math.floor(values.length * 0.95))]!);
+}
+
+/** Per-second ground-truth series by serving version, and the candidate weight in force each second. */
+export function userSeries(records: RequestRecord[], events: TimelineEvent[], candidate: string, durationMs: number): Omit<Series, 'monitoring'> {
+  const seconds = Math.max(1, Math.ceil(durationMs / 1000));
+  const t = Array.from({ length: seconds }, (_, i) => i);
+  const weightEvents = events.filter((e) => e.type === 'weights');
+  const candidateWeight = t.map((s) => {
+    const last = weightEvents.filter((e) => e.at <= (s + 1) * 1000).at(-1);
+    return Number(last?.data?.[candidate] ?? 0);
+  });
+  const users: Series['users'] = {};
+  const latencies = new Map<string, number[][]>();
+  for (const r of records) {
+    const s = Math.min(seconds - 1, Math.max(0, Math.floor(r.intendedAt / 1000)));
+    const v = r.version ?? 'unknown';
+    const u = (users[v] ??= { requests: Array(seconds).fill(0), failed: Array(seconds).fill(0), p95Ms: Array(seconds).fill(null) });
+    u.requests[s]!++;
+    if (isFailed(r)) u.failed[s]!++;
+    const l = latencies.get(v) ?? Array.from({ length: seconds }, () => []);
+    l[s]!.push(r.latencyMs);
+    latencies.set(v, l);
+  }
+  for (const [v, perSecond] of latencies) users[v]!.p95Ms = perSecond.map(p95);
+  return { t, candidateWeight, users };
+}

@@ -1,0 +1,36 @@
+import type { RunReport, ScenarioReport } from './model.js';
+
+/** Colours for a TTY, or none (NO_COLOR, CI, pipes). */
+export interface Palette {
+  green(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  dim(s: string): string;
+}
+
+/** A palette that colours with ANSI codes, or one that does nothing. */
+export function palette(color: boolean): Palette {
+  const wrap = (code: number) => (s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  return { green: wrap(32), red: wrap(31), yellow: wrap(33), dim: wrap(2) };
+}
+
+const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)}s`);
+
+/** One line for a finished scenario. */
+export function scenarioLine(r: ScenarioReport, p: Palette): string {
+  const mark = r.status === 'passed' ? p.green('PASS') : r.status === 'error' ? p.yellow('ERROR') : p.red('FAIL');
+  return `${mark} ${r.name}: ${r.classification}, ${r.observed.outcome} (expected ${r.expected.outcome}); detect ${secs(r.observed.timeToDetectMs)}, rollback ${secs(r.observed.timeToRollbackMs)}, failed requests ${r.observed.failedRequests}, lost ${r.observed.lostSubmissions}${r.status === 'passed' ? '' : `\n     ${r.reason}`}`;
+}
+
+/** The final table of a run. */
+export function summaryTable(report: RunReport, p: Palette): string {
+  const rows = [['scenario', 'result', 'class', 'outcome', 'detect', 'rollback', 'failed', 'lost']];
+  for (const s of report.scenarios) {
+    rows.push([s.name, s.status, s.classification, s.observed.outcome, secs(s.observed.timeToDetectMs), secs(s.observed.timeToRollbackMs), String(s.observed.failedRequests), String(s.observed.lostSubmissions)]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  const { passed, failed, errors } = report.summary;
+  const total = `${passed} passed, ${failed} failed${errors ? `, ${errors} errors` : ''}`;
+  return [p.dim(lines[0]!), ...lines.slice(1), '', failed + errors === 0 ? p.green(total) : p.red(total)].join('\n');
+}

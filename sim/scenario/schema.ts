@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { faultSchema } from '../faults/index.js';
+import { platformNames } from '../platform/index.js';
+import { strategySchema } from '../release/strategies/index.js';
+import { duration, share, versionLabel } from './common.js';
+
+const verdictNames = ['accepted', 'wrong-answer', 'time-limit', 'memory-limit', 'runtime-error', 'compilation-error'] as const;
+
+const profileSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('constant'), rate: z.number().gt(0).max(5000) }),
+  z.strictObject({ type: z.literal('ramp'), from: z.number().min(0).max(5000), to: z.number().min(0).max(5000) }),
+]);
+
+const trafficSchema = z.strictObject({
+  profile: profileSchema,
+  duration: duration.refine((ms) => ms >= 1000 && ms <= 3_600_000, 'must be between 1s and 1h'),
+  arrivals: z.enum(['poisson', 'uniform']).default('poisson'),
+  mix: z
+    .strictObject({ submit: share.default(0.8), poll: share.default(0.15), leaderboard: share.default(0.05) })
+    .refine((m) => m.submit + m.poll + m.leaderboard > 0, 'at least one kind of request must have a share above 0')
+    .default({ submit: 0.8, poll: 0.15, leaderboard: 0.05 }),
+  users: z.number().int().min(1).max(1_000_000).default(500),
+  verdicts: z.partialRecord(z.enum(verdictNames), share).optional(),
+  timeout: duration.default(10_000),
+  slowMs: z.number().gt(0).default(1000),
+});
+
+const serviceSchema = z.strictObject({
+  replicas: z.number().int().min(1).max(16).default(2),
+  stable: versionLabel.default('v1'),
+  candidate: versionLabel.default('v2'),
+  workers: z.number().int().min(1).max(8).optional(),
+  toggles: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+});
+
+const expectSchema = z.strictObject({
+  outcome: z.enum(['promoted', 'rolled-back', 'paused']),
+  detectWithin: duration.optional(),
+  rollbackWithin: duration.optional(),
+  maxFailedRequests: z.number().int().min(0).optional(),
+  maxWrongVerdicts: z.number().int().min(0).optional(),
+  lostSubmissions: z.number().int().min(0).default(0),
+});
+
+const monitoringSchema = z.strictObject({
+  scrapeInterval: duration.default(1000),
+});
+
+/** The whole scenario file. */
+export const scenarioSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
+    description: z.string().default(''),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    platform: z.enum(platformNames).optional(),
+    tags: z.array(z.string()).default([]),
+    service: serviceSchema.default(serviceSchema.parse({})),
+    traffic: trafficSchema,
+    monitoring: monitoringSchema.default(monitoringSchema.parse({})),
+    strategy: strategySchema,
+    faults: z.array(faultSchema).default([]),
+    expect: expectSchema,
+  })
+  .superRefine((s, ctx) => {
+    if (s.service.stable === s.service.candidate) {
+      ctx.addIssue({ code: 'custom', path: ['service', 'candidate'], message: `must differ from service.stable (${s.service.stable})` });
+    }
+    const versions = new Set(['candidate', 'stable', s.service.stable, s.service.candidate]);
+    s.faults.forEach((f, i) => {
+      if (!versions.has(f.target)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'target'],
+          message: `must be candidate, stable, ${s.service.stable} or ${s.service.candidate}, got ${JSON.stringify(f.target)}`,
+        });
+      }
+    });
+  });
+
+/** A validated scenario with defaults applied; durations in milliseconds. */
+export type Scenario = z.output<typeof scenarioSchema>;
+/** A verdict the judge service can return. */
+export type VerdictName = (typeof verdictNames)[number];
+/** The verdict names. */
+export const verdicts = verdictNames;

@@ -1,0 +1,41 @@
+import type { VerdictName } from '../scenario/schema.js';
+
+/** The kinds of request a synthetic user makes. */
+export type RequestKind = 'submit' | 'poll' | 'leaderboard';
+
+/** What one synthetic user experienced on one request: the ground truth. */
+export interface RequestRecord {
+  seq: number;
+  kind: RequestKind;
+  userId: string;
+  segment: string;
+  /** Intended send time, ms from the start of traffic (the open-model schedule). */
+  intendedAt: number;
+  /** Actual send time, ms from the start of traffic. */
+  sentAt: number;
+  /** From the intended send time to the end of the response (no coordinated omission). */
+  latencyMs: number;
+  /** HTTP status; 0 when no response came (reset, refused, timeout). */
+  status: number;
+  error?: string;
+  /** `version/instance` from `x-served-by`. */
+  servedBy?: string;
+  /** The serving version (the part of `servedBy` before the slash). */
+  version?: string;
+  /** `x-rehearsal-fault` of the response, when a fault shaped it. */
+  fault?: string;
+  problemId?: string;
+  expected?: VerdictName;
+  verdict?: VerdictName | null;
+  token?: string;
+}
+
+/** Whether the user saw a failure: no response, or a 5xx. */
+export function isFailed(r: RequestRecord): boolean {
+  return r.status === 0 || r.status >= 500;
+}
+
+/** Whether a judged submission got a verdict other than the expected one. */
+export function isWrongVerdict(r: RequestRecord): boolean {
+  return r.kind === 'submit' && r.expected !== undefined && r.verdict != null && r.verdict !== r.expected;
+}

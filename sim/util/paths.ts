@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('rehearsal: cannot find the package root (no package.json above the code)');
+    dir = parent;
+  }
+  return dir;
+}
+
+/** The package root (where package.json is). */
+export const packageRoot = findRoot();
+
+/** Paths of the programs and data the harness starts or reads. */
+export const paths = {
+  judgeService: join(packageRoot, 'dist/fixtures/judge-service/src/main.js'),
+  router: join(packageRoot, 'dist/sim/router/main.js'),
+  problems: join(packageRoot, 'fixtures/problems'),
+  scenarios: join(packageRoot, 'scenarios'),
+  reports: join(packageRoot, 'reports'),
+};

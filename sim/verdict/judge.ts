@@ -1,0 +1,136 @@
+import type { Scenario } from '../scenario/schema.js';
+import type { ControllerResult } from '../release/controller.js';
+import type { TimelineEvent } from '../release/timeline.js';
+import { type RequestRecord, isFailed, isWrongVerdict } from '../traffic/record.js';
+import { type BlastRadius, blastRadius } from './blast-radius.js';
+
+/** How the rehearsal is classified (ANALYSIS.md §5). */
+export type Classification = 'caught' | 'promoted' | 'missed' | 'false-rollback' | 'inconclusive' | 'harness-error';
+
+/** One expectation, judged. */
+export interface ExpectationResult {
+  name: string;
+  expected: string;
+  actual: string;
+  passed: boolean;
+}
+
+/** A fault as the verdict sees it: applied (read back) and observed (in ground truth). */
+export interface FaultOutcome {
+  type: string;
+  target: string;
+  description: string;
+  injectedAt?: number;
+  revertedAt?: number;
+  applied: boolean;
+  appliedDetail: string;
+  /** User responses that carried the fault's marker. */
+  observedResponses?: number;
+  verified: boolean;
+  detail: string;
+}
+
+/** Everything judged about one rehearsal. */
+export interface Judgement {
+  passed: boolean;
+  classification: Classification;
+  reason: string;
+  expectations: ExpectationResult[];
+  timeToDetectMs?: number;
+  timeToDecisionMs?: number;
+  timeToRollbackMs?: number;
+  lastCandidateRequestMs?: number;
+  failedRequests: number;
+  wrongVerdicts: number;
+  lostSubmissions: number;
+  blastRadius: BlastRadius;
+}
+
+/** Inputs of the judgement: expectations on one side, the controller's decisions and the users' experience on the other. */
+export interface JudgeInput {
+  scenario: Scenario;
+  controller: ControllerResult;
+  events: TimelineEvent[];
+  records: RequestRecord[];
+  lost: string[];
+  faults: FaultOutcome[];
+}
+
+/** Judges a rehearsal: expectations vs (controller decisions + ground truth). */
+export function judge(input: JudgeInput): Judgement {
+  const { scenario, controller, events, records, faults } = input;
+  const { stable, candidate } = scenario.service;
+  const at = (type: TimelineEvent['type']) => events.find((e) => e.type === type)?.at;
+  const deployedAt = at('deploy');
+  const faultStart = faults.map((f) => f.injectedAt).filter((t): t is number => t !== undefined).sort((a, b) => a - b)[0];
+  const firstFailure = at('first-failure');
+  const decisionAt = controller.outcome === 'rolled-back' ? at('decision') : undefined;
+  const allOnStable = controller.outcome === 'rolled-back' ? at('all-traffic-on-stable') : undefined;
+  const marks = { candidateDeployedAt: deployedAt, decisionAt, allOnStableAt: allOnStable, promotedAt: at('promoted') };
+  const radius = blastRadius(records, scenario.traffic.slowMs, marks);
+  const released = records.filter((r) => deployedAt !== undefined && r.intendedAt >= deployedAt);
+  const failedRequests = released.filter((r) => isFailed(r) && r.version !== stable).length;
+  const wrongVerdicts = released.filter((r) => isWrongVerdict(r) && r.version !== stable).length;
+  const onCandidate = records.filter((r) => r.version === candidate);
+  const lastCandidateRequestMs = onCandidate.length ? Math.max(...onCandidate.map((r) => r.intendedAt)) : undefined;
+  const since = (t: number | undefined) => (t !== undefined && faultStart !== undefined ? Math.max(0, t - faultStart) : undefined);
+
+  const expect = scenario.expect;
+  const expectations: ExpectationResult[] = [
+    { name: 'outcome', expected: expect.outcome, actual: controller.outcome, passed: controller.outcome === expect.outcome },
+  ];
+  const timeToDetectMs = since(firstFailure);
+  const timeToRollbackMs = since(allOnStable);
+  if (expect.detectWithin !== undefined) {
+    expectations.push(bound('detectWithin', expect.detectWithin, timeToDetectMs, 'ms'));
+  }
+  if (expect.rollbackWithin !== undefined) {
+    expectations.push(bound('rollbackWithin', expect.rollbackWithin, timeToRollbackMs, 'ms'));
+  }
+  if (expect.maxFailedRequests !== undefined) expectations.push(bound('maxFailedRequests', expect.maxFailedRequests, failedRequests));
+  if (expect.maxWrongVerdicts !== undefined) expectations.push(bound('maxWrongVerdicts', expect.maxWrongVerdicts, wrongVerdicts));
+  expectations.push(bound('lostSubmissions', expect.lostSubmissions, input.lost.length));
+
+  const unverified = faults.filter((f) => !f.verified);
+  const classification = classify(scenario, controller.outcome, unverified.length > 0);
+  const failedExpectations = expectations.filter((e) => !e.passed);
+  const passed = unverified.length === 0 && failedExpectations.length === 0 && classification !== 'inconclusive';
+  const reason =
+    unverified.length > 0
+      ? `fault not verified: ${unverified.map((f) => `${f.type} (${f.detail})`).join('; ')}`
+      : failedExpectations.length > 0
+        ? failedExpectations.map((e) => `${e.name}: expected ${e.expected}, got ${e.actual}`).join('; ')
+        : `${controller.outcome} as expected: ${controller.reason}`;
+  return {
+    passed,
+    classification,
+    reason,
+    expectations,
+    ...(timeToDetectMs !== undefined ? { timeToDetectMs } : {}),
+    ...(since(decisionAt) !== undefined ? { timeToDecisionMs: since(decisionAt)! } : {}),
+    ...(timeToRollbackMs !== undefined ? { timeToRollbackMs } : {}),
+    ...(lastCandidateRequestMs !== undefined ? { lastCandidateRequestMs } : {}),
+    failedRequests,
+    wrongVerdicts,
+    lostSubmissions: input.lost.length,
+    blastRadius: radius,
+  };
+}
+
+function bound(name: string, max: number, actual: number | undefined, unit = ''): ExpectationResult {
+  const show = (v: number) => (unit === 'ms' ? `${(v / 1000).toFixed(1)}s` : String(v));
+  return {
+    name,
+    expected: `<= ${show(max)}`,
+    actual: actual === undefined ? 'never happened' : show(actual),
+    passed: actual !== undefined && actual <= max,
+  };
+}
+
+function classify(scenario: Scenario, outcome: ControllerResult['outcome'], unverifiedFault: boolean): Classification {
+  if (unverifiedFault) return 'inconclusive';
+  const bad = scenario.expect.outcome === 'rolled-back';
+  if (outcome === 'paused' || outcome === 'aborted') return scenario.expect.outcome === 'paused' ? 'caught' : 'inconclusive';
+  if (bad) return outcome === 'rolled-back' ? 'caught' : 'missed';
+  return outcome === 'promoted' ? 'promoted' : 'false-rollback';
+}
