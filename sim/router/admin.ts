@@ -7,7 +7,10 @@ const MAX_BODY_BYTES = 1 << 20;
 const ENDPOINTS = 'GET /routes, PUT /routes, GET /metrics, GET /healthz';
 
 /** The admin request handler: route table (bearer token), metrics and health (open). */
-export function adminApi(state: RouterState, token: string): (req: IncomingMessage, res: ServerResponse) => void {
+export function adminApi(
+  state: RouterState,
+  token: string,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const expected = digest(token);
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];

@@ -55,7 +55,8 @@ export function parseRouterArgs(
     const raw = values.get(flag);
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0 || n > max) problems.push(`${flag} must be an integer 0-${max}, got "${raw}"`);
+    if (!Number.isInteger(n) || n < 0 || n > max)
+      problems.push(`${flag} must be an integer 0-${max}, got "${raw}"`);
     return n;
   };
   const token = values.get('--admin-token') ?? env.REHEARSAL_ROUTER_TOKEN ?? '';

@@ -21,7 +21,9 @@ export function chooseVersion(table: RouteTable, headers: IncomingHttpHeaders): 
 
 /** The draw in [0, 1) for the weighted split: hash of the user id when sticky, else of the request id, else random. */
 export function versionDraw(sticky: boolean, headers: IncomingHttpHeaders): number {
-  const key = sticky ? (single(headers[USER_ID_HEADER]) ?? single(headers[REQUEST_ID_HEADER])) : single(headers[REQUEST_ID_HEADER]);
+  const key = sticky
+    ? (single(headers[USER_ID_HEADER]) ?? single(headers[REQUEST_ID_HEADER]))
+    : single(headers[REQUEST_ID_HEADER]);
   return key === undefined ? Math.random() : hashFraction(key);
 }
 

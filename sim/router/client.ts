@@ -12,7 +12,10 @@ export class RouterClientError extends Error {
     readonly hint: string,
     options?: { cause?: unknown },
   ) {
-    super(problems.length > 0 ? `${message}:\n  ${problems.join('\n  ')}\n${hint}` : `${message} — ${hint}`, options);
+    super(
+      problems.length > 0 ? `${message}:\n  ${problems.join('\n  ')}\n${hint}` : `${message} — ${hint}`,
+      options,
+    );
     this.name = 'RouterClientError';
   }
 }

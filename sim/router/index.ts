@@ -7,7 +7,17 @@ export { userBucket } from './hash.js';
 export { LATENCY_BUCKETS } from './metrics.js';
 export { MIRROR_HEADER } from './mirror.js';
 export { SERVED_BY } from './proxy.js';
-export type { BucketRule, CookieRule, HeaderRule, Instance, Mirror, NetworkFault, RouteTable, Rule, SegmentRule } from './route-table.js';
+export type {
+  BucketRule,
+  CookieRule,
+  HeaderRule,
+  Instance,
+  Mirror,
+  NetworkFault,
+  RouteTable,
+  Rule,
+  SegmentRule,
+} from './route-table.js';
 export { emptyRouteTable, NO_FAULT } from './route-table.js';
 export type { RouterOptions, RunningRouter } from './router.js';
 export { startRouter } from './router.js';

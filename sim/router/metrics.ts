@@ -77,7 +77,9 @@ export class RouterMetrics {
     out.push('# TYPE rehearsal_router_requests_total counter');
     for (const { version, instance, codes } of this.instances.values()) {
       for (const [code, n] of codes) {
-        out.push(`rehearsal_router_requests_total{${labels({ version, instance, code: String(code) })}} ${n}`);
+        out.push(
+          `rehearsal_router_requests_total{${labels({ version, instance, code: String(code) })}} ${n}`,
+        );
       }
     }
     out.push('# HELP rehearsal_router_request_duration_seconds Request duration seen by the router.');
@@ -86,18 +88,28 @@ export class RouterMetrics {
       let cumulative = 0;
       LATENCY_BUCKETS.forEach((le, i) => {
         cumulative += s.buckets[i]!;
-        out.push(`rehearsal_router_request_duration_seconds_bucket{${labels({ version, le: String(le) })}} ${cumulative}`);
+        out.push(
+          `rehearsal_router_request_duration_seconds_bucket{${labels({ version, le: String(le) })}} ${cumulative}`,
+        );
       });
-      out.push(`rehearsal_router_request_duration_seconds_bucket{${labels({ version, le: '+Inf' })}} ${s.count}`);
+      out.push(
+        `rehearsal_router_request_duration_seconds_bucket{${labels({ version, le: '+Inf' })}} ${s.count}`,
+      );
       out.push(`rehearsal_router_request_duration_seconds_sum{${labels({ version })}} ${s.sum}`);
       out.push(`rehearsal_router_request_duration_seconds_count{${labels({ version })}} ${s.count}`);
     }
     this.family(out, 'upstream_errors_total', 'counter', 'Upstream failures by kind.', (version, s) =>
       [...s.upstreamErrors].map(([kind, n]) => [labels({ version, kind }), n]),
     );
-    this.family(out, 'inflight', 'gauge', 'Requests in flight.', (version, s) => [[labels({ version }), s.inflight]]);
-    this.family(out, 'mirror_requests_total', 'counter', 'Mirrored (shadow) requests by code.', (version, s) =>
-      [...s.mirrored].map(([code, n]) => [labels({ version, code }), n]),
+    this.family(out, 'inflight', 'gauge', 'Requests in flight.', (version, s) => [
+      [labels({ version }), s.inflight],
+    ]);
+    this.family(
+      out,
+      'mirror_requests_total',
+      'counter',
+      'Mirrored (shadow) requests by code.',
+      (version, s) => [...s.mirrored].map(([code, n]) => [labels({ version, code }), n]),
     );
     return `${out.join('\n')}\n`;
   }

@@ -17,7 +17,10 @@ export function mirrorRequest(
 ): void {
   const stats = state.metrics.version(version);
   const upstream = state.pools.next(version);
-  if (upstream === undefined) return stats.mirror('503');
+  if (upstream === undefined) {
+    stats.mirror('503');
+    return;
+  }
   let settled = false;
   const settle = (code: string): void => {
     if (settled) return;
@@ -25,7 +28,10 @@ export function mirrorRequest(
     stats.mirror(code);
     state.pools.release(upstream);
   };
-  if (state.table.faults[version]?.partition === true) return settle('error');
+  if (state.table.faults[version]?.partition === true) {
+    settle('error');
+    return;
+  }
   const copy = request({
     host: upstream.host,
     port: upstream.port,

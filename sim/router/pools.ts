@@ -44,7 +44,8 @@ export class PoolSet {
   /** Replaces the pools with the table's; unchanged instances (same version, id and URL) keep their connections. */
   apply(table: RouteTable): void {
     const old = new Map<string, Upstream>();
-    for (const pool of this.pools.values()) for (const u of pool.members) old.set(key(u.version, u.id, u.url), u);
+    for (const pool of this.pools.values())
+      for (const u of pool.members) old.set(key(u.version, u.id, u.url), u);
     const pools = new Map<string, { members: Upstream[]; next: number }>();
     for (const [version, instances] of Object.entries(table.pools)) {
       const members = instances.map((inst) => {

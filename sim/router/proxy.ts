@@ -1,4 +1,4 @@
-import { type ClientRequest, type IncomingMessage, type ServerResponse, request } from 'node:http';
+import { type ClientRequest, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { chooseVersion, REQUEST_ID_HEADER, shouldMirror } from './choose.js';
 import { hashFraction } from './hash.js';
 import { forwardHeaders, hasBody } from './headers.js';
@@ -25,10 +25,23 @@ export function dataPlane(state: RouterState): (req: IncomingMessage, res: Serve
   };
 }
 
-function noRoute(state: RouterState, version: string | null, req: IncomingMessage, res: ServerResponse, start: number): void {
+function noRoute(
+  state: RouterState,
+  version: string | null,
+  req: IncomingMessage,
+  res: ServerResponse,
+  start: number,
+): void {
   const label = version ?? 'none';
-  const hint = version === null ? 'no rule matched and every weight is 0' : `pool "${version}" has no instances`;
-  sendError(res, 503, 'router/none', `no upstream for this request: ${hint}`, 'PUT /routes on the admin port with a pool for the chosen version');
+  const hint =
+    version === null ? 'no rule matched and every weight is 0' : `pool "${version}" has no instances`;
+  sendError(
+    res,
+    503,
+    'router/none',
+    `no upstream for this request: ${hint}`,
+    'PUT /routes on the admin port with a pool for the chosen version',
+  );
   req.resume();
   const codes = state.metrics.instance(label, 'none');
   codes.set(503, (codes.get(503) ?? 0) + 1);
@@ -58,7 +71,8 @@ class Exchange {
     if (fault !== undefined) {
       if (fault.partition) {
         this.stats.upstreamError('connect');
-        return this.fail(503, 'version unreachable (partition fault)', 'clear faults.<version>.partition');
+        this.fail(503, 'version unreachable (partition fault)', 'clear faults.<version>.partition');
+        return;
       }
       if (fault.resetRate > 0 && this.draw('reset') < fault.resetRate) {
         this.finish('reset');
@@ -99,7 +113,10 @@ class Exchange {
   }
 
   private respond(upRes: IncomingMessage, fault: NetworkFault | undefined): void {
-    if (this.done) return upRes.resume() as unknown as void;
+    if (this.done) {
+      upRes.resume();
+      return;
+    }
     const status = upRes.statusCode ?? 502;
     const headers = forwardHeaders(upRes.headers);
     headers['x-served-by'] = this.upstream.servedBy;

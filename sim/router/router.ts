@@ -38,7 +38,8 @@ export interface RunningRouter {
 
 /** Starts the data plane and the admin API in this process. */
 export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
-  if (options.token === '') throw new Error('router admin token is empty — pass --admin-token or set REHEARSAL_ROUTER_TOKEN');
+  if (options.token === '')
+    throw new Error('router admin token is empty — pass --admin-token or set REHEARSAL_ROUTER_TOKEN');
   const host = options.host ?? '127.0.0.1';
   const state = new RouterState(options.upstreamTimeoutMs ?? 30_000);
   if (options.routes !== undefined) {

@@ -18,7 +18,10 @@ export class Throttle extends Transform {
     let offset = 0;
     const step = (): void => {
       this.timer = undefined;
-      if (offset >= chunk.length || this.destroyed) return callback();
+      if (offset >= chunk.length || this.destroyed) {
+        callback();
+        return;
+      }
       const slice = chunk.subarray(offset, offset + this.sliceBytes);
       offset += slice.length;
       this.push(slice);

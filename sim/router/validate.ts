@@ -23,7 +23,9 @@ export function validateRouteTable(input: unknown): RouteTableValidation {
   const versions = Object.keys(pools);
   const known = (version: unknown, path: string): boolean => {
     if (typeof version === 'string' && version in pools) return true;
-    problems.push(`${path} must name a version in pools (${versions.join(', ') || 'none'}), got ${show(version)}`);
+    problems.push(
+      `${path} must name a version in pools (${versions.join(', ') || 'none'}), got ${show(version)}`,
+    );
     return false;
   };
   const weights = checkWeights(input.weights, known, problems);
@@ -61,7 +63,10 @@ function checkPools(raw: unknown, problems: string[]): Record<string, Instance[]
     const seen = new Set<string>();
     list.forEach((item: unknown, i) => {
       const path = `pools.${version}[${i}]`;
-      if (!isObj(item)) return problems.push(`${path} must be an object {id, url}, got ${show(item)}`);
+      if (!isObj(item)) {
+        problems.push(`${path} must be an object {id, url}, got ${show(item)}`);
+        return;
+      }
       unknownKeys(item, ['id', 'url'], `${path}.`, problems);
       const { id, url } = item;
       if (typeof id !== 'string' || !NAME.test(id)) {
@@ -114,7 +119,10 @@ function checkRules(raw: unknown, known: Known, problems: string[]): Rule[] {
   const rules: Rule[] = [];
   raw.forEach((rule: unknown, i) => {
     const path = `rules[${i}]`;
-    if (!isObj(rule)) return problems.push(`${path} must be an object, got ${show(rule)}`);
+    if (!isObj(rule)) {
+      problems.push(`${path} must be an object, got ${show(rule)}`);
+      return;
+    }
     unknownKeys(rule, [...RULE_MATCHERS, 'version'], `${path}.`, problems);
     const matchers = RULE_MATCHERS.filter((m) => rule[m] !== undefined);
     if (matchers.length !== 1) {
@@ -181,13 +189,17 @@ function checkFaults(raw: unknown, known: Known, problems: string[]): Record<str
     unknownKeys(fault, FAULT_KEYS, `${path}.`, problems);
     const { latencyMs = 0, resetRate = 0, partition = false, bandwidthKbps = 0 } = fault;
     const nonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-    if (!nonNegative(latencyMs)) problems.push(`${path}.latencyMs must be a number >= 0, got ${show(latencyMs)}`);
+    if (!nonNegative(latencyMs))
+      problems.push(`${path}.latencyMs must be a number >= 0, got ${show(latencyMs)}`);
     if (!nonNegative(resetRate) || resetRate > 1) {
       problems.push(`${path}.resetRate must be a probability 0-1, got ${show(resetRate)}`);
     }
-    if (typeof partition !== 'boolean') problems.push(`${path}.partition must be true or false, got ${show(partition)}`);
+    if (typeof partition !== 'boolean')
+      problems.push(`${path}.partition must be true or false, got ${show(partition)}`);
     if (!nonNegative(bandwidthKbps)) {
-      problems.push(`${path}.bandwidthKbps must be a number >= 0 (0 = unlimited), got ${show(bandwidthKbps)}`);
+      problems.push(
+        `${path}.bandwidthKbps must be a number >= 0 (0 = unlimited), got ${show(bandwidthKbps)}`,
+      );
     }
     faults[version] = { latencyMs, resetRate, partition, bandwidthKbps } as NetworkFault;
   }
