@@ -2,7 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import { type Fault, type FaultConfig, type InjectedFault, createFault } from '../faults/index.js';
 import type { Deployment } from '../platform/platform.js';
 import type { Timeline } from '../release/timeline.js';
-import type { RouterClient } from '../router/client.js';
+import type { RouteEditor } from '../router/route-editor.js';
 import type { RequestRecord } from '../traffic/record.js';
 import { messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
@@ -26,7 +26,7 @@ export class FaultScheduler {
     configs: FaultConfig[],
     private readonly versions: { stable: string; candidate: string },
     private readonly deployments: Map<string, Deployment>,
-    private readonly deps: { clock: Clock; log: Logger; timeline: Timeline; router: RouterClient; serviceToken: string },
+    private readonly deps: { clock: Clock; log: Logger; timeline: Timeline; router: RouteEditor; serviceToken: string },
   ) {
     this.items = configs.map((c) => {
       const version = c.target === 'candidate' ? versions.candidate : c.target === 'stable' ? versions.stable : c.target;

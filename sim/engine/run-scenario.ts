@@ -16,6 +16,7 @@ import { ReleaseController } from '../release/controller.js';
 import { planStrategy } from '../release/strategies/index.js';
 import { Timeline, type TimelineEvent } from '../release/timeline.js';
 import { RouterClient } from '../router/client.js';
+import { RouteEditor } from '../router/route-editor.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { loadCorpus } from '../traffic/corpus.js';
 import { TrafficGenerator } from '../traffic/generator.js';
@@ -66,7 +67,7 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
   const { clock, log } = env;
   const versions = { stable: scenario.service.stable, candidate: scenario.service.candidate };
   const endpoint = await platform.startRouter();
-  const router = new RouterClient(endpoint.adminUrl, endpoint.token);
+  const router = new RouteEditor(new RouterClient(endpoint.adminUrl, endpoint.token));
   const stable = await platform.deploy({
     version: versions.stable,
     replicas: scenario.service.replicas,
@@ -74,9 +75,9 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     ...(scenario.service.workers ? { workers: scenario.service.workers } : {}),
   });
   const deployments = new Map<string, Deployment>([[versions.stable, stable]]);
-  await router.putRoutes({
-    pools: { [versions.stable]: stable.instances.map((i) => ({ id: i.id, url: i.routerUrl })), [versions.candidate]: [] },
-    weights: { [versions.stable]: 100, [versions.candidate]: 0 },
+  await router.update((t) => {
+    t.pools = { [versions.stable]: stable.instances.map((i) => ({ id: i.id, url: i.routerUrl })), [versions.candidate]: [] };
+    t.weights = { [versions.stable]: 100, [versions.candidate]: 0 };
   });
 
   const corpus = loadCorpus(paths.problems);

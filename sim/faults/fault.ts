@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
-import type { RouterClient } from '../router/client.js';
+import type { RouteEditor } from '../router/route-editor.js';
 import type { Instance } from '../platform/platform.js';
 import { duration } from '../scenario/common.js';
 import type { Logger } from '../util/logger.js';
@@ -23,7 +23,7 @@ export interface FaultContext {
   log: Logger;
   /** The current instances of the target version (empty if it is not deployed). */
   instances(): Instance[];
-  router: RouterClient;
+  router: RouteEditor;
   /** Bearer token of the judge service's admin API. */
   serviceToken: string;
 }

@@ -3,7 +3,7 @@ import type { AnalysisConfig } from '../analysis/config.js';
 import type { Measurement } from '../analysis/measurement.js';
 import type { Clock } from '../clock/clock.js';
 import type { Deployment, Platform } from '../platform/platform.js';
-import type { RouteTable, RouterClient } from '../router/client.js';
+import type { RouteEditor } from '../router/route-editor.js';
 import type { Logger } from '../util/logger.js';
 import type { Action } from './actions.js';
 import type { Timeline } from './timeline.js';
@@ -23,7 +23,7 @@ export interface ControllerDeps {
   clock: Clock;
   log: Logger;
   platform: Pick<Platform, 'deploy'>;
-  router: RouterClient;
+  router: RouteEditor;
   timeline: Timeline;
   analysis: AnalysisRun;
   analysisConfig: AnalysisConfig;
@@ -148,14 +148,11 @@ export class ReleaseController {
 
   private async route(weight: number, includeCandidate = true): Promise<void> {
     const { stable, candidate } = this.deps.versions;
-    const table: RouteTable = {
-      pools: {
-        [stable]: this.deps.stable.instances.map((i) => ({ id: i.id, url: i.routerUrl })),
-        [candidate]: includeCandidate && this.candidate ? this.candidate.instances.map((i) => ({ id: i.id, url: i.routerUrl })) : [],
-      },
-      weights: { [stable]: 100 - weight, [candidate]: weight },
-    };
-    await this.deps.router.putRoutes(table);
+    await this.deps.router.update((table) => {
+      table.pools[stable] = this.deps.stable.instances.map((i) => ({ id: i.id, url: i.routerUrl }));
+      table.pools[candidate] = includeCandidate && this.candidate ? this.candidate.instances.map((i) => ({ id: i.id, url: i.routerUrl })) : [];
+      table.weights = { [stable]: 100 - weight, [candidate]: weight };
+    });
     if (weight !== this.weight || !includeCandidate) {
       this.deps.timeline.add('weights', `${candidate} ${weight}%, ${stable} ${100 - weight}%`, { [stable]: 100 - weight, [candidate]: weight });
     }

@@ -1,0 +1,75 @@
+/** Command-line settings of `node dist/sim/router/main.js`. */
+export interface RouterArgs {
+  /** Interface to bind. */
+  host: string;
+  /** Data-plane port (0 = free port). */
+  port: number;
+  /** Admin port (0 = free port). */
+  adminPort: number;
+  /** Admin bearer token. */
+  token: string;
+  /** Exit when stdin closes, so a parent that dies takes the router with it. */
+  exitOnStdinClose: boolean;
+  /** Upstream idle timeout in milliseconds. */
+  upstreamTimeoutMs: number;
+  /** Print usage and exit. */
+  help: boolean;
+}
+
+/** Usage text listing every flag. */
+export const USAGE = `usage: node dist/sim/router/main.js [flags]
+  --host <addr>                 interface to bind (default 127.0.0.1)
+  --port <n>                    data-plane port, 0 = free port (default 8000)
+  --admin-port <n>              admin API port, 0 = free port (default 8001)
+  --admin-token <t>             admin bearer token (or env REHEARSAL_ROUTER_TOKEN; required)
+  --upstream-timeout-ms <n>     upstream idle timeout before 504 (default 30000)
+  --exit-on-stdin-close         exit when stdin closes
+  --help                        print this text`;
+
+const VALUE_FLAGS = ['--host', '--port', '--admin-port', '--admin-token', '--upstream-timeout-ms'];
+const BOOL_FLAGS = ['--exit-on-stdin-close', '--help'];
+
+/** Parses flags and environment, listing every problem at once. */
+export function parseRouterArgs(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): { ok: true; args: RouterArgs } | { ok: false; problems: string[] } {
+  const problems: string[] = [];
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (BOOL_FLAGS.includes(name)) {
+      flags.add(name);
+    } else if (VALUE_FLAGS.includes(name)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined) problems.push(`${name} needs a value`);
+      else values.set(name, value);
+    } else {
+      problems.push(`unknown flag ${arg}; valid flags: ${[...VALUE_FLAGS, ...BOOL_FLAGS].join(', ')}`);
+    }
+  }
+  const int = (flag: string, fallback: number, max: number): number => {
+    const raw = values.get(flag);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > max)
+      problems.push(`${flag} must be an integer 0-${max}, got "${raw}"`);
+    return n;
+  };
+  const token = values.get('--admin-token') ?? env.REHEARSAL_ROUTER_TOKEN ?? '';
+  const help = flags.has('--help');
+  if (token === '' && !help) problems.push('--admin-token is required (or set REHEARSAL_ROUTER_TOKEN)');
+  const args: RouterArgs = {
+    host: values.get('--host') ?? '127.0.0.1',
+    port: int('--port', 8000, 65535),
+    adminPort: int('--admin-port', 8001, 65535),
+    token,
+    exitOnStdinClose: flags.has('--exit-on-stdin-close'),
+    upstreamTimeoutMs: int('--upstream-timeout-ms', 30_000, 3_600_000),
+    help,
+  };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, args };
+}

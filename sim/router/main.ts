@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { parseRouterArgs, USAGE } from './args.js';
+import { startRouter } from './router.js';
+
+const parsed = parseRouterArgs(process.argv.slice(2), process.env);
+if (!parsed.ok) {
+  console.error(`router: invalid arguments:\n  ${parsed.problems.join('\n  ')}\n${USAGE}`);
+  process.exit(2);
+}
+const { args } = parsed;
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+try {
+  const router = await startRouter({
+    host: args.host,
+    port: args.port,
+    adminPort: args.adminPort,
+    token: args.token,
+    upstreamTimeoutMs: args.upstreamTimeoutMs,
+  });
+  console.log(JSON.stringify({ msg: 'listening', port: router.port, adminPort: router.adminPort }));
+  let stopping = false;
+  const stop = (reason: string): void => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => process.exit(0), 2_000);
+    force.unref();
+    router.close().then(
+      () => {
+        console.log(JSON.stringify({ msg: 'stopped', reason }));
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  if (args.exitOnStdinClose) {
+    process.stdin.on('end', () => stop('stdin closed'));
+    process.stdin.on('error', () => stop('stdin error'));
+    process.stdin.resume();
+  }
+} catch (err) {
+  console.error(`router: ${(err as Error).message}`);
+  process.exit(3);
+}

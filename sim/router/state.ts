@@ -1,0 +1,24 @@
+import { RouterMetrics } from './metrics.js';
+import { PoolSet } from './pools.js';
+import { emptyRouteTable, type RouteTable } from './route-table.js';
+
+/** Everything the data plane and the admin API share: the live table, the pools and the metrics. */
+export class RouterState {
+  /** The route table in force; replaced as a whole. */
+  table: RouteTable = emptyRouteTable();
+  /** All metrics of this router. */
+  readonly metrics = new RouterMetrics();
+  /** Run-time pools built from the table. */
+  readonly pools = new PoolSet(this.metrics);
+
+  constructor(
+    /** Idle time after which an upstream request fails with kind `timeout`. */
+    readonly upstreamTimeoutMs: number,
+  ) {}
+
+  /** Installs a validated table; removed instances start draining. */
+  setTable(table: RouteTable): void {
+    this.table = table;
+    this.pools.apply(table);
+  }
+}
