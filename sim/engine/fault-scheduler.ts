@@ -11,6 +11,8 @@ import type { FaultOutcome } from '../verdict/judge.js';
 interface Scheduled {
   fault: Fault;
   version: string;
+  /** Set as soon as injection starts, so that concurrent callers inject once. */
+  started: boolean;
   injected?: InjectedFault;
   injectedAt?: number;
   revertedAt?: number;
@@ -30,14 +32,14 @@ export class FaultScheduler {
   ) {
     this.items = configs.map((c) => {
       const version = c.target === 'candidate' ? versions.candidate : c.target === 'stable' ? versions.stable : c.target;
-      return { fault: createFault(c), version, applied: false, appliedDetail: 'not injected: its target never ran' };
+      return { fault: createFault(c), version, started: false, applied: false, appliedDetail: 'not injected: its target never ran' };
     });
   }
 
   /** Injects every fault that is due and whose target now exists (called when a version is deployed). */
   async injectDue(): Promise<void> {
     const now = this.deps.timeline.now();
-    await Promise.all(this.items.filter((i) => !i.injected && i.fault.config.at <= now && this.deployments.has(i.version)).map((i) => this.inject(i)));
+    await Promise.all(this.items.filter((i) => !i.started && i.fault.config.at <= now && this.deployments.has(i.version)).map((i) => this.inject(i)));
   }
 
   /** Runs the schedule until `signal` aborts: injections at `at`, reverts after `duration`. */
@@ -93,6 +95,7 @@ export class FaultScheduler {
   private async inject(item: Scheduled): Promise<void> {
     const { timeline, log } = this.deps;
     const deployment = this.deployments.get(item.version)!;
+    item.started = true;
     item.injectedAt = timeline.now();
     try {
       item.injected = await item.fault.inject({

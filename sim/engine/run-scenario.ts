@@ -134,7 +134,10 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     const scraping = scraper.run(background.signal);
     const faulting = faults.run(background.signal);
     const releasing = controller.run(plan, stopController.signal);
-    releasing.catch(() => undefined);
+    releasing.then(
+      () => generator.stopAt(timeline.now() + scenario.traffic.settle),
+      () => undefined,
+    );
     const stats = await generator.run(env.signal);
     timeline.add('traffic-end', `${stats.sent} requests sent`);
     const grace = clock.sleep(3000, background.signal).then(() => stopController.abort()).catch(() => undefined);
@@ -150,7 +153,7 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     const judgement = judge({ scenario, controller: result, events: timeline.events, records: generator.records, lost: reconciliation.lost, faults: faultOutcomes });
     await writeFile(join(workdir, 'requests.jsonl'), generator.records.map((r) => JSON.stringify(r)).join('\n'));
     const distorted = stats.notSent > 0 || stats.lagP99Ms > 100;
-    const durationMs = scenario.traffic.duration;
+    const durationMs = Math.min(scenario.traffic.duration, timeline.now());
     return {
       name: scenario.name,
       file,

@@ -24,5 +24,6 @@ export async function getToggles(instance: Instance, token: string): Promise<Rec
     signal: AbortSignal.timeout(5000),
   });
   if (!res.ok) throw new RehearsalError(`${instance.id} toggles: HTTP ${res.status}`, 'check the admin token');
-  return (await res.json()) as Record<string, unknown>;
+  const body = (await res.json()) as { toggles?: Record<string, unknown> };
+  return body.toggles ?? {};
 }

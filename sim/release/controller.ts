@@ -153,7 +153,9 @@ export class ReleaseController {
       table.pools[candidate] = includeCandidate && this.candidate ? this.candidate.instances.map((i) => ({ id: i.id, url: i.routerUrl })) : [];
       table.weights = { [stable]: 100 - weight, [candidate]: weight };
     });
-    if (weight !== this.weight || !includeCandidate) {
+    if (!includeCandidate) {
+      this.deps.timeline.add('weights', `${candidate} removed from the router after draining`, { [stable]: 100 - weight, [candidate]: weight });
+    } else if (weight !== this.weight) {
       this.deps.timeline.add('weights', `${candidate} ${weight}%, ${stable} ${100 - weight}%`, { [stable]: 100 - weight, [candidate]: weight });
     }
     this.weight = weight;

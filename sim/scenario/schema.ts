@@ -23,6 +23,8 @@ const trafficSchema = z.strictObject({
   verdicts: z.partialRecord(z.enum(verdictNames), share).optional(),
   timeout: duration.default(10_000),
   slowMs: z.number().gt(0).default(1000),
+  /** Traffic keeps flowing this long after the release is decided, to see its aftermath; then it stops. */
+  settle: duration.default(5000),
 });
 
 const serviceSchema = z.strictObject({

@@ -38,6 +38,7 @@ export class TrafficGenerator {
   private readonly pool: Pool;
   private readonly inflight = new Set<Promise<void>>();
   private readonly t0: number;
+  private endAt = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly schedule: PlannedRequest[],
@@ -47,13 +48,18 @@ export class TrafficGenerator {
     this.pool = new Pool(opts.target, { connections: 256, keepAliveTimeout: 10_000, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs });
   }
 
+  /** Ends traffic early: requests planned at or after `ms` (from time zero) are not part of the run. */
+  stopAt(ms: number): void {
+    this.endAt = Math.min(this.endAt, ms);
+  }
+
   /** Runs the schedule to its end (or until `signal` aborts), then waits for requests in flight. */
   async run(signal: AbortSignal): Promise<TrafficStats> {
     const { clock } = this.opts;
     let sent = 0;
     const lags: number[] = [];
     for (const planned of this.schedule) {
-      if (signal.aborted) break;
+      if (signal.aborted || planned.at >= this.endAt) break;
       const wait = planned.at - (clock.now() - this.t0);
       if (wait > 1) {
         try {
@@ -71,12 +77,14 @@ export class TrafficGenerator {
     await Promise.allSettled([...this.inflight]);
     await this.pool.close().catch(() => undefined);
     lags.sort((a, b) => a - b);
-    const elapsed = Math.max(1, Math.min(this.opts.durationMs, clock.now() - this.t0));
+    const span = Math.min(this.opts.durationMs, this.endAt);
+    const planned = this.schedule.filter((p) => p.at < span).length;
+    const elapsed = Math.max(1, Math.min(span, clock.now() - this.t0));
     return {
-      planned: this.schedule.length,
+      planned,
       sent,
-      notSent: this.schedule.length - sent,
-      targetRate: (this.schedule.length / this.opts.durationMs) * 1000,
+      notSent: planned - sent,
+      targetRate: (planned / span) * 1000,
       achievedRate: (sent / elapsed) * 1000,
       lagP99Ms: lags[Math.floor(lags.length * 0.99)] ?? 0,
       lagMaxMs: lags.at(-1) ?? 0,
