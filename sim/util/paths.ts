@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,4 +22,6 @@ export const paths = {
   problems: join(packageRoot, 'fixtures/problems'),
   scenarios: join(packageRoot, 'scenarios'),
   reports: join(packageRoot, 'reports'),
+  /** This tool's version, from package.json. */
+  version: (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version,
 };

@@ -1,0 +1,15 @@
+import type { Command } from './command.js';
+import { doctorCommand } from './doctor.js';
+import { planCommand } from './plan.js';
+import { runCommand } from './run.js';
+import { validateCommand } from './validate.js';
+
+/** Every `rehearse` sub-command by name. Add a command by adding a file and a line here. */
+export const commands = {
+  run: runCommand,
+  validate: validateCommand,
+  plan: planCommand,
+  doctor: doctorCommand,
+} as const satisfies Record<string, Command>;
+
+export type { Command, CommandContext, Flags } from './command.js';

@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { RealClock } from '../clock/real-clock.js';
+import { runSuite } from '../engine/run-suite.js';
+import { createPlatform, platformNames } from '../platform/index.js';
+import { palette, scenarioLine, summaryTable } from '../report/terminal.js';
+import { ExitCode, RehearsalError } from '../util/errors.js';
+import { paths } from '../util/paths.js';
+import type { Command } from './command.js';
+import { selectScenarios } from './select.js';
+
+const SHOWN = new Set(['deploy', 'weights', 'first-failure', 'decision', 'all-traffic-on-stable', 'promoted', 'paused', 'fault-injected', 'fault-verified', 'error']);
+
+/** `rehearse run`: rehearses scenarios on a platform and writes reports. */
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'rehearse scenarios and write reports/<run-id>/ (default: the scenarios tagged "default")',
+  usage: 'rehearse run [files|dirs] [--platform local] [--tag T] [--reports DIR]',
+  options: {
+    platform: { type: 'string', description: `where to run: ${platformNames.join(', ')} (default local)` },
+    tag: { type: 'string', multiple: true, description: 'only scenarios with this tag, strategy or fault type' },
+    reports: { type: 'string', description: 'folder for reports (default reports/)' },
+  },
+  async run(ctx) {
+    const platform = String(ctx.flags.platform ?? 'local');
+    if (!(platformNames as string[]).includes(platform)) {
+      throw new RehearsalError(`unknown platform "${platform}"`, `use one of: ${platformNames.join(', ')}`, ExitCode.invalidScenario);
+    }
+    const scenarios = selectScenarios(ctx.args, ctx.cwd, ctx.flags.tag as string[] | undefined, 'default');
+    const probe = await createPlatform(platform).probe();
+    if (!probe.available) {
+      throw new RehearsalError(`platform ${platform} unavailable: ${probe.detail}`, probe.hint ?? '`rehearse doctor` shows what is missing', ExitCode.platformUnavailable);
+    }
+    const p = palette(ctx.tty && !ctx.env.NO_COLOR && !ctx.env.CI);
+    const { report, dir, written } = await runSuite(scenarios, {
+      platform,
+      reportsDir: resolve(ctx.cwd, String(ctx.flags.reports ?? paths.reports)),
+      clock: new RealClock(),
+      log: ctx.log,
+      signal: ctx.signal,
+      toolVersion: paths.version,
+      nodeVersion: process.version,
+      onScenarioStart: (s, i, n) => ctx.out(`[${i + 1}/${n}] ${s.scenario.name} (${s.file}): ${s.scenario.strategy.type}, up to ${s.scenario.traffic.duration / 1000}s of traffic`),
+      onEvent: (_name, e) => {
+        if (SHOWN.has(e.type)) ctx.out(p.dim(`  ${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`));
+      },
+      onScenarioEnd: (r) => ctx.out(scenarioLine(r, p)),
+    });
+    ctx.out('');
+    ctx.out(summaryTable(report, p));
+    ctx.out(`\nreports: ${dir}`);
+    for (const f of written.failures) ctx.err(`warning: reporter ${f.reporter} failed: ${f.error}`);
+    if (report.interrupted) return ExitCode.interrupted;
+    return report.summary.failed + report.summary.errors === 0 ? ExitCode.ok : ExitCode.rehearsalFailed;
+  },
+};
