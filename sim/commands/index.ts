@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { doctorCommand } from './doctor.js';
 import { planCommand } from './plan.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 
@@ -10,6 +11,7 @@ export const commands = {
   validate: validateCommand,
   plan: planCommand,
   doctor: doctorCommand,
+  report: reportCommand,
 } as const satisfies Record<string, Command>;
 
 export type { Command, CommandContext, Flags } from './command.js';

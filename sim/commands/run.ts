@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { RealClock } from '../clock/real-clock.js';
 import { runSuite } from '../engine/run-suite.js';
 import { createPlatform, platformNames } from '../platform/index.js';
+import { LiveProgress, ProgressPrinter } from '../report/progress.js';
 import { palette, scenarioLine, summaryTable } from '../report/terminal.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
 import { paths } from '../util/paths.js';
@@ -9,6 +10,11 @@ import type { Command } from './command.js';
 import { selectScenarios } from './select.js';
 
 const SHOWN = new Set(['deploy', 'weights', 'first-failure', 'decision', 'all-traffic-on-stable', 'promoted', 'paused', 'fault-injected', 'fault-verified', 'error']);
+
+/** Whether output goes to CI: plain lines, no colour, no status line rewritten in place. */
+function isCi(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.CI) && env.CI !== 'false' && env.CI !== '0';
+}
 
 /** `rehearse run`: rehearses scenarios on a platform and writes reports. */
 export const runCommand: Command = {
@@ -30,7 +36,9 @@ export const runCommand: Command = {
     if (!probe.available) {
       throw new RehearsalError(`platform ${platform} unavailable: ${probe.detail}`, probe.hint ?? '`rehearse doctor` shows what is missing', ExitCode.platformUnavailable);
     }
-    const p = palette(ctx.tty && !ctx.env.NO_COLOR && !ctx.env.CI);
+    const plain = !ctx.tty || isCi(ctx.env);
+    const p = palette(!plain && !ctx.env.NO_COLOR);
+    const progress = new ProgressPrinter(ctx, p, !plain, 5000, ctx.columns ?? 120);
     const { report, dir, written } = await runSuite(scenarios, {
       platform,
       reportsDir: resolve(ctx.cwd, String(ctx.flags.reports ?? paths.reports)),
@@ -39,12 +47,18 @@ export const runCommand: Command = {
       signal: ctx.signal,
       toolVersion: paths.version,
       nodeVersion: process.version,
-      onScenarioStart: (s, i, n) => ctx.out(`[${i + 1}/${n}] ${s.scenario.name} (${s.file}): ${s.scenario.strategy.type}, up to ${s.scenario.traffic.duration / 1000}s of traffic`),
-      onEvent: (_name, e) => {
-        if (SHOWN.has(e.type)) ctx.out(p.dim(`  ${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`));
+      onScenarioStart: (s, i, n) => {
+        ctx.out(`[${i + 1}/${n}] ${s.scenario.name} (${s.file}): ${s.scenario.strategy.type}, up to ${s.scenario.traffic.duration / 1000}s of traffic`);
+        progress.start(new LiveProgress(s.scenario.name, s.scenario.traffic.duration));
       },
-      onScenarioEnd: (r) => ctx.out(scenarioLine(r, p)),
+      onEvent: (_name, e) => progress.event(e, SHOWN.has(e.type) ? p.dim(`  ${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`) : undefined),
+      onRecord: (_name, r) => progress.record(r),
+      onScenarioEnd: (r) => {
+        progress.end();
+        ctx.out(scenarioLine(r, p));
+      },
     });
+    progress.end();
     ctx.out('');
     ctx.out(summaryTable(report, p));
     ctx.out(`\nreports: ${dir}`);

@@ -17,6 +17,19 @@ export interface Series {
   monitoring: Record<string, { t: number[]; errorRate: (number | null)[]; p95Ms: (number | null)[] }>;
 }
 
+/** SLO error budget burned by the release, from ground truth. */
+export interface ErrorBudget {
+  /** Target share of successful requests, e.g. 0.999. */
+  slo: number;
+  totalRequests: number;
+  /** Failed user requests attributed to the release (not served by the stable version after deploy). */
+  failedRequests: number;
+  /** Failures the SLO allows for `totalRequests`. */
+  allowedFailures: number;
+  /** failedRequests / allowedFailures (1 = the whole budget); null when no request was sent but some failed. */
+  burned: number | null;
+}
+
 /** Everything about one scenario's rehearsal. */
 export interface ScenarioReport {
   name: string;
@@ -45,6 +58,8 @@ export interface ScenarioReport {
   };
   expectations: ExpectationResult[];
   blastRadius: BlastRadius;
+  /** Error budget burned by the release; filled in by the engine (`withBudget`). */
+  budget?: ErrorBudget;
   traffic: TrafficStats & { distorted: boolean };
   measurements: Measurement[];
   timeline: TimelineEvent[];
@@ -55,6 +70,8 @@ export interface ScenarioReport {
 
 /** The whole run: metadata and every scenario. */
 export interface RunReport {
+  /** Where the JSON Schema of this file is (schemas/report.schema.json), relative to the report's folder. */
+  $schema?: string;
   schemaVersion: 1;
   runId: string;
   startedAt: string;
