@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { xml } from './junit-reporter.js';
-import { budgetText, buildMatrix, keyFigure, secs, statusMark } from './matrix.js';
+import { budgetText, buildMatrix, keyFigure, secs } from './matrix.js';
 import type { RunReport, ScenarioReport } from './model.js';
 import type { Reporter } from './reporter.js';
 import { scenarioChart } from './svg-chart.js';
@@ -13,7 +13,15 @@ td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}t
 a{color:inherit}.muted{color:#666}.num{text-align:right}details{margin:6px 0}
 .chart .grid{stroke:#eee}.chart .ln{fill:none;stroke-width:1.6}.chart .dash{stroke-dasharray:4 3;stroke-width:1.2}
 .chart text{font-size:10px;fill:#555}.chart .pt{font-size:11px;fill:#222}.chart .yl{text-anchor:end}
-.chart .xl{text-anchor:middle}.chart .ml{font-size:10px;text-anchor:middle}.chart .marker line{stroke-dasharray:2 2}`;
+.badge{font-size:11px;font-weight:600;padding:0 4px;border-radius:3px;color:#fff}.badge.passed{background:#2a7d2a}.badge.failure{background:#c0392b}.badge.error{background:#b7791f}
+.ok{color:#2a7d2a}.bad{color:#c0392b}.chart .xl{text-anchor:middle}.chart .ml{font-size:10px;text-anchor:middle}.chart .marker line{stroke-dasharray:2 2}`;
+
+/** A coloured PASS/FAIL/ERROR badge (text, not emoji: headless browsers often lack an emoji font). */
+function badge(s: ScenarioReport): string {
+  return `<span class="badge ${s.status}">${s.status === 'passed' ? 'PASS' : s.status === 'error' ? 'ERROR' : 'FAIL'}</span>`;
+}
+
+const tick = (ok: boolean) => (ok ? '<span class="ok">✓</span>' : '<span class="bad">✗</span>');
 
 function anchor(s: ScenarioReport): string {
   return `s-${s.name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
@@ -27,7 +35,7 @@ function matrix(report: RunReport): string {
       const cell = m.cell(strategy, f);
       if (!cell) return '<td class="muted">·</td>';
       const worst = cell.scenarios.find((s) => s.status !== 'passed')?.status ?? 'passed';
-      const items = cell.scenarios.map((s) => `<div>${statusMark(s)} <a href="#${anchor(s)}"><b>${xml(s.classification)}</b></a> ${xml(keyFigure(s))}</div>`);
+      const items = cell.scenarios.map((s) => `<div>${badge(s)} <a href="#${anchor(s)}"><b>${xml(s.classification)}</b></a> ${xml(keyFigure(s))}</div>`);
       return `<td class="${worst}">${items.join('')}</td>`;
     });
     return `<tr><th>${xml(strategy)}</th>${cells.join('')}</tr>`;
@@ -46,12 +54,12 @@ function impactTable(s: ScenarioReport): string {
 function scenarioSection(s: ScenarioReport): string {
   const o = s.observed;
   const figures = `<table><tr><th>outcome</th><th>detect</th><th>decision</th><th>rollback</th><th>failed</th><th>wrong verdicts</th><th>lost</th><th>budget</th></tr><tr><td>${xml(o.outcome)} (expected ${xml(s.expected.outcome)})</td><td>${secs(o.timeToDetectMs)}</td><td>${secs(o.timeToDecisionMs)}</td><td>${secs(o.timeToRollbackMs)}</td><td class="num">${o.failedRequests}</td><td class="num">${o.wrongVerdicts}</td><td class="num">${o.lostSubmissions}</td><td class="num">${budgetText(s)}</td></tr></table>`;
-  const expectations = s.expectations.map((e) => `<li>${e.passed ? '✅' : '❌'} ${xml(e.name)}: expected ${xml(e.expected)}, got ${xml(e.actual)}</li>`).join('');
-  const faults = s.faults.map((f) => `<li>${f.verified ? '✅' : '❌'} ${xml(f.type)} on ${xml(f.target)}: ${xml(f.description)} — applied: ${xml(f.appliedDetail)}; observed: ${xml(f.detail)}</li>`).join('');
+  const expectations = s.expectations.map((e) => `<li>${tick(e.passed)} ${xml(e.name)}: expected ${xml(e.expected)}, got ${xml(e.actual)}</li>`).join('');
+  const faults = s.faults.map((f) => `<li>${tick(f.verified)} ${xml(f.type)} on ${xml(f.target)}: ${xml(f.description)} — applied: ${xml(f.appliedDetail)}; observed: ${xml(f.detail)}</li>`).join('');
   const events = s.timeline.map((e) => `<tr><td class="num">${(e.at / 1000).toFixed(1)}s</td><td>${xml(e.type)}</td><td>${xml(e.message)}</td></tr>`).join('');
   const chart = s.series.t.length ? scenarioChart(s) : '<p class="muted">no traffic was recorded</p>';
   return `<section class="scenario" id="${anchor(s)}" data-status="${s.status}">
-<h2>${statusMark(s)} ${xml(s.name)} <span class="muted">— ${xml(s.strategy)}, ${xml(s.classification)}</span></h2>
+<h2>${badge(s)} ${xml(s.name)} <span class="muted">— ${xml(s.strategy)}, ${xml(s.classification)}</span></h2>
 <p>${xml(s.description)}</p><p><b>${xml(s.reason)}</b>${s.error?.hint ? `<br>hint: ${xml(s.error.hint)}` : ''}</p>
 ${figures}${chart}
 <ul>${expectations}</ul>${faults ? `<h3>Faults</h3><ul>${faults}</ul>` : ''}

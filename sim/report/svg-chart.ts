@@ -6,7 +6,7 @@ const LEFT = 56;
 const RIGHT = 12;
 const PANEL_H = 96;
 const GAP = 26;
-const TOP = 22;
+const TOP = 40;
 
 /** Colour of a version line: stable blue, candidate orange, anything else grey. */
 function colour(s: ScenarioReport, version: string): string {
@@ -117,7 +117,8 @@ export function scenarioChart(s: ScenarioReport): string {
     .map((e, i) => {
       const m = MARKERS[e.type]!;
       const px = x(e.at / 1000).toFixed(1);
-      return `<g class="marker" data-type="${e.type}"><line x1="${px}" x2="${px}" y1="${TOP}" y2="${bottom}" stroke="${m.colour}"/><text x="${px}" y="${TOP - 8 + (i % 2) * 10}" fill="${m.colour}" class="ml">${xml(m.label)}</text><title>${xml(`${(e.at / 1000).toFixed(1)}s ${e.type}: ${e.message}`)}</title></g>`;
+      const anchor = Number(px) > W - 40 ? ' style="text-anchor:end"' : '';
+      return `<g class="marker" data-type="${e.type}"><line x1="${px}" x2="${px}" y1="${TOP}" y2="${bottom}" stroke="${m.colour}"/><text x="${px}" y="${TOP - 12 + (i % 2) * 10}" fill="${m.colour}" class="ml"${anchor}>${xml(m.label)}</text><title>${xml(`${(e.at / 1000).toFixed(1)}s ${e.type}: ${e.message}`)}</title></g>`;
     })
     .join('');
   const ticks = Array.from({ length: Math.floor(tMax / tickStep(tMax)) + 1 }, (_, i) => i * tickStep(tMax))
