@@ -16,13 +16,28 @@ function properties(s: ScenarioReport): string {
     ['outcome', s.observed.outcome],
     ['timeToDetectMs', s.observed.timeToDetectMs],
     ['timeToRollbackMs', s.observed.timeToRollbackMs],
+    ['timeToDecisionMs', s.observed.timeToDecisionMs],
     ['failedRequests', s.observed.failedRequests],
+    ['wrongVerdicts', s.observed.wrongVerdicts],
     ['lostSubmissions', s.observed.lostSubmissions],
+    ['budgetBurned', s.budget?.burned ?? undefined],
+    ...phaseFigures(s),
+    ...s.faults.map((f, i): [string, string] => [`fault.${i}`, `${f.type} on ${f.target}: ${f.verified ? 'verified' : 'NOT verified'} (${f.detail})`]),
   ];
   return props
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `      <property name="${k}" value="${xml(String(v))}"/>`)
     .join('\n');
+}
+
+/** Failed requests on the candidate before the decision and during the rollback (the blast radius by phase). */
+function phaseFigures(s: ScenarioReport): [string, number][] {
+  const c = s.versions.candidate;
+  const phases = ['before-decision', 'during-rollback', 'after-promotion'] as const;
+  return phases.flatMap((p): [string, number][] => {
+    const impact = s.blastRadius.byPhase[p]?.[c];
+    return impact ? [[`failed.${p}`, impact.failed]] : [];
+  });
 }
 
 /** One testsuite per scenario, so that its key figures can be properties (the JUnit XSD allows them only on suites). */

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_SLO } from './budget.js';
 import { budgetText, buildMatrix, keyFigure, secs, statusMark } from './matrix.js';
 import type { RunReport, ScenarioReport } from './model.js';
 import type { Reporter } from './reporter.js';
@@ -67,7 +68,8 @@ export function renderMarkdown(report: RunReport): string {
       for (const e of s.expectations.filter((x) => !x.passed)) lines.push(`  - ${mdCell(e.name)}: expected ${mdCell(e.expected)}, got ${mdCell(e.actual)}`);
     }
   }
-  lines.push('', '<sub>Cells: classification and key figure (time to detect for rollbacks, failed user requests otherwise). Budget: share of the 99.9% SLO error budget burned by the release.</sub>', '');
+  const slo = report.scenarios.find((s) => s.budget)?.budget?.slo ?? DEFAULT_SLO;
+  lines.push('', `<sub>Cells: classification and key figure (time to detect for rollbacks, failed user requests otherwise). Budget: share of the ${+(slo * 100).toFixed(3)}% SLO error budget burned by the release's failed requests.</sub>`, '');
   return lines.join('\n');
 }
 

@@ -1,3 +1,4 @@
+import { budgetText } from './matrix.js';
 import type { RunReport, ScenarioReport } from './model.js';
 
 /** Colours for a TTY, or none (NO_COLOR, CI, pipes). */
@@ -24,12 +25,13 @@ export function scenarioLine(r: ScenarioReport, p: Palette): string {
 
 /** The final table of a run. */
 export function summaryTable(report: RunReport, p: Palette): string {
-  const rows = [['scenario', 'result', 'class', 'outcome', 'detect', 'rollback', 'failed', 'lost']];
+  const rows = [['scenario', 'result', 'class', 'outcome', 'detect', 'rollback', 'failed', 'lost', 'budget']];
   for (const s of report.scenarios) {
-    rows.push([s.name, s.status, s.classification, s.observed.outcome, secs(s.observed.timeToDetectMs), secs(s.observed.timeToRollbackMs), String(s.observed.failedRequests), String(s.observed.lostSubmissions)]);
+    rows.push([s.name, s.status, s.classification, s.observed.outcome, secs(s.observed.timeToDetectMs), secs(s.observed.timeToRollbackMs), String(s.observed.failedRequests), String(s.observed.lostSubmissions), budgetText(s)]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  const colour = (status: string, text: string) => (status === 'passed' ? p.green(text) : status === 'error' ? p.yellow(text) : p.red(text));
+  const lines = rows.map((r, n) => r.map((c, i) => (n > 0 && i === 1 ? colour(c, c.padEnd(widths[i]!)) : c.padEnd(widths[i]!))).join('  ').trimEnd());
   const { passed, failed, errors } = report.summary;
   const total = `${passed} passed, ${failed} failed${errors ? `, ${errors} errors` : ''}`;
   return [p.dim(lines[0]!), ...lines.slice(1), '', failed + errors === 0 ? p.green(total) : p.red(total)].join('\n');
