@@ -4,9 +4,10 @@ import { ExitCode, RehearsalError, messageOf } from '../util/errors.js';
 import { withBudget } from './budget.js';
 import type { RunReport } from './model.js';
 
-/** The report.json of a run folder, or the file itself when a file is given. */
+/** The report.json of a run folder, or the file itself when a .json file is given. */
 export function reportFile(path: string): string {
-  return existsSync(path) && statSync(path).isDirectory() ? join(path, 'report.json') : path;
+  const isDir = existsSync(path) ? statSync(path).isDirectory() : !path.endsWith('.json');
+  return isDir ? join(path, 'report.json') : path;
 }
 
 function typeOf(v: unknown): string {
