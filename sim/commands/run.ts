@@ -9,7 +9,18 @@ import { paths } from '../util/paths.js';
 import type { Command } from './command.js';
 import { selectScenarios } from './select.js';
 
-const SHOWN = new Set(['deploy', 'weights', 'first-failure', 'decision', 'all-traffic-on-stable', 'promoted', 'paused', 'fault-injected', 'fault-verified', 'error']);
+const SHOWN = new Set([
+  'deploy',
+  'weights',
+  'first-failure',
+  'decision',
+  'all-traffic-on-stable',
+  'promoted',
+  'paused',
+  'fault-injected',
+  'fault-verified',
+  'error',
+]);
 
 /** Whether output goes to CI: plain lines, no colour, no status line rewritten in place. */
 function isCi(env: NodeJS.ProcessEnv): boolean {
@@ -23,18 +34,30 @@ export const runCommand: Command = {
   usage: 'rehearse run [files|dirs] [--platform local] [--tag T] [--reports DIR]',
   options: {
     platform: { type: 'string', description: `where to run: ${platformNames.join(', ')} (default local)` },
-    tag: { type: 'string', multiple: true, description: 'only scenarios with this tag, strategy or fault type' },
+    tag: {
+      type: 'string',
+      multiple: true,
+      description: 'only scenarios with this tag, strategy or fault type',
+    },
     reports: { type: 'string', description: 'folder for reports (default reports/)' },
   },
   async run(ctx) {
     const platform = String(ctx.flags.platform ?? 'local');
     if (!(platformNames as string[]).includes(platform)) {
-      throw new RehearsalError(`unknown platform "${platform}"`, `use one of: ${platformNames.join(', ')}`, ExitCode.invalidScenario);
+      throw new RehearsalError(
+        `unknown platform "${platform}"`,
+        `use one of: ${platformNames.join(', ')}`,
+        ExitCode.invalidScenario,
+      );
     }
     const scenarios = selectScenarios(ctx.args, ctx.cwd, ctx.flags.tag as string[] | undefined, 'default');
     const probe = await createPlatform(platform).probe();
     if (!probe.available) {
-      throw new RehearsalError(`platform ${platform} unavailable: ${probe.detail}`, probe.hint ?? '`rehearse doctor` shows what is missing', ExitCode.platformUnavailable);
+      throw new RehearsalError(
+        `platform ${platform} unavailable: ${probe.detail}`,
+        probe.hint ?? '`rehearse doctor` shows what is missing',
+        ExitCode.platformUnavailable,
+      );
     }
     const plain = !ctx.tty || isCi(ctx.env);
     const p = palette(!plain && !ctx.env.NO_COLOR);
@@ -48,10 +71,18 @@ export const runCommand: Command = {
       toolVersion: paths.version,
       nodeVersion: process.version,
       onScenarioStart: (s, i, n) => {
-        ctx.out(`[${i + 1}/${n}] ${s.scenario.name} (${s.file}): ${s.scenario.strategy.type}, up to ${s.scenario.traffic.duration / 1000}s of traffic`);
+        ctx.out(
+          `[${i + 1}/${n}] ${s.scenario.name} (${s.file}): ${s.scenario.strategy.type}, up to ${s.scenario.traffic.duration / 1000}s of traffic`,
+        );
         progress.start(new LiveProgress(s.scenario.name, s.scenario.traffic.duration));
       },
-      onEvent: (_name, e) => progress.event(e, SHOWN.has(e.type) ? p.dim(`  ${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`) : undefined),
+      onEvent: (_name, e) =>
+        progress.event(
+          e,
+          SHOWN.has(e.type)
+            ? p.dim(`  ${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`)
+            : undefined,
+        ),
       onRecord: (_name, r) => progress.record(r),
       onScenarioEnd: (r) => {
         progress.end();

@@ -9,8 +9,19 @@ export const DEFAULT_SLO = 0.999;
  */
 export function errorBudget(failedByRelease: number, totalRequests: number, slo = DEFAULT_SLO): ErrorBudget {
   const allowedFailures = totalRequests * (1 - slo);
-  const burned = allowedFailures > 0 ? failedByRelease / allowedFailures : failedByRelease > 0 ? Number.POSITIVE_INFINITY : 0;
-  return { slo, totalRequests, failedRequests: failedByRelease, allowedFailures: round(allowedFailures), burned: Number.isFinite(burned) ? round(burned) : null };
+  const burned =
+    allowedFailures > 0
+      ? failedByRelease / allowedFailures
+      : failedByRelease > 0
+        ? Number.POSITIVE_INFINITY
+        : 0;
+  return {
+    slo,
+    totalRequests,
+    failedRequests: failedByRelease,
+    allowedFailures: round(allowedFailures),
+    burned: Number.isFinite(burned) ? round(burned) : null,
+  };
 }
 
 /** A scenario report with its error budget filled in from its blast radius and failed requests. */

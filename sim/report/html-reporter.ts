@@ -35,7 +35,10 @@ function matrix(report: RunReport): string {
       const cell = m.cell(strategy, f);
       if (!cell) return '<td class="muted">·</td>';
       const worst = cell.scenarios.find((s) => s.status !== 'passed')?.status ?? 'passed';
-      const items = cell.scenarios.map((s) => `<div>${badge(s)} <a href="#${anchor(s)}"><b>${xml(s.classification)}</b></a> ${xml(keyFigure(s))}</div>`);
+      const items = cell.scenarios.map(
+        (s) =>
+          `<div>${badge(s)} <a href="#${anchor(s)}"><b>${xml(s.classification)}</b></a> ${xml(keyFigure(s))}</div>`,
+      );
       return `<td class="${worst}">${items.join('')}</td>`;
     });
     return `<tr><th>${xml(strategy)}</th>${cells.join('')}</tr>`;
@@ -46,7 +49,10 @@ function matrix(report: RunReport): string {
 function impactTable(s: ScenarioReport): string {
   const phases = Object.entries(s.blastRadius.byPhase);
   const rows = phases.flatMap(([phase, byVersion]) =>
-    Object.entries(byVersion ?? {}).map(([v, i]) => `<tr><td>${xml(phase)}</td><td>${xml(v)}</td><td class="num">${i.requests}</td><td class="num">${i.failed}</td><td class="num">${i.slow}</td><td class="num">${i.wrongVerdicts}</td></tr>`),
+    Object.entries(byVersion ?? {}).map(
+      ([v, i]) =>
+        `<tr><td>${xml(phase)}</td><td>${xml(v)}</td><td class="num">${i.requests}</td><td class="num">${i.failed}</td><td class="num">${i.slow}</td><td class="num">${i.wrongVerdicts}</td></tr>`,
+    ),
   );
   return `<table><tr><th>phase</th><th>version</th><th>requests</th><th>failed</th><th>slow</th><th>wrong verdicts</th></tr>${rows.join('')}</table>`;
 }
@@ -54,9 +60,23 @@ function impactTable(s: ScenarioReport): string {
 function scenarioSection(s: ScenarioReport): string {
   const o = s.observed;
   const figures = `<table><tr><th>outcome</th><th>detect</th><th>decision</th><th>rollback</th><th>failed</th><th>wrong verdicts</th><th>lost</th><th>budget</th></tr><tr><td>${xml(o.outcome)} (expected ${xml(s.expected.outcome)})</td><td>${secs(o.timeToDetectMs)}</td><td>${secs(o.timeToDecisionMs)}</td><td>${secs(o.timeToRollbackMs)}</td><td class="num">${o.failedRequests}</td><td class="num">${o.wrongVerdicts}</td><td class="num">${o.lostSubmissions}</td><td class="num">${budgetText(s)}</td></tr></table>`;
-  const expectations = s.expectations.map((e) => `<li>${tick(e.passed)} ${xml(e.name)}: expected ${xml(e.expected)}, got ${xml(e.actual)}</li>`).join('');
-  const faults = s.faults.map((f) => `<li>${tick(f.verified)} ${xml(f.type)} on ${xml(f.target)}: ${xml(f.description)} — applied: ${xml(f.appliedDetail)}; observed: ${xml(f.detail)}</li>`).join('');
-  const events = s.timeline.map((e) => `<tr><td class="num">${(e.at / 1000).toFixed(1)}s</td><td>${xml(e.type)}</td><td>${xml(e.message)}</td></tr>`).join('');
+  const expectations = s.expectations
+    .map(
+      (e) => `<li>${tick(e.passed)} ${xml(e.name)}: expected ${xml(e.expected)}, got ${xml(e.actual)}</li>`,
+    )
+    .join('');
+  const faults = s.faults
+    .map(
+      (f) =>
+        `<li>${tick(f.verified)} ${xml(f.type)} on ${xml(f.target)}: ${xml(f.description)} — applied: ${xml(f.appliedDetail)}; observed: ${xml(f.detail)}</li>`,
+    )
+    .join('');
+  const events = s.timeline
+    .map(
+      (e) =>
+        `<tr><td class="num">${(e.at / 1000).toFixed(1)}s</td><td>${xml(e.type)}</td><td>${xml(e.message)}</td></tr>`,
+    )
+    .join('');
   const chart = s.series.t.length ? scenarioChart(s) : '<p class="muted">no traffic was recorded</p>';
   return `<section class="scenario" id="${anchor(s)}" data-status="${s.status}">
 <h2>${badge(s)} ${xml(s.name)} <span class="muted">— ${xml(s.strategy)}, ${xml(s.classification)}</span></h2>

@@ -5,7 +5,10 @@ import type { Reporter } from './reporter.js';
 
 /** Escapes text for XML attributes and content. */
 export function xml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }
 
 function properties(s: ScenarioReport): string {
@@ -22,7 +25,10 @@ function properties(s: ScenarioReport): string {
     ['lostSubmissions', s.observed.lostSubmissions],
     ['budgetBurned', s.budget?.burned ?? undefined],
     ...phaseFigures(s),
-    ...s.faults.map((f, i): [string, string] => [`fault.${i}`, `${f.type} on ${f.target}: ${f.verified ? 'verified' : 'NOT verified'} (${f.detail})`]),
+    ...s.faults.map((f, i): [string, string] => [
+      `fault.${i}`,
+      `${f.type} on ${f.target}: ${f.verified ? 'verified' : 'NOT verified'} (${f.detail})`,
+    ]),
   ];
   return props
     .filter(([, v]) => v !== undefined)
@@ -51,10 +57,14 @@ function suite(s: ScenarioReport, id: number, timestamp: string): string {
 
 function testcase(s: ScenarioReport, time: string): string {
   const head = `    <testcase name="${xml(s.name)}" classname="rehearsal.${xml(s.strategy)}" time="${time}">`;
-  const lines = s.expectations.map((e) => `${e.passed ? 'ok  ' : 'FAIL'} ${e.name}: expected ${e.expected}, got ${e.actual}`).join('\n');
+  const lines = s.expectations
+    .map((e) => `${e.passed ? 'ok  ' : 'FAIL'} ${e.name}: expected ${e.expected}, got ${e.actual}`)
+    .join('\n');
   let body = '';
-  if (s.status === 'error') body = `\n      <error message="${xml(s.error?.message ?? s.reason)}" type="harness-error">${xml(s.error?.hint ?? '')}</error>`;
-  else if (s.status === 'failure') body = `\n      <failure message="${xml(s.reason)}" type="${xml(s.classification)}">${xml(lines)}</failure>`;
+  if (s.status === 'error')
+    body = `\n      <error message="${xml(s.error?.message ?? s.reason)}" type="harness-error">${xml(s.error?.hint ?? '')}</error>`;
+  else if (s.status === 'failure')
+    body = `\n      <failure message="${xml(s.reason)}" type="${xml(s.classification)}">${xml(lines)}</failure>`;
   return `${head}${body}\n      <system-out>${xml(`${s.reason}\n${lines}`)}</system-out>\n    </testcase>`;
 }
 

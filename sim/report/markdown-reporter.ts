@@ -16,12 +16,17 @@ function row(cells: string[]): string {
 
 function matrixTable(report: RunReport): string[] {
   const m = buildMatrix(report);
-  const lines = [row(['strategy \\ fault', ...m.faults.map(mdCell)]), row(['---', ...m.faults.map(() => '---')])];
+  const lines = [
+    row(['strategy \\ fault', ...m.faults.map(mdCell)]),
+    row(['---', ...m.faults.map(() => '---')]),
+  ];
   for (const strategy of m.strategies) {
     const cells = m.faults.map((f) => {
       const cell = m.cell(strategy, f);
       if (!cell) return '·';
-      return cell.scenarios.map((s) => `${statusMark(s)} **${mdCell(s.classification)}** ${mdCell(keyFigure(s))}`).join('<br>');
+      return cell.scenarios
+        .map((s) => `${statusMark(s)} **${mdCell(s.classification)}** ${mdCell(keyFigure(s))}`)
+        .join('<br>');
     });
     lines.push(row([mdCell(strategy), ...cells]));
   }
@@ -64,12 +69,19 @@ export function renderMarkdown(report: RunReport): string {
   if (bad.length) {
     lines.push('', '### What went wrong', '');
     for (const s of bad) {
-      lines.push(`- **${mdCell(s.name)}** (${s.status}): ${mdCell(s.reason)}${s.error?.hint ? ` — hint: ${mdCell(s.error.hint)}` : ''}`);
-      for (const e of s.expectations.filter((x) => !x.passed)) lines.push(`  - ${mdCell(e.name)}: expected ${mdCell(e.expected)}, got ${mdCell(e.actual)}`);
+      lines.push(
+        `- **${mdCell(s.name)}** (${s.status}): ${mdCell(s.reason)}${s.error?.hint ? ` — hint: ${mdCell(s.error.hint)}` : ''}`,
+      );
+      for (const e of s.expectations.filter((x) => !x.passed))
+        lines.push(`  - ${mdCell(e.name)}: expected ${mdCell(e.expected)}, got ${mdCell(e.actual)}`);
     }
   }
   const slo = report.scenarios.find((s) => s.budget)?.budget?.slo ?? DEFAULT_SLO;
-  lines.push('', `<sub>Cells: classification and key figure (time to detect for rollbacks, failed user requests otherwise). Budget: share of the ${+(slo * 100).toFixed(3)}% SLO error budget burned by the release's failed requests.</sub>`, '');
+  lines.push(
+    '',
+    `<sub>Cells: classification and key figure (time to detect for rollbacks, failed user requests otherwise). Budget: share of the ${+(slo * 100).toFixed(3)}% SLO error budget burned by the release's failed requests.</sub>`,
+    '',
+  );
   return lines.join('\n');
 }
 

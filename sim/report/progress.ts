@@ -1,5 +1,5 @@
 import type { TimelineEvent } from '../release/timeline.js';
-import { type RequestRecord, isFailed } from '../traffic/record.js';
+import { isFailed, type RequestRecord } from '../traffic/record.js';
 import type { Palette } from './terminal.js';
 
 /** What the live view shows for an event type: the phase the release is in after it. */
@@ -34,10 +34,16 @@ export class LiveProgress {
   onEvent(e: TimelineEvent): void {
     this.now = Math.max(this.now, e.at);
     if (e.type === 'weights' && e.data) {
-      this.weights = Object.fromEntries(Object.entries(e.data).filter((kv): kv is [string, number] => typeof kv[1] === 'number'));
+      this.weights = Object.fromEntries(
+        Object.entries(e.data).filter((kv): kv is [string, number] => typeof kv[1] === 'number'),
+      );
     }
     if (e.type === 'decision' && !/roll/i.test(e.message)) this.phase = 'deciding';
-    else if (e.type === 'weights' && (this.phase === 'rolling back' || this.phase === 'rolled back' || this.phase === 'promoted')) return;
+    else if (
+      e.type === 'weights' &&
+      (this.phase === 'rolling back' || this.phase === 'rolled back' || this.phase === 'promoted')
+    )
+      return;
     else if (e.type === 'analysis' && this.phase === 'analysing') return;
     else this.phase = PHASES[e.type] ?? this.phase;
   }
@@ -47,14 +53,17 @@ export class LiveProgress {
     this.now = Math.max(this.now, r.intendedAt + r.latencyMs);
     this.recent.push(r);
     const from = this.now - this.windowMs;
-    while (this.recent.length && this.recent[0]!.intendedAt + this.recent[0]!.latencyMs < from) this.recent.shift();
+    while (this.recent.length && this.recent[0]!.intendedAt + this.recent[0]!.latencyMs < from)
+      this.recent.shift();
   }
 
   /** Error rate per serving version over the last window of requests. */
   errorRates(): Record<string, { requests: number; rate: number }> {
     const out: Record<string, { requests: number; rate: number; failed: number }> = {};
     for (const r of this.recent) {
-      const v = (out[r.version ?? 'no response'] ??= { requests: 0, rate: 0, failed: 0 });
+      const key = r.version ?? 'no response';
+      const v = out[key] ?? { requests: 0, rate: 0, failed: 0 };
+      out[key] = v;
       v.requests++;
       if (isFailed(r)) v.failed++;
     }
@@ -64,7 +73,10 @@ export class LiveProgress {
 
   /** One status line: phase, weights, error rates per version, time left. */
   line(): string {
-    const weights = Object.entries(this.weights).map(([v, w]) => `${v} ${w}%`).join(' ') || '-';
+    const weights =
+      Object.entries(this.weights)
+        .map(([v, w]) => `${v} ${w}%`)
+        .join(' ') || '-';
     const rates = Object.entries(this.errorRates())
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([v, e]) => `${v} ${(e.rate * 100).toFixed(1)}%`)

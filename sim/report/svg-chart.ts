@@ -1,5 +1,5 @@
-import type { ScenarioReport } from './model.js';
 import { xml } from './junit-reporter.js';
+import type { ScenarioReport } from './model.js';
 
 const W = 760;
 const LEFT = 56;
@@ -66,13 +66,17 @@ function panelSvg(p: Panel, top: number, x: (t: number) => number, tMax: number)
   const out = [`<text x="${LEFT}" y="${top - 6}" class="pt">${xml(p.title)}</text>`];
   for (const f of [0, 0.5, 1]) {
     const v = p.max * f;
-    out.push(`<line x1="${LEFT}" x2="${x(tMax)}" y1="${y(v)}" y2="${y(v)}" class="grid"/><text x="${LEFT - 4}" y="${y(v) + 3}" class="yl">${xml(p.unit(v))}</text>`);
+    out.push(
+      `<line x1="${LEFT}" x2="${x(tMax)}" y1="${y(v)}" y2="${y(v)}" class="grid"/><text x="${LEFT - 4}" y="${y(v) + 3}" class="yl">${xml(p.unit(v))}</text>`,
+    );
   }
   for (const line of p.lines) {
     const d = path(line, x, y, Boolean(p.step));
     const n = line.points.filter(([, v]) => v !== null).length;
     if (!d) continue;
-    out.push(`<path d="${d}" stroke="${line.colour}" class="ln${line.dashed ? ' dash' : ''}" data-series="${xml(line.name)}" data-points="${n}"><title>${xml(line.name)}</title></path>`);
+    out.push(
+      `<path d="${d}" stroke="${line.colour}" class="ln${line.dashed ? ' dash' : ''}" data-series="${xml(line.name)}" data-points="${n}"><title>${xml(line.name)}</title></path>`,
+    );
   }
   return out.join('');
 }
@@ -80,17 +84,47 @@ function panelSvg(p: Panel, top: number, x: (t: number) => number, tMax: number)
 /** The timeline chart of one scenario: weights, error rate and p95 latency per version, with event markers. */
 export function scenarioChart(s: ScenarioReport): string {
   const { series } = s;
-  const tMax = Math.max(1, ...series.t.map((t) => t + 1), ...Object.values(series.monitoring).flatMap((m) => m.t), ...s.timeline.map((e) => e.at / 1000));
+  const tMax = Math.max(
+    1,
+    ...series.t.map((t) => t + 1),
+    ...Object.values(series.monitoring).flatMap((m) => m.t),
+    ...s.timeline.map((e) => e.at / 1000),
+  );
   const x = (t: number) => LEFT + (t / tMax) * (W - LEFT - RIGHT);
-  const versions = [...new Set([s.versions.stable, s.versions.candidate, ...Object.keys(series.users), ...Object.keys(series.monitoring)])];
+  const versions = [
+    ...new Set([
+      s.versions.stable,
+      s.versions.candidate,
+      ...Object.keys(series.users),
+      ...Object.keys(series.monitoring),
+    ]),
+  ];
   const mid = (t: number) => t + 0.5;
   const userRate = (v: string): Line => {
     const u = series.users[v];
-    return { name: `${v} users error rate`, colour: colour(s, v), points: series.t.map((t, i) => [mid(t), u && u.requests[i] ? u.failed[i]! / u.requests[i]! : null]) };
+    return {
+      name: `${v} users error rate`,
+      colour: colour(s, v),
+      points: series.t.map((t, i) => [mid(t), u?.requests[i] ? u.failed[i]! / u.requests[i]! : null]),
+    };
   };
-  const monRate = (v: string): Line => ({ name: `${v} monitoring error rate`, colour: colour(s, v), dashed: true, points: (series.monitoring[v]?.t ?? []).map((t, i) => [t, series.monitoring[v]!.errorRate[i] ?? null]) });
-  const userP95 = (v: string): Line => ({ name: `${v} users p95`, colour: colour(s, v), points: series.t.map((t, i) => [mid(t), series.users[v]?.p95Ms[i] ?? null]) });
-  const monP95 = (v: string): Line => ({ name: `${v} monitoring p95`, colour: colour(s, v), dashed: true, points: (series.monitoring[v]?.t ?? []).map((t, i) => [t, series.monitoring[v]!.p95Ms[i] ?? null]) });
+  const monRate = (v: string): Line => ({
+    name: `${v} monitoring error rate`,
+    colour: colour(s, v),
+    dashed: true,
+    points: (series.monitoring[v]?.t ?? []).map((t, i) => [t, series.monitoring[v]!.errorRate[i] ?? null]),
+  });
+  const userP95 = (v: string): Line => ({
+    name: `${v} users p95`,
+    colour: colour(s, v),
+    points: series.t.map((t, i) => [mid(t), series.users[v]?.p95Ms[i] ?? null]),
+  });
+  const monP95 = (v: string): Line => ({
+    name: `${v} monitoring p95`,
+    colour: colour(s, v),
+    dashed: true,
+    points: (series.monitoring[v]?.t ?? []).map((t, i) => [t, series.monitoring[v]!.p95Ms[i] ?? null]),
+  });
   const rates = versions.flatMap((v) => [userRate(v), monRate(v)]);
   const p95s = versions.flatMap((v) => [userP95(v), monP95(v)]);
   const maxOf = (lines: Line[]) => Math.max(0, ...lines.flatMap((l) => l.points.map(([, v]) => v ?? 0)));
@@ -102,12 +136,30 @@ export function scenarioChart(s: ScenarioReport): string {
       max: 100,
       step: true,
       lines: [
-        { name: `${s.versions.stable} weight`, colour: colour(s, s.versions.stable), points: series.t.map((t, i) => [t, 100 - series.candidateWeight[i]!]) },
-        { name: `${s.versions.candidate} weight`, colour: colour(s, s.versions.candidate), points: series.t.map((t, i) => [t, series.candidateWeight[i]!]) },
+        {
+          name: `${s.versions.stable} weight`,
+          colour: colour(s, s.versions.stable),
+          points: series.t.map((t, i) => [t, 100 - series.candidateWeight[i]!]),
+        },
+        {
+          name: `${s.versions.candidate} weight`,
+          colour: colour(s, s.versions.candidate),
+          points: series.t.map((t, i) => [t, series.candidateWeight[i]!]),
+        },
       ],
     },
-    { title: 'error rate (solid: users, dashed: monitoring)', unit: pct, max: niceMax(Math.max(0.01, maxOf(rates))), lines: rates },
-    { title: 'p95 latency (solid: users, dashed: monitoring)', unit: (v) => `${+v.toFixed(0)}ms`, max: niceMax(Math.max(10, maxOf(p95s))), lines: p95s },
+    {
+      title: 'error rate (solid: users, dashed: monitoring)',
+      unit: pct,
+      max: niceMax(Math.max(0.01, maxOf(rates))),
+      lines: rates,
+    },
+    {
+      title: 'p95 latency (solid: users, dashed: monitoring)',
+      unit: (v) => `${+v.toFixed(0)}ms`,
+      max: niceMax(Math.max(10, maxOf(p95s))),
+      lines: p95s,
+    },
   ];
   const height = TOP + panels.length * (PANEL_H + GAP) + 10;
   const body = panels.map((p, i) => panelSvg(p, TOP + 14 + i * (PANEL_H + GAP), x, tMax)).join('');
@@ -124,7 +176,12 @@ export function scenarioChart(s: ScenarioReport): string {
   const ticks = Array.from({ length: Math.floor(tMax / tickStep(tMax)) + 1 }, (_, i) => i * tickStep(tMax))
     .map((t) => `<text x="${x(t)}" y="${bottom + 14}" class="xl">${t}s</text>`)
     .join('');
-  const legend = versions.map((v, i) => `<g transform="translate(${W - RIGHT - 90 * (versions.length - i)},6)"><rect width="10" height="10" fill="${colour(s, v)}"/><text x="14" y="9" class="lg">${xml(v)}${v === s.versions.candidate ? ' (candidate)' : ''}</text></g>`).join('');
+  const legend = versions
+    .map(
+      (v, i) =>
+        `<g transform="translate(${W - RIGHT - 90 * (versions.length - i)},6)"><rect width="10" height="10" fill="${colour(s, v)}"/><text x="14" y="9" class="lg">${xml(v)}${v === s.versions.candidate ? ' (candidate)' : ''}</text></g>`,
+    )
+    .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${W} ${height + 14}" width="${W}" height="${height + 14}" role="img" aria-label="${xml(`timeline of ${s.name}`)}">${legend}${body}${marks}${ticks}</svg>`;
 }
 

@@ -19,7 +19,8 @@ const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000
 
 /** One line for a finished scenario. */
 export function scenarioLine(r: ScenarioReport, p: Palette): string {
-  const mark = r.status === 'passed' ? p.green('PASS') : r.status === 'error' ? p.yellow('ERROR') : p.red('FAIL');
+  const mark =
+    r.status === 'passed' ? p.green('PASS') : r.status === 'error' ? p.yellow('ERROR') : p.red('FAIL');
   return `${mark} ${r.name}: ${r.classification}, ${r.observed.outcome} (expected ${r.expected.outcome}); detect ${secs(r.observed.timeToDetectMs)}, rollback ${secs(r.observed.timeToRollbackMs)}, failed requests ${r.observed.failedRequests}, lost ${r.observed.lostSubmissions}${r.status === 'passed' ? '' : `\n     ${r.reason}`}`;
 }
 
@@ -27,12 +28,33 @@ export function scenarioLine(r: ScenarioReport, p: Palette): string {
 export function summaryTable(report: RunReport, p: Palette): string {
   const rows = [['scenario', 'result', 'class', 'outcome', 'detect', 'rollback', 'failed', 'lost', 'budget']];
   for (const s of report.scenarios) {
-    rows.push([s.name, s.status, s.classification, s.observed.outcome, secs(s.observed.timeToDetectMs), secs(s.observed.timeToRollbackMs), String(s.observed.failedRequests), String(s.observed.lostSubmissions), budgetText(s)]);
+    rows.push([
+      s.name,
+      s.status,
+      s.classification,
+      s.observed.outcome,
+      secs(s.observed.timeToDetectMs),
+      secs(s.observed.timeToRollbackMs),
+      String(s.observed.failedRequests),
+      String(s.observed.lostSubmissions),
+      budgetText(s),
+    ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const colour = (status: string, text: string) => (status === 'passed' ? p.green(text) : status === 'error' ? p.yellow(text) : p.red(text));
-  const lines = rows.map((r, n) => r.map((c, i) => (n > 0 && i === 1 ? colour(c, c.padEnd(widths[i]!)) : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  const colour = (status: string, text: string) =>
+    status === 'passed' ? p.green(text) : status === 'error' ? p.yellow(text) : p.red(text);
+  const lines = rows.map((r, n) =>
+    r
+      .map((c, i) => (n > 0 && i === 1 ? colour(c, c.padEnd(widths[i]!)) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
   const { passed, failed, errors } = report.summary;
   const total = `${passed} passed, ${failed} failed${errors ? `, ${errors} errors` : ''}`;
-  return [p.dim(lines[0]!), ...lines.slice(1), '', failed + errors === 0 ? p.green(total) : p.red(total)].join('\n');
+  return [
+    p.dim(lines[0]!),
+    ...lines.slice(1),
+    '',
+    failed + errors === 0 ? p.green(total) : p.red(total),
+  ].join('\n');
 }

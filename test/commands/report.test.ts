@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,9 @@ describe('rehearse report', () => {
     const r = cli(['report', run]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n')).toEqual(['junit.xml', 'summary.md', 'index.html'].map((f) => join(run, f)));
+    expect(r.stdout.trim().split('\n')).toEqual(
+      ['junit.xml', 'summary.md', 'index.html'].map((f) => join(run, f)),
+    );
     expect(readdirSync(run).sort()).toEqual(['index.html', 'junit.xml', 'report.json', 'summary.md']);
     expect(readFileSync(join(run, 'summary.md'), 'utf8')).toContain('| canary |');
     expect(readFileSync(join(run, 'index.html'), 'utf8')).toContain('<svg');
@@ -49,10 +51,15 @@ describe('rehearse report', () => {
 
   it('names the file and the field when report.json is not a report, and exits 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rehearsal-report-bad-'));
-    writeFileSync(join(dir, 'report.json'), JSON.stringify({ schemaVersion: 1, runId: 'x', scenarios: [{ name: 'a' }] }));
+    writeFileSync(
+      join(dir, 'report.json'),
+      JSON.stringify({ schemaVersion: 1, runId: 'x', scenarios: [{ name: 'a' }] }),
+    );
     const r = cli(['report', dir]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`${join(dir, 'report.json')}: scenarios[0].status must be a string, got undefined`);
+    expect(r.stderr).toContain(
+      `${join(dir, 'report.json')}: scenarios[0].status must be a string, got undefined`,
+    );
     expect(r.stderr).toContain('hint: schemas/report.schema.json describes the format');
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +14,15 @@ describe('rehearse run writes every report format (live, ~20 s)', () => {
   beforeAll(() => {
     ensureBuilt();
     const work = mkdtempSync(join(tmpdir(), 'rehearsal-e2e-reports-'));
-    const yaml = readFileSync(join(root, 'scenarios/canary-error-spike.yaml'), 'utf8').replace(/duration: 30s/, 'duration: 15s');
+    const yaml = readFileSync(join(root, 'scenarios/canary-error-spike.yaml'), 'utf8').replace(
+      /duration: 30s/,
+      'duration: 15s',
+    );
     writeFileSync(join(work, 'spike.yaml'), yaml);
-    const r = cli(['run', join(work, 'spike.yaml'), '--reports', join(work, 'reports')], { CI: 'true', NO_COLOR: '1' });
+    const r = cli(['run', join(work, 'spike.yaml'), '--reports', join(work, 'reports')], {
+      CI: 'true',
+      NO_COLOR: '1',
+    });
     stdout = r.stdout;
     status = r.status;
     const runs = readdirSync(join(work, 'reports'));
@@ -26,7 +32,9 @@ describe('rehearse run writes every report format (live, ~20 s)', () => {
 
   it('prints plain progress lines and a final table in CI, without colour', () => {
     expect(stdout).toMatch(/^\s+\d+\.\ds progress\s+canary-error-spike: \w/m);
-    expect(stdout).toMatch(/^scenario\s+result\s+class\s+outcome\s+detect\s+rollback\s+failed\s+lost\s+budget$/m);
+    expect(stdout).toMatch(
+      /^scenario\s+result\s+class\s+outcome\s+detect\s+rollback\s+failed\s+lost\s+budget$/m,
+    );
     expect(stdout).not.toContain('\x1b[');
     expect(stdout).not.toContain('\r');
     expect([0, 1]).toContain(status);

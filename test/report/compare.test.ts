@@ -18,7 +18,13 @@ describe('compareReports', () => {
     delete spike.observed.timeToRollbackMs;
     spike.classification = 'missed';
     const worse = compareReports(before, after).filter((c) => c.worse);
-    expect(worse.map((c) => c.kind)).toEqual(['new-failure', 'classification', 'blast-radius', 'detection', 'rollback']);
+    expect(worse.map((c) => c.kind)).toEqual([
+      'new-failure',
+      'classification',
+      'blast-radius',
+      'detection',
+      'rollback',
+    ]);
     expect(worse.every((c) => c.scenario === 'canary-error-spike')).toBe(true);
     const text = renderComparison(before, after, worse);
     expect(text).toContain('worse (5):');

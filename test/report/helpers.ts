@@ -17,7 +17,10 @@ export function fixtureReport(): RunReport {
 }
 
 const ajv = new Ajv({ allErrors: true, strict: true });
-ajv.addFormat('date-time', { type: 'string', validate: (s: string) => /^\d{4}-\d\d-\d\dT/.test(s) && !Number.isNaN(Date.parse(s)) });
+ajv.addFormat('date-time', {
+  type: 'string',
+  validate: (s: string) => /^\d{4}-\d\d-\d\dT/.test(s) && !Number.isNaN(Date.parse(s)),
+});
 const validate = ajv.compile(JSON.parse(readFileSync(join(root, 'schemas/report.schema.json'), 'utf8')));
 
 /** Problems of a report against schemas/report.schema.json (empty when valid). */
@@ -35,12 +38,21 @@ export function xmllint(file: string, xsd: string): { status: number | null; out
 }
 
 /** Runs the built CLI; returns exit code and output. */
-export function cli(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(root, 'dist/sim/cli.js'), ...args], { encoding: 'utf8', cwd: root, env: { ...process.env, CI: 'true', ...env }, timeout: 120_000 });
+export function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(root, 'dist/sim/cli.js'), ...args], {
+    encoding: 'utf8',
+    cwd: root,
+    env: { ...process.env, CI: 'true', ...env },
+    timeout: 120_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Whether the CLI has been built (tests that run it need `npx tsc -p tsconfig.json` first). */
 export function ensureBuilt(): void {
-  if (!existsSync(join(root, 'dist/sim/cli.js'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root });
+  if (!existsSync(join(root, 'dist/sim/cli.js')))
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root });
 }

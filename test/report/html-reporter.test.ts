@@ -31,7 +31,10 @@ describe.skipIf(!existsSync(CHROMIUM))('index.html in a real browser (chromium)'
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rehearsal-html-'));
     [file] = await new HtmlReporter().write(fixtureReport(), dir);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -68,7 +71,13 @@ describe.skipIf(!existsSync(CHROMIUM))('index.html in a real browser (chromium)'
       const box = await chart.boundingBox();
       expect(box?.width).toBeGreaterThan(300);
       expect(box?.height).toBeGreaterThan(200);
-      const series = await chart.locator('path[data-series]').evaluateAll((ps) => ps.map((p) => ({ name: p.getAttribute('data-series'), points: Number(p.getAttribute('data-points')), length: (p as SVGPathElement).getTotalLength() })));
+      const series = await chart.locator('path[data-series]').evaluateAll((ps) =>
+        ps.map((p) => ({
+          name: p.getAttribute('data-series'),
+          points: Number(p.getAttribute('data-points')),
+          length: (p as SVGPathElement).getTotalLength(),
+        })),
+      );
       const names = series.map((x) => x.name);
       expect(names).toContain(`${s.versions.candidate} weight`);
       expect(names).toContain(`${s.versions.stable} users error rate`);
@@ -76,8 +85,13 @@ describe.skipIf(!existsSync(CHROMIUM))('index.html in a real browser (chromium)'
       expect(names).toContain(`${s.versions.candidate} users p95`);
       for (const x of series) expect(x.points, x.name!).toBeGreaterThan(0);
       expect(series.filter((x) => x.length > 0).length).toBeGreaterThan(4);
-      const markers = await chart.locator('g.marker').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-type')));
-      if (s.observed.outcome === 'rolled-back') expect(markers).toEqual(expect.arrayContaining(['fault-injected', 'first-failure', 'decision', 'all-traffic-on-stable']));
+      const markers = await chart
+        .locator('g.marker')
+        .evaluateAll((gs) => gs.map((g) => g.getAttribute('data-type')));
+      if (s.observed.outcome === 'rolled-back')
+        expect(markers).toEqual(
+          expect.arrayContaining(['fault-injected', 'first-failure', 'decision', 'all-traffic-on-stable']),
+        );
       if (s.observed.outcome === 'promoted') expect(markers).toContain('promoted');
     }
 

@@ -19,7 +19,13 @@ function withHarnessError(): RunReport {
       passed: false,
       classification: 'harness-error',
       reason: 'harness error: router did not start',
-      observed: { outcome: 'none', reason: 'router did not start', failedRequests: 0, wrongVerdicts: 0, lostSubmissions: 0 },
+      observed: {
+        outcome: 'none',
+        reason: 'router did not start',
+        failedRequests: 0,
+        wrongVerdicts: 0,
+        lostSubmissions: 0,
+      },
       expectations: [],
       faults: [],
       error: { message: 'router did not start', hint: 'see the router log' },
@@ -39,9 +45,13 @@ describe('JunitReporter', () => {
   it('writes one testcase per scenario: a failed expectation is a failure, a harness problem an error', async () => {
     const { text } = await write(withHarnessError());
     expect(text.match(/<testcase /g)).toHaveLength(4);
-    expect(text).toMatch(/<failure message="detectWithin: expected &lt;= 1.0s, got 2.2s; maxFailedRequests: expected &lt;= 0, got 2" type="caught">/);
+    expect(text).toMatch(
+      /<failure message="detectWithin: expected &lt;= 1.0s, got 2.2s; maxFailedRequests: expected &lt;= 0, got 2" type="caught">/,
+    );
     expect(text).toContain('FAIL detectWithin: expected &lt;= 1.0s, got 2.2s');
-    expect(text).toMatch(/<error message="router did not start" type="harness-error">see the router log<\/error>/);
+    expect(text).toMatch(
+      /<error message="router did not start" type="harness-error">see the router log<\/error>/,
+    );
     expect(text).toContain('name="platform-broke &amp; &lt;friends&gt;"');
     expect(text).toContain('<testsuites name="rehearsal (local)" tests="4" failures="1" errors="1"');
   });
@@ -60,5 +70,6 @@ describe('JunitReporter', () => {
     expect(r.output).toContain('validates');
     expect(r.status).toBe(0);
   });
-  if (!hasXmllint || !existsSync(junitXsd)) it.skip(`JUnit XSD validation skipped: needs xmllint and ${junitXsd}`, () => {});
+  if (!hasXmllint || !existsSync(junitXsd))
+    it.skip(`JUnit XSD validation skipped: needs xmllint and ${junitXsd}`, () => {});
 });

@@ -10,14 +10,20 @@ describe('renderMarkdown', () => {
     expect(lines[head]).toBe('| strategy \\ fault | no fault | http-errors |');
     expect(lines[head + 1]).toBe('| --- | --- | --- |');
     const canary = lines[head + 2]!;
-    expect(canary).toMatch(/^\| canary \| ✅ \*\*promoted\*\* promoted, 0 failed \| ✅ \*\*caught\*\* detect \d+\.\ds, \d+ failed<br>❌ \*\*caught\*\* detect 2\.2s, 2 failed \|$/);
+    expect(canary).toMatch(
+      /^\| canary \| ✅ \*\*promoted\*\* promoted, 0 failed \| ✅ \*\*caught\*\* detect \d+\.\ds, \d+ failed<br>❌ \*\*caught\*\* detect 2\.2s, 2 failed \|$/,
+    );
   });
 
   it('has a headline, a row per scenario with the budget, and what went wrong', () => {
     const md = renderMarkdown(fixtureReport());
     expect(md.split('\n')[0]).toBe('## ❌ Release rehearsal: 2/3 passed, 1 failed');
-    expect(md).toMatch(/\| ✅ canary-error-spike \| caught \| rolled-back \(expected rolled-back\) \| \d+\.\ds \| \d+\.\ds \| \d+ \| 0 \| \d+% \|/);
-    expect(md).toContain('- **canary-error-spike-strict** (failure): detectWithin: expected <= 1.0s, got 2.2s');
+    expect(md).toMatch(
+      /\| ✅ canary-error-spike \| caught \| rolled-back \(expected rolled-back\) \| \d+\.\ds \| \d+\.\ds \| \d+ \| 0 \| \d+% \|/,
+    );
+    expect(md).toContain(
+      '- **canary-error-spike-strict** (failure): detectWithin: expected <= 1.0s, got 2.2s',
+    );
     expect(md).toContain('  - maxFailedRequests: expected <= 0, got 2');
   });
 

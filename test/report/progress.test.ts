@@ -4,7 +4,17 @@ import { palette } from '../../sim/report/terminal.js';
 import type { RequestRecord } from '../../sim/traffic/record.js';
 
 function rec(at: number, version: string, status = 200): RequestRecord {
-  return { seq: at, kind: 'poll', userId: 'u', segment: 's', intendedAt: at, sentAt: at, latencyMs: 10, status, version };
+  return {
+    seq: at,
+    kind: 'poll',
+    userId: 'u',
+    segment: 's',
+    intendedAt: at,
+    sentAt: at,
+    latencyMs: 10,
+    status,
+    version,
+  };
 }
 
 function feed(p: { record(r: RequestRecord): void } | LiveProgress, untilMs: number): void {
@@ -47,7 +57,13 @@ describe('ProgressPrinter', () => {
   it('rewrites one status line in place on a terminal and clears it before printing', () => {
     const raw: string[] = [];
     const out: string[] = [];
-    const pp = new ProgressPrinter({ out: (l) => out.push(l), write: (t) => raw.push(t) }, palette(false), true, 5000, 40);
+    const pp = new ProgressPrinter(
+      { out: (l) => out.push(l), write: (t) => raw.push(t) },
+      palette(false),
+      true,
+      5000,
+      40,
+    );
     pp.start(new LiveProgress('spike', 20_000));
     feed(pp, 3000);
     pp.event({ at: 3000, type: 'deploy', message: '' }, 'deployed');

@@ -12,7 +12,12 @@ describe('writeReports', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rehearsal-reports-'));
     const out = await writeReports(defaultReporters(), fixtureReport(), dir);
     expect(out.failures).toEqual([]);
-    expect(out.files.map((f) => f.slice(dir.length + 1))).toEqual(['report.json', 'junit.xml', 'summary.md', 'index.html']);
+    expect(out.files.map((f) => f.slice(dir.length + 1))).toEqual([
+      'report.json',
+      'junit.xml',
+      'summary.md',
+      'index.html',
+    ]);
   });
 
   it('records a reporter that throws (or rejects) and still runs the others', async () => {
@@ -23,13 +28,17 @@ describe('writeReports', () => {
         throw new Error('boom');
       },
     };
-    const rejects: Reporter = { name: 'async-bomb', write: async () => Promise.reject(new Error('later boom')) };
+    const rejects: Reporter = {
+      name: 'async-bomb',
+      write: async () => Promise.reject(new Error('later boom')),
+    };
     const [json, junit, md, html] = defaultReporters();
     const out = await writeReports([throwsSync, json!, rejects, junit!, md!, html!], fixtureReport(), dir);
     expect(out.failures).toEqual([
       { reporter: 'sync-bomb', error: 'boom' },
       { reporter: 'async-bomb', error: 'later boom' },
     ]);
-    for (const f of ['report.json', 'junit.xml', 'summary.md', 'index.html']) expect(existsSync(join(dir, f)), f).toBe(true);
+    for (const f of ['report.json', 'junit.xml', 'summary.md', 'index.html'])
+      expect(existsSync(join(dir, f)), f).toBe(true);
   });
 });

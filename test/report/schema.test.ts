@@ -14,7 +14,9 @@ describe('schemas/report.schema.json', () => {
   });
 
   it('rejects a report missing core fields, naming each', () => {
-    const r = fixtureReport() as unknown as Record<string, unknown> & { scenarios: Record<string, unknown>[] };
+    const r = fixtureReport() as unknown as Record<string, unknown> & {
+      scenarios: Record<string, unknown>[];
+    };
     delete r.runId;
     delete r.scenarios[0]!.observed;
     r.scenarios[1]!.classification = 'lucky';
