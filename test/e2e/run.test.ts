@@ -38,7 +38,8 @@ describe('rehearse run on the two shipped canary scenarios (local platform, live
     expect(healthy.observed.failedRequests).toBe(0);
     expect(healthy.blastRadius.byVersion.v2?.requests).toBeGreaterThan(100);
     expect(healthy.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['deploy', 'weights', 'promoted']));
-    expect(healthy.measurements.every((m) => m.phase === 'successful')).toBe(true);
+    expect(healthy.measurements.filter((m) => m.phase === 'failed')).toEqual([]);
+    expect(healthy.measurements.some((m) => m.phase === 'successful')).toBe(true);
   });
 
   it('rolls back the erroring candidate, measuring detection, rollback and blast radius by version', () => {
