@@ -82,7 +82,7 @@ export class LiveProgress {
       .map(([v, e]) => `${v} ${(e.rate * 100).toFixed(1)}%`)
       .join(' ');
     const left = Math.max(0, Math.ceil((this.durationMs - this.now) / 1000));
-    return `${this.scenario}: ${this.phase.padEnd(12)} weights ${weights} | errors ${rates || '-'} | ${left}s left`;
+    return `${this.scenario}: ${this.phase}, ${left}s left | weights ${weights} | errors ${rates || '-'}`;
   }
 }
 

@@ -32,10 +32,10 @@ describe('LiveProgress', () => {
     lp.onEvent({ at: 510, type: 'weights', message: '', data: { v1: 80, v2: 20 } });
     lp.onEvent({ at: 2500, type: 'analysis', message: 'round' });
     feed(lp, 12_000);
-    expect(lp.line()).toBe('spike: analysing    weights v1 80% v2 20% | errors v1 0.0% v2 50.0% | 19s left');
+    expect(lp.line()).toBe('spike: analysing, 19s left | weights v1 80% v2 20% | errors v1 0.0% v2 50.0%');
     lp.onEvent({ at: 12_000, type: 'decision', message: 'roll back: error rate' });
     lp.onEvent({ at: 12_001, type: 'weights', message: '', data: { v1: 100, v2: 0 } });
-    expect(lp.line()).toMatch(/^spike: rolling back weights v1 100% v2 0%/);
+    expect(lp.line()).toMatch(/^spike: rolling back, \d+s left \| weights v1 100% v2 0%/);
     lp.onEvent({ at: 12_002, type: 'all-traffic-on-stable', message: '' });
     expect(lp.phase).toBe('rolled back');
   });
