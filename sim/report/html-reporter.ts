@@ -71,6 +71,12 @@ function scenarioSection(s: ScenarioReport): string {
         `<li>${tick(f.verified)} ${xml(f.type)} on ${xml(f.target)}: ${xml(f.description)} — applied: ${xml(f.appliedDetail)}; observed: ${xml(f.detail)}</li>`,
     )
     .join('');
+  const measurements = s.measurements
+    .map(
+      (m) =>
+        `<tr><td class="num">${(m.at / 1000).toFixed(1)}s</td><td>${xml(m.check)}</td><td class="${m.phase === 'successful' ? 'ok' : 'bad'}">${xml(m.phase)}</td><td>${xml(m.message)}</td></tr>`,
+    )
+    .join('');
   const events = s.timeline
     .map(
       (e) =>
@@ -84,6 +90,7 @@ function scenarioSection(s: ScenarioReport): string {
 ${figures}${chart}
 <ul>${expectations}</ul>${faults ? `<h3>Faults</h3><ul>${faults}</ul>` : ''}
 <details><summary>blast radius by phase and version</summary>${impactTable(s)}</details>
+<details><summary>measurements (${s.measurements.length})</summary><table class="measurements">${measurements}</table></details>
 <details><summary>timeline (${s.timeline.length} events)</summary><table>${events}</table></details>
 </section>`;
 }

@@ -105,3 +105,22 @@ describe.skipIf(!existsSync(CHROMIUM))('index.html in a real browser (chromium)'
     expect(readFileSync(file, 'utf8')).toContain('<svg');
   });
 });
+
+describe('renderHtml for a harness error', () => {
+  it('shows the error and its hint instead of a chart', () => {
+    const r = fixtureReport();
+    const s = r.scenarios[0]!;
+    Object.assign(s, {
+      status: 'error',
+      classification: 'harness-error',
+      reason: 'harness error: router did not start',
+      error: { message: 'router did not start', hint: 'see the router log' },
+    });
+    s.series = { t: [], candidateWeight: [], users: {}, monitoring: {} };
+    s.timeline = [];
+    const html = renderHtml(r);
+    expect(html).toContain('<span class="badge error">ERROR</span> canary-error-spike');
+    expect(html).toContain('hint: see the router log');
+    expect(html).toContain('no traffic was recorded');
+  });
+});
