@@ -48,12 +48,14 @@ export function budgetText(s: ScenarioReport): string {
   return b.burned === null ? 'all' : `${(b.burned * 100).toFixed(b.burned < 0.1 ? 1 : 0)}%`;
 }
 
-/** The key figure of a scenario: detection time when it rolled back, failed requests otherwise. */
+/** The key figure of a scenario: detection time when it rolled back, failed requests otherwise, and any expectation not met. */
 export function keyFigure(s: ScenarioReport): string {
   if (s.status === 'error') return 'harness error';
   const failed = `${s.observed.failedRequests} failed`;
-  if (s.observed.outcome === 'rolled-back') return `detect ${secs(s.observed.timeToDetectMs)}, ${failed}`;
-  return `${s.observed.outcome}, ${failed}`;
+  const missed = s.expectations.filter((e) => !e.passed).map((e) => e.name);
+  const why = missed.length ? ` (not met: ${missed.join(', ')})` : '';
+  if (s.observed.outcome === 'rolled-back') return `detect ${secs(s.observed.timeToDetectMs)}, ${failed}${why}`;
+  return `${s.observed.outcome}, ${failed}${why}`;
 }
 
 /** A short mark for a scenario's result. */

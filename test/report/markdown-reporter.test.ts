@@ -11,7 +11,7 @@ describe('renderMarkdown', () => {
     expect(lines[head + 1]).toBe('| --- | --- | --- |');
     const canary = lines[head + 2]!;
     expect(canary).toMatch(
-      /^\| canary \| ✅ \*\*promoted\*\* promoted, 0 failed \| ✅ \*\*caught\*\* detect \d+\.\ds, \d+ failed<br>❌ \*\*caught\*\* detect 2\.2s, 2 failed \|$/,
+      /^\| canary \| ✅ \*\*promoted\*\* promoted, 0 failed \| ✅ \*\*caught\*\* detect \d+\.\ds, \d+ failed<br>❌ \*\*caught\*\* detect 2\.2s, 2 failed \(not met: detectWithin, maxFailedRequests\) \|$/,
     );
   });
 

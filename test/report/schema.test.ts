@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { errorReport } from '../../sim/engine/error-report.js';
+import { withBudget } from '../../sim/report/budget.js';
+import { parseScenario } from '../../sim/scenario/load.js';
+import { scenarioYaml } from '../helpers/scenario-text.js';
 import { fixtureReport, schemaErrors } from './helpers.js';
 
 describe('schemas/report.schema.json', () => {
@@ -33,5 +37,14 @@ describe('schemas/report.schema.json', () => {
     const errors = schemaErrors(r);
     expect(errors.some((e) => e.startsWith('/scenarios/0/observed/failedRequests'))).toBe(true);
     expect(errors.some((e) => e.startsWith('/startedAt'))).toBe(true);
+  });
+});
+
+describe('report.json of a harness error', () => {
+  it('is valid against the schema too', () => {
+    const { scenario } = parseScenario(scenarioYaml(), 't.yaml');
+    const r = fixtureReport();
+    r.scenarios = [withBudget(errorReport({ scenario: scenario!, file: 't.yaml' }, new Error('router did not start'), 12))];
+    expect(schemaErrors(r)).toEqual([]);
   });
 });
