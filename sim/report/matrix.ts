@@ -54,7 +54,8 @@ export function keyFigure(s: ScenarioReport): string {
   const failed = `${s.observed.failedRequests} failed`;
   const missed = s.expectations.filter((e) => !e.passed).map((e) => e.name);
   const why = missed.length ? ` (not met: ${missed.join(', ')})` : '';
-  if (s.observed.outcome === 'rolled-back') return `detect ${secs(s.observed.timeToDetectMs)}, ${failed}${why}`;
+  if (s.observed.outcome === 'rolled-back')
+    return `detect ${secs(s.observed.timeToDetectMs)}, ${failed}${why}`;
   return `${s.observed.outcome}, ${failed}${why}`;
 }
 

@@ -44,7 +44,9 @@ describe('report.json of a harness error', () => {
   it('is valid against the schema too', () => {
     const { scenario } = parseScenario(scenarioYaml(), 't.yaml');
     const r = fixtureReport();
-    r.scenarios = [withBudget(errorReport({ scenario: scenario!, file: 't.yaml' }, new Error('router did not start'), 12))];
+    r.scenarios = [
+      withBudget(errorReport({ scenario: scenario!, file: 't.yaml' }, new Error('router did not start'), 12)),
+    ];
     expect(schemaErrors(r)).toEqual([]);
   });
 });
