@@ -27,6 +27,13 @@ describe('rehearse report', () => {
     expect(readFileSync(join(run, 'report.json'), 'utf8')).toBe(before);
   });
 
+  it('--out writes the rebuilt formats elsewhere', () => {
+    const out = mkdtempSync(join(tmpdir(), 'rehearsal-report-out-'));
+    const r = cli(['report', join(run, 'report.json'), '--out', out]);
+    expect(r.status).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['index.html', 'junit.xml', 'summary.md']);
+  });
+
   it('--compare exits 0 when nothing got worse', () => {
     const r = cli(['report', '--compare', join(root, 'test/fixtures/report.json'), run]);
     expect(r.stdout).toContain('nothing got worse');
