@@ -146,7 +146,10 @@ class Exchange implements ExchangeSink {
   private onClientClose(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.done) return;
-    if (this.res.writableFinished) return this.finish(this.res.statusCode);
+    if (this.res.writableFinished) {
+      this.finish(this.res.statusCode);
+      return;
+    }
     this.finish(CLIENT_CLOSED);
     this.upstreamReq?.abort();
   }
