@@ -104,7 +104,6 @@ export class ConnectionPool {
             handle.conn = fresh.conn;
           }
         : undefined;
-    conn.socket.setTimeout(this.timeoutMs);
     conn.socket.write(head);
     return handle;
   }
@@ -130,12 +129,19 @@ export class ConnectionPool {
       conn.connected = true;
     });
     socket.on('data', (chunk: Buffer) => this.onData(conn, chunk));
-    socket.on('timeout', () =>
+    // One socket timeout for the connection's whole life (re-arming it per request costs a timer each time):
+    // busy, it fails the request; idle, it just closes the connection.
+    socket.setTimeout(this.timeoutMs);
+    socket.on('timeout', () => {
+      if (conn.sink === undefined) {
+        socket.destroy();
+        return;
+      }
       this.fail(
         conn,
         new UpstreamError('timeout', `no data from upstream within ${this.timeoutMs} ms`, !conn.gotBytes),
-      ),
-    );
+      );
+    });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       const kind = !conn.connected && CONNECT_CODES.has(err.code ?? '') ? 'connect' : 'reset';
       this.fail(conn, new UpstreamError(kind, err.message, !conn.gotBytes));
@@ -177,7 +183,6 @@ export class ConnectionPool {
 
   private release(conn: Conn): void {
     conn.reused = true;
-    conn.socket.setTimeout(0);
     conn.socket.resume();
     this.idle.push(conn);
   }
