@@ -8,7 +8,7 @@ export async function startNginx(
   procs: Processes,
   upstreams: { port: number; weight: number }[],
   workers: number | 'auto',
-): Promise<number> {
+): Promise<{ port: number; pid: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'rehearsal-nginx-'));
   const port = await freePort();
   const servers = upstreams.map((u) => `    server 127.0.0.1:${u.port} weight=${u.weight};`).join('\n');
@@ -62,5 +62,5 @@ ${servers}
   });
   exited.catch(() => undefined);
   await Promise.race([waitForPort(port, 10_000), exited]);
-  return port;
+  return { port, pid: child.pid ?? 0 };
 }

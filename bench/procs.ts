@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 
 /** Tracks every process a benchmark starts so that all of them stop at the end, also on error. */
@@ -133,3 +134,26 @@ export function runWrk(
     });
   });
 }
+
+/** CPU seconds (user + system) used so far by `pid` and its direct children, from /proc; 0 where unreadable. */
+export function cpuSeconds(pid: number): number {
+  const ticks = (p: number | string): number => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return 0;
+    }
+  };
+  let total = ticks(pid);
+  try {
+    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)) {
+      if (child !== '') total += ticks(child);
+    }
+  } catch {}
+  return total / CLOCK_TICKS;
+}
+
+// USER_HZ is 100 on every Linux architecture Node supports.
+const CLOCK_TICKS = 100;

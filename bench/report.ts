@@ -1,3 +1,4 @@
+import type { RateResult, Saturation } from './measure.js';
 import type { OpenLoopResult } from './open-loop.js';
 
 /** Raw measurements of one benchmark run. */
@@ -11,9 +12,9 @@ export interface BenchReport {
     latencyRate: number;
   };
   /** wrk closed-loop requests per second per target. */
-  saturation: Record<string, { rps: number; errors: number }>;
+  saturation: Saturation;
   /** Open-model latency per rate and target. */
-  latency: { rate: number; results: Record<string, OpenLoopResult> }[];
+  latency: RateResult[];
   /** Non-2xx answers the router counted during the run. */
   routerNon2xx: number;
 }
@@ -122,14 +123,26 @@ export function printReport(report: BenchReport, print: (line: string) => void):
   }
   print('');
   print('Open model (fixed rate; latency from the intended send time, ms)');
-  const lw = [6, 8, 7, 7, 9, 9, 8, 8, 9, 6];
+  const lw = [6, 8, 7, 7, 9, 9, 8, 8, 9, 6, 8];
   print(
     row(
-      ['rate', 'target', 'p50', 'p99', 'added50', 'added99', 'p50/dir', 'p99/dir', 'achieved', 'errors'],
+      [
+        'rate',
+        'target',
+        'p50',
+        'p99',
+        'added50',
+        'added99',
+        'p50/dir',
+        'p99/dir',
+        'achieved',
+        'errors',
+        'cpu us',
+      ],
       lw,
     ),
   );
-  for (const { rate, results } of report.latency) {
+  for (const { rate, results, cpuUsPerRequest } of report.latency) {
     const direct = results.direct!;
     for (const [name, r] of Object.entries(results)) {
       const a = name === 'direct' ? null : addedLatency(r, direct);
@@ -146,12 +159,16 @@ export function printReport(report: BenchReport, print: (line: string) => void):
             f(a?.p99VsDirect),
             f(r.achievedRps, 0),
             String(r.errors),
+            f(cpuUsPerRequest[name], 1),
           ],
           lw,
         ),
       );
     }
   }
+  print(
+    'cpu us = CPU microseconds per request of the target process (direct: the upstream; router, nginx: the proxy alone)',
+  );
   print('');
   for (const t of targets)
     print(`${t.pass === null ? 'n/a ' : t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${f(t.value, 3)}`);
