@@ -13,7 +13,7 @@ export function mirrorRequest(
   state: RouterState,
   version: string,
   head: string,
-  noBody: boolean,
+  options: { noBody: boolean; body: boolean },
 ): UpstreamRequest | undefined {
   const stats = state.metrics.version(version);
   const upstream = state.pools.next(version);
@@ -42,5 +42,5 @@ export function mirrorRequest(
     error: () => settle('error'),
   };
   const marked = `${head.slice(0, -2)}${MIRROR_HEADER}: 1\r\n\r\n`;
-  return upstream.connections.request(marked, sink, noBody, false);
+  return upstream.connections.request(marked, sink, options);
 }

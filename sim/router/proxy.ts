@@ -94,12 +94,12 @@ class Exchange implements ExchangeSink {
     const withBody = hasBody(req.headers);
     const noBody = req.method === 'HEAD';
     const head = requestHead(req, upstream.hostHeader);
-    const up = upstream.connections.request(head, this, noBody, !withBody);
+    const up = upstream.connections.request(head, this, { noBody, body: withBody });
     this.upstreamReq = up;
     const mirror = this.state.table.mirror;
     let shadow: UpstreamRequest | undefined;
     if (mirror !== null && mirror.version !== upstream.version && shouldMirror(mirror.percent, req.headers)) {
-      shadow = mirrorRequest(this.state, mirror.version, head, noBody);
+      shadow = mirrorRequest(this.state, mirror.version, head, { noBody, body: withBody });
     }
     if (withBody) streamBody(req, up, shadow);
   }
@@ -184,9 +184,12 @@ function streamBody(req: IncomingMessage, up: UpstreamRequest, shadow: UpstreamR
     }
   });
   req.on('end', () => {
-    if (!chunked) return;
-    shadow?.write(LAST_CHUNK);
-    up.write(LAST_CHUNK);
+    if (chunked) {
+      shadow?.write(LAST_CHUNK);
+      up.write(LAST_CHUNK);
+    }
+    shadow?.end();
+    up.end();
   });
   req.on('close', () => {
     if (!req.complete) shadow?.abort();

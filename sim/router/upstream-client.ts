@@ -23,8 +23,10 @@ export interface ExchangeSink extends ResponseSink {
 
 /** A request in flight on one connection. */
 export interface UpstreamRequest {
-  /** Writes request body bytes; false means wait for `onDrain`. */
+  /** Writes request body bytes; false means wait for `onDrain`. Dropped once the response ended. */
   write(chunk: Buffer): boolean;
+  /** The request body is complete; until then the connection is not reused. */
+  end(): void;
   /** Calls `listener` once the connection can take more body bytes. */
   onDrain(listener: () => void): void;
   /** Stops reading the response (back-pressure from a slow client). */
@@ -43,6 +45,7 @@ interface Conn {
   gotBytes: boolean;
   reused: boolean;
   retry: (() => void) | undefined;
+  bodyPending: boolean;
 }
 
 class Pending implements UpstreamRequest {
@@ -51,7 +54,10 @@ class Pending implements UpstreamRequest {
     private readonly sink: ExchangeSink,
   ) {}
   write(chunk: Buffer): boolean {
-    return this.conn.socket.write(chunk);
+    return this.conn.sink === this.sink ? this.conn.socket.write(chunk) : true;
+  }
+  end(): void {
+    if (this.conn.sink === this.sink) this.conn.bodyPending = false;
   }
   onDrain(listener: () => void): void {
     this.conn.socket.once('drain', listener);
@@ -90,17 +96,19 @@ export class ConnectionPool {
   ) {}
 
   /** Sends `head` on an idle or new connection; the returned handle streams a body and controls the response. */
-  request(head: string, sink: ExchangeSink, noBody: boolean, retryable: boolean): UpstreamRequest {
+  request(head: string, sink: ExchangeSink, options: { noBody: boolean; body: boolean }): UpstreamRequest {
+    const { noBody, body } = options;
     const conn = this.idle.pop() ?? this.open();
     const handle = new Pending(conn, sink);
     conn.parser = new ResponseParser(sink, noBody);
     conn.sink = sink;
     conn.gotBytes = false;
+    conn.bodyPending = body;
     conn.retry =
-      retryable && conn.reused
+      !body && conn.reused
         ? () => {
             // The upstream closed this pooled connection just before we wrote: once more on a fresh one.
-            const fresh = this.request(head, sink, noBody, false) as Pending;
+            const fresh = this.request(head, sink, { noBody, body }) as Pending;
             handle.conn = fresh.conn;
           }
         : undefined;
@@ -123,6 +131,7 @@ export class ConnectionPool {
       gotBytes: false,
       reused: false,
       retry: undefined,
+      bodyPending: false,
     };
     this.all.add(conn);
     socket.on('connect', () => {
@@ -174,7 +183,8 @@ export class ConnectionPool {
       conn.parser = undefined;
       conn.sink = undefined;
       conn.retry = undefined;
-      if (problem === undefined && parser.reusable) this.release(conn);
+      // An answer that came before the whole request body was sent leaves the connection mid-request.
+      if (problem === undefined && parser.reusable && !conn.bodyPending) this.release(conn);
       else conn.socket.destroy();
     } else if (problem !== undefined) {
       this.fail(conn, new UpstreamError('reset', problem, false));

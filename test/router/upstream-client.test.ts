@@ -8,7 +8,7 @@ interface Outcome {
   error?: UpstreamError;
 }
 
-function send(pool: ConnectionPool, head: string, retryable = true, body?: string): Promise<Outcome> {
+function send(pool: ConnectionPool, head: string, body?: string): Promise<Outcome> {
   return new Promise((resolve) => {
     const out: Outcome = { body: '' };
     const sink: ExchangeSink = {
@@ -21,8 +21,11 @@ function send(pool: ConnectionPool, head: string, retryable = true, body?: strin
       end: () => resolve(out),
       error: (error) => resolve({ ...out, error }),
     };
-    const req = pool.request(head, sink, false, retryable);
-    if (body !== undefined) req.write(Buffer.from(body));
+    const req = pool.request(head, sink, { noBody: false, body: body !== undefined });
+    if (body !== undefined) {
+      req.write(Buffer.from(body));
+      req.end();
+    }
   });
 }
 
@@ -78,8 +81,33 @@ describe('ConnectionPool', () => {
     closers.push(() => pool.close());
     expect(await send(pool, GET)).toEqual({ status: 200, body: 'c1' });
     expect(await send(pool, GET)).toEqual({ status: 200, body: 'c2' });
-    const post = await send(pool, 'POST / HTTP/1.1\r\ncontent-length: 1\r\n\r\n', false, 'x');
+    const post = await send(pool, 'POST / HTTP/1.1\r\ncontent-length: 1\r\n\r\n', 'x');
     expect(post.error?.kind).toBe('reset');
+  });
+
+  it('does not reuse a connection whose answer came before the request body was complete', async () => {
+    const server = await rawServer(false);
+    const pool = new ConnectionPool('127.0.0.1', server.port, 1000);
+    closers.push(() => pool.close());
+    const early = await new Promise<Outcome>((resolve) => {
+      const out: Outcome = { body: '' };
+      pool.request(
+        'POST / HTTP/1.1\r\ncontent-length: 100\r\n\r\n',
+        {
+          head: (status) => {
+            out.status = status;
+          },
+          data: (c) => {
+            out.body += c.toString();
+          },
+          end: () => resolve(out),
+          error: (error) => resolve({ ...out, error }),
+        },
+        { noBody: false, body: true },
+      );
+    });
+    expect(early).toEqual({ status: 200, body: 'c1' });
+    expect(await send(pool, GET)).toEqual({ status: 200, body: 'c2' });
   });
 
   it('classifies refused connections and silent upstreams', async () => {
