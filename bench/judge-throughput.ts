@@ -14,7 +14,13 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PROBLEM = 'two-sum';
 const SOURCE = readFileSync(join(ROOT, 'fixtures/problems', PROBLEM, 'solutions/accepted.js'), 'utf8');
 const problem = loadCorpus(join(ROOT, 'fixtures/problems')).get(PROBLEM)!;
-const JOB = { source: SOURCE, functionName: problem.functionName, testsJson: problem.testsJson, timeLimitMs: 1000, outputLimitChars: 65536 };
+const JOB = {
+  source: SOURCE,
+  functionName: problem.functionName,
+  testsJson: problem.testsJson,
+  timeLimitMs: 1000,
+  outputLimitChars: 65536,
+};
 const WORKERS = 2;
 
 interface Result {
@@ -60,15 +66,37 @@ async function drive(total: number, concurrency: number, task: () => Promise<voi
 }
 
 function startService(db: string): Promise<{ port: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/fixtures/judge-service/src/main.js'), '--port', '0', '--db', db, '--workers', String(WORKERS)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: { PATH: process.env.PATH ?? '' },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'dist/fixtures/judge-service/src/main.js'),
+      '--port',
+      '0',
+      '--db',
+      db,
+      '--workers',
+      String(WORKERS),
+    ],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { PATH: process.env.PATH ?? '' },
+    },
+  );
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
-      const line = chunk.toString().split('\n').find((l) => l.includes('"listening"'));
-      if (line) resolve({ port: JSON.parse(line).port, stop: () => (child.kill('SIGTERM'), exited) });
+      const line = chunk
+        .toString()
+        .split('\n')
+        .find((l) => l.includes('"listening"'));
+      if (line)
+        resolve({
+          port: JSON.parse(line).port,
+          stop: () => {
+            child.kill('SIGTERM');
+            return exited;
+          },
+        });
     });
     child.on('exit', (code) => reject(new Error(`judge service exited with ${code} before listening`)));
   });
@@ -81,11 +109,24 @@ async function benchService(total: number, concurrency: number): Promise<Result>
   const body = JSON.stringify({ problem_id: PROBLEM, source_code: SOURCE, user_id: 'bench' });
   const post = () =>
     new Promise<void>((resolve, reject) => {
-      const req = request({ port, path: '/submissions?wait=true', method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => (text.includes('"verdict":"accepted"') ? resolve() : reject(new Error(`unexpected answer ${res.statusCode} ${text}`))));
-      });
+      const req = request(
+        {
+          port,
+          path: '/submissions?wait=true',
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json' },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () =>
+            text.includes('"verdict":"accepted"')
+              ? resolve()
+              : reject(new Error(`unexpected answer ${res.statusCode} ${text}`)),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -93,7 +134,12 @@ async function benchService(total: number, concurrency: number): Promise<Result>
   const run = await drive(total, concurrency, post);
   agent.destroy();
   await stop();
-  return summarise(`judge service, ${concurrency} client(s) (HTTP + SQLite + pool)`, run.latencies, run.seconds, concurrency);
+  return summarise(
+    `judge service, ${concurrency} client(s) (HTTP + SQLite + pool)`,
+    run.latencies,
+    run.seconds,
+    concurrency,
+  );
 }
 
 async function benchPool(total: number): Promise<Result> {
@@ -111,13 +157,19 @@ async function benchNaive(total: number): Promise<Result> {
   const input = JSON.stringify({ ...JOB, id: 1 });
   const once = () =>
     new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--experimental-permission', `--allow-fs-read=${ROOT}`, '--no-warnings', script], {
-        env: {},
-        stdio: ['pipe', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--experimental-permission', `--allow-fs-read=${ROOT}`, '--no-warnings', script],
+        {
+          env: {},
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
+      );
       let out = '';
       child.stdout.on('data', (c) => (out += c));
-      child.on('exit', () => (out.includes('"accepted"') ? resolve() : reject(new Error(`naive judge said ${out}`))));
+      child.on('exit', () =>
+        out.includes('"accepted"') ? resolve() : reject(new Error(`naive judge said ${out}`)),
+      );
       child.stdin.end(input);
     });
   await drive(4, WORKERS, once);
@@ -137,13 +189,22 @@ async function main() {
   };
   const targets = { perSecond: 200, vsNaive: 10 };
   const pass = service.perSecond >= targets.perSecond && ratios.serviceVsNaive >= targets.vsNaive;
-  console.log(`judge throughput, problem ${PROBLEM} (accepted solution), ${cpus().length} cores, node ${process.version}\n`);
+  console.log(
+    `judge throughput, problem ${PROBLEM} (accepted solution), ${cpus().length} cores, node ${process.version}\n`,
+  );
   console.table(results);
   console.log(`service vs naive: ${ratios.serviceVsNaive}x   pool vs naive: ${ratios.poolVsNaive}x`);
-  console.log(`targets: >= ${targets.perSecond}/s and >= ${targets.vsNaive}x naive — ${pass ? 'met' : 'NOT met'}`);
+  console.log(
+    `targets: >= ${targets.perSecond}/s and >= ${targets.vsNaive}x naive — ${pass ? 'met' : 'NOT met'}`,
+  );
   const out = join(ROOT, 'reports/bench/judge-throughput.json');
   mkdirSync(dirname(out), { recursive: true });
-  const meta = { problem: PROBLEM, cores: cpus().length, node: process.version, at: new Date().toISOString() };
+  const meta = {
+    problem: PROBLEM,
+    cores: cpus().length,
+    node: process.version,
+    at: new Date().toISOString(),
+  };
   writeFileSync(out, `${JSON.stringify({ ...meta, results, ratios, targets, pass }, null, 2)}\n`);
   console.log(`wrote ${out}`);
 }

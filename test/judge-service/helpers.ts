@@ -25,7 +25,8 @@ function newest(dir: string): number {
 /** Compiles the project unless dist is newer than the service sources; a lock keeps parallel files apart. */
 export function ensureBuilt(): void {
   const lock = join(tmpdir(), 'rehearsal-judge-build.lock');
-  const fresh = () => existsSync(MAIN) && statSync(MAIN).mtimeMs >= newest(join(ROOT, 'fixtures/judge-service/src'));
+  const fresh = () =>
+    existsSync(MAIN) && statSync(MAIN).mtimeMs >= newest(join(ROOT, 'fixtures/judge-service/src'));
   for (;;) {
     if (fresh()) return;
     try {
@@ -35,7 +36,10 @@ export function ensureBuilt(): void {
       continue;
     }
     try {
-      if (!fresh()) execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', ROOT], { stdio: 'inherit' });
+      if (!fresh())
+        execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', ROOT], {
+          stdio: 'inherit',
+        });
     } finally {
       rmdirSync(lock);
     }
@@ -63,13 +67,19 @@ export function tempDb(): string {
 }
 
 /** Starts the compiled service on port 0 and waits for its `listening` line. */
-export async function startJudge(opts: { db?: string; args?: string[]; env?: Record<string, string> } = {}): Promise<Judge> {
+export async function startJudge(
+  opts: { db?: string; args?: string[]; env?: Record<string, string> } = {},
+): Promise<Judge> {
   ensureBuilt();
   const db = opts.db ?? tempDb();
-  const proc = spawn(process.execPath, [MAIN, '--port', '0', '--db', db, '--admin-token', ADMIN_TOKEN, ...(opts.args ?? [])], {
-    env: { PATH: process.env.PATH ?? '', ...opts.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [MAIN, '--port', '0', '--db', db, '--admin-token', ADMIN_TOKEN, ...(opts.args ?? [])],
+    {
+      env: { PATH: process.env.PATH ?? '', ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
@@ -81,7 +91,9 @@ export async function startJudge(opts: { db?: string; args?: string[]; env?: Rec
     };
     proc.stdout.on('data', onLine);
     proc.stderr.on('data', onLine);
-    exited.then((code) => reject(new Error(`judge exited with ${code} before listening:\n${output.join('\n')}`)));
+    exited.then((code) =>
+      reject(new Error(`judge exited with ${code} before listening:\n${output.join('\n')}`)),
+    );
   });
   return {
     proc,

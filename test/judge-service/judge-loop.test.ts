@@ -18,7 +18,11 @@ function alive(pid: number): boolean {
 async function submitMany(j: Judge, n: number, user: string): Promise<string[]> {
   const tokens: string[] = [];
   for (let i = 0; i < n; i++) {
-    const { status, body } = await submit(j, { problem_id: 'two-sum', source_code: tle, user_id: user }, false);
+    const { status, body } = await submit(
+      j,
+      { problem_id: 'two-sum', source_code: tle, user_id: user },
+      false,
+    );
     expect(status).toBe(201);
     tokens.push(body.token as string);
   }
@@ -31,26 +35,73 @@ describe('judge loop across instances', () => {
     const a = await startJudge({ db, args: ['--lease-ms', '800', '--workers', '1', '--instance', 'a'] });
     const tokens = await submitMany(a, 6, 'victim');
     const store = new Database(db, { readonly: true });
-    await until(() => (store.prepare("SELECT count(*) n FROM submissions WHERE lease_owner LIKE 'a#%'").get() as { n: number }).n > 0);
+    await until(
+      () =>
+        (
+          store.prepare("SELECT count(*) n FROM submissions WHERE lease_owner LIKE 'a#%'").get() as {
+            n: number;
+          }
+        ).n > 0,
+    );
     const workers = childPids(a.proc.pid!);
     await a.kill();
     await until(() => workers.every((pid) => !alive(pid)), 3000);
 
     const b = await startJudge({ db, args: ['--lease-ms', '800', '--instance', 'b'] });
     try {
-      await until(() => (store.prepare("SELECT count(*) n FROM submissions WHERE state <> 'done'").get() as { n: number }).n === 0, 15_000);
-      const rows = store.prepare('SELECT token, verdict, attempts FROM submissions').all() as { token: string; verdict: string; attempts: number }[];
+      await until(
+        () =>
+          (store.prepare("SELECT count(*) n FROM submissions WHERE state <> 'done'").get() as { n: number })
+            .n === 0,
+        15_000,
+      );
+      const rows = store.prepare('SELECT token, verdict, attempts FROM submissions').all() as {
+        token: string;
+        verdict: string;
+        attempts: number;
+      }[];
       expect(rows.map((r) => r.token).sort()).toEqual([...tokens].sort());
       expect(rows.every((r) => r.verdict === 'time-limit')).toBe(true);
       expect(rows.some((r) => r.attempts > 1)).toBe(true);
       // Each wrong verdict counted once: the accepted one that follows costs exactly 20 per wrong attempt.
-      await submit(b, { problem_id: 'two-sum', source_code: solution('two-sum', 'accepted.js'), user_id: 'victim' });
-      const { entries } = (await (await fetch(`${b.url}/leaderboard`)).json()) as { entries: { user_id: string; penalty: number }[] };
+      await submit(b, {
+        problem_id: 'two-sum',
+        source_code: solution('two-sum', 'accepted.js'),
+        user_id: 'victim',
+      });
+      const { entries } = (await (await fetch(`${b.url}/leaderboard`)).json()) as {
+        entries: { user_id: string; penalty: number }[];
+      };
       expect(entries.find((e) => e.user_id === 'victim')?.penalty).toBe(6 * 20);
-      expect(await (await fetch(`${b.url}/metrics`)).text()).toMatch(/judge_submissions_taken_over_total [1-9]/);
+      expect(await (await fetch(`${b.url}/metrics`)).text()).toMatch(
+        /judge_submissions_taken_over_total [1-9]/,
+      );
     } finally {
       store.close();
       await b.stop();
+    }
+  });
+
+  it('keeps its leases while alive, so a short lease causes no double judging', async () => {
+    const db = tempDb();
+    const a = await startJudge({ db, args: ['--lease-ms', '200', '--workers', '1'] });
+    const b = await startJudge({ db, args: ['--lease-ms', '200', '--workers', '1'] });
+    try {
+      const tokens = [...(await submitMany(a, 3, 'live')), ...(await submitMany(b, 3, 'live'))];
+      const store = new Database(db, { readonly: true });
+      await until(
+        () =>
+          (store.prepare("SELECT count(*) n FROM submissions WHERE state <> 'done'").get() as { n: number })
+            .n === 0,
+        10_000,
+      );
+      const attempts = store.prepare('SELECT max(attempts) m FROM submissions').get() as { m: number };
+      store.close();
+      expect(tokens).toHaveLength(6);
+      expect(attempts.m).toBe(1);
+      expect([...a.output, ...b.output].join('\n')).not.toContain('lease lost');
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
     }
   });
 
@@ -66,7 +117,9 @@ describe('judge loop across instances', () => {
     expect(await a.exited).toBe(0);
     expect(a.output.join('\n')).toMatch(/released leased work/);
     const store = new Database(db, { readonly: true });
-    const leased = store.prepare("SELECT count(*) n FROM submissions WHERE state = 'processing'").get() as { n: number };
+    const leased = store.prepare("SELECT count(*) n FROM submissions WHERE state = 'processing'").get() as {
+      n: number;
+    };
     store.close();
     expect(leased.n).toBe(0);
   });

@@ -12,17 +12,20 @@ const secretFile = join(dir, 'secret.txt');
 writeFileSync(secretFile, FILE_SECRET);
 
 // Each tries to reach outside the sandbox and return what it found as the "answer".
-const escape = (expr: string) => `function twoSum() {\n  return String(${expr});\n}\n`;
+const answerWith = (expr: string) => `function twoSum() {\n  return String(${expr});\n}\n`;
 const hostile: [string, string][] = [
-  ['read /etc/passwd', escape("require('fs').readFileSync('/etc/passwd', 'utf8')")],
-  ['read the secret file', escape(`process.mainModule.require('fs').readFileSync(${JSON.stringify(secretFile)}, 'utf8')`)],
-  ['read environment variables', escape('JSON.stringify(process.env)')],
-  ['spawn a process', escape("require('child_process').execSync('cat /proc/1/environ')")],
-  ['dynamic import', escape("import('node:fs').then((fs) => fs.readFileSync('/etc/passwd'))")],
+  ['read /etc/passwd', answerWith("require('fs').readFileSync('/etc/passwd', 'utf8')")],
+  [
+    'read the secret file',
+    answerWith(`process.mainModule.require('fs').readFileSync(${JSON.stringify(secretFile)}, 'utf8')`),
+  ],
+  ['read environment variables', answerWith('JSON.stringify(process.env)')],
+  ['spawn a process', answerWith("require('child_process').execSync('cat /proc/1/environ')")],
+  ['dynamic import', answerWith("import('node:fs').then((fs) => fs.readFileSync('/etc/passwd'))")],
   ['open a network connection', "function twoSum() { return fetch('http://127.0.0.1:PORT/'); }"],
-  ['escape via constructor chain', escape("this.constructor.constructor('return process')().env")],
-  ['escape via function constructor', escape("twoSum.constructor('return globalThis.process')().env")],
-  ['escape via async constructor', escape("(async () => {}).constructor('return process')()")],
+  ['escape via constructor chain', answerWith("this.constructor.constructor('return process')().env")],
+  ['escape via function constructor', answerWith("twoSum.constructor('return globalThis.process')().env")],
+  ['escape via async constructor', answerWith("(async () => {}).constructor('return process')()")],
   [
     'escape via stack frames',
     `function twoSum() {
@@ -32,11 +35,20 @@ const hostile: [string, string][] = [
     }`,
   ],
   ['loop forever', 'function twoSum() { while (true) {} }'],
-  ['allocate gigabytes on the heap', 'function twoSum() { const a = []; for (;;) a.push(new Array(1e6).fill(7)); }'],
-  ['allocate gigabytes off the heap', 'function twoSum() { const b = []; for (;;) b.push(new Uint8Array(2 ** 28).fill(1)); }'],
+  [
+    'allocate gigabytes on the heap',
+    'function twoSum() { const a = []; for (;;) a.push(new Array(1e6).fill(7)); }',
+  ],
+  [
+    'allocate gigabytes off the heap',
+    'function twoSum() { const b = []; for (;;) b.push(new Uint8Array(2 ** 28).fill(1)); }',
+  ],
   ['one huge string', "function twoSum() { let s = 'x'; for (;;) s += s; }"],
   ['print 100 MB', "function twoSum() { for (let i = 0; i < 100; i++) console.log('x'.repeat(1 << 20)); }"],
-  ['pollute prototypes', 'Object.prototype.polluted = 1; Array.prototype.push = null; JSON.parse = () => 0; function twoSum() { return [0, 1]; }'],
+  [
+    'pollute prototypes',
+    'Object.prototype.polluted = 1; Array.prototype.push = null; JSON.parse = () => 0; function twoSum() { return [0, 1]; }',
+  ],
 ];
 
 describe('hostile submissions', () => {
@@ -59,11 +71,17 @@ describe('hostile submissions', () => {
   const port = () => String((listener.address() as { port: number }).port);
 
   it.each(hostile)('%s gets a verdict, leaks nothing and leaves the judge healthy', async (_name, source) => {
-    const res = await submit(j, { problem_id: 'two-sum', source_code: source.replace('PORT', port()), user_id: 'mallory' });
+    const res = await submit(j, {
+      problem_id: 'two-sum',
+      source_code: source.replace('PORT', port()),
+      user_id: 'mallory',
+    });
     const text = JSON.stringify(res.body);
     seen.push(text);
     expect(res.status).toBe(201);
-    expect(res.body.verdict).toMatch(/^(wrong-answer|time-limit|memory-limit|runtime-error|compilation-error)$/);
+    expect(res.body.verdict).toMatch(
+      /^(wrong-answer|time-limit|memory-limit|runtime-error|compilation-error)$/,
+    );
     expect(text).not.toContain(ENV_SECRET);
     expect(text).not.toContain(FILE_SECRET);
     expect(text).not.toContain('root:x:0:0');
@@ -77,7 +95,9 @@ describe('hostile submissions', () => {
     expect(verdicts[hostile.findIndex(([n]) => n === 'one huge string')]).toBe('memory-limit');
     expect(verdicts[hostile.findIndex(([n]) => n === 'loop forever')]).toBe('time-limit');
     expect(verdicts[hostile.findIndex(([n]) => n === 'allocate gigabytes on the heap')]).toBe('memory-limit');
-    expect(verdicts[hostile.findIndex(([n]) => n === 'allocate gigabytes off the heap')]).toBe('memory-limit');
+    expect(verdicts[hostile.findIndex(([n]) => n === 'allocate gigabytes off the heap')]).toBe(
+      'memory-limit',
+    );
     expect(seen[hostile.findIndex(([n]) => n === 'print 100 MB')]).toContain('output limit exceeded');
     expect(connections).toBe(0);
   });
@@ -91,7 +111,9 @@ describe('hostile submissions', () => {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       expect(cmdline).toContain('--experimental-permission');
       expect(cmdline.some((a) => a.startsWith('--allow-fs-read=') && a.endsWith('/sandbox/'))).toBe(true);
-      expect(cmdline.some((a) => a.startsWith('--allow-child-process') || a.startsWith('--allow-worker'))).toBe(false);
+      expect(
+        cmdline.some((a) => a.startsWith('--allow-child-process') || a.startsWith('--allow-worker')),
+      ).toBe(false);
       expect(readFileSync(`/proc/${pid}/environ`, 'utf8')).not.toContain(ENV_SECRET);
     }
   });

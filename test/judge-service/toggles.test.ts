@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, type Judge, sample, setToggles, solution, startJudge, submit, tempDb } from './helpers.js';
+import {
+  ADMIN_TOKEN,
+  type Judge,
+  sample,
+  setToggles,
+  solution,
+  startJudge,
+  submit,
+  tempDb,
+} from './helpers.js';
 
 const accepted = { problem_id: 'two-sum', source_code: solution('two-sum', 'accepted.js') };
 const metrics = async (j: Judge) => (await fetch(`${j.url}/metrics`)).text();
@@ -15,7 +24,9 @@ describe('behaviour toggles', () => {
 
   it('protects the admin API with the token', async () => {
     expect((await fetch(`${j.url}/admin/toggles`)).status).toBe(401);
-    const res = await fetch(`${j.url}/admin/toggles`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await fetch(`${j.url}/admin/toggles`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(await res.json()).toMatchObject({ toggles: { extraLatencyMs: 1 } });
   });
 
@@ -24,7 +35,9 @@ describe('behaviour toggles', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/errRate.*valid toggles: errorRate/);
     expect((await setToggles(j, { errorRate: 3 })).status).toBe(400);
-    expect(((await (await setToggles(j, {})).json()) as { toggles: unknown }).toggles).toEqual({ extraLatencyMs: 1 });
+    expect(((await (await setToggles(j, {})).json()) as { toggles: unknown }).toggles).toEqual({
+      extraLatencyMs: 1,
+    });
   });
 
   it('errorRate fails submission routes with 500 and x-rehearsal-fault: http-errors', async () => {
@@ -57,7 +70,10 @@ describe('behaviour toggles', () => {
     const flipped = await submit(j, accepted);
     expect(flipped.body.verdict).toBe('wrong-answer');
     expect(flipped.headers.get('x-rehearsal-fault')).toBe('wrong-verdict');
-    const other = await submit(j, { problem_id: 'fizz-buzz', source_code: solution('fizz-buzz', 'accepted.js') });
+    const other = await submit(j, {
+      problem_id: 'fizz-buzz',
+      source_code: solution('fizz-buzz', 'accepted.js'),
+    });
     expect(other.body.verdict).toBe('accepted');
     await setToggles(j, { wrongVerdictRate: null, wrongVerdictProblems: null });
   });
@@ -74,7 +90,10 @@ describe('behaviour toggles', () => {
   it('hangs requests until the toggle is cleared, admin API still answering', async () => {
     await setToggles(j, { hang: true });
     const pending = fetch(`${j.url}/healthz`);
-    const first = await Promise.race([pending.then(() => 'answered'), new Promise((r) => setTimeout(() => r('hung'), 300))]);
+    const first = await Promise.race([
+      pending.then(() => 'answered'),
+      new Promise((r) => setTimeout(() => r('hung'), 300)),
+    ]);
     expect(first).toBe('hung');
     await setToggles(j, { hang: null });
     expect((await pending).headers.get('x-rehearsal-fault')).toBe('hang');
@@ -102,7 +121,9 @@ describe('behaviour toggles', () => {
 
 describe('crash and schema toggles', () => {
   it('crashAtStart exits before listening', async () => {
-    await expect(startJudge({ args: ['--toggles', '{"crashAtStart":true}'] })).rejects.toThrow(/exited with 3/);
+    await expect(startJudge({ args: ['--toggles', '{"crashAtStart":true}'] })).rejects.toThrow(
+      /exited with 3/,
+    );
   });
 
   it('crashAfterRequests kills the process after N API requests', async () => {

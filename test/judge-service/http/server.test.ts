@@ -14,7 +14,10 @@ describe('judge service HTTP API', () => {
   it('lists languages, Judge0 statuses and problems without their tests', async () => {
     const langs = (await (await fetch(`${j.url}/languages`)).json()) as { id: number }[];
     expect(langs.map((l) => l.id)).toEqual([63]);
-    const statuses = (await (await fetch(`${j.url}/statuses`)).json()) as { id: number; description: string }[];
+    const statuses = (await (await fetch(`${j.url}/statuses`)).json()) as {
+      id: number;
+      description: string;
+    }[];
     expect(statuses).toContainEqual({ id: 5, description: 'Time Limit Exceeded' });
     const res = await fetch(`${j.url}/problems`);
     expect(res.headers.get('x-judge-version')).toBe('v7');
@@ -24,7 +27,11 @@ describe('judge service HTTP API', () => {
   });
 
   it('acknowledges with a token at once and judges in the background', async () => {
-    const { status, body } = await submit(j, { problem_id: 'two-sum', source_code: solution('two-sum', 'accepted.js') }, false);
+    const { status, body } = await submit(
+      j,
+      { problem_id: 'two-sum', source_code: solution('two-sum', 'accepted.js') },
+      false,
+    );
     expect(status).toBe(201);
     expect(Object.keys(body)).toEqual(['token']);
     let sub: Record<string, unknown> = {};
@@ -32,7 +39,11 @@ describe('judge service HTTP API', () => {
       sub = (await (await fetch(`${j.url}/submissions/${body.token}`)).json()) as Record<string, unknown>;
       await new Promise((r) => setTimeout(r, 20));
     }
-    expect(sub).toMatchObject({ verdict: 'accepted', status: { id: 3, description: 'Accepted' }, judged_by: 'v7' });
+    expect(sub).toMatchObject({
+      verdict: 'accepted',
+      status: { id: 3, description: 'Accepted' },
+      judged_by: 'v7',
+    });
   });
 
   it.each([
@@ -43,7 +54,11 @@ describe('judge service HTTP API', () => {
     ['compilation-error.js', 'compilation-error', 6],
     ['memory-limit.js', 'memory-limit', 15],
   ])('judges fizz-buzz/%s as %s with ?wait=true', async (file, verdict, statusId) => {
-    const { status, body } = await submit(j, { problem_id: 'fizz-buzz', source_code: solution('fizz-buzz', file), user_id: 'w' });
+    const { status, body } = await submit(j, {
+      problem_id: 'fizz-buzz',
+      source_code: solution('fizz-buzz', file),
+      user_id: 'w',
+    });
     expect(status).toBe(201);
     expect(body).toMatchObject({ verdict, status: { id: statusId }, problem_id: 'fizz-buzz', user_id: 'w' });
   });
@@ -70,10 +85,24 @@ describe('judge service HTTP API', () => {
   });
 
   it('ranks the leaderboard by solved count then penalty', async () => {
-    await submit(j, { problem_id: 'two-sum', source_code: solution('two-sum', 'wrong-answer.js'), user_id: 'slow' });
-    await submit(j, { problem_id: 'two-sum', source_code: solution('two-sum', 'accepted.js'), user_id: 'slow' });
-    await submit(j, { problem_id: 'two-sum', source_code: solution('two-sum', 'accepted.js'), user_id: 'fast' });
-    const { entries } = (await (await fetch(`${j.url}/leaderboard`)).json()) as { entries: Record<string, unknown>[] };
+    await submit(j, {
+      problem_id: 'two-sum',
+      source_code: solution('two-sum', 'wrong-answer.js'),
+      user_id: 'slow',
+    });
+    await submit(j, {
+      problem_id: 'two-sum',
+      source_code: solution('two-sum', 'accepted.js'),
+      user_id: 'slow',
+    });
+    await submit(j, {
+      problem_id: 'two-sum',
+      source_code: solution('two-sum', 'accepted.js'),
+      user_id: 'fast',
+    });
+    const { entries } = (await (await fetch(`${j.url}/leaderboard`)).json()) as {
+      entries: Record<string, unknown>[];
+    };
     const fast = entries.findIndex((e) => e.user_id === 'fast');
     const slow = entries.findIndex((e) => e.user_id === 'slow');
     expect(entries[slow]).toMatchObject({ solved: 1, penalty: 20 });
@@ -86,10 +115,16 @@ describe('judge service HTTP API', () => {
     const text = await (await fetch(`${j.url}/metrics`)).text();
     expect(() => execFileSync('promtool', ['check', 'metrics'], { input: text })).not.toThrow();
     expect(sample(text, 'judge_info', 'version="v7"')).toBe(1);
-    expect(sample(text, 'judge_submissions_judged_total', 'verdict="memory-limit",problem="fizz-buzz"')).toBe(1);
+    expect(sample(text, 'judge_submissions_judged_total', 'verdict="memory-limit",problem="fizz-buzz"')).toBe(
+      1,
+    );
     expect(sample(text, 'judge_submissions_received_total', 'problem="fizz-buzz"')).toBe(6);
     expect(text).toMatch(/judge_http_requests_total\{route="\/submissions",method="POST",status="201"\} \d+/);
-    for (const name of ['judge_queue_depth', 'judge_judge_duration_seconds_count', 'judge_leaderboard_update_lag_seconds_count']) {
+    for (const name of [
+      'judge_queue_depth',
+      'judge_judge_duration_seconds_count',
+      'judge_leaderboard_update_lag_seconds_count',
+    ]) {
       expect(text).toContain(name);
     }
   });

@@ -8,7 +8,14 @@ import { PROBLEMS } from '../helpers.js';
 const problems = loadCorpus(PROBLEMS);
 const job = (id: string, source: string, timeLimitMs = 200) => {
   const p = problems.get(id)!;
-  return { id: 1, source, functionName: p.functionName, testsJson: p.testsJson, timeLimitMs, outputLimitChars: 1000 };
+  return {
+    id: 1,
+    source,
+    functionName: p.functionName,
+    testsJson: p.testsJson,
+    timeLimitMs,
+    outputLimitChars: 1000,
+  };
 };
 
 describe('judgeInVm', () => {
@@ -51,7 +58,8 @@ describe('judgeInVm', () => {
 
   it('gives each submission a fresh context: globals and prototype changes do not carry over', () => {
     judgeInVm(job('two-sum', 'Array.prototype.map = null; Object.prototype.leak = 1; var kept = 42;'));
-    const probe = 'function twoSum(n, t) { if (typeof kept !== "undefined" || ({}).leak) throw new Error("x"); return [0,1].map((x) => x); }';
+    const probe =
+      'function twoSum(n, t) { if (typeof kept !== "undefined" || ({}).leak) throw new Error("x"); return [0,1].map((x) => x); }';
     expect(judgeInVm(job('two-sum', probe)).verdict).toBe('wrong-answer');
   });
 });

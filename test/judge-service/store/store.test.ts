@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { PENALTY_PER_WRONG, type FinalResult, SchemaError, Store } from '../../../fixtures/judge-service/src/store/store.js';
+import {
+  type FinalResult,
+  PENALTY_PER_WRONG,
+  SchemaError,
+  Store,
+} from '../../../fixtures/judge-service/src/store/store.js';
 import type { Verdict } from '../../../fixtures/judge-service/src/verdicts.js';
 import { tempDb } from '../helpers.js';
 
@@ -12,7 +17,13 @@ const result = (verdict: Verdict): FinalResult => ({
   judgedBy: 'v1',
   judgedInstance: 'i',
 });
-const sub = (userId = 'u') => ({ problemId: 'two-sum', userId, languageId: 63, source: 'x', receivedBy: 'v1' });
+const sub = (userId = 'u') => ({
+  problemId: 'two-sum',
+  userId,
+  languageId: 63,
+  source: 'x',
+  receivedBy: 'v1',
+});
 
 describe('Store', () => {
   it('persists a submission as queued before anyone claims it', () => {
@@ -40,7 +51,14 @@ describe('Store', () => {
 
   it('updates the leaderboard with the verdict: solved once, penalty per earlier wrong attempt', () => {
     const store = new Store(tempDb());
-    const verdicts: Verdict[] = ['wrong-answer', 'compilation-error', 'time-limit', 'accepted', 'wrong-answer', 'accepted'];
+    const verdicts: Verdict[] = [
+      'wrong-answer',
+      'compilation-error',
+      'time-limit',
+      'accepted',
+      'wrong-answer',
+      'accepted',
+    ];
     for (const v of verdicts) {
       const token = store.insert(sub('ann'), 0);
       store.claim('A', 1, 1000, 0);
@@ -48,6 +66,15 @@ describe('Store', () => {
     }
     store.insert(sub('bob'), 0);
     expect(store.leaderboard(10)).toEqual([{ user_id: 'ann', solved: 1, penalty: 2 * PENALTY_PER_WRONG }]);
+  });
+
+  it('renews only the leases the owner still holds, keeping others from taking live work', () => {
+    const store = new Store(tempDb());
+    const token = store.insert(sub(), 0);
+    store.claim('A', 1, 1000, 0);
+    expect(store.renew([token], 'B', 5000)).toBe(0);
+    expect(store.renew([token], 'A', 5000)).toBe(1);
+    expect(store.claim('B', 1, 1000, 2000)).toEqual([]);
   });
 
   it('releases leased work back to the queue', () => {
