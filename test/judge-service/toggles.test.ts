@@ -126,8 +126,10 @@ describe('crash and schema toggles', () => {
     );
   });
 
-  it('crashAfterRequests kills the process after N API requests', async () => {
-    const j = await startJudge({ env: { JUDGE_TOGGLES: '{"crashAfterRequests":2}' } });
+  it('crashAfterRequests kills the process after N more API requests', async () => {
+    const j = await startJudge({ env: { JUDGE_TOGGLES: '{"crashAfterRequests":5}' } });
+    for (let i = 0; i < 3; i++) expect((await fetch(`${j.url}/problems`)).status).toBe(200);
+    await setToggles(j, { crashAfterRequests: 2 });
     for (let i = 0; i < 2; i++) expect((await fetch(`${j.url}/problems`)).status).toBe(200);
     await expect(fetch(`${j.url}/problems`)).rejects.toThrow();
     expect(await j.exited).toBe(70);
