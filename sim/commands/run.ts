@@ -3,7 +3,7 @@ import { RealClock } from '../clock/real-clock.js';
 import { runSuite } from '../engine/run-suite.js';
 import { createPlatform, platformNames } from '../platform/index.js';
 import { LiveProgress, ProgressPrinter } from '../report/progress.js';
-import { palette, scenarioLine, summaryTable } from '../report/terminal.js';
+import { palette, scenarioLine, summaryTable, terminalMode } from '../report/terminal.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
 import { paths } from '../util/paths.js';
 import type { Command } from './command.js';
@@ -21,11 +21,6 @@ const SHOWN = new Set([
   'fault-verified',
   'error',
 ]);
-
-/** Whether output goes to CI: plain lines, no colour, no status line rewritten in place. */
-function isCi(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.CI) && env.CI !== 'false' && env.CI !== '0';
-}
 
 /** `rehearse run`: rehearses scenarios on a platform and writes reports. */
 export const runCommand: Command = {
@@ -59,9 +54,9 @@ export const runCommand: Command = {
         ExitCode.platformUnavailable,
       );
     }
-    const plain = !ctx.tty || isCi(ctx.env);
-    const p = palette(!plain && !ctx.env.NO_COLOR);
-    const progress = new ProgressPrinter(ctx, p, !plain, 5000, ctx.columns ?? 120);
+    const mode = terminalMode(ctx.tty, ctx.env);
+    const p = palette(mode.color);
+    const progress = new ProgressPrinter(ctx, p, mode.live, 5000, ctx.columns ?? 120);
     const { report, dir, written } = await runSuite(scenarios, {
       platform,
       reportsDir: resolve(ctx.cwd, String(ctx.flags.reports ?? paths.reports)),

@@ -27,11 +27,12 @@ export function userSeries(
   for (const r of records) {
     const s = Math.min(seconds - 1, Math.max(0, Math.floor(r.intendedAt / 1000)));
     const v = r.version ?? 'unknown';
-    const u = (users[v] ??= {
+    const u = users[v] ?? {
       requests: Array(seconds).fill(0),
       failed: Array(seconds).fill(0),
       p95Ms: Array(seconds).fill(null),
-    });
+    };
+    users[v] = u;
     u.requests[s]!++;
     if (isFailed(r)) u.failed[s]!++;
     const l = latencies.get(v) ?? Array.from({ length: seconds }, () => []);

@@ -9,6 +9,16 @@ export interface Palette {
   dim(s: string): string;
 }
 
+/** How to write to the terminal: a live status line and colour only on a TTY outside CI; no colour with NO_COLOR. */
+export function terminalMode(
+  tty: boolean,
+  env: Record<string, string | undefined>,
+): { live: boolean; color: boolean } {
+  const ci = Boolean(env.CI) && env.CI !== 'false' && env.CI !== '0';
+  const live = tty && !ci;
+  return { live, color: live && !env.NO_COLOR && env.TERM !== 'dumb' };
+}
+
 /** A palette that colours with ANSI codes, or one that does nothing. */
 export function palette(color: boolean): Palette {
   const wrap = (code: number) => (s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { palette, scenarioLine, summaryTable } from '../../sim/report/terminal.js';
+import { palette, scenarioLine, summaryTable, terminalMode } from '../../sim/report/terminal.js';
 import { fixtureReport } from './helpers.js';
 
 const ESC = String.fromCharCode(27);
@@ -23,5 +23,15 @@ describe('terminal output', () => {
     expect(scenarioLine(fixtureReport().scenarios[2]!, palette(true))).toMatch(
       new RegExp(`^${ESC}\\[31mFAIL${ESC}\\[0m canary-error-spike-strict`),
     );
+  });
+});
+
+describe('terminalMode', () => {
+  it('is live and coloured on a TTY, plain in CI or through a pipe, colourless with NO_COLOR', () => {
+    expect(terminalMode(true, {})).toEqual({ live: true, color: true });
+    expect(terminalMode(true, { NO_COLOR: '1' })).toEqual({ live: true, color: false });
+    expect(terminalMode(true, { CI: 'true' })).toEqual({ live: false, color: false });
+    expect(terminalMode(true, { CI: 'false' })).toEqual({ live: true, color: true });
+    expect(terminalMode(false, {})).toEqual({ live: false, color: false });
   });
 });
