@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { RealClock } from '../clock/real-clock.js';
 import { runSuite } from '../engine/run-suite.js';
 import { createPlatform, platformNames } from '../platform/index.js';
@@ -87,7 +87,7 @@ export const runCommand: Command = {
     progress.end();
     ctx.out('');
     ctx.out(summaryTable(report, p));
-    ctx.out(`\nreports: ${dir}`);
+    ctx.out(`\nreports: ${dir} (${written.files.map((f) => basename(f)).join(', ')})`);
     for (const f of written.failures) ctx.err(`warning: reporter ${f.reporter} failed: ${f.error}`);
     if (report.interrupted) return ExitCode.interrupted;
     return report.summary.failed + report.summary.errors === 0 ? ExitCode.ok : ExitCode.rehearsalFailed;

@@ -37,6 +37,7 @@ describe('rehearse run writes every report format (live, ~20 s)', () => {
     );
     expect(stdout).not.toContain('\x1b[');
     expect(stdout).not.toContain('\r');
+    expect(stdout).toMatch(/^reports: .+ \(report\.json, junit\.xml, summary\.md, index\.html\)$/m);
     expect([0, 1]).toContain(status);
   });
 
