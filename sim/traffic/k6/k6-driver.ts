@@ -72,13 +72,20 @@ export class K6Driver implements TrafficDriver {
       this.timer?.abort();
       signal.removeEventListener('abort', onAbort);
     }
-    let text: string;
+    let text = '';
     try {
       text = readFileSync(outFile, 'utf8');
     } catch (error) {
-      throw new RehearsalError(`k6 wrote no JSON output at ${outFile}`, `see ${join(workdir, 'k6.log')}`, 1, {
-        cause: error,
-      });
+      // Stopped before it began: nothing was sent, which the stats say.
+      if (!result.stopped)
+        throw new RehearsalError(
+          `k6 wrote no JSON output at ${outFile}`,
+          `see ${join(workdir, 'k6.log')}`,
+          1,
+          {
+            cause: error,
+          },
+        );
     }
     const output = parseK6Output(text, epochT0);
     if (output.malformedLines > 1)
@@ -104,7 +111,7 @@ export class K6Driver implements TrafficDriver {
 
   private stats(output: K6Output, result: K6RunResult, elapsedMs: number): TrafficStats {
     const { traffic } = this.opts.loaded.scenario;
-    const span = Math.min(traffic.duration, this.endAt);
+    const span = Math.max(1, Math.min(traffic.duration, this.endAt));
     const planned = Math.min(this.opts.schedule.length, arrivalsWithin(scriptProfile(traffic), span));
     const sent = output.records.length;
     const lags = output.records.map((r) => Math.max(0, r.sentAt - r.intendedAt)).sort((a, b) => a - b);
