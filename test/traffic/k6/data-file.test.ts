@@ -26,7 +26,10 @@ describe('buildK6Data', () => {
     );
     data.requests.forEach((r, i) => {
       const s = plan[i]!.solution;
-      if (!s) return expect(r.solution).toBe(-1);
+      if (!s) {
+        expect(r.solution).toBe(-1);
+        return;
+      }
       expect(data.solutions[r.solution]).toEqual({
         problem_id: s.problemId,
         name: s.name,
