@@ -75,12 +75,11 @@ export function k6Executor(traffic: Scenario['traffic']): K6Executor {
   };
 }
 
-/** How many arrivals k6 starts in the first `ms` of a profile (iteration i starts where the count reaches i). */
+/** How many iterations k6 starts in the first `ms` of a profile (see the script's `offsetMs`). */
 export function arrivalsWithin(profile: ScriptProfile, ms: number): number {
   const t = Math.max(0, Math.min(ms, profile.durationMs)) / 1000;
-  const count =
-    profile.type === 'constant'
-      ? profile.rate * t
-      : profile.from * t + ((profile.to - profile.from) * t * t) / (2 * (profile.durationMs / 1000));
-  return t > 0 ? Math.floor(count - 1e-9) + 1 : 0;
+  if (t === 0) return 0;
+  if (profile.type === 'constant') return Math.floor(profile.rate * t - 1e-9) + 1;
+  const area = profile.from * t + ((profile.to - profile.from) * t * t) / (2 * (profile.durationMs / 1000));
+  return Math.max(0, Math.floor(area - 1e-9));
 }

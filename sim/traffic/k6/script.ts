@@ -81,16 +81,20 @@ const wrongVerdict = new Rate('${k6Metrics.wrongVerdict}');
 const tokens = [];
 
 /**
- * When k6 means to start iteration i, in ms from the scenario's start: where the arrival count reaches i.
+ * When k6 means to start iteration i, in ms from the scenario's start: constant-arrival-rate starts one
+ * at once and then one every 1/rate; ramping-arrival-rate starts iteration i where the area under the
+ * rate reaches i + 1. After a dropped iteration k6 counts on, so later ones are measured from earlier
+ * intended times (more latency, never less).
  * @param {number} i
  * @returns {number}
  */
 function offsetMs(i) {
   if (PROFILE.type === 'constant') return (i * 1000) / PROFILE.rate;
+  const n = i + 1;
   const a = PROFILE.from / 1000;
   const k = (PROFILE.to - PROFILE.from) / 1000 / PROFILE.durationMs;
-  if (Math.abs(k) < 1e-12) return a > 0 ? i / a : 0;
-  return (-a + Math.sqrt(Math.max(0, a * a + 2 * k * i))) / k;
+  if (Math.abs(k) < 1e-12) return a > 0 ? n / a : 0;
+  return (-a + Math.sqrt(Math.max(0, a * a + 2 * k * n))) / k;
 }
 
 /**

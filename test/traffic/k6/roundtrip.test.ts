@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadScenarios } from '../../../sim/scenario/load.js';
+import { type LoadedScenario, loadScenarios, parseScenario } from '../../../sim/scenario/load.js';
 import type { K6Data } from '../../../sim/traffic/k6/data-file.js';
 import { exportK6, planFor } from '../../../sim/traffic/k6/export.js';
 import { parseK6Output } from '../../../sim/traffic/k6/output.js';
+import { arrivalsWithin, scriptProfile } from '../../../sim/traffic/k6/profile.js';
 import type { RequestRecord } from '../../../sim/traffic/record.js';
 import type { PlannedRequest } from '../../../sim/traffic/schedule.js';
 import { paths } from '../../../sim/util/paths.js';
@@ -28,28 +29,33 @@ let requests: {
   headers: Record<string, string>;
   tags: Record<string, string>;
 }[];
-let iterations: number;
 
-beforeAll(async () => {
-  plan = planFor(loaded);
-  const written = exportK6(loaded, tmp, plan);
+async function runScript(l: LoadedScenario, dir: string, count: (n: number) => number) {
+  const schedule = planFor(l);
+  const written = exportK6(l, dir, schedule);
   const data = JSON.parse(readFileSync(written.data, 'utf8')) as K6Data;
   writeFileSync(
-    join(tmp, 'expected.json'),
+    join(dir, 'expected.json'),
     JSON.stringify(Object.fromEntries(data.solutions.map((s) => [s.source_code, s.expected]))),
   );
-  const runner = writeK6Shim(tmp);
-  iterations = plan.length + 5;
+  const runner = writeK6Shim(dir);
   const r = await execa(process.execPath, [
     runner,
     written.script,
-    String(iterations),
+    String(count(schedule.length)),
     String(startTime),
-    join(tmp, 'expected.json'),
+    join(dir, 'expected.json'),
   ]);
   const out = JSON.parse(r.stdout) as { points: unknown[]; requests: typeof requests };
-  requests = out.requests;
-  records = parseK6Output(out.points.map((p) => JSON.stringify(p)).join('\n'), startTime).records;
+  return {
+    schedule,
+    requests: out.requests,
+    records: parseK6Output(out.points.map((p) => JSON.stringify(p)).join('\n'), startTime).records,
+  };
+}
+
+beforeAll(async () => {
+  ({ schedule: plan, requests, records } = await runScript(loaded, tmp, (n) => n + 5));
 });
 
 describe('generated script, run and read back', () => {
@@ -118,6 +124,22 @@ describe('generated script, run and read back', () => {
     for (const r of records) {
       expect(r.intendedAt).toBeCloseTo(r.seq * spacing, 6);
       expect(r.latencyMs).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('measures a ramp from where k6 starts each iteration (area under the rate reaches i + 1)', async () => {
+    const yaml = readFileSync(join(paths.scenarios, 'canary-healthy.yaml'), 'utf8').replace(
+      'profile: { type: constant, rate: 40 }',
+      'profile: { type: ramp, from: 2, to: 30 }',
+    );
+    const { scenario } = parseScenario(yaml, 'ramp.yaml');
+    const dir = join(tmp, 'ramp');
+    const run = await runScript({ file: 'ramp.yaml', scenario: scenario! }, dir, () => 60);
+    const profile = scriptProfile(scenario!.traffic);
+    expect(run.records).toHaveLength(60);
+    for (const r of run.records) {
+      expect(arrivalsWithin(profile, r.intendedAt - 0.01)).toBe(r.seq);
+      expect(arrivalsWithin(profile, r.intendedAt + 0.01)).toBe(r.seq + 1);
     }
   });
 });
