@@ -94,6 +94,8 @@ export class K6Driver implements TrafficDriver {
       this.opts.log.warn(
         `k6 dropped ${output.droppedIterations} iterations (not enough VUs): the schedule was distorted`,
       );
+    if (result.thresholdsFailed)
+      this.opts.log.warn(`k6: thresholds failed (exit 99); see ${join(workdir, 'k6.log')}`);
     for (const r of output.records) this.opts.onRecord?.(r);
     return { records: output.records, stats: this.stats(output, result, clock.now() - t0) };
   }

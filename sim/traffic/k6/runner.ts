@@ -1,6 +1,7 @@
 import { accessSync, constants, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
+import { track } from '../../platform/local/child-registry.js';
 import { ExitCode, RehearsalError } from '../../util/errors.js';
 
 /** Whether k6 can run here: where it is and which version, or why not. */
@@ -102,6 +103,8 @@ export async function runK6(opts: K6RunOptions): Promise<K6RunResult> {
     forceKillAfterDelay: 10_000,
     cleanup: true,
   });
+  // Killed with everything else if rehearse itself is killed (a second Ctrl-C).
+  track(child);
   let stopped = false;
   const onStop = () => {
     stopped = true;
