@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../sim/scenario/load.js';
 import { scenarioYaml } from '../helpers/scenario-text.js';
 
-const withDriver = (line: string) => scenarioYaml({ traffic: `traffic:\n  profile: { type: constant, rate: 10 }\n  duration: 10s${line}` });
+const withDriver = (line: string) =>
+  scenarioYaml({ traffic: `traffic:\n  profile: { type: constant, rate: 10 }\n  duration: 10s${line}` });
 
 describe('traffic.driver', () => {
   it('defaults to the built-in driver', () => {
@@ -14,6 +15,8 @@ describe('traffic.driver', () => {
   });
 
   it('names the file, the path and the valid drivers for anything else', () => {
-    expect(parseScenario(withDriver('\n  driver: wrk'), 'x.yaml').problems).toEqual(['x.yaml: traffic.driver must be one of "builtin", "k6", got "wrk"']);
+    expect(parseScenario(withDriver('\n  driver: wrk'), 'x.yaml').problems).toEqual([
+      'x.yaml: traffic.driver must be one of "builtin", "k6", got "wrk"',
+    ]);
   });
 });
