@@ -1,3 +1,4 @@
+import { cleanCommand } from './clean.js';
 import type { Command } from './command.js';
 import { doctorCommand } from './doctor.js';
 import { planCommand } from './plan.js';
@@ -10,6 +11,7 @@ export const commands = {
   validate: validateCommand,
   plan: planCommand,
   doctor: doctorCommand,
+  clean: cleanCommand,
 } as const satisfies Record<string, Command>;
 
 export type { Command, CommandContext, Flags } from './command.js';

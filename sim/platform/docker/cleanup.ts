@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
-import { OWNER_PROCESS_LABEL, labelFilter } from './labels.js';
+import { OWNER_LABEL, OWNER_PROCESS_LABEL, labelFilter } from './labels.js';
 
 /** What a clean-up removed. */
 export interface Removed {
@@ -79,4 +79,32 @@ export function removeLabelledSync(label: string): void {
   if (nets.length > 0) run(['network', 'rm', ...nets]);
   const vols = run(['volume', 'ls', '-q', '--filter', `label=${label}`]);
   if (vols.length > 0) run(['volume', 'rm', '-f', ...vols]);
+}
+
+/** Options of {@link cleanLeftovers}. */
+export interface CleanOptions {
+  /** Also removes resources of runs whose harness process is still alive. */
+  all?: boolean;
+  /** Also removes the cached images (base, judge service, router). */
+  images?: boolean;
+}
+
+/** Removes what crashed runs left behind (only resources labelled as ours); live runs are spared unless `all`. */
+export async function cleanLeftovers(docker: Docker, opts: CleanOptions = {}): Promise<Removed & { images: string[]; spared: number }> {
+  let spared = 0;
+  const spare = (labels: Record<string, string>) => {
+    const keep = !opts.all && ownerAlive(labels);
+    if (keep) spared++;
+    return keep;
+  };
+  const removed = await removeLabelled(docker, [`${OWNER_LABEL}=1`], { spare });
+  const images: string[] = [];
+  if (opts.images) {
+    for (const image of await docker.listImages({ filters: labelFilter(`${OWNER_LABEL}=1`) })) {
+      for (const tag of image.RepoTags ?? []) {
+        await docker.getImage(tag).remove().then(() => images.push(tag), () => undefined);
+      }
+    }
+  }
+  return { ...removed, images, spared };
 }
