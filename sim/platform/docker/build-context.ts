@@ -1,22 +1,45 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 
+/** Files are hard-linked into the staging folder when it shares a file system with them (fast), else copied. */
+const STAGING = tmpdir();
+
+function place(from: string, to: string): void {
+  mkdirSync(dirname(to), { recursive: true });
+  try {
+    linkSync(realpathSync(from), to);
+  } catch {
+    copyFileSync(from, to);
+  }
+}
+
 /** A folder staged for `docker build`: only what the image needs, and a hash of all of it. */
 export class BuildContext {
-  readonly dir = mkdtempSync(join(tmpdir(), 'rehearsal-docker-'));
+  readonly dir: string;
+
+  constructor() {
+    this.dir = mkdtempSync(join(STAGING, 'rehearsal-docker-'));
+  }
 
   /** Copies one file (symlinks followed) to `to` inside the context. */
   file(from: string, to: string): this {
-    mkdirSync(dirname(join(this.dir, to)), { recursive: true });
-    copyFileSync(from, join(this.dir, to));
+    place(from, join(this.dir, to));
     return this;
   }
 
   /** Copies a folder (symlinks followed), skipping paths for which `skip` says so. */
   folder(from: string, to: string, skip: (path: string) => boolean = () => false): this {
-    cpSync(from, join(this.dir, to), { recursive: true, dereference: true, filter: (src) => !skip(relative(from, src)) });
+    const walk = (rel: string): void => {
+      for (const entry of readdirSync(join(from, rel))) {
+        const sub = rel ? `${rel}/${entry}` : entry;
+        if (skip(sub)) continue;
+        if (statSync(join(from, sub)).isDirectory()) walk(sub);
+        else place(join(from, sub), join(this.dir, to, sub));
+      }
+    };
+    walk('');
     return this;
   }
 

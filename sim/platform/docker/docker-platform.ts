@@ -42,7 +42,7 @@ export class DockerPlatform implements Platform {
     const t0 = Date.now();
     const base = await ensureBase(this.docker, ctx.log);
     this.images = await ensureAppImages(this.docker, base);
-    ctx.log.info(`docker: images ready in ${Date.now() - t0} ms (${base.path}: ${base.ref})`, { ...this.images });
+    ctx.log.info(`docker: images ready in ${Date.now() - t0} ms; base ${base.ref} (${base.path}); ${this.images.judge}, ${this.images.router}`);
     this.guardExit();
     const labels = this.labels();
     this.network = await this.docker.createNetwork({ Name: this.scope, Driver: 'bridge', Labels: labels, CheckDuplicate: true });

@@ -26,7 +26,7 @@ export function followProgress(docker: Docker, stream: NodeJS.ReadableStream, wh
         else resolve();
       },
       (event: ProgressEvent) => {
-        if (event.error) failure = event.errorDetail?.message ?? event.error;
+        if (event.error) failure = (event.errorDetail?.message ?? event.error).trim();
         const line = (event.stream ?? event.status ?? '').trim();
         if (line) {
           tail.push(line);
@@ -70,6 +70,6 @@ export async function tryPull(docker: Docker, ref: string, timeoutMs = 120_000):
     await followProgress(docker, stream, `docker pull ${ref}`);
     return undefined;
   } catch (error) {
-    return messageOf(error);
+    return messageOf(error).trim();
   }
 }

@@ -6,6 +6,8 @@ const INSTALL_ONLY = new Set(['prebuild-install']);
 
 /** Paths inside a package that are not needed at run time (sources and build intermediates of native addons). */
 const PRUNE: Record<string, (rel: string) => boolean> = {
+  // zod's src/ is only reached through its "@zod/source" export condition, which Node never sets.
+  zod: (rel) => rel === 'src' || rel.startsWith('src/'),
   'better-sqlite3': (rel) =>
     rel === 'deps' || rel === 'src' || rel.startsWith('deps/') || rel.startsWith('src/') || (rel.startsWith('build/') && !isKeptBuildPath(rel)),
 };
@@ -30,7 +32,10 @@ export function runtimeClosure(nodeModules: string, roots: string[]): string[] {
   return [...seen].sort();
 }
 
+/** Type declarations, source maps and docs: never loaded at run time. */
+const NOT_RUNTIME = /(\.d\.[cm]?ts|\.map|\.md)$/;
+
 /** Whether `rel` (a path inside package `name`) can be left out of an image. */
 export function prunable(name: string, rel: string): boolean {
-  return PRUNE[name]?.(rel) ?? false;
+  return NOT_RUNTIME.test(rel) || (PRUNE[name]?.(rel) ?? false);
 }
