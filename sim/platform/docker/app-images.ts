@@ -6,7 +6,7 @@ import { packageRoot } from '../../util/paths.js';
 import type { BaseImage } from './base-image.js';
 import { BuildContext } from './build-context.js';
 import { buildImage, hasImage } from './images.js';
-import { OWNER_LABEL } from './labels.js';
+import { IMAGE_LABEL } from './labels.js';
 import { prunable, runtimeClosure } from './node-modules.js';
 
 /** The images one run uses. */
@@ -64,14 +64,10 @@ function stageRouter(): BuildContext {
 async function ensureApp(docker: Docker, base: BaseImage, kind: 'judge-service' | 'router', stage: () => BuildContext): Promise<string> {
   const ctx = stage();
   try {
-    const tag = `rehearsal/${kind}:${ctx.hash(`${base.ref}\n${readFileSync(dockerfile(kind), 'utf8')}`)}`;
+    const labels = { [IMAGE_LABEL]: kind, 'rehearsal.base': base.ref };
+    const tag = `rehearsal/${kind}:${ctx.hash(`${JSON.stringify(labels)}\n${readFileSync(dockerfile(kind), 'utf8')}`)}`;
     if (await hasImage(docker, tag)) return tag;
-    await buildImage(docker, ctx, {
-      tag,
-      dockerfile: dockerfile(kind),
-      buildargs: { BASE_IMAGE: base.ref },
-      labels: { [OWNER_LABEL]: '1', 'rehearsal.kind': kind, 'rehearsal.base': base.ref },
-    });
+    await buildImage(docker, ctx, { tag, dockerfile: dockerfile(kind), buildargs: { BASE_IMAGE: base.ref }, labels });
     return tag;
   } finally {
     ctx.dispose();

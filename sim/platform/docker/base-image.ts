@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { Logger } from '../../util/logger.js';
 import { packageRoot } from '../../util/paths.js';
 import { BuildContext } from './build-context.js';
 import { buildImage, hasImage, tryPull } from './images.js';
-import { OWNER_LABEL } from './labels.js';
+import { IMAGE_LABEL } from './labels.js';
 
 /** How the base image was obtained: already in the engine, pulled now, or built locally from this machine's node. */
 export type BasePath = 'public-present' | 'public-pulled' | 'local-build';
@@ -72,11 +72,14 @@ function rootfsFiles(): string[] {
 }
 
 let tagMemo: string | undefined;
+const BASE_DOCKERFILE = join(packageRoot, 'fixtures/docker/node-base.Dockerfile');
+const BASE_LABELS = { [IMAGE_LABEL]: 'node-base' };
 
 /** `rehearsal/node-base:<node version>-<hash of the staged files>`. */
 export function localBaseTag(): string {
   if (tagMemo) return tagMemo;
-  const fingerprint = rootfsFiles()
+  const recipe = `${readFileSync(BASE_DOCKERFILE, 'utf8')}\n${JSON.stringify(BASE_LABELS)}\n`;
+  const fingerprint = recipe + rootfsFiles()
     .map((f) => `${f}:${statSync(f).size}:${statSync(f).mtimeMs}`)
     .join('\n');
   tagMemo = `rehearsal/node-base:${process.versions.node}-${createHash('sha256').update(fingerprint).digest('hex').slice(0, 12)}`;
@@ -95,8 +98,8 @@ async function buildLocalBase(docker: Docker, ref: string): Promise<void> {
     ctx.emptyFolder('rootfs/home/node');
     await buildImage(docker, ctx, {
       tag: ref,
-      dockerfile: join(packageRoot, 'fixtures/docker/node-base.Dockerfile'),
-      labels: { [OWNER_LABEL]: '1', 'rehearsal.kind': 'node-base' },
+      dockerfile: BASE_DOCKERFILE,
+      labels: BASE_LABELS,
     });
   } finally {
     ctx.dispose();

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
-import { OWNER_LABEL, OWNER_PROCESS_LABEL, labelFilter } from './labels.js';
+import { IMAGE_LABEL, OWNER_LABEL, OWNER_PROCESS_LABEL, labelFilter } from './labels.js';
 
 /** What a clean-up removed. */
 export interface Removed {
@@ -100,7 +100,7 @@ export async function cleanLeftovers(docker: Docker, opts: CleanOptions = {}): P
   const removed = await removeLabelled(docker, [`${OWNER_LABEL}=1`], { spare });
   const images: string[] = [];
   if (opts.images) {
-    for (const image of await docker.listImages({ filters: labelFilter(`${OWNER_LABEL}=1`) })) {
+    for (const image of await docker.listImages({ filters: labelFilter(IMAGE_LABEL) })) {
       for (const tag of image.RepoTags ?? []) {
         await docker.getImage(tag).remove().then(() => images.push(tag), () => undefined);
       }

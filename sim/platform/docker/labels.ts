@@ -28,3 +28,9 @@ export function labelFilter(...labels: string[]): string {
 export function dockerName(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 48) || 'x';
 }
+
+/**
+ * Label on the images this tool builds (value: base, judge-service or router). Distinct from OWNER_LABEL because
+ * containers inherit image labels: a container someone else starts from our image is not ours to remove.
+ */
+export const IMAGE_LABEL = 'rehearsal.image';
