@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { RehearsalError } from '../../util/errors.js';
@@ -19,6 +20,8 @@ export interface AppImages {
 const dist = (rel: string) => join(packageRoot, 'dist', rel);
 const dockerfile = (name: string) => join(packageRoot, 'fixtures/docker', `${name}.Dockerfile`);
 
+const PACKAGE_NAME = /^(@[a-z0-9._-]+\/)?[a-z0-9._-]+(\/.*)?$/;
+
 /** Packages the compiled files under `dir` import (bare specifiers other than node: built-ins). */
 export function importedPackages(dir: string): string[] {
   const found = new Set<string>();
@@ -27,9 +30,10 @@ export function importedPackages(dir: string): string[] {
       const path = join(d, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith('.js')) {
-        for (const m of readFileSync(path, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^'.][^']*)'/g)) {
-          const spec = m[1]!;
-          if (spec.startsWith('node:')) continue;
+        const code = readFileSync(path, 'utf8');
+        for (const m of code.matchAll(/^\s*(?:import|export)\b[^;'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm)) {
+          const spec = (m[1] ?? m[2])!;
+          if (spec.startsWith('node:') || spec.startsWith('.') || builtinModules.includes(spec.split('/')[0]!) || !PACKAGE_NAME.test(spec)) continue;
           found.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
         }
       }
