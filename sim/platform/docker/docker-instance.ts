@@ -49,8 +49,11 @@ export class DockerInstance implements Instance {
     await this.container.stop({ t: Math.ceil(graceMs / 1000) }).catch(ignoreNotRunning);
   }
 
-  /** Restarts the container (graceful stop, then start) and waits until it is ready again on the same port. */
-  async restart(graceMs = 3000, signal?: AbortSignal): Promise<void> {
+  /**
+   * Restarts the container with its start-up arguments (toggles included) and waits until it is ready again on the
+   * same port; by default abruptly (kill, then start), with `graceMs` after a SIGTERM. Also starts a killed container.
+   */
+  async restart(graceMs = 0, signal?: AbortSignal): Promise<void> {
     await this.container.restart({ t: Math.ceil(graceMs / 1000) });
     await waitContainerReady(this.container, `${this.url}/readyz`, 30_000, signal);
   }
