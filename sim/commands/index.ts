@@ -1,3 +1,4 @@
+import { cleanCommand } from './clean.js';
 import type { Command } from './command.js';
 import { doctorCommand } from './doctor.js';
 import { exportK6Command } from './export-k6.js';
@@ -11,6 +12,7 @@ export const commands = {
   validate: validateCommand,
   plan: planCommand,
   doctor: doctorCommand,
+  clean: cleanCommand,
   'export-k6': exportK6Command,
 } as const satisfies Record<string, Command>;
 
