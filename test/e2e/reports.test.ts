@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../sim/report/model.js';
-import { cli, ensureBuilt, hasXmllint, junitXsd, root, schemaErrors, xmllint } from '../report/helpers.js';
+import {
+  cli,
+  ensureBuilt,
+  hasXmllint,
+  junitXsd,
+  root,
+  schemaErrors,
+  undocumented,
+  xmllint,
+} from '../report/helpers.js';
 
 /** One real run of `rehearse run` on a 15 s copy of the error-spike scenario; every format is checked from it. */
 describe('rehearse run writes every report format (live, ~20 s)', () => {
@@ -44,6 +53,8 @@ describe('rehearse run writes every report format (live, ~20 s)', () => {
   it('writes report.json valid against schemas/report.schema.json, with the budget and the series', () => {
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunReport;
     expect(schemaErrors(report)).toEqual([]);
+    // Unknown properties are allowed, but every one a real run writes should be documented in the schema.
+    expect(undocumented(report), 'add these to schemas/report.schema.json').toEqual([]);
     expect(existsSync(join(dir, report.$schema!))).toBe(true);
     const s = report.scenarios[0]!;
     expect(s.budget?.totalRequests).toBeGreaterThan(300);

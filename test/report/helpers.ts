@@ -56,3 +56,30 @@ export function ensureBuilt(): void {
   if (!existsSync(join(root, 'dist/sim/cli.js')))
     execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root });
 }
+
+type SchemaNode = {
+  $ref?: string;
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: SchemaNode | boolean;
+  items?: SchemaNode;
+};
+
+const reportSchema = JSON.parse(
+  readFileSync(join(root, 'schemas/report.schema.json'), 'utf8'),
+) as SchemaNode & {
+  definitions: Record<string, SchemaNode>;
+};
+
+/** Paths of properties a report carries that the schema does not describe (the schema allows them; this keeps it in sync). */
+export function undocumented(value: unknown, node: SchemaNode = reportSchema, path = ''): string[] {
+  const n = node.$ref ? reportSchema.definitions[node.$ref.replace('#/definitions/', '')]! : node;
+  if (Array.isArray(value))
+    return n.items ? value.flatMap((v, i) => undocumented(v, n.items!, `${path}[${i}]`)) : [];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) => {
+    const child =
+      n.properties?.[k] ?? (typeof n.additionalProperties === 'object' ? n.additionalProperties : undefined);
+    if (child) return undocumented(v, child, `${path}.${k}`);
+    return n.properties && n.additionalProperties === undefined ? [`${path}.${k}`] : [];
+  });
+}

@@ -3,18 +3,23 @@ import { errorReport } from '../../sim/engine/error-report.js';
 import { withBudget } from '../../sim/report/budget.js';
 import { parseScenario } from '../../sim/scenario/load.js';
 import { scenarioYaml } from '../helpers/scenario-text.js';
-import { fixtureReport, schemaErrors } from './helpers.js';
+import { fixtureReport, schemaErrors, undocumented } from './helpers.js';
 
 describe('schemas/report.schema.json', () => {
   it('accepts a real report', () => {
     expect(schemaErrors(fixtureReport())).toEqual([]);
   });
 
-  it('accepts additional properties others add to a scenario', () => {
+  it('describes every property of the fixture', () => {
+    expect(undocumented(fixtureReport())).toEqual([]);
+  });
+
+  it('accepts additional properties others add to a scenario (and says they are undocumented)', () => {
     const r = fixtureReport();
     Object.assign(r.scenarios[0]!, { monteCarlo: { runs: 100 } });
     Object.assign(r.scenarios[0]!.faults[0]!, { extra: 'kept' });
     expect(schemaErrors(r)).toEqual([]);
+    expect(undocumented(r)).toEqual(['.scenarios[0].faults[0].extra', '.scenarios[0].monteCarlo']);
   });
 
   it('rejects a report missing core fields, naming each', () => {
