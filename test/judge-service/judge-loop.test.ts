@@ -29,7 +29,8 @@ async function submitMany(j: Judge, n: number, user: string): Promise<string[]> 
   return tokens;
 }
 
-describe('judge loop across instances', () => {
+// Generous timeouts: these spawn several services and must pass on a loaded 2-core machine too.
+describe('judge loop across instances', { timeout: 60_000 }, () => {
   it('gives every acknowledged submission exactly one verdict when an instance dies holding leases', async () => {
     const db = tempDb();
     const a = await startJudge({ db, args: ['--lease-ms', '800', '--workers', '1', '--instance', 'a'] });
@@ -45,7 +46,7 @@ describe('judge loop across instances', () => {
     );
     const workers = childPids(a.proc.pid!);
     await a.kill();
-    await until(() => workers.every((pid) => !alive(pid)), 3000);
+    await until(() => workers.every((pid) => !alive(pid)), 15_000);
 
     const b = await startJudge({ db, args: ['--lease-ms', '800', '--instance', 'b'] });
     try {
@@ -53,7 +54,7 @@ describe('judge loop across instances', () => {
         () =>
           (store.prepare("SELECT count(*) n FROM submissions WHERE state <> 'done'").get() as { n: number })
             .n === 0,
-        15_000,
+        30_000,
       );
       const rows = store.prepare('SELECT token, verdict, attempts FROM submissions').all() as {
         token: string;
@@ -93,7 +94,7 @@ describe('judge loop across instances', () => {
         () =>
           (store.prepare("SELECT count(*) n FROM submissions WHERE state <> 'done'").get() as { n: number })
             .n === 0,
-        10_000,
+        30_000,
       );
       const attempts = store.prepare('SELECT max(attempts) m FROM submissions').get() as { m: number };
       store.close();
@@ -130,6 +131,6 @@ describe('judge loop across instances', () => {
     const workers = childPids(a.proc.pid!);
     a.proc.stdin?.end();
     expect(await a.exited).toBe(0);
-    await until(() => workers.every((pid) => !alive(pid)), 3000);
+    await until(() => workers.every((pid) => !alive(pid)), 15_000);
   });
 });
