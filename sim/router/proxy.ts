@@ -52,6 +52,7 @@ class Exchange implements ExchangeSink {
   private out: Writable;
   private timer: NodeJS.Timeout | undefined;
   private kbps = 0;
+  private paused = false;
 
   constructor(
     private readonly state: RouterState,
@@ -115,10 +116,13 @@ class Exchange implements ExchangeSink {
   }
 
   data(chunk: Buffer): void {
-    if (this.out.write(chunk)) return;
-    const up = this.upstreamReq;
-    up?.pause();
-    this.out.once('drain', () => up?.resume());
+    if (this.out.write(chunk) || this.paused) return;
+    this.paused = true;
+    this.upstreamReq?.pause();
+    this.out.once('drain', () => {
+      this.paused = false;
+      this.upstreamReq?.resume();
+    });
   }
 
   end(): void {
