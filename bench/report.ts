@@ -110,6 +110,12 @@ export function printReport(report: BenchReport, print: (line: string) => void):
   print(
     `Router bench (${report.mode}) — node ${report.machine.node}, ${report.machine.cpus} cpus, load ${report.machine.loadavg.map((l) => l.toFixed(2)).join(' ')}`,
   );
+  const load = report.machine.loadavg[0] ?? 0;
+  if (load > report.machine.cpus) {
+    print(
+      `WARNING: machine busy (1-min load ${load.toFixed(1)} on ${report.machine.cpus} cpus); ratios are noisy.`,
+    );
+  }
   print('');
   print(`Saturation, closed loop (${wrk}); weights ${JSON.stringify(report.config.weights)}`);
   const sw = [8, 10, 8, 10, 10, 8];
