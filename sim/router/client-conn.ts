@@ -76,6 +76,7 @@ export class ClientConnection {
   private res: ClientResponse | undefined;
   private req: ClientRequest | undefined;
   private busy = false;
+  private readEnded = false;
   private again = false;
 
   constructor(
@@ -93,6 +94,11 @@ export class ClientConnection {
       this.process();
     });
     socket.on('error', () => undefined);
+    // Half-open (allowHalfOpen on the server): a client may send its request and then shut its side down.
+    socket.on('end', () => {
+      this.readEnded = true;
+      if (this.res === undefined) socket.end();
+    });
     socket.on('close', () => this.res?.socketClosed());
   }
 
@@ -165,7 +171,7 @@ export class ClientConnection {
 
   private finished(keepAlive: boolean): void {
     // A response sent before its request body was fully read leaves the stream mid-message: close it.
-    if (!keepAlive || this.decoder !== undefined) {
+    if (!keepAlive || this.decoder !== undefined || this.readEnded) {
       this.socket.end();
       return;
     }

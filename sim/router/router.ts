@@ -52,7 +52,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   }
   // The data plane speaks HTTP/1.1 itself (client-conn.ts): Node's http.Server cost as much per request again.
   const handler = dataPlane(state);
-  const data = createTcpServer((socket) => new ClientConnection(socket, handler, CLIENT_IDLE_MS));
+  const data = createTcpServer(
+    { allowHalfOpen: true },
+    (socket) => new ClientConnection(socket, handler, CLIENT_IDLE_MS),
+  );
   const admin = createServer(adminApi(state, options.token));
   const dataSockets = track(data);
   const adminSockets = track(admin);

@@ -62,6 +62,20 @@ describe('client connections', () => {
     expect(old).toMatch(/u:$/);
   });
 
+  it('answers a client that half-closes after sending its request', async () => {
+    const port = await setup();
+    const got = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = connect(port, '127.0.0.1', () => socket.end('GET /half HTTP/1.1\r\nHost: a\r\n\r\n'));
+      socket.on('data', (d) => {
+        text += d.toString();
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(got).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*u:$/);
+  });
+
   it('answers requests with chunked bodies', async () => {
     const port = await setup();
     const text =
