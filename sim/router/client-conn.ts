@@ -90,7 +90,7 @@ export class ClientConnection {
       if (this.res === undefined) socket.destroy();
     });
     socket.on('data', (chunk: Buffer) => {
-      this.buf = this.buf === undefined ? chunk : Buffer.concat([this.buf, chunk]);
+      this.buf = this.buf === undefined || this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
       this.process();
     });
     socket.on('error', () => undefined);
