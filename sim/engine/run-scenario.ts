@@ -31,6 +31,7 @@ import { makeUsers } from '../traffic/users.js';
 import { ExitCode, RehearsalError, messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { paths } from '../util/paths.js';
+import { trafficDistortion } from '../verdict/distortion.js';
 import { judge } from '../verdict/judge.js';
 import { FaultScheduler } from './fault-scheduler.js';
 import { errorReport } from './error-report.js';
@@ -169,7 +170,8 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     await faults.revertAll();
     const judgement = judge({ scenario, controller: result, events: timeline.events, records, lost: reconciliation.lost, faults: faultOutcomes });
     await writeFile(join(workdir, 'requests.jsonl'), records.map((r) => JSON.stringify(r)).join('\n'));
-    const distorted = stats.notSent > 0 || stats.lagP99Ms > 100 || (stats.droppedIterations ?? 0) > 0;
+    const distortion = trafficDistortion(stats);
+    if (distortion) log.warn(`${scenario.name}: measured under distortion: ${distortion}`);
     const durationMs = Math.min(scenario.traffic.duration, timeline.now());
     return {
       name: scenario.name,
@@ -182,7 +184,8 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
       passed: judgement.passed,
       status: judgement.passed ? 'passed' : 'failure',
       classification: judgement.classification,
-      reason: judgement.reason,
+      reason: distortion ? `${judgement.reason} (measured under distortion: ${distortion})` : judgement.reason,
+      measuredUnderDistortion: distortion !== null,
       expected: { outcome: scenario.expect.outcome },
       observed: {
         outcome: result.outcome,
@@ -194,7 +197,7 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
       },
       expectations: judgement.expectations,
       blastRadius: judgement.blastRadius,
-      traffic: { ...stats, distorted },
+      traffic: { ...stats, distorted: distortion !== null, ...(distortion ? { distortion } : {}) },
       measurements: result.measurements,
       timeline: timeline.events,
       series: {
