@@ -17,7 +17,9 @@ const root = resolve(here, '../..');
 const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
 const withDefaultRun = argv.includes('--with-default-run') || (!smoke && !argv.includes('--no-default-run'));
-const outDir = resolve(argv.includes('--out-dir') ? (argv[argv.indexOf('--out-dir') + 1] ?? '') : 'reports/bench');
+const outDir = resolve(
+  argv.includes('--out-dir') ? (argv[argv.indexOf('--out-dir') + 1] ?? '') : 'reports/bench',
+);
 
 let current: ReturnType<typeof spawn> | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -30,7 +32,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 /** Runs a node script to its end; stdout/stderr go to ours, or to `log` when given. Resolves to the exit code. */
 function run(script: string, args: string[], log?: string): Promise<number> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: root, stdio: log ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [script, ...args], {
+      cwd: root,
+      stdio: log ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+    });
     current = child;
     if (log) {
       const out = createWriteStream(log);
@@ -57,17 +62,34 @@ async function defaultRun(): Promise<Record<string, unknown>> {
   const exitCode = await run(resolve(root, 'dist/sim/cli.js'), ['run'], log);
   const wallSeconds = (performance.now() - started) / 1000;
   const text = await readFile(log, 'utf8').catch(() => '');
-  const reportFile = /(\S*reports\/[^\s]+\/report\.json)/.exec(text)?.[1];
-  type Run = { scenarios: { name: string; durationMs: number; status: string; measuredUnderDistortion?: boolean; traffic: { distortion?: string } }[] };
-  const report = reportFile ? await readJson<Run>(resolve(root, reportFile)) : null;
+  // `rehearse run` ends with `reports: <dir> (report.json, junit.xml, …)`.
+  const dir = /^reports: (\S+) \(/m.exec(text)?.[1];
+  const reportFile = dir ? resolve(root, dir, 'report.json') : undefined;
+  type Run = {
+    scenarios: {
+      name: string;
+      durationMs: number;
+      status: string;
+      measuredUnderDistortion?: boolean;
+      traffic: { distortion?: string };
+    }[];
+  };
+  const report = reportFile ? await readJson<Run>(reportFile) : null;
   const scenarioSeconds = report ? report.scenarios.reduce((s, x) => s + x.durationMs, 0) / 1000 : null;
   return {
     command: 'node dist/sim/cli.js run',
+    ...(report ? {} : { failed: `no report.json written (exit ${exitCode}); see ${log}` }),
     exitCode,
     wallSeconds,
     scenarioSeconds,
     wallVsScenarioTime: scenarioSeconds ? wallSeconds / scenarioSeconds : null,
-    scenarios: report?.scenarios.map((s) => ({ name: s.name, status: s.status, seconds: s.durationMs / 1000, distortion: s.traffic.distortion ?? null })) ?? [],
+    scenarios:
+      report?.scenarios.map((s) => ({
+        name: s.name,
+        status: s.status,
+        seconds: s.durationMs / 1000,
+        distortion: s.traffic.distortion ?? null,
+      })) ?? [],
     report: reportFile ?? null,
     log,
   };
@@ -103,21 +125,43 @@ const rows: [string, string, string][] = [
   ['generator max sustained rate / wrk max', f(generator?.ratios.sustainedVsWrkMax, 3), ''],
   ['generator max sustained rate / hey max', f(generator?.ratios.sustainedVsHeyMax, 3), ''],
   ...(defaults
-    ? [[`default run wall time (s) / its scenarios' time (exit ${defaults.exitCode})`, `${f(defaults.wallSeconds as number, 1)} / ${f(defaults.wallVsScenarioTime as number | null)}`, ''] as [string, string, string]]
+    ? [
+        [
+          `default run wall time (s) / wall time over its scenarios' own time (exit ${defaults.exitCode}${defaults.failed ? ', FAILED' : ''})`,
+          `${f(defaults.wallSeconds as number, 1)} / ${f(defaults.wallVsScenarioTime as number | null)}`,
+          '',
+        ] as [string, string, string],
+      ]
     : []),
 ];
 const w = Math.max(...rows.map((r) => r[0].length));
-console.log(`Bench summary (${smoke ? 'smoke' : 'full'}) — load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} cpus`);
+console.log(
+  `Bench summary (${smoke ? 'smoke' : 'full'}) — load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} on ${os.cpus().length} cpus`,
+);
 for (const [name, value, target] of rows) console.log(`${name.padEnd(w)}  ${value.padStart(15)}  ${target}`);
-for (const t of targets) console.log(`${t.pass === null ? 'n/a ' : t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${f(t.value, 3)}`);
-const failures = [routerExit && 'router bench failed', generatorExit && 'generator bench failed'].filter(Boolean);
+for (const t of targets)
+  console.log(`${t.pass === null ? 'n/a ' : t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${f(t.value, 3)}`);
+const failures = [
+  routerExit && 'router bench failed',
+  generatorExit && 'generator bench failed',
+  defaults?.failed && `default run failed: ${defaults.failed}`,
+].filter(Boolean);
+for (const failure of failures) console.log(`FAILED: ${failure}`);
 const summary = {
   generatedAt: new Date().toISOString(),
   mode: smoke ? 'smoke' : 'full',
   machine: { node: process.version, cpus: os.cpus().length, loadavg: os.loadavg() },
   files: { router: routerFile, generator: generatorFile },
   router: router && { throughput: router.throughput, added: router.added, saturation: router.saturation },
-  generator: generator && { rows: generator.rows, maxSustainedRate: generator.maxSustainedRate, saturation: generator.saturation, ratios: generator.ratios },
+  generator: generator && {
+    rows: generator.rows,
+    maxSustainedRate: generator.maxSustainedRate,
+    saturation: generator.saturation,
+    ratios: generator.ratios,
+  },
   defaultRun: defaults,
   targets,
   failures,

@@ -14,17 +14,32 @@ export interface ToolRun {
 }
 
 /** Runs `command args` under bash and returns its stdout and the CPU time of its children (`times`). */
-export function runTimed(command: string, args: string[], timeoutMs: number): Promise<{ stdout: string; cpuSeconds: number }> {
+export function runTimed(
+  command: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ stdout: string; cpuSeconds: number }> {
   const script = '"$@" || exit $?; echo "@@times"; times';
   return new Promise((resolve, reject) => {
-    execFile('bash', ['-c', script, 'bash', command, ...args], { timeout: timeoutMs, maxBuffer: 8 << 20 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`${command} ${args.join(' ')} failed: ${stderr || err.message}`, { cause: err }));
-      const [out = '', times = ''] = stdout.split('@@times');
-      // `times` prints the shell's own user/sys, then its children's: the second line is the tool.
-      const line = times.trim().split('\n')[1] ?? '';
-      const seconds = [...line.matchAll(/(\d+)m([\d.]+)s/g)].reduce((s, m) => s + Number(m[1]) * 60 + Number(m[2]), 0);
-      resolve({ stdout: out, cpuSeconds: seconds });
-    });
+    execFile(
+      'bash',
+      ['-c', script, 'bash', command, ...args],
+      { timeout: timeoutMs, maxBuffer: 8 << 20 },
+      (err, stdout, stderr) => {
+        if (err)
+          return reject(
+            new Error(`${command} ${args.join(' ')} failed: ${stderr || err.message}`, { cause: err }),
+          );
+        const [out = '', times = ''] = stdout.split('@@times');
+        // `times` prints the shell's own user/sys, then its children's: the second line is the tool.
+        const line = times.trim().split('\n')[1] ?? '';
+        const seconds = [...line.matchAll(/(\d+)m([\d.]+)s/g)].reduce(
+          (s, m) => s + Number(m[1]) * 60 + Number(m[2]),
+          0,
+        );
+        resolve({ stdout: out, cpuSeconds: seconds });
+      },
+    );
   });
 }
 
@@ -37,7 +52,13 @@ export async function wrkRun(url: string, seconds: number, connections: number):
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
   const socketErrors = socket ? socket.slice(1).reduce((s, n) => s + Number(n), 0) : 0;
-  return { rps, errors: non2xx + socketErrors, cpuSeconds, p50Ms: wrkQuantile(stdout, '50'), p99Ms: wrkQuantile(stdout, '99') };
+  return {
+    rps,
+    errors: non2xx + socketErrors,
+    cpuSeconds,
+    p50Ms: wrkQuantile(stdout, '50'),
+    p99Ms: wrkQuantile(stdout, '99'),
+  };
 }
 
 function wrkQuantile(stdout: string, q: string): number | null {
@@ -48,7 +69,12 @@ function wrkQuantile(stdout: string, q: string): number | null {
 }
 
 /** hey for `seconds` with `connections` workers; with `rate`, each worker is limited to rate/connections req/s. */
-export async function heyRun(url: string, seconds: number, connections: number, rate?: number): Promise<ToolRun> {
+export async function heyRun(
+  url: string,
+  seconds: number,
+  connections: number,
+  rate?: number,
+): Promise<ToolRun> {
   const args = ['-z', `${seconds}s`, '-c', String(connections), '-disable-compression'];
   if (rate !== undefined) args.push('-q', String(rate / connections));
   const { stdout, cpuSeconds } = await runTimed('hey', [...args, url], (seconds + 20) * 1000);

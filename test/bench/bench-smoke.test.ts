@@ -14,8 +14,19 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 interface Summary {
   mode: string;
-  router: { throughput: { routerVsNginx: number | null; routerVsDirect: number | null }; added: { rate: number }[] } | null;
-  generator: { rows: { rate: number; achievedRatio: number; cpuPer1k: number; generator: { lagP99Ms: number; notSent: number } }[]; ratios: { sustainedVsWrkMax: number | null } } | null;
+  router: {
+    throughput: { routerVsNginx: number | null; routerVsDirect: number | null };
+    added: { rate: number }[];
+  } | null;
+  generator: {
+    rows: {
+      rate: number;
+      achievedRatio: number;
+      cpuPer1k: number;
+      generator: { lagP99Ms: number; notSent: number };
+    }[];
+    saturation: { wrk: { rps: number } | null; hey: { rps: number } | null };
+  } | null;
   defaultRun: unknown;
   targets: { name: string; pass: boolean | null }[];
   failures: string[];
@@ -25,15 +36,20 @@ describe('npm run bench --smoke', () => {
   it.skipIf(missing.length > 0)(
     `prints one summary and writes summary.json with router and generator figures${missing.length ? ` (SKIPPED: ${missing.join(' and ')} not installed)` : ''}`,
     () => {
-      const run = spawnSync(process.execPath, [join(root, 'dist/bench/index.js'), '--smoke', '--out-dir', out], {
-        cwd: root,
-        encoding: 'utf8',
-        timeout: 150_000,
-      });
+      const run = spawnSync(
+        process.execPath,
+        [join(root, 'dist/bench/index.js'), '--smoke', '--out-dir', out],
+        {
+          cwd: root,
+          encoding: 'utf8',
+          timeout: 150_000,
+        },
+      );
       expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
       expect(run.stdout).toContain('Bench summary (smoke)');
       expect(run.stdout).toMatch(/generator achieved\/target at 100 req\/s .* +\d\.\d{3}/);
-      for (const f of ['router.json', 'generator.json', 'summary.json']) expect(existsSync(join(out, f))).toBe(true);
+      for (const f of ['router.json', 'generator.json', 'summary.json'])
+        expect(existsSync(join(out, f))).toBe(true);
       const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
       expect(s.mode).toBe('smoke');
       expect(s.failures).toEqual([]);
@@ -47,7 +63,9 @@ describe('npm run bench --smoke', () => {
         expect(r.achievedRatio).toBeGreaterThan(0.5);
         expect(r.cpuPer1k).toBeGreaterThan(0);
       }
-      expect(s.generator?.ratios.sustainedVsWrkMax).toBeGreaterThan(0);
+      // The references ran against the same upstream (the sustained-rate ratio may be null on a starved machine).
+      expect(s.generator?.saturation.wrk?.rps).toBeGreaterThan(0);
+      expect(s.generator?.saturation.hey?.rps).toBeGreaterThan(0);
       expect(s.targets.map((t) => t.name)).toContain('router throughput / nginx throughput >= 0.6');
     },
     180_000,

@@ -2,13 +2,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../sim/report/html-reporter.js';
 import { JunitReporter } from '../../sim/report/junit-reporter.js';
 import { renderMarkdown } from '../../sim/report/markdown-reporter.js';
 import type { RunReport } from '../../sim/report/model.js';
 import { palette, scenarioLine } from '../../sim/report/terminal.js';
 import { fixtureReport, schemaErrors } from './helpers.js';
 
-const why = 'traffic generator fell behind its schedule: send lag p99 250 ms (max 480 ms) > 100 ms behind schedule';
+const why =
+  'traffic generator fell behind its schedule: send lag p99 250 ms (max 480 ms) > 100 ms behind schedule';
 
 /** The fixture with its first scenario measured while the generator lagged. */
 function distortedReport(): RunReport {
@@ -47,5 +49,10 @@ describe('a verdict measured under distortion is never silent', () => {
     expect(md).toContain(`- **${distortedReport().scenarios[0]!.name}**: ${why}`);
     expect(md).toContain('⚠️ distorted');
     expect(renderMarkdown(fixtureReport())).not.toContain('distortion');
+  });
+
+  it('index.html shows the warning with the reason', () => {
+    expect(renderHtml(distortedReport())).toContain(`Measured under distortion: ${why.replace('>', '&gt;')}`);
+    expect(renderHtml(fixtureReport())).not.toContain('Measured under distortion');
   });
 });

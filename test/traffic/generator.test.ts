@@ -18,11 +18,24 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 const user = { id: 'u-1', name: 'T', segment: 'regular' as const };
 /** `n` GETs evenly over `spanMs`. */
 const schedule = (n: number, spanMs: number): PlannedRequest[] =>
-  Array.from({ length: n }, (_, seq) => ({ seq, at: ((seq + 1) * spanMs) / (n + 1), kind: 'leaderboard', user, pick: 0 }));
+  Array.from({ length: n }, (_, seq) => ({
+    seq,
+    at: ((seq + 1) * spanMs) / (n + 1),
+    kind: 'leaderboard',
+    user,
+    pick: 0,
+  }));
 
 function generator(plan: PlannedRequest[], durationMs: number): TrafficGenerator {
   const clock = new RealClock();
-  return new TrafficGenerator(plan, { target, clock, timeoutMs: 5000, seed: 1, durationMs, t0: clock.now() + 20 });
+  return new TrafficGenerator(plan, {
+    target,
+    clock,
+    timeoutMs: 5000,
+    seed: 1,
+    durationMs,
+    t0: clock.now() + 20,
+  });
 }
 
 describe('TrafficGenerator schedule keeping', () => {

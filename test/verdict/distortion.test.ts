@@ -19,7 +19,9 @@ describe('trafficDistortion', () => {
   });
 
   it('names requests not sent', () => {
-    expect(trafficDistortion({ ...kept, sent: 1150, notSent: 50 })).toContain('50 of 1200 planned requests not sent');
+    expect(trafficDistortion({ ...kept, sent: 1150, notSent: 50 })).toContain(
+      '50 of 1200 planned requests not sent',
+    );
   });
 
   it('names the achieved rate against the target', () => {
@@ -29,16 +31,27 @@ describe('trafficDistortion', () => {
 
   it('names the send lag p99 and max', () => {
     const why = trafficDistortion({ ...kept, lagP99Ms: 250.4, lagMaxMs: 480 });
-    expect(why).toBe('traffic generator fell behind its schedule: send lag p99 250 ms (max 480 ms) > 100 ms behind schedule');
+    expect(why).toBe(
+      'traffic generator fell behind its schedule: send lag p99 250 ms (max 480 ms) > 100 ms behind schedule',
+    );
   });
 
   it('names every broken limit at once, and k6 dropped iterations', () => {
-    const why = trafficDistortion({ ...kept, notSent: 1, sent: 1199, achievedRate: 10, lagP99Ms: 500, droppedIterations: 7 });
+    const why = trafficDistortion({
+      ...kept,
+      notSent: 1,
+      sent: 1199,
+      achievedRate: 10,
+      lagP99Ms: 500,
+      droppedIterations: 7,
+    });
     expect(why?.split('; ')).toHaveLength(4);
     expect(why).toContain('k6 dropped 7 iterations');
   });
 
   it('takes other limits', () => {
-    expect(trafficDistortion({ ...kept, lagP99Ms: 20 }, { maxLagP99Ms: 10, minAchievedRatio: 0.5 })).toContain('lag p99 20 ms');
+    expect(
+      trafficDistortion({ ...kept, lagP99Ms: 20 }, { maxLagP99Ms: 10, minAchievedRatio: 0.5 }),
+    ).toContain('lag p99 20 ms');
   });
 });
