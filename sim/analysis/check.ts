@@ -4,7 +4,7 @@ import type { Measurement } from './measurement.js';
 export interface Check {
   readonly name: string;
   /** Failure-counting limits of this check. */
-  readonly limits: { failureLimit: number; consecutiveFailureLimit?: number | undefined; inconclusiveLimit?: number | undefined };
+  readonly limits: { failureLimit: number; consecutiveFailureLimit?: number | undefined; inconclusiveLimit?: number | undefined; consecutiveErrorLimit?: number | undefined };
   /** Measures at `now`, looking at data since `since` (when the candidate started taking traffic). Never throws. */
   measure(now: number, since: number): Measurement;
 }

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AnalysisRun } from '../analysis/analysis-run.js';
-import { ThresholdCheck } from '../analysis/threshold-check.js';
+import { createCheck } from '../analysis/checks.js';
+import { WeightHistory } from '../analysis/weight-history.js';
 import type { Clock } from '../clock/clock.js';
 import { Queries } from '../monitor/queries.js';
 import { Scraper } from '../monitor/scraper.js';
@@ -13,12 +14,13 @@ import type { Deployment, Platform } from '../platform/platform.js';
 import type { ScenarioReport } from '../report/model.js';
 import { userSeries } from '../report/series.js';
 import { ReleaseController } from '../release/controller.js';
-import { planStrategy } from '../release/strategies/index.js';
+import { HttpPreviewTraffic, type PreviewRequest } from '../release/preview.js';
+import { baselinePool, planStrategy } from '../release/strategies/index.js';
 import { Timeline, type TimelineEvent } from '../release/timeline.js';
 import { RouterClient } from '../router/client.js';
 import { RouteEditor } from '../router/route-editor.js';
 import type { LoadedScenario } from '../scenario/load.js';
-import { loadCorpus } from '../traffic/corpus.js';
+import { type Corpus, loadCorpus } from '../traffic/corpus.js';
 import { TrafficGenerator } from '../traffic/generator.js';
 import type { RequestRecord } from '../traffic/record.js';
 import { reconcile } from '../traffic/reconcile.js';
@@ -97,7 +99,10 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
   );
   const faults = new FaultScheduler(scenario.faults, versions, deployments, { clock, log, timeline, router, serviceToken: platform.adminToken });
   const analysisConfig = scenario.strategy.analysis;
-  const checks = analysisConfig.checks.map((c) => new ThresholdCheck(c, queries, versions, { windowMs: analysisConfig.window, noData: analysisConfig.noData }));
+  const weights = new WeightHistory();
+  const checkVersions = { ...versions, baseline: baselinePool(scenario.strategy, versions.stable) };
+  const defaults = { windowMs: analysisConfig.window, noData: analysisConfig.noData };
+  const checks = analysisConfig.checks.map((c) => createCheck(c, { queries, versions: checkVersions, weights, defaults }));
   const analysis = new AnalysisRun(checks);
   const controller = new ReleaseController({
     clock,
@@ -107,8 +112,11 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     timeline,
     analysis,
     analysisConfig,
-    versions,
+    versions: checkVersions,
     stable,
+    weights,
+    preview: new HttpPreviewTraffic(endpoint.url, clock, scenario.strategy.type === 'blue-green' ? scenario.strategy.preview.rate : 10, previewRequests(corpus)),
+    lastServedAt: (v) => queries.lastServedAt(v),
     afterDeploy: async (d) => {
       deployments.set(d.version, d);
       await faults.injectDue();
@@ -174,6 +182,7 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
         failedRequests: judgement.failedRequests,
         wrongVerdicts: judgement.wrongVerdicts,
         lostSubmissions: judgement.lostSubmissions,
+        ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
       },
       expectations: judgement.expectations,
       blastRadius: judgement.blastRadius,
@@ -192,6 +201,18 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     stopController.abort();
     await faults.revertAll();
   }
+}
+
+/** Smoke requests for a blue-green preview: accepted solutions and leaderboard reads, not user traffic. */
+function previewRequests(corpus: Corpus): PreviewRequest[] {
+  const accepted = corpus.byVerdict.get('accepted') ?? [];
+  const out: PreviewRequest[] = accepted.slice(0, 4).map((sol) => ({
+    method: 'POST',
+    path: '/submissions?wait=true',
+    body: JSON.stringify({ problem_id: sol.problemId, source_code: sol.source, language_id: 63, user_id: 'preview-smoke' }),
+  }));
+  out.push({ method: 'GET', path: '/leaderboard' });
+  return out;
 }
 
 function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Partial<Pick<T, K>> {
