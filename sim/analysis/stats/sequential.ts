@@ -32,7 +32,7 @@ export function lnOddsConstant(ec: number, eb: number, rho0: number, k = 100): n
   return lnBeta(a + ec, b + eb) - lnBeta(a, b) - ec * Math.log(rho0) - eb * Math.log(1 - rho0);
 }
 
-const GRID = 2001;
+const GRID = 801;
 const SPAN = 30;
 
 /**
@@ -56,18 +56,24 @@ export function sequentialEvidence(intervals: CountInterval[], k = 100): Sequent
   const b = k * (1 - ref);
   const lb = lnBeta(a, b);
   const refLogit = logit(ref);
-  const dt = (2 * SPAN) / (GRID - 1);
+  // The prior on the log relative risk has a standard deviation of about 1/√(k·ρ̄·(1−ρ̄)); the grid spans
+  // many of them (and at least ±6), fine enough that a constant share reproduces the closed form.
+  const half = Math.min(SPAN, Math.max(6, 14 / Math.sqrt(k * ref * (1 - ref)) + 4));
+  const dt = (2 * half) / (GRID - 1);
+  const parts = used.map((i) => ({ ec: i.ec, eb: i.eb, logit: logit(i.share), lnS: Math.log(i.share), ln1mS: Math.log(1 - i.share) }));
   const terms: number[] = [];
   for (let g = 0; g < GRID; g++) {
-    const t = refLogit - SPAN + g * dt;
-    const lnRho = -softplus(-t);
-    const ln1mRho = -softplus(t);
+    const shift = -half + g * dt;
+    const t = refLogit + shift;
     let llr = 0;
-    for (const i of used) {
-      const ti = logit(i.share) + (t - refLogit);
-      llr += i.ec * (-softplus(-ti) - Math.log(i.share)) + i.eb * (-softplus(ti) - Math.log(1 - i.share));
+    for (const i of parts) {
+      const ti = i.logit + shift;
+      const sp = softplus(ti);
+      // ln ρi = ti − softplus(ti); ln(1 − ρi) = −softplus(ti)
+      llr += i.ec * (ti - sp - i.lnS) + i.eb * (-sp - i.ln1mS);
     }
-    terms.push(a * lnRho + b * ln1mRho - lb + llr + Math.log(dt));
+    const spt = softplus(t);
+    terms.push(a * (t - spt) + b * -spt - lb + llr + Math.log(dt));
   }
   return { lnO: logSumExp(terms), ec, eb, expectedEc, canaryWorse };
 }
