@@ -70,12 +70,11 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
   const versions = { stable: scenario.service.stable, candidate: scenario.service.candidate };
   const endpoint = await platform.startRouter();
   const router = new RouteEditor(new RouterClient(endpoint.adminUrl, endpoint.token));
-  const stable = await platform.deploy({
-    version: versions.stable,
-    replicas: scenario.service.replicas,
-    toggles: scenario.service.toggles?.[versions.stable] ?? {},
+  const specFor = (version: string) => ({
+    toggles: scenario.service.toggles?.[version] ?? {},
     ...(scenario.service.workers ? { workers: scenario.service.workers } : {}),
   });
+  const stable = await platform.deploy({ ...specFor(versions.stable), version: versions.stable, replicas: scenario.service.replicas });
   const deployments = new Map<string, Deployment>([[versions.stable, stable]]);
   await router.update((t) => {
     t.pools = { [versions.stable]: stable.instances.map((i) => ({ id: i.id, url: i.routerUrl })), [versions.candidate]: [] };
@@ -104,6 +103,7 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
   const defaults = { windowMs: analysisConfig.window, noData: analysisConfig.noData };
   const checks = analysisConfig.checks.map((c) => createCheck(c, { queries, versions: checkVersions, weights, defaults }));
   const analysis = new AnalysisRun(checks);
+  const preview = new HttpPreviewTraffic(endpoint.url, clock, scenario.strategy.type === 'blue-green' ? scenario.strategy.preview.rate : 10, previewRequests(corpus));
   const controller = new ReleaseController({
     clock,
     log,
@@ -115,8 +115,9 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     versions: checkVersions,
     stable,
     weights,
-    preview: new HttpPreviewTraffic(endpoint.url, clock, scenario.strategy.type === 'blue-green' ? scenario.strategy.preview.rate : 10, previewRequests(corpus)),
+    preview,
     lastServedAt: (v) => queries.lastServedAt(v),
+    specFor,
     afterDeploy: async (d) => {
       deployments.set(d.version, d);
       await faults.injectDue();
@@ -156,7 +157,7 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     background.abort();
     await Promise.all([scraping, faulting, grace]);
     const reconciliation = await reconcile(generator.records, endpoint.url, clock);
-    const faultOutcomes = faults.outcomes(generator.records);
+    const faultOutcomes = faults.outcomes(generator.records, (v, m) => preview.marked(v, m));
     await faults.revertAll();
     const judgement = judge({ scenario, controller: result, events: timeline.events, records: generator.records, lost: reconciliation.lost, faults: faultOutcomes });
     await writeFile(join(workdir, 'requests.jsonl'), generator.records.map((r) => JSON.stringify(r)).join('\n'));

@@ -3,7 +3,7 @@ import type { AnalysisConfig } from '../analysis/config.js';
 import type { Measurement } from '../analysis/measurement.js';
 import { WeightHistory } from '../analysis/weight-history.js';
 import type { Clock } from '../clock/clock.js';
-import type { Deployment, Platform } from '../platform/platform.js';
+import type { DeploySpec, Deployment, Platform } from '../platform/platform.js';
 import type { RouteEditor } from '../router/route-editor.js';
 import type { RouteTable } from '../router/route-table.js';
 import { messageOf } from '../util/errors.js';
@@ -43,6 +43,8 @@ export interface ControllerDeps {
   preview?: PreviewTraffic;
   /** From monitoring: when `version` last served a request (ms from the start of traffic). */
   lastServedAt?: (version: string) => number | undefined;
+  /** Toggles and workers a version's instances start with (the scenario's service block). */
+  specFor?: (version: string) => Omit<DeploySpec, 'version' | 'replicas'>;
   /** Called after the candidate is deployed, before it takes traffic (faults due by then are injected). */
   afterDeploy?: (d: Deployment) => Promise<void>;
   /** Drain time before a removed pool is stopped. */
@@ -103,14 +105,14 @@ export class ReleaseController {
     const { timeline, versions } = this.deps;
     switch (action.kind) {
       case 'deploy': {
-        this.state.candidate = await this.deployGated(() => this.deps.platform.deploy({ version: action.version, replicas: action.replicas }), undefined, signal);
+        this.state.candidate = await this.deployGated(() => this.deps.platform.deploy({ ...this.deps.specFor?.(action.version), version: action.version, replicas: action.replicas }), undefined, signal);
         timeline.add('deploy', `${action.version} deployed`, { instances: this.state.candidate.instances.map((i) => i.id) });
         await this.deps.afterDeploy?.(this.state.candidate);
         await this.route();
         return undefined;
       }
       case 'deployBaseline': {
-        this.state.baseline = await this.deployGated(() => this.deps.platform.deploy({ version: versions.stable, replicas: action.replicas }), undefined, signal);
+        this.state.baseline = await this.deployGated(() => this.deps.platform.deploy({ ...this.deps.specFor?.(versions.stable), version: versions.stable, replicas: action.replicas }), undefined, signal);
         timeline.add('deploy', `baseline of ${versions.stable} deployed as pool ${versions.baseline}`, { instances: this.state.baseline.instances.map((i) => i.id) });
         await this.route();
         return undefined;
@@ -206,7 +208,7 @@ export class ReleaseController {
           await this.state.candidate!.scale(action.candidateReplicas);
           return this.state.candidate!;
         }
-      : () => this.deps.platform.deploy({ version: versions.candidate, replicas: added });
+      : () => this.deps.platform.deploy({ ...this.deps.specFor?.(versions.candidate), version: versions.candidate, replicas: added });
     const first = !this.state.candidate;
     this.state.candidate = await this.deployGated(grow, action.progressDeadlineMs, signal);
     timeline.add('deploy', `${versions.candidate} at ${this.state.candidate.instances.length} ready instance(s)`, { instances: this.state.candidate.instances.map((i) => i.id) });

@@ -18,12 +18,20 @@ export const noPreviewTraffic: PreviewTraffic = { start: () => ({ stop: async ()
 
 /** Smoke requests to the router's data plane at a fixed rate, routed by `x-rehearsal-route`; not user traffic. */
 export class HttpPreviewTraffic implements PreviewTraffic {
+  /** Smoke responses that carried `x-rehearsal-fault`, by `version\0marker` (evidence that a fault took effect). */
+  readonly faultMarks = new Map<string, number>();
+
   constructor(
     private readonly routerUrl: string,
     private readonly clock: Clock,
     private readonly ratePerSecond: number,
     private readonly requests: PreviewRequest[],
   ) {}
+
+  /** Smoke responses from `version` marked with `marker`. */
+  marked(version: string, marker: string): number {
+    return this.faultMarks.get(`${version}\0${marker}`) ?? 0;
+  }
 
   start(version: string): { stop(): Promise<void> } {
     const stopper = new AbortController();
@@ -38,7 +46,12 @@ export class HttpPreviewTraffic implements PreviewTraffic {
             ...(r.body ? { body: r.body } : {}),
             signal: AbortSignal.timeout(5000),
           })
-            .then((res) => res.arrayBuffer())
+            .then((res) => {
+              const fault = res.headers.get('x-rehearsal-fault');
+              const served = res.headers.get('x-served-by')?.split('/')[0];
+              if (fault && served) this.faultMarks.set(`${served}\0${fault}`, (this.faultMarks.get(`${served}\0${fault}`) ?? 0) + 1);
+              return res.arrayBuffer();
+            })
             .catch(() => undefined);
           inflight.add(p);
           void p.finally(() => inflight.delete(p));
