@@ -2,7 +2,14 @@ import { z } from 'zod';
 import type { Queries } from '../monitor/queries.js';
 import { duration } from '../scenario/common.js';
 import { type Check, safely } from './check.js';
-import { type CheckDefaults, type CheckVersions, type NoDataPolicy, checkBase, fmt, noDataMeasurement } from './check-base.js';
+import {
+  type CheckDefaults,
+  type CheckVersions,
+  checkBase,
+  fmt,
+  type NoDataPolicy,
+  noDataMeasurement,
+} from './check-base.js';
 import type { Measurement } from './measurement.js';
 
 const HOUR = 3_600_000;
@@ -37,7 +44,12 @@ export function scaledRows(config: Pick<BurnRateCheckConfig, 'period' | 'minWind
   const f = config.period / SLO_PERIOD;
   return workbookRows
     .filter((r) => config.severities.includes(r.severity))
-    .map((r) => ({ severity: r.severity, burnRate: r.burnRate, longMs: Math.max(config.minWindow, r.long * f), shortMs: Math.max(config.minWindow, r.short * f) }));
+    .map((r) => ({
+      severity: r.severity,
+      burnRate: r.burnRate,
+      longMs: Math.max(config.minWindow, r.long * f),
+      shortMs: Math.max(config.minWindow, r.short * f),
+    }));
 }
 
 /** Pages when a version burns its error budget too fast over both a long and a short window. */
@@ -75,12 +87,29 @@ export class BurnRateCheck implements Check {
         const bl = long.value / budget;
         const bs = short.value / budget;
         worst = Math.max(worst, Math.min(bl, bs) / row.burnRate);
-        parts.push(`${row.severity} ${fmt(row.longMs / 1000)}s/${fmt(row.shortMs / 1000)}s: ${fmt(bl)}×/${fmt(bs)}× vs ${row.burnRate}×`);
-        if (!firing && bl > row.burnRate && bs > row.burnRate) firing = `${row.severity} alert (${fmt(row.longMs / 1000)}s and ${fmt(row.shortMs / 1000)}s windows both above ${row.burnRate}×)`;
+        parts.push(
+          `${row.severity} ${fmt(row.longMs / 1000)}s/${fmt(row.shortMs / 1000)}s: ${fmt(bl)}×/${fmt(bs)}× vs ${row.burnRate}×`,
+        );
+        if (!firing && bl > row.burnRate && bs > row.burnRate)
+          firing = `${row.severity} alert (${fmt(row.longMs / 1000)}s and ${fmt(row.shortMs / 1000)}s windows both above ${row.burnRate}×)`;
       }
-      if (parts.length === 0) return noDataMeasurement(this.name, now, this.noData, `no requests for ${this.label()} in the burn-rate windows`);
+      if (parts.length === 0)
+        return noDataMeasurement(
+          this.name,
+          now,
+          this.noData,
+          `no requests for ${this.label()} in the burn-rate windows`,
+        );
       const shown = `burn of ${this.label()}: ${parts.join('; ')}`;
-      if (firing) return { check: this.name, at: now, phase: 'failed', value: worst, requests, message: `${shown} → ${firing}` };
+      if (firing)
+        return {
+          check: this.name,
+          at: now,
+          phase: 'failed',
+          value: worst,
+          requests,
+          message: `${shown} → ${firing}`,
+        };
       return { check: this.name, at: now, phase: 'successful', value: worst, requests, message: shown };
     });
   }
@@ -90,10 +119,15 @@ export class BurnRateCheck implements Check {
   }
 
   private errorRatio(from: number, to: number): { value: number; requests: number } | undefined {
-    if (this.config.version !== 'all') return this.queries.errorRate(this.versions[this.config.version], from, to);
+    if (this.config.version !== 'all')
+      return this.queries.errorRate(this.versions[this.config.version], from, to);
     let errors = 0;
     let requests = 0;
-    for (const v of [this.versions.stable, this.versions.candidate, ...(this.versions.baseline ? [this.versions.baseline] : [])]) {
+    for (const v of [
+      this.versions.stable,
+      this.versions.candidate,
+      ...(this.versions.baseline ? [this.versions.baseline] : []),
+    ]) {
       const c = this.queries.errorCounts(v, from, to);
       if (!c) continue;
       errors += c.errors;

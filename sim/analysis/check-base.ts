@@ -42,7 +42,12 @@ export function noDataMeasurement(check: string, at: number, policy: NoDataPolic
     case 'fail':
       return { check, at, phase: 'failed' as const, message: `${why} (noData: fail)` };
     case 'ignore':
-      return { check, at, phase: 'successful' as const, message: `${why} (noData: ignore, counted as passing)` };
+      return {
+        check,
+        at,
+        phase: 'successful' as const,
+        message: `${why} (noData: ignore, counted as passing)`,
+      };
     case 'inconclusive':
       return { check, at, phase: 'inconclusive' as const, message: `${why} (noData: inconclusive)` };
   }

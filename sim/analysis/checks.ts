@@ -18,10 +18,14 @@ export interface CheckDeps {
 
 /** Every check kind by name: how to build it from its configuration. */
 export const checkKinds = {
-  threshold: (c: Extract<CheckConfig, { kind: 'threshold' }>, d: CheckDeps) => new ThresholdCheck(c, d.queries, d.versions, d.defaults),
-  sequential: (c: Extract<CheckConfig, { kind: 'sequential' }>, d: CheckDeps) => new SequentialCheck(c, d.queries, d.versions, d.weights, d.defaults),
-  'mann-whitney': (c: Extract<CheckConfig, { kind: 'mann-whitney' }>, d: CheckDeps) => new MannWhitneyCheck(c, d.queries, d.versions, d.defaults),
-  'burn-rate': (c: Extract<CheckConfig, { kind: 'burn-rate' }>, d: CheckDeps) => new BurnRateCheck(c, d.queries, d.versions, d.defaults),
+  threshold: (c: Extract<CheckConfig, { kind: 'threshold' }>, d: CheckDeps) =>
+    new ThresholdCheck(c, d.queries, d.versions, d.defaults),
+  sequential: (c: Extract<CheckConfig, { kind: 'sequential' }>, d: CheckDeps) =>
+    new SequentialCheck(c, d.queries, d.versions, d.weights, d.defaults),
+  'mann-whitney': (c: Extract<CheckConfig, { kind: 'mann-whitney' }>, d: CheckDeps) =>
+    new MannWhitneyCheck(c, d.queries, d.versions, d.defaults),
+  'burn-rate': (c: Extract<CheckConfig, { kind: 'burn-rate' }>, d: CheckDeps) =>
+    new BurnRateCheck(c, d.queries, d.versions, d.defaults),
 } as const;
 
 /** Builds the check a configuration describes. */

@@ -6,14 +6,22 @@ import { mannWhitneyCheckSchema } from './mann-whitney-check.js';
 import { sequentialCheckSchema } from './sequential-check.js';
 import { thresholdCheckSchema } from './threshold-check.js';
 
-export { noDataPolicy, type NoDataPolicy } from './check-base.js';
+export { type NoDataPolicy, noDataPolicy } from './check-base.js';
 export type { ThresholdCheckConfig } from './threshold-check.js';
 
 /** Every kind of check, by the field that names it in YAML. */
 const kinds = [
   { kind: 'threshold', schema: thresholdCheckSchema, is: (o: Record<string, unknown>) => 'metric' in o },
-  { kind: 'sequential', schema: sequentialCheckSchema, is: (o: Record<string, unknown>) => 'compare' in o && o.test === 'sequential' },
-  { kind: 'mann-whitney', schema: mannWhitneyCheckSchema, is: (o: Record<string, unknown>) => 'compare' in o && o.test === 'mann-whitney' },
+  {
+    kind: 'sequential',
+    schema: sequentialCheckSchema,
+    is: (o: Record<string, unknown>) => 'compare' in o && o.test === 'sequential',
+  },
+  {
+    kind: 'mann-whitney',
+    schema: mannWhitneyCheckSchema,
+    is: (o: Record<string, unknown>) => 'compare' in o && o.test === 'mann-whitney',
+  },
   { kind: 'burn-rate', schema: burnRateCheckSchema, is: (o: Record<string, unknown>) => 'slo' in o },
 ] as const;
 
@@ -33,13 +41,15 @@ export const checkSchema = z.unknown().transform((input, ctx): CheckConfig => {
     ctx.addIssue({
       code: 'custom',
       input,
-      message: 'must be a check: { metric: … } (threshold), { compare: error_rate | rejected_verdicts, test: sequential }, { compare: latency, test: mann-whitney } or { slo: availability, objective: … }',
+      message:
+        'must be a check: { metric: … } (threshold), { compare: error_rate | rejected_verdicts, test: sequential }, { compare: latency, test: mann-whitney } or { slo: availability, objective: … }',
     });
     return z.NEVER;
   }
   const parsed = kind.schema.safeParse(input);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path } as Parameters<typeof ctx.addIssue>[0]);
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ ...issue, path: issue.path } as Parameters<typeof ctx.addIssue>[0]);
     return z.NEVER;
   }
   return { ...parsed.data, kind: kind.kind } as CheckConfig;

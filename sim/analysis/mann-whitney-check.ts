@@ -1,7 +1,14 @@
 import { z } from 'zod';
-import { type Queries, bucketQuantile } from '../monitor/queries.js';
+import { bucketQuantile, type Queries } from '../monitor/queries.js';
 import { type Check, safely } from './check.js';
-import { type CheckDefaults, type CheckVersions, type NoDataPolicy, checkBase, fmt, noDataMeasurement } from './check-base.js';
+import {
+  type CheckDefaults,
+  type CheckVersions,
+  checkBase,
+  fmt,
+  type NoDataPolicy,
+  noDataMeasurement,
+} from './check-base.js';
 import type { Measurement } from './measurement.js';
 import { mannWhitneyBinned } from './stats/mann-whitney.js';
 
@@ -42,7 +49,9 @@ export class MannWhitneyCheck implements Check {
     private readonly versions: CheckVersions,
     defaults: CheckDefaults,
   ) {
-    this.name = config.name ?? `latency canary vs ${versions.baseline ? 'baseline' : 'stable'} (Mann-Whitney, α=${config.alpha})`;
+    this.name =
+      config.name ??
+      `latency canary vs ${versions.baseline ? 'baseline' : 'stable'} (Mann-Whitney, α=${config.alpha})`;
     this.limits = config;
     this.noData = config.noData ?? defaults.noData;
     this.windowMs = config.window ?? defaults.windowMs;
@@ -55,13 +64,19 @@ export class MannWhitneyCheck implements Check {
       const c = this.queries.latencyBins(this.versions.candidate, from, now);
       const b = this.queries.latencyBins(comparator, from, now);
       const bounds = [...new Set([...c, ...b].map(([le]) => le))].sort((x, y) => x - y);
-      const countsOf = (bins: [number, number][]) => bounds.map((le) => bins.find(([l]) => l === le)?.[1] ?? 0);
+      const countsOf = (bins: [number, number][]) =>
+        bounds.map((le) => bins.find(([l]) => l === le)?.[1] ?? 0);
       const x = countsOf(c);
       const y = countsOf(b);
       const nx = x.reduce((s, v) => s + v, 0);
       const ny = y.reduce((s, v) => s + v, 0);
       if (nx < this.config.minSamples || ny < this.config.minSamples) {
-        return noDataMeasurement(this.name, now, this.noData, `${nx} canary and ${ny} ${comparator} requests in the window, fewer than minSamples ${this.config.minSamples}`);
+        return noDataMeasurement(
+          this.name,
+          now,
+          this.noData,
+          `${nx} canary and ${ny} ${comparator} requests in the window, fewer than minSamples ${this.config.minSamples}`,
+        );
       }
       const test = mannWhitneyBinned(x, y)!;
       this.looks++;
@@ -72,7 +87,14 @@ export class MannWhitneyCheck implements Check {
       const q = `p${Math.round(this.config.quantile * 100)}`;
       const shown = `canary ${q} ${fmt(qc)} ms vs ${comparator} ${fmt(qb)} ms (×${fmt(ratio)}) over ${nx}/${ny} requests; P(canary slower) = ${fmt(test.effect)}, p = ${test.pGreater.toExponential(2)} (look ${this.looks}, α here ${alphaHere.toExponential(2)})`;
       if (test.pGreater < alphaHere && ratio >= this.config.allowedIncrease) {
-        return { check: this.name, at: now, phase: 'failed', value: ratio, requests: nx, message: `${shown}: canary slower by more than ×${this.config.allowedIncrease}` };
+        return {
+          check: this.name,
+          at: now,
+          phase: 'failed',
+          value: ratio,
+          requests: nx,
+          message: `${shown}: canary slower by more than ×${this.config.allowedIncrease}`,
+        };
       }
       return { check: this.name, at: now, phase: 'successful', value: ratio, requests: nx, message: shown };
     });
@@ -81,6 +103,9 @@ export class MannWhitneyCheck implements Check {
 
 function quantileMs(q: number, bounds: number[], counts: number[]): number {
   let cum = 0;
-  const cumulative: [number, number][] = bounds.map((le, i) => [le, (cum += counts[i]!)]);
+  const cumulative: [number, number][] = bounds.map((le, i) => {
+    cum += counts[i]!;
+    return [le, cum];
+  });
   return bucketQuantile(q, cumulative);
 }

@@ -23,7 +23,12 @@ export class CheckTally {
   successes = 0;
 
   constructor(
-    private readonly limits: { failureLimit: number; consecutiveFailureLimit?: number | undefined; inconclusiveLimit?: number | undefined; consecutiveErrorLimit?: number | undefined },
+    private readonly limits: {
+      failureLimit: number;
+      consecutiveFailureLimit?: number | undefined;
+      inconclusiveLimit?: number | undefined;
+      consecutiveErrorLimit?: number | undefined;
+    },
   ) {}
 
   /** Counts one measurement. */
@@ -45,7 +50,8 @@ export class CheckTally {
     const { failureLimit, consecutiveFailureLimit, inconclusiveLimit } = this.limits;
     const consecutiveErrorLimit = this.limits.consecutiveErrorLimit ?? 4;
     if (this.failures > failureLimit) return 'failed';
-    if (consecutiveFailureLimit !== undefined && this.consecutiveFailures >= consecutiveFailureLimit) return 'failed';
+    if (consecutiveFailureLimit !== undefined && this.consecutiveFailures >= consecutiveFailureLimit)
+      return 'failed';
     if (this.consecutiveErrors > consecutiveErrorLimit) return 'failed';
     if (inconclusiveLimit !== undefined && this.inconclusive > inconclusiveLimit) return 'inconclusive';
     return 'running';

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import type { Queries } from '../monitor/queries.js';
 import { type Check, safely } from './check.js';
-import { type CheckDefaults, type CheckVersions, type NoDataPolicy, checkBase, fmt, noDataMeasurement } from './check-base.js';
+import {
+  type CheckDefaults,
+  type CheckVersions,
+  checkBase,
+  fmt,
+  type NoDataPolicy,
+  noDataMeasurement,
+} from './check-base.js';
 import type { Measurement } from './measurement.js';
 import { type CountInterval, sequentialEvidence } from './stats/sequential.js';
 import type { WeightHistory } from './weight-history.js';
@@ -41,7 +48,9 @@ export class SequentialCheck implements Check {
     private readonly weights: WeightHistory,
     defaults: CheckDefaults,
   ) {
-    this.name = config.name ?? `${config.compare} canary vs ${versions.baseline ? 'baseline' : 'stable'} (sequential, α=${config.alpha})`;
+    this.name =
+      config.name ??
+      `${config.compare} canary vs ${versions.baseline ? 'baseline' : 'stable'} (sequential, α=${config.alpha})`;
     this.limits = config;
     this.noData = config.noData ?? defaults.noData;
   }
@@ -63,9 +72,12 @@ export class SequentialCheck implements Check {
       const evidence = sequentialEvidence(this.intervals, this.config.prior);
       if (!evidence) {
         const anyTraffic = this.intervals.some((i) => i.share > 0 && i.share < 1);
-        const why = anyTraffic ? `no ${this.config.compare === 'error_rate' ? 'errors' : 'rejected verdicts'} on either version yet: nothing to compare` : `no requests on both ${this.versions.candidate} and ${comparator} yet`;
+        const why = anyTraffic
+          ? `no ${this.config.compare === 'error_rate' ? 'errors' : 'rejected verdicts'} on either version yet: nothing to compare`
+          : `no requests on both ${this.versions.candidate} and ${comparator} yet`;
         // No errors at all is evidence of nothing wrong, not missing data: the check passes once both versions serve.
-        if (anyTraffic) return { check: this.name, at: now, phase: 'successful', value: 1, message: `${why}; p = 1` };
+        if (anyTraffic)
+          return { check: this.name, at: now, phase: 'successful', value: 1, message: `${why}; p = 1` };
         return noDataMeasurement(this.name, now, this.noData, why);
       }
       const o = Math.exp(evidence.lnO);
@@ -73,13 +85,25 @@ export class SequentialCheck implements Check {
       const shares = [...new Set(this.intervals.map((i) => fmt(i.share)))].slice(0, 4).join('/');
       const shown = `canary ${evidence.ec} vs ${comparator} ${evidence.eb} ${this.config.compare === 'error_rate' ? 'errors' : 'rejected verdicts'} (canary share ${shares}, ${fmt(evidence.expectedEc)} expected); O = ${fmt(o)}, always-valid p = ${fmt(this.minP)}`;
       if (evidence.canaryWorse && o >= 1 / this.config.alpha) {
-        return { check: this.name, at: now, phase: 'failed', value: this.minP, message: `${shown} <= α ${this.config.alpha}: canary errs more per request` };
+        return {
+          check: this.name,
+          at: now,
+          phase: 'failed',
+          value: this.minP,
+          message: `${shown} <= α ${this.config.alpha}: canary errs more per request`,
+        };
       }
       return { check: this.name, at: now, phase: 'successful', value: this.minP, message: shown };
     });
   }
 
-  private counts(version: string, from: number, to: number): { errors: number; requests: number } | undefined {
-    return this.config.compare === 'error_rate' ? this.queries.errorCounts(version, from, to) : this.queries.rejectedVerdictCounts(version, from, to);
+  private counts(
+    version: string,
+    from: number,
+    to: number,
+  ): { errors: number; requests: number } | undefined {
+    return this.config.compare === 'error_rate'
+      ? this.queries.errorCounts(version, from, to)
+      : this.queries.rejectedVerdictCounts(version, from, to);
   }
 }

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { metricCatalog, metricNames } from '../monitor/metrics.js';
 import type { Queries } from '../monitor/queries.js';
 import { type Check, safely } from './check.js';
-import { type CheckDefaults, type CheckVersions, type NoDataPolicy, checkBase, fmt, noDataMeasurement } from './check-base.js';
+import {
+  type CheckDefaults,
+  type CheckVersions,
+  checkBase,
+  fmt,
+  type NoDataPolicy,
+  noDataMeasurement,
+} from './check-base.js';
 import type { Measurement } from './measurement.js';
 
 /** A metric compared with a bound over a window (what Flagger and Argo Rollouts do). */
@@ -16,7 +23,10 @@ export const thresholdCheckSchema = z
     /** Fewest requests (or verdicts, or submissions: the metric's basis) a value may rest on. */
     minRequests: z.number().int().min(1).default(10),
   })
-  .refine((c) => c.max !== undefined || c.min !== undefined, { message: 'needs a bound: max or min', path: ['max'] });
+  .refine((c) => c.max !== undefined || c.min !== undefined, {
+    message: 'needs a bound: max or min',
+    path: ['max'],
+  });
 
 /** A threshold check as the controller receives it. */
 export type ThresholdCheckConfig = z.output<typeof thresholdCheckSchema>;
@@ -42,7 +52,10 @@ export class ThresholdCheck implements Check {
 
   measure(now: number, since: number): Measurement {
     return safely(this.name, now, () => {
-      const version = this.config.version === 'baseline' ? (this.versions.baseline ?? this.versions.stable) : this.versions[this.config.version];
+      const version =
+        this.config.version === 'baseline'
+          ? (this.versions.baseline ?? this.versions.stable)
+          : this.versions[this.config.version];
       const from = Math.max(since, now - this.windowMs);
       const result = this.queries.metric(this.config.metric, version, from, now);
       const entry = metricCatalog[this.config.metric];
@@ -58,8 +71,24 @@ export class ThresholdCheck implements Check {
       const tooLow = this.config.min !== undefined && value < this.config.min;
       const basis = counted ? ` over ${requests} ${entry.basis}` : ` (${requests} instance(s))`;
       const shown = `${this.config.metric} of ${version} = ${fmt(value)} ${entry.unit}${basis}`;
-      if (tooHigh) return { check: this.name, at: now, phase: 'failed', value, requests, message: `${shown}, above ${this.config.max}` };
-      if (tooLow) return { check: this.name, at: now, phase: 'failed', value, requests, message: `${shown}, below ${this.config.min}` };
+      if (tooHigh)
+        return {
+          check: this.name,
+          at: now,
+          phase: 'failed',
+          value,
+          requests,
+          message: `${shown}, above ${this.config.max}`,
+        };
+      if (tooLow)
+        return {
+          check: this.name,
+          at: now,
+          phase: 'failed',
+          value,
+          requests,
+          message: `${shown}, below ${this.config.min}`,
+        };
       return { check: this.name, at: now, phase: 'successful', value, requests, message: shown };
     });
   }
@@ -67,5 +96,7 @@ export class ThresholdCheck implements Check {
 
 /** `<= 0.01 and >= 0` for names and plans. */
 export function describeBound(c: { max?: number | undefined; min?: number | undefined }): string {
-  return [c.max !== undefined ? `<= ${c.max}` : '', c.min !== undefined ? `>= ${c.min}` : ''].filter(Boolean).join(' and ');
+  return [c.max !== undefined ? `<= ${c.max}` : '', c.min !== undefined ? `>= ${c.min}` : '']
+    .filter(Boolean)
+    .join(' and ');
 }

@@ -30,7 +30,8 @@ export class WeightHistory {
     const cuts = this.changes.filter((c) => c.at > from && c.at < to).map((c) => c.at);
     const bounds = [from, ...cuts, to];
     const out: { from: number; to: number; weight: number }[] = [];
-    for (let i = 0; i + 1 < bounds.length; i++) out.push({ from: bounds[i]!, to: bounds[i + 1]!, weight: this.at(bounds[i]!) });
+    for (let i = 0; i + 1 < bounds.length; i++)
+      out.push({ from: bounds[i]!, to: bounds[i + 1]!, weight: this.at(bounds[i]!) });
     return out;
   }
 }

@@ -1,5 +1,9 @@
 /** How a manual gate is approved in a rehearsal: at once, after a delay, once analysis passes, or never. */
-export type ApproveRule = { kind: 'auto' } | { kind: 'after'; ms: number } | { kind: 'when-passing'; timeoutMs: number } | { kind: 'reject' };
+export type ApproveRule =
+  | { kind: 'auto' }
+  | { kind: 'after'; ms: number }
+  | { kind: 'when-passing'; timeoutMs: number }
+  | { kind: 'reject' };
 
 /** One step of a release plan, as the controller executes it. */
 export type Action =
@@ -32,9 +36,13 @@ export function describeAction(action: Action, candidate: string, stable: string
     case 'approve':
       return `manual gate "${action.gate}": ${describeRule(action.rule)} (analysis keeps running while it waits)`;
     case 'mirror':
-      return action.percent > 0 ? `mirror ${action.percent}% of requests to ${candidate} (responses discarded)` : 'stop mirroring';
+      return action.percent > 0
+        ? `mirror ${action.percent}% of requests to ${candidate} (responses discarded)`
+        : 'stop mirroring';
     case 'preview':
-      return action.on ? `preview: requests with x-rehearsal-route: ${candidate} go to ${candidate}; smoke traffic starts` : 'preview ends';
+      return action.on
+        ? `preview: requests with x-rehearsal-route: ${candidate} go to ${candidate}; smoke traffic starts`
+        : 'preview ends';
     case 'segments':
       return `route ${[...action.segments.map((s) => `${s} users`), ...(action.bucket > 0 ? [`user-id buckets 0–${action.bucket - 1}`] : [])].join(', ') || 'nobody'} to ${candidate} (sticky per user)`;
     case 'roll':

@@ -3,13 +3,13 @@ import type { AnalysisConfig } from '../analysis/config.js';
 import type { Measurement } from '../analysis/measurement.js';
 import { WeightHistory } from '../analysis/weight-history.js';
 import type { Clock } from '../clock/clock.js';
-import type { DeploySpec, Deployment, Platform } from '../platform/platform.js';
+import type { Deployment, DeploySpec, Platform } from '../platform/platform.js';
 import type { RouteEditor } from '../router/route-editor.js';
 import type { RouteTable } from '../router/route-table.js';
 import { messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { Action, ApproveRule } from './actions.js';
-import { type PreviewTraffic, noPreviewTraffic } from './preview.js';
+import { noPreviewTraffic, type PreviewTraffic } from './preview.js';
 import { ReleaseState } from './release-state.js';
 import type { Timeline } from './timeline.js';
 
@@ -83,7 +83,10 @@ export class ReleaseController {
           return this.result('paused', paused);
         }
       }
-      return this.result('promoted', `${this.deps.versions.candidate} took 100% of traffic after every step passed`);
+      return this.result(
+        'promoted',
+        `${this.deps.versions.candidate} took 100% of traffic after every step passed`,
+      );
     } catch (error) {
       if (error instanceof Rollback) {
         await this.rollback(error.message);
@@ -105,15 +108,37 @@ export class ReleaseController {
     const { timeline, versions } = this.deps;
     switch (action.kind) {
       case 'deploy': {
-        this.state.candidate = await this.deployGated(() => this.deps.platform.deploy({ ...this.deps.specFor?.(action.version), version: action.version, replicas: action.replicas }), undefined, signal);
-        timeline.add('deploy', `${action.version} deployed`, { instances: this.state.candidate.instances.map((i) => i.id) });
+        this.state.candidate = await this.deployGated(
+          () =>
+            this.deps.platform.deploy({
+              ...this.deps.specFor?.(action.version),
+              version: action.version,
+              replicas: action.replicas,
+            }),
+          undefined,
+          signal,
+        );
+        timeline.add('deploy', `${action.version} deployed`, {
+          instances: this.state.candidate.instances.map((i) => i.id),
+        });
         await this.deps.afterDeploy?.(this.state.candidate);
         await this.route();
         return undefined;
       }
       case 'deployBaseline': {
-        this.state.baseline = await this.deployGated(() => this.deps.platform.deploy({ ...this.deps.specFor?.(versions.stable), version: versions.stable, replicas: action.replicas }), undefined, signal);
-        timeline.add('deploy', `baseline of ${versions.stable} deployed as pool ${versions.baseline}`, { instances: this.state.baseline.instances.map((i) => i.id) });
+        this.state.baseline = await this.deployGated(
+          () =>
+            this.deps.platform.deploy({
+              ...this.deps.specFor?.(versions.stable),
+              version: versions.stable,
+              replicas: action.replicas,
+            }),
+          undefined,
+          signal,
+        );
+        timeline.add('deploy', `baseline of ${versions.stable} deployed as pool ${versions.baseline}`, {
+          instances: this.state.baseline.instances.map((i) => i.id),
+        });
         await this.route();
         return undefined;
       }
@@ -129,7 +154,9 @@ export class ReleaseController {
         this.state.sticky = true;
         this.state.segmentRules = [
           ...action.segments.map((segment) => ({ segment, version: versions.candidate })),
-          ...(action.bucket > 0 ? [{ bucket: [0, action.bucket] as [number, number], version: versions.candidate }] : []),
+          ...(action.bucket > 0
+            ? [{ bucket: [0, action.bucket] as [number, number], version: versions.candidate }]
+            : []),
         ];
         await this.route();
         return undefined;
@@ -149,7 +176,8 @@ export class ReleaseController {
         const start = timeline.now();
         await this.hold(action.ms, signal);
         const unproven = this.deps.analysis.unproven(start);
-        if (unproven.length > 0) return `analysis inconclusive: no passing measurement for ${unproven.join('; ')}`;
+        if (unproven.length > 0)
+          return `analysis inconclusive: no passing measurement for ${unproven.join('; ')}`;
         return undefined;
       }
       case 'approve':
@@ -166,7 +194,10 @@ export class ReleaseController {
         await this.route();
         await this.deps.clock.sleep(this.deps.drainMs ?? 1000, signal);
         await this.deps.stable.stop();
-        timeline.add('stable-stopped', `${versions.stable} scaled down after being kept warm for ${action.afterMs / 1000}s`);
+        timeline.add(
+          'stable-stopped',
+          `${versions.stable} scaled down after being kept warm for ${action.afterMs / 1000}s`,
+        );
         return undefined;
     }
   }
@@ -188,8 +219,10 @@ export class ReleaseController {
       case 'when-passing': {
         const end = timeline.now() + rule.timeoutMs;
         this.lastRoundPassed = false;
-        while (!this.lastRoundPassed && timeline.now() < end) await this.hold(Math.min(this.deps.analysisConfig.interval, end - timeline.now()), signal);
-        if (!this.lastRoundPassed) return `gate "${gate}" not approved: no analysis round passed within ${rule.timeoutMs / 1000}s`;
+        while (!this.lastRoundPassed && timeline.now() < end)
+          await this.hold(Math.min(this.deps.analysisConfig.interval, end - timeline.now()), signal);
+        if (!this.lastRoundPassed)
+          return `gate "${gate}" not approved: no analysis round passed within ${rule.timeoutMs / 1000}s`;
         timeline.add('approval', `gate "${gate}" approved: every check passed a round`);
         return undefined;
       }
@@ -208,10 +241,19 @@ export class ReleaseController {
           await this.state.candidate!.scale(action.candidateReplicas);
           return this.state.candidate!;
         }
-      : () => this.deps.platform.deploy({ ...this.deps.specFor?.(versions.candidate), version: versions.candidate, replicas: added });
+      : () =>
+          this.deps.platform.deploy({
+            ...this.deps.specFor?.(versions.candidate),
+            version: versions.candidate,
+            replicas: added,
+          });
     const first = !this.state.candidate;
     this.state.candidate = await this.deployGated(grow, action.progressDeadlineMs, signal);
-    timeline.add('deploy', `${versions.candidate} at ${this.state.candidate.instances.length} ready instance(s)`, { instances: this.state.candidate.instances.map((i) => i.id) });
+    timeline.add(
+      'deploy',
+      `${versions.candidate} at ${this.state.candidate.instances.length} ready instance(s)`,
+      { instances: this.state.candidate.instances.map((i) => i.id) },
+    );
     if (first) await this.deps.afterDeploy?.(this.state.candidate);
     this.state.weight = this.instanceShare();
     await this.route();
@@ -240,7 +282,11 @@ export class ReleaseController {
   }
 
   /** Starts instances; a start that fails or misses the progress deadline rolls the release back. */
-  private async deployGated(start: () => Promise<Deployment>, deadlineMs: number | undefined, signal: AbortSignal): Promise<Deployment> {
+  private async deployGated(
+    start: () => Promise<Deployment>,
+    deadlineMs: number | undefined,
+    signal: AbortSignal,
+  ): Promise<Deployment> {
     const started = start();
     try {
       if (deadlineMs === undefined) return await started;
@@ -286,7 +332,8 @@ export class ReleaseController {
     this.lastRoundPassed = measurements.every((m) => m.phase === 'successful');
     timeline.add('analysis', `round: ${measurements.map((m) => m.phase).join(', ')}`, { measurements });
     const failed = measurements.find((m) => m.phase === 'failed');
-    if (failed && !timeline.first('first-failure')) timeline.add('first-failure', failed.message, { check: failed.check });
+    if (failed && !timeline.first('first-failure'))
+      timeline.add('first-failure', failed.message, { check: failed.check });
     if (decision === 'fail') throw new Rollback(reason ?? 'analysis failed');
     if (decision === 'inconclusive') throw new Paused(reason ?? 'analysis inconclusive');
   }
@@ -295,7 +342,13 @@ export class ReleaseController {
     const { timeline, versions, stable } = this.deps;
     timeline.add('decision', `roll back: ${reason}`);
     await this.stopPreview();
-    Object.assign(this.state, { weight: 0, segmentRules: [], mirrorPercent: 0, preview: false, stableInPool: true });
+    Object.assign(this.state, {
+      weight: 0,
+      segmentRules: [],
+      mirrorPercent: 0,
+      preview: false,
+      stableInPool: true,
+    });
     // Traffic moves first, unless there is no stable instance at all to move it to.
     if (stable.instances.length === 0) await this.restoreStable();
     await this.route();
@@ -308,7 +361,12 @@ export class ReleaseController {
       await Promise.all([this.state.candidate?.stop(), this.state.baseline?.stop()]);
       timeline.add('candidate-stopped', `${versions.candidate} stopped`);
       const last = this.deps.lastServedAt?.(versions.candidate);
-      if (last !== undefined) timeline.add('candidate-last-request', `monitoring saw ${versions.candidate} serve its last request by ${(last / 1000).toFixed(1)}s`, { at: last });
+      if (last !== undefined)
+        timeline.add(
+          'candidate-last-request',
+          `monitoring saw ${versions.candidate} serve its last request by ${(last / 1000).toFixed(1)}s`,
+          { at: last },
+        );
     }
   }
 
@@ -343,12 +401,21 @@ export class ReleaseController {
     const prev = this.weights.changes.at(-1)?.weight ?? 0;
     if (this.state.candidateExposed && this.analysisSince === undefined) {
       this.analysisSince = timeline.now();
-      this.nextRoundAt = this.analysisSince + this.deps.analysisConfig.initialDelay + this.deps.analysisConfig.interval;
+      this.nextRoundAt =
+        this.analysisSince + this.deps.analysisConfig.initialDelay + this.deps.analysisConfig.interval;
     }
     const after = this.deps.router.current;
-    if (share !== prev || JSON.stringify(before.rules) !== JSON.stringify(after.rules) || JSON.stringify(before.mirror) !== JSON.stringify(after.mirror) || JSON.stringify(before.pools) !== JSON.stringify(after.pools)) {
+    if (
+      share !== prev ||
+      JSON.stringify(before.rules) !== JSON.stringify(after.rules) ||
+      JSON.stringify(before.mirror) !== JSON.stringify(after.mirror) ||
+      JSON.stringify(before.pools) !== JSON.stringify(after.pools)
+    ) {
       this.weights.set(timeline.now(), share);
-      timeline.add('weights', describeRouting(after, versions.candidate, share), { ...after.weights, candidateShare: share });
+      timeline.add('weights', describeRouting(after, versions.candidate, share), {
+        ...after.weights,
+        candidateShare: share,
+      });
     }
   }
 

@@ -42,14 +42,23 @@ export class HttpPreviewTraffic implements PreviewTraffic {
         if (r) {
           const p = fetch(`${this.routerUrl}${r.path}`, {
             method: r.method,
-            headers: { 'x-rehearsal-route': version, 'x-user-id': 'preview-smoke', 'x-user-segment': 'internal', ...(r.body ? { 'content-type': 'application/json' } : {}) },
+            headers: {
+              'x-rehearsal-route': version,
+              'x-user-id': 'preview-smoke',
+              'x-user-segment': 'internal',
+              ...(r.body ? { 'content-type': 'application/json' } : {}),
+            },
             ...(r.body ? { body: r.body } : {}),
             signal: AbortSignal.timeout(5000),
           })
             .then((res) => {
               const fault = res.headers.get('x-rehearsal-fault');
               const served = res.headers.get('x-served-by')?.split('/')[0];
-              if (fault && served) this.faultMarks.set(`${served}\0${fault}`, (this.faultMarks.get(`${served}\0${fault}`) ?? 0) + 1);
+              if (fault && served)
+                this.faultMarks.set(
+                  `${served}\0${fault}`,
+                  (this.faultMarks.get(`${served}\0${fault}`) ?? 0) + 1,
+                );
               return res.arrayBuffer();
             })
             .catch(() => undefined);

@@ -1,6 +1,5 @@
 import type { Deployment } from '../platform/platform.js';
-import type { Rule } from '../router/route-table.js';
-import type { RouteTable } from '../router/route-table.js';
+import type { RouteTable, Rule } from '../router/route-table.js';
 
 /** The pools and routing the controller wants: everything it puts in the route table. */
 export class ReleaseState {
@@ -24,21 +23,35 @@ export class ReleaseState {
   /** Writes this state into a route table (other owners' fields, such as network faults, are kept). */
   apply(table: RouteTable): void {
     const { stable, candidate, baseline } = this.versions;
-    const pool = (d: Deployment | undefined, on: boolean) => (on && d ? d.instances.map((i) => ({ id: i.id, url: i.routerUrl })) : []);
+    const pool = (d: Deployment | undefined, on: boolean) =>
+      on && d ? d.instances.map((i) => ({ id: i.id, url: i.routerUrl })) : [];
     table.pools[stable] = pool(this.stable, this.stableInPool);
     table.pools[candidate] = pool(this.candidate, this.candidateInPool);
     const baselineWeight = baseline && this.baseline && this.candidateInPool ? this.weight : 0;
     if (baseline) table.pools[baseline] = pool(this.baseline, this.candidateInPool);
-    table.weights = { [stable]: Math.max(0, 100 - this.weight - baselineWeight), [candidate]: this.weight, ...(baseline ? { [baseline]: baselineWeight } : {}) };
-    const previewRule: Rule[] = this.preview && this.candidateInPool ? [{ header: { name: 'x-rehearsal-route', value: candidate }, version: candidate }] : [];
+    table.weights = {
+      [stable]: Math.max(0, 100 - this.weight - baselineWeight),
+      [candidate]: this.weight,
+      ...(baseline ? { [baseline]: baselineWeight } : {}),
+    };
+    const previewRule: Rule[] =
+      this.preview && this.candidateInPool
+        ? [{ header: { name: 'x-rehearsal-route', value: candidate }, version: candidate }]
+        : [];
     table.rules = [...previewRule, ...(this.candidateInPool ? this.segmentRules : [])];
     table.sticky = this.sticky;
-    table.mirror = this.mirrorPercent > 0 && this.candidateInPool ? { version: candidate, percent: this.mirrorPercent } : null;
+    table.mirror =
+      this.mirrorPercent > 0 && this.candidateInPool
+        ? { version: candidate, percent: this.mirrorPercent }
+        : null;
   }
 
   /** Whether any user traffic (weights, rules, mirror) reaches the candidate. */
   get candidateExposed(): boolean {
-    return this.candidateInPool && (this.weight > 0 || this.segmentRules.length > 0 || this.mirrorPercent > 0 || this.preview);
+    return (
+      this.candidateInPool &&
+      (this.weight > 0 || this.segmentRules.length > 0 || this.mirrorPercent > 0 || this.preview)
+    );
   }
 
   /** The candidate's nominal share of user traffic in % (segment rules estimated from the traffic's segment mix). */

@@ -27,26 +27,69 @@ export class FakeMonitoring {
     const samples: Sample[] = [];
     for (const [version, s] of Object.entries(slices)) {
       const errors = s.errors ?? 0;
-      samples.push(this.count('rehearsal_router_requests_total', { version, instance: `${version}-0`, code: '200' }, s.requests - errors));
-      samples.push(this.count('rehearsal_router_requests_total', { version, instance: `${version}-0`, code: '500' }, errors));
+      samples.push(
+        this.count(
+          'rehearsal_router_requests_total',
+          { version, instance: `${version}-0`, code: '200' },
+          s.requests - errors,
+        ),
+      );
+      samples.push(
+        this.count(
+          'rehearsal_router_requests_total',
+          { version, instance: `${version}-0`, code: '500' },
+          errors,
+        ),
+      );
       for (const le of [...LE, Number.POSITIVE_INFINITY]) {
         let n = 0;
         for (let i = 0; i < s.requests; i++) {
           const ms = typeof s.latencyMs === 'function' ? s.latencyMs(i) : (s.latencyMs ?? 20);
           if (ms / 1000 <= le) n++;
         }
-        samples.push(this.count('rehearsal_router_request_duration_seconds_bucket', { version, le: le === Number.POSITIVE_INFINITY ? '+Inf' : String(le) }, n));
+        samples.push(
+          this.count(
+            'rehearsal_router_request_duration_seconds_bucket',
+            { version, le: le === Number.POSITIVE_INFINITY ? '+Inf' : String(le) },
+            n,
+          ),
+        );
       }
       if (s.mirrored !== undefined) {
-        samples.push(this.count('rehearsal_router_mirror_requests_total', { version, code: '200' }, s.mirrored - (s.mirrorErrors ?? 0)));
-        samples.push(this.count('rehearsal_router_mirror_requests_total', { version, code: '500' }, s.mirrorErrors ?? 0));
+        samples.push(
+          this.count(
+            'rehearsal_router_mirror_requests_total',
+            { version, code: '200' },
+            s.mirrored - (s.mirrorErrors ?? 0),
+          ),
+        );
+        samples.push(
+          this.count('rehearsal_router_mirror_requests_total', { version, code: '500' }, s.mirrorErrors ?? 0),
+        );
       }
       if (s.judged !== undefined) {
         const service = { job: 'judge', version, instance: `${version}-0` };
-        samples.push(this.count('judge_submissions_judged_total', { ...service, verdict: 'accepted', problem: 'p' }, s.accepted ?? 0));
-        samples.push(this.count('judge_submissions_judged_total', { ...service, verdict: 'wrong-answer', problem: 'p' }, s.judged - (s.accepted ?? 0)));
+        samples.push(
+          this.count(
+            'judge_submissions_judged_total',
+            { ...service, verdict: 'accepted', problem: 'p' },
+            s.accepted ?? 0,
+          ),
+        );
+        samples.push(
+          this.count(
+            'judge_submissions_judged_total',
+            { ...service, verdict: 'wrong-answer', problem: 'p' },
+            s.judged - (s.accepted ?? 0),
+          ),
+        );
       }
-      if (s.queueDepth !== undefined) samples.push({ name: 'judge_queue_depth', labels: { job: 'judge', version, instance: `${version}-0` }, value: s.queueDepth });
+      if (s.queueDepth !== undefined)
+        samples.push({
+          name: 'judge_queue_depth',
+          labels: { job: 'judge', version, instance: `${version}-0` },
+          value: s.queueDepth,
+        });
     }
     this.store.add(t, samples);
   }

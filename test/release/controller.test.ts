@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planBlueGreen, blueGreenSchema } from '../../sim/release/strategies/blue-green.js';
+import { blueGreenSchema, planBlueGreen } from '../../sim/release/strategies/blue-green.js';
 import { canarySchema, planCanary } from '../../sim/release/strategies/canary.js';
 import { planRolling, rollingSchema } from '../../sim/release/strategies/rolling.js';
 import { planSegment, segmentSchema } from '../../sim/release/strategies/segment.js';
@@ -9,7 +9,13 @@ const candidate = { version: 'v2', replicas: 2 };
 const failFrom = (ms: number) => scriptedCheck('errors', (t) => (t >= ms ? 'failed' : 'successful'));
 
 describe('canary', () => {
-  const plan = planCanary(canarySchema.parse({ type: 'canary', steps: [{ setWeight: 20 }, { analyze: '4s' }, { setWeight: 50 }, { analyze: '4s' }] }), candidate);
+  const plan = planCanary(
+    canarySchema.parse({
+      type: 'canary',
+      steps: [{ setWeight: 20 }, { analyze: '4s' }, { setWeight: 50 }, { analyze: '4s' }],
+    }),
+    candidate,
+  );
 
   it('promotes a healthy candidate, recording each weight', async () => {
     const h = await harness();
@@ -23,7 +29,12 @@ describe('canary', () => {
     const h = await harness();
     const result = await h.run(plan, [failFrom(3000)]);
     expect(result.outcome).toBe('rolled-back');
-    const [decision, onStable, stopped, first] = ['decision', 'all-traffic-on-stable', 'candidate-stopped', 'first-failure'].map((t) => h.at(t)!);
+    const [decision, onStable, stopped, first] = [
+      'decision',
+      'all-traffic-on-stable',
+      'candidate-stopped',
+      'first-failure',
+    ].map((t) => h.at(t)!);
     expect(first).toBeLessThanOrEqual(decision!);
     expect(onStable).toBeGreaterThanOrEqual(decision!);
     expect(stopped).toBeGreaterThan(onStable!);
@@ -43,7 +54,15 @@ describe('canary', () => {
 
   it('runs a baseline of stable beside the canary, at the canary’s weight', async () => {
     const h = await harness({ baseline: 'v1-baseline' });
-    const withBaseline = planCanary(canarySchema.parse({ type: 'canary', baseline: true, replicas: 1, steps: [{ setWeight: 10 }, { analyze: '2s' }] }), candidate);
+    const withBaseline = planCanary(
+      canarySchema.parse({
+        type: 'canary',
+        baseline: true,
+        replicas: 1,
+        steps: [{ setWeight: 10 }, { analyze: '2s' }],
+      }),
+      candidate,
+    );
     expect(withBaseline.slice(0, 2).map((a) => a.kind)).toEqual(['deploy', 'deployBaseline']);
     let during: unknown;
     const check = scriptedCheck('peek', () => {
@@ -57,10 +76,18 @@ describe('canary', () => {
 
   it('mirrors shadow traffic, and stops mirroring on rollback', async () => {
     const h = await harness();
-    const mirrorPlan = planCanary(canarySchema.parse({ type: 'canary', steps: [{ mirror: 100 }, { analyze: '3s' }, { mirror: 0 }, { setWeight: 20 }, { analyze: '3s' }] }), candidate);
+    const mirrorPlan = planCanary(
+      canarySchema.parse({
+        type: 'canary',
+        steps: [{ mirror: 100 }, { analyze: '3s' }, { mirror: 0 }, { setWeight: 20 }, { analyze: '3s' }],
+      }),
+      candidate,
+    );
     const result = await h.run(mirrorPlan, [failFrom(2000)]);
     expect(result.outcome).toBe('rolled-back');
-    expect(h.router.tables.some((t) => t.table.mirror?.version === 'v2' && t.table.weights.v2 === 0)).toBe(true);
+    expect(h.router.tables.some((t) => t.table.mirror?.version === 'v2' && t.table.weights.v2 === 0)).toBe(
+      true,
+    );
     expect(h.router.last.mirror).toBeNull();
   });
 
@@ -73,7 +100,14 @@ describe('canary', () => {
 });
 
 describe('manual gates', () => {
-  const gated = (approve: unknown) => planCanary(canarySchema.parse({ type: 'canary', steps: [{ setWeight: 20 }, { approve }, { setWeight: 50 }, { analyze: '2s' }] }), candidate);
+  const gated = (approve: unknown) =>
+    planCanary(
+      canarySchema.parse({
+        type: 'canary',
+        steps: [{ setWeight: 20 }, { approve }, { setWeight: 50 }, { analyze: '2s' }],
+      }),
+      candidate,
+    );
 
   it('auto approves; reject rolls back', async () => {
     expect((await (await harness()).run(gated('auto'))).outcome).toBe('promoted');
@@ -100,7 +134,15 @@ describe('manual gates', () => {
 });
 
 describe('blue-green', () => {
-  const plan = planBlueGreen(blueGreenSchema.parse({ type: 'blue-green', preview: { analyze: '3s' }, postSwitch: { analyze: '3s' }, scaleDownDelay: '2s' }), candidate);
+  const plan = planBlueGreen(
+    blueGreenSchema.parse({
+      type: 'blue-green',
+      preview: { analyze: '3s' },
+      postSwitch: { analyze: '3s' },
+      scaleDownDelay: '2s',
+    }),
+    candidate,
+  );
 
   it('previews green by header, switches all at once, keeps blue warm, then retires it', async () => {
     const h = await harness();
@@ -110,7 +152,10 @@ describe('blue-green', () => {
       return 'successful';
     });
     expect((await h.run(plan, [check])).outcome).toBe('promoted');
-    expect(previewTable).toMatchObject({ weights: { v1: 100, v2: 0 }, rules: [{ header: { name: 'x-rehearsal-route', value: 'v2' }, version: 'v2' }] });
+    expect(previewTable).toMatchObject({
+      weights: { v1: 100, v2: 0 },
+      rules: [{ header: { name: 'x-rehearsal-route', value: 'v2' }, version: 'v2' }],
+    });
     const switched = h.router.tables.find((t) => t.table.weights.v2 === 100)!;
     expect(switched.table.pools.v1).toHaveLength(2); // blue warm
     expect(switched.table.rules).toEqual([]);
@@ -129,14 +174,26 @@ describe('blue-green', () => {
 });
 
 describe('rolling', () => {
-  const config = (o: Record<string, unknown> = {}) => rollingSchema.parse({ type: 'rolling', maxSurge: 1, maxUnavailable: 0, analyzeEach: '2s', progressDeadline: '5s', ...o });
+  const config = (o: Record<string, unknown> = {}) =>
+    rollingSchema.parse({
+      type: 'rolling',
+      maxSurge: 1,
+      maxUnavailable: 0,
+      analyzeEach: '2s',
+      progressDeadline: '5s',
+      ...o,
+    });
 
   it('replaces instances in batches within maxSurge, readiness-gated, and promotes', async () => {
     const h = await harness({ stableReplicas: 3 });
     const plan = planRolling(config(), { version: 'v2', replicas: 3 });
-    expect(plan.filter((a) => a.kind === 'roll').map((a) => (a.kind === 'roll' ? a.candidateReplicas : 0))).toEqual([1, 2, 3]);
+    expect(
+      plan.filter((a) => a.kind === 'roll').map((a) => (a.kind === 'roll' ? a.candidateReplicas : 0)),
+    ).toEqual([1, 2, 3]);
     expect((await h.run(plan)).outcome).toBe('promoted');
-    const sizes = h.router.tables.map((t) => (t.table.pools.v1?.length ?? 0) + (t.table.pools.v2?.length ?? 0));
+    const sizes = h.router.tables.map(
+      (t) => (t.table.pools.v1?.length ?? 0) + (t.table.pools.v2?.length ?? 0),
+    );
     expect(Math.max(...sizes)).toBeLessThanOrEqual(4);
     expect(Math.min(...sizes.slice(1))).toBeGreaterThanOrEqual(3 - 0);
     expect(h.stable.instances).toHaveLength(0);
@@ -182,9 +239,20 @@ describe('segment', () => {
     const distinct = [...new Set(seen.map((s) => JSON.stringify(s)))].map((s) => JSON.parse(s));
     expect(distinct).toEqual([
       [{ segment: 'internal', version: 'v2' }],
-      [{ segment: 'internal', version: 'v2' }, { segment: 'vip', version: 'v2' }],
-      [{ segment: 'internal', version: 'v2' }, { segment: 'vip', version: 'v2' }, { bucket: [0, 25], version: 'v2' }],
-      [{ segment: 'internal', version: 'v2' }, { segment: 'vip', version: 'v2' }, { bucket: [0, 100], version: 'v2' }],
+      [
+        { segment: 'internal', version: 'v2' },
+        { segment: 'vip', version: 'v2' },
+      ],
+      [
+        { segment: 'internal', version: 'v2' },
+        { segment: 'vip', version: 'v2' },
+        { bucket: [0, 25], version: 'v2' },
+      ],
+      [
+        { segment: 'internal', version: 'v2' },
+        { segment: 'vip', version: 'v2' },
+        { bucket: [0, 100], version: 'v2' },
+      ],
     ]);
     expect(h.router.tables.some((t) => t.table.sticky)).toBe(true);
     expect(h.router.last).toMatchObject({ rules: [], weights: { v2: 100 } });

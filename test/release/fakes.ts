@@ -4,8 +4,8 @@ import { analysisSchema } from '../../sim/analysis/config.js';
 import type { Measurement, Phase } from '../../sim/analysis/measurement.js';
 import { WeightHistory } from '../../sim/analysis/weight-history.js';
 import { VirtualClock } from '../../sim/clock/virtual-clock.js';
-import type { DeploySpec, Deployment, Instance } from '../../sim/platform/platform.js';
-import { type Action } from '../../sim/release/actions.js';
+import type { Deployment, DeploySpec, Instance } from '../../sim/platform/platform.js';
+import type { Action } from '../../sim/release/actions.js';
 import { type ControllerResult, ReleaseController } from '../../sim/release/controller.js';
 import { Timeline } from '../../sim/release/timeline.js';
 import type { RouterClient } from '../../sim/router/client.js';
@@ -50,7 +50,8 @@ export class FakePlatform {
         instances.splice(0);
       },
       scale: async (replicas: number) => {
-        if (replicas > instances.length) instances.push(...(await this.start(spec, replicas - instances.length)));
+        if (replicas > instances.length)
+          instances.push(...(await this.start(spec, replicas - instances.length)));
         else {
           const gone = instances.splice(replicas);
           this.log.push(`${this.clock.now()} scale-down ${gone.map((i) => i.id).join(',')}`);
@@ -71,18 +72,46 @@ export class FakePlatform {
       this.n.set(spec.version, k + 1);
       const id = `${spec.version}-${k}`;
       this.log.push(`${this.clock.now()} start ${id}`);
-      return { id, version: spec.version, url: `http://${id}`, routerUrl: `http://${id}`, kill: async () => undefined, pause: async () => undefined, resume: async () => undefined };
+      return {
+        id,
+        version: spec.version,
+        url: `http://${id}`,
+        routerUrl: `http://${id}`,
+        kill: async () => undefined,
+        pause: async () => undefined,
+        resume: async () => undefined,
+      };
     });
   }
 }
 
 /** A check whose phase is a function of time: real counting logic, scripted monitoring. */
-export function scriptedCheck(name: string, phaseAt: (t: number) => Phase, limits: Check['limits'] = { failureLimit: 0 }): Check {
-  return { name, limits, measure: (now): Measurement => ({ check: name, at: now, phase: phaseAt(now), message: `${name} at ${now}` }) };
+export function scriptedCheck(
+  name: string,
+  phaseAt: (t: number) => Phase,
+  limits: Check['limits'] = { failureLimit: 0 },
+): Check {
+  return {
+    name,
+    limits,
+    measure: (now): Measurement => ({
+      check: name,
+      at: now,
+      phase: phaseAt(now),
+      message: `${name} at ${now}`,
+    }),
+  };
 }
 
 /** Everything a controller test needs, on a virtual clock. */
-export async function harness(opts: { checks?: Check[]; stableReplicas?: number; baseline?: string; analysis?: Record<string, unknown> } = {}) {
+export async function harness(
+  opts: {
+    checks?: Check[];
+    stableReplicas?: number;
+    baseline?: string;
+    analysis?: Record<string, unknown>;
+  } = {},
+) {
   const clock = new VirtualClock();
   const router = new FakeRouter(clock);
   const platform = new FakePlatform(clock);
@@ -106,7 +135,8 @@ export async function harness(opts: { checks?: Check[]; stableReplicas?: number;
       drainMs: 500,
       lastServedAt: () => 1234,
     });
-  const run = (plan: Action[], checks?: Check[]): Promise<ControllerResult> => clock.run(controller(checks).run(plan, new AbortController().signal));
+  const run = (plan: Action[], checks?: Check[]): Promise<ControllerResult> =>
+    clock.run(controller(checks).run(plan, new AbortController().signal));
   const at = (type: string) => timeline.events.find((e) => e.type === type)?.at;
   return { clock, router, platform, stable, timeline, weights, run, at };
 }

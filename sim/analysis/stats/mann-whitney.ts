@@ -38,7 +38,15 @@ export function mannWhitneyBinned(x: number[], y: number[]): MannWhitney | undef
   const sd = Math.sqrt(Math.max(variance, 0));
   const diff = u - mean;
   const z = sd === 0 ? 0 : (diff - 0.5 * Math.sign(diff)) / sd;
-  return { u, nx, ny, z, pGreater: 1 - normalCdf(z), pTwoSided: Math.min(1, 2 * (1 - normalCdf(Math.abs(z)))), effect: u / (nx * ny) };
+  return {
+    u,
+    nx,
+    ny,
+    z,
+    pGreater: 1 - normalCdf(z),
+    pTwoSided: Math.min(1, 2 * (1 - normalCdf(Math.abs(z)))),
+    effect: u / (nx * ny),
+  };
 }
 
 /** Mann-Whitney U on raw samples (ties by value). */

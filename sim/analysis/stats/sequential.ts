@@ -51,7 +51,8 @@ export function sequentialEvidence(intervals: CountInterval[], k = 100): Sequent
   if (used.length === 0) return undefined;
   const ref = used[0]!.share;
   const canaryWorse = ec > expectedEc;
-  if (used.every((i) => Math.abs(i.share - ref) < 1e-9)) return { lnO: lnOddsConstant(ec, eb, ref, k), ec, eb, expectedEc, canaryWorse };
+  if (used.every((i) => Math.abs(i.share - ref) < 1e-9))
+    return { lnO: lnOddsConstant(ec, eb, ref, k), ec, eb, expectedEc, canaryWorse };
   const a = k * ref;
   const b = k * (1 - ref);
   const lb = lnBeta(a, b);
@@ -60,7 +61,13 @@ export function sequentialEvidence(intervals: CountInterval[], k = 100): Sequent
   // many of them (and at least ±6), fine enough that a constant share reproduces the closed form.
   const half = Math.min(SPAN, Math.max(6, 14 / Math.sqrt(k * ref * (1 - ref)) + 4));
   const dt = (2 * half) / (GRID - 1);
-  const parts = used.map((i) => ({ ec: i.ec, eb: i.eb, logit: logit(i.share), lnS: Math.log(i.share), ln1mS: Math.log(1 - i.share) }));
+  const parts = used.map((i) => ({
+    ec: i.ec,
+    eb: i.eb,
+    logit: logit(i.share),
+    lnS: Math.log(i.share),
+    ln1mS: Math.log(1 - i.share),
+  }));
   const terms: number[] = [];
   for (let g = 0; g < GRID; g++) {
     const shift = -half + g * dt;

@@ -28,7 +28,10 @@ export const blueGreenSchema = z.strictObject({
 export type BlueGreenConfig = z.output<typeof blueGreenSchema>;
 
 /** Blue-green: green beside blue, previewed by header and analysed, switched at once, analysed again, blue retired later. */
-export function planBlueGreen(config: BlueGreenConfig, candidate: { version: string; replicas: number }): Action[] {
+export function planBlueGreen(
+  config: BlueGreenConfig,
+  candidate: { version: string; replicas: number },
+): Action[] {
   return [
     { kind: 'deploy', version: candidate.version, replicas: candidate.replicas },
     { kind: 'preview', on: true },

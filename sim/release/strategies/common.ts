@@ -9,15 +9,23 @@ import type { ApproveRule } from '../actions.js';
 export const approveSchema = z
   .union([
     z.enum(['auto', 'reject']),
-    z.strictObject({ gate: z.string().optional(), after: duration.optional(), whenPassing: duration.optional() }).refine((o) => (o.after === undefined) !== (o.whenPassing === undefined), {
-      message: 'must have exactly one of after, whenPassing',
-    }),
+    z
+      .strictObject({
+        gate: z.string().optional(),
+        after: duration.optional(),
+        whenPassing: duration.optional(),
+      })
+      .refine((o) => (o.after === undefined) !== (o.whenPassing === undefined), {
+        message: 'must have exactly one of after, whenPassing',
+      }),
   ])
   .transform((a): { gate: string; rule: ApproveRule } => {
     if (a === 'auto') return { gate: 'approval', rule: { kind: 'auto' } };
     if (a === 'reject') return { gate: 'approval', rule: { kind: 'reject' } };
     const gate = a.gate ?? 'approval';
-    return a.after !== undefined ? { gate, rule: { kind: 'after', ms: a.after } } : { gate, rule: { kind: 'when-passing', timeoutMs: a.whenPassing! } };
+    return a.after !== undefined
+      ? { gate, rule: { kind: 'after', ms: a.after } }
+      : { gate, rule: { kind: 'when-passing', timeoutMs: a.whenPassing! } };
   });
 
 /** A gate as a plan step. */
@@ -27,6 +35,10 @@ export type ApproveStep = z.output<typeof approveSchema>;
 export function exactlyOne(keys: string[]) {
   return (s: Record<string, unknown>, ctx: z.RefinementCtx) => {
     const set = Object.keys(s).filter((k) => s[k] !== undefined);
-    if (set.length !== 1) ctx.addIssue({ code: 'custom', message: `must have exactly one of ${keys.join(', ')}; got ${set.join(', ') || 'none'}` });
+    if (set.length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must have exactly one of ${keys.join(', ')}; got ${set.join(', ') || 'none'}`,
+      });
   };
 }

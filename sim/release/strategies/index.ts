@@ -6,7 +6,12 @@ import { planRolling, rollingSchema } from './rolling.js';
 import { planSegment, segmentSchema } from './segment.js';
 
 /** Any strategy's configuration, discriminated by `type`. */
-export const strategySchema = z.discriminatedUnion('type', [canarySchema, blueGreenSchema, rollingSchema, segmentSchema]);
+export const strategySchema = z.discriminatedUnion('type', [
+  canarySchema,
+  blueGreenSchema,
+  rollingSchema,
+  segmentSchema,
+]);
 
 /** A strategy's configuration after defaults. */
 export type StrategyConfig = z.output<typeof strategySchema>;
@@ -23,8 +28,14 @@ export const strategies = {
 export type StrategyType = keyof typeof strategies;
 
 /** The release plan of a strategy. */
-export function planStrategy(config: StrategyConfig, candidate: { version: string; replicas: number }): Action[] {
-  const plan = strategies[config.type] as (c: StrategyConfig, k: { version: string; replicas: number }) => Action[];
+export function planStrategy(
+  config: StrategyConfig,
+  candidate: { version: string; replicas: number },
+): Action[] {
+  const plan = strategies[config.type] as (
+    c: StrategyConfig,
+    k: { version: string; replicas: number },
+  ) => Action[];
   return plan(config, candidate);
 }
 

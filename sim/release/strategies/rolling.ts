@@ -5,7 +5,10 @@ import type { Action } from '../actions.js';
 import { approveSchema } from './common.js';
 
 /** A count of instances, or a percentage of the replicas ("25%"). */
-const countOrPercent = z.union([z.number().int().min(0), z.string().regex(/^\d{1,3}%$/, 'must be a whole number or a percentage such as 25%')]);
+const countOrPercent = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^\d{1,3}%$/, 'must be a whole number or a percentage such as 25%'),
+]);
 
 /** Configuration of the rolling strategy (Kubernetes' maxSurge/maxUnavailable, readiness-gated batches). */
 export const rollingSchema = z
@@ -21,7 +24,10 @@ export const rollingSchema = z
     approve: approveSchema.optional(),
     analysis: analysisSchema.default(analysisSchema.parse({})),
   })
-  .refine((c) => c.maxSurge !== 0 || c.maxUnavailable !== 0, { message: 'maxSurge and maxUnavailable cannot both be 0', path: ['maxSurge'] });
+  .refine((c) => c.maxSurge !== 0 || c.maxUnavailable !== 0, {
+    message: 'maxSurge and maxUnavailable cannot both be 0',
+    path: ['maxSurge'],
+  });
 
 /** The rolling strategy's configuration after defaults. */
 export type RollingConfig = z.output<typeof rollingSchema>;
@@ -34,16 +40,25 @@ export function resolveCount(v: number | string, replicas: number, round: 'up' |
 }
 
 /** Rolling: replace stable instances by candidate ones in batches, each gated on readiness and analysed. */
-export function planRolling(config: RollingConfig, candidate: { version: string; replicas: number }): Action[] {
+export function planRolling(
+  config: RollingConfig,
+  candidate: { version: string; replicas: number },
+): Action[] {
   const r = candidate.replicas;
   const surge = resolveCount(config.maxSurge, r, 'up');
   const unavailable = resolveCount(config.maxUnavailable, r, 'down');
   const batch = Math.max(1, surge + unavailable);
   const actions: Action[] = [];
   for (let n = Math.min(r, batch); ; n = Math.min(r, n + batch)) {
-    actions.push({ kind: 'roll', candidateReplicas: n, unavailable: Math.min(unavailable, n), progressDeadlineMs: config.progressDeadline });
+    actions.push({
+      kind: 'roll',
+      candidateReplicas: n,
+      unavailable: Math.min(unavailable, n),
+      progressDeadlineMs: config.progressDeadline,
+    });
     actions.push({ kind: 'analyze', ms: config.analyzeEach });
-    if (n === Math.min(r, batch) && config.approve && n < r) actions.push({ kind: 'approve', ...config.approve });
+    if (n === Math.min(r, batch) && config.approve && n < r)
+      actions.push({ kind: 'approve', ...config.approve });
     if (n >= r) break;
   }
   actions.push({ kind: 'promote' });

@@ -31,7 +31,10 @@ export const segmentSchema = z.strictObject({
 export type SegmentConfig = z.output<typeof segmentSchema>;
 
 /** Segment: each stage routes more users to the candidate by rule (sticky per user), then analyses; promotion at the end. */
-export function planSegment(config: SegmentConfig, candidate: { version: string; replicas: number }): Action[] {
+export function planSegment(
+  config: SegmentConfig,
+  candidate: { version: string; replicas: number },
+): Action[] {
   const actions: Action[] = [{ kind: 'deploy', version: candidate.version, replicas: candidate.replicas }];
   for (const s of config.stages) {
     actions.push({ kind: 'segments', segments: s.segments, bucket: s.bucket });

@@ -45,14 +45,20 @@ describe('the anytime-valid count test (ANALYSIS.md §2)', () => {
   });
 
   it('weighs each interval by the share in force: 10 canary errors are damning at 10%, not at 90%', () => {
-    const atTen = sequentialEvidence([
-      { ec: 0, eb: 5, share: 0.5 },
-      { ec: 10, eb: 5, share: 0.1 },
-    ], 10)!;
-    const atNinety = sequentialEvidence([
-      { ec: 0, eb: 5, share: 0.5 },
-      { ec: 10, eb: 5, share: 0.9 },
-    ], 10)!;
+    const atTen = sequentialEvidence(
+      [
+        { ec: 0, eb: 5, share: 0.5 },
+        { ec: 10, eb: 5, share: 0.1 },
+      ],
+      10,
+    )!;
+    const atNinety = sequentialEvidence(
+      [
+        { ec: 0, eb: 5, share: 0.5 },
+        { ec: 10, eb: 5, share: 0.9 },
+      ],
+      10,
+    )!;
     expect(atTen.lnO).toBeGreaterThan(Math.log(10));
     expect(atTen.canaryWorse).toBe(true);
     expect(atNinety.canaryWorse).toBe(false);
@@ -88,7 +94,7 @@ describe('the anytime-valid count test (ANALYSIS.md §2)', () => {
         }
         intervals.push({ ec, eb, share: c / (c + b) });
         const e = sequentialEvidence(intervals, 100);
-        if (e && e.canaryWorse && e.lnO >= Math.log(1 / alpha)) alarmed = true;
+        if (e?.canaryWorse && e.lnO >= Math.log(1 / alpha)) alarmed = true;
         // The naive alternative: a fixed-sample one-sided z test of the two rates, re-run at every look.
         nc += c;
         nb += b;
