@@ -264,10 +264,21 @@ export class ReleaseController {
     const { stable, versions, timeline } = this.deps;
     if (stable.instances.length <= to) return;
     const keep = stable.instances.slice(0, to);
+    const c = this.state.candidate?.instances.length ?? 0;
+    this.state.weight = c + to === 0 ? 0 : Math.round((100 * c) / (c + to));
     await this.deps.router.update((t) => {
       this.state.apply(t);
       t.pools[versions.stable] = keep.map((i) => ({ id: i.id, url: i.routerUrl }));
     });
+    this.weights.set(timeline.now(), this.state.weight);
+    timeline.add(
+      'weights',
+      `${versions.stable} down to ${to} instance(s) (the rest draining); ${versions.candidate} ${this.state.weight}%`,
+      {
+        [versions.stable]: 100 - this.state.weight,
+        [versions.candidate]: this.state.weight,
+      },
+    );
     await this.deps.clock.sleep(this.deps.drainMs ?? 1000, signal);
     await stable.scale(to);
     this.state.weight = this.instanceShare();

@@ -197,6 +197,11 @@ describe('rolling', () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(4);
     expect(Math.min(...sizes.slice(1))).toBeGreaterThanOrEqual(3 - 0);
     expect(h.stable.instances).toHaveLength(0);
+    // No table ever sends weight to an empty pool (that would be 503s from the router).
+    for (const { table } of h.router.tables) {
+      for (const [v, w] of Object.entries(table.weights))
+        if (w > 0) expect(table.pools[v]?.length, JSON.stringify(table)).toBeGreaterThan(0);
+    }
   });
 
   it('rolls back when a batch never becomes ready (progress deadline)', async () => {
