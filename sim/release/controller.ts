@@ -5,12 +5,12 @@ import { WeightHistory } from '../analysis/weight-history.js';
 import type { Clock } from '../clock/clock.js';
 import type { Deployment, DeploySpec, Platform } from '../platform/platform.js';
 import type { RouteEditor } from '../router/route-editor.js';
-import type { RouteTable } from '../router/route-table.js';
 import { messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { Action, ApproveRule } from './actions.js';
 import { noPreviewTraffic, type PreviewTraffic } from './preview.js';
-import { ReleaseState } from './release-state.js';
+import { describeRouting, ReleaseState } from './release-state.js';
+import { Rollback, startGated } from './start-gated.js';
 import type { Timeline } from './timeline.js';
 
 /** How a release ended. */
@@ -50,9 +50,6 @@ export interface ControllerDeps {
   /** Drain time before a removed pool is stopped. */
   drainMs?: number;
 }
-
-/** Thrown inside the plan to roll back. */
-export class Rollback extends Error {}
 
 /** Executes a release plan step by step, analysing as it goes, and promotes or rolls back. */
 export class ReleaseController {
@@ -108,7 +105,8 @@ export class ReleaseController {
     const { timeline, versions } = this.deps;
     switch (action.kind) {
       case 'deploy': {
-        this.state.candidate = await this.deployGated(
+        this.state.candidate = await startGated(
+          this.deps.clock,
           () =>
             this.deps.platform.deploy({
               ...this.deps.specFor?.(action.version),
@@ -126,7 +124,8 @@ export class ReleaseController {
         return undefined;
       }
       case 'deployBaseline': {
-        this.state.baseline = await this.deployGated(
+        this.state.baseline = await startGated(
+          this.deps.clock,
           () =>
             this.deps.platform.deploy({
               ...this.deps.specFor?.(versions.stable),
@@ -248,7 +247,7 @@ export class ReleaseController {
             replicas: added,
           });
     const first = !this.state.candidate;
-    this.state.candidate = await this.deployGated(grow, action.progressDeadlineMs, signal);
+    this.state.candidate = await startGated(this.deps.clock, grow, action.progressDeadlineMs, signal);
     timeline.add(
       'deploy',
       `${versions.candidate} at ${this.state.candidate.instances.length} ready instance(s)`,
@@ -290,36 +289,6 @@ export class ReleaseController {
     const c = this.state.candidate?.instances.length ?? 0;
     const s = this.deps.stable.instances.length;
     return c + s === 0 ? 0 : Math.round((100 * c) / (c + s));
-  }
-
-  /** Starts instances; a start that fails or misses the progress deadline rolls the release back. */
-  private async deployGated(
-    start: () => Promise<Deployment>,
-    deadlineMs: number | undefined,
-    signal: AbortSignal,
-  ): Promise<Deployment> {
-    const started = start();
-    try {
-      if (deadlineMs === undefined) return await started;
-      const timer = new AbortController();
-      const onAbort = () => timer.abort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      const deadline = this.deps.clock.sleep(deadlineMs, timer.signal).then(
-        () => {
-          throw new Rollback(`progress deadline: instances not ready within ${deadlineMs / 1000}s`);
-        },
-        () => new Promise<never>(() => undefined),
-      );
-      try {
-        return await Promise.race([started, deadline]);
-      } finally {
-        timer.abort();
-        signal.removeEventListener('abort', onAbort);
-      }
-    } catch (error) {
-      if (error instanceof Rollback || signal.aborted) throw error;
-      throw new Rollback(`instances failed to start or become ready: ${messageOf(error)}`);
-    }
   }
 
   /** Waits `ms`, running analysis rounds on schedule; throws Rollback when analysis fails. */
@@ -437,10 +406,3 @@ export class ReleaseController {
 
 /** Thrown inside the plan to pause (analysis inconclusive beyond its limit). */
 class Paused extends Error {}
-
-function describeRouting(t: RouteTable, candidate: string, share: number): string {
-  const parts = Object.entries(t.weights).map(([v, w]) => `${v} ${w}% (${t.pools[v]?.length ?? 0} inst.)`);
-  if (t.rules.length > 0) parts.push(`${t.rules.length} rule(s) to ${candidate}`);
-  if (t.mirror) parts.push(`mirror ${t.mirror.percent}% to ${t.mirror.version}`);
-  return `${parts.join(', ')}; ${candidate} share ≈ ${share}%`;
-}

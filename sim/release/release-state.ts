@@ -65,3 +65,11 @@ export class ReleaseState {
     return Math.min(100, Math.round(share * 10) / 10);
   }
 }
+
+/** One line describing a route table for the timeline. */
+export function describeRouting(t: RouteTable, candidate: string, share: number): string {
+  const parts = Object.entries(t.weights).map(([v, w]) => `${v} ${w}% (${t.pools[v]?.length ?? 0} inst.)`);
+  if (t.rules.length > 0) parts.push(`${t.rules.length} rule(s) to ${candidate}`);
+  if (t.mirror) parts.push(`mirror ${t.mirror.percent}% to ${t.mirror.version}`);
+  return `${parts.join(', ')}; ${candidate} share ≈ ${share}%`;
+}
