@@ -89,14 +89,14 @@ async function main(): Promise<void> {
     );
     for (const r of [ours.at(-1)!, flagger.at(-1)!]) {
       process.stdout.write(
-        `${r.name}: ${r.observed.outcome}, detect ${s(r.observed.timeToDetectMs)}, all on stable ${s(r.observed.timeToRollbackMs)}, failed requests ${r.observed.failedRequests}\n`,
+        `${r.name}: ${r.observed.outcome}, detect ${s(r.observed.timeToDetectMs)}, all on stable ${s(r.observed.timeToRollbackMs)}, failed requests ${r.observed.failedRequests}${r.error ? ` (harness error: ${r.error.message})` : ''}\n`,
       );
     }
   }
   for (let i = 0; i < healthyRuns && !stop.signal.aborted; i++) {
     const r = await rehearse(load('scenarios/canary-healthy.yaml', 2000 + i), runDir, stop.signal);
     healthy.push(r);
-    process.stdout.write(`${r.name}: ${r.observed.outcome} (${r.classification})\n`);
+    process.stdout.write(`${r.name}: ${r.observed.outcome} (${r.classification})${r.error ? ` harness error: ${r.error.message}` : ''}\n`);
   }
   const times = (rs: ScenarioReport[]) =>
     rs.map((r) => r.observed.timeToRollbackMs).filter((t): t is number => t !== undefined);
