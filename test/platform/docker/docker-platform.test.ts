@@ -98,6 +98,12 @@ describe.skipIf(noEngine !== undefined)('docker platform (live containers)', () 
     expect(status).toBe(200);
   }, 40_000);
 
+  it('a container that exits during start-up fails the deploy at once with its output', async () => {
+    const started = Date.now();
+    await expect(platform.deploy({ version: 'v3', replicas: 1, toggles: { crashAtStart: true } })).rejects.toThrow(/exited during start-up \(code 3\)/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 40_000);
+
   it('restart keeps the published port; kill stops the container through the engine', async () => {
     const instance = v1.instances[1] as DockerInstance;
     await instance.restart(1000);
