@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../../sim/report/model.js';
@@ -18,7 +18,15 @@ describe.skipIf(noEngine !== undefined)('rehearse on --platform docker (live)', 
   const foreign: Docker.Container[] = [];
 
   beforeAll(async () => {
-    result = await runCli(['run', '--platform', 'docker', 'scenarios/canary-healthy.yaml', 'scenarios/canary-error-spike.yaml', '--reports', reports]);
+    result = await runCli([
+      'run',
+      '--platform',
+      'docker',
+      'scenarios/canary-healthy.yaml',
+      'scenarios/canary-error-spike.yaml',
+      '--reports',
+      reports,
+    ]);
     const [dir] = readdirSync(reports);
     report = JSON.parse(readFileSync(join(reports, dir!, 'report.json'), 'utf8')) as RunReport;
   }, 300_000);
@@ -53,7 +61,14 @@ describe.skipIf(noEngine !== undefined)('rehearse on --platform docker (live)', 
   });
 
   it('Ctrl-C during a run removes its containers, network and volume before exiting', async () => {
-    const run = startCli(['run', '--platform', 'docker', 'scenarios/canary-healthy.yaml', '--reports', reports]);
+    const run = startCli([
+      'run',
+      '--platform',
+      'docker',
+      'scenarios/canary-healthy.yaml',
+      '--reports',
+      reports,
+    ]);
     const owner = `rehearsal.owner=${run.child.pid}@${hostname()}`;
     for (let i = 0; i < 600; i++) {
       if ((await docker.listContainers({ filters: byLabel(owner) })).length >= 3) break;
@@ -79,8 +94,16 @@ describe.skipIf(noEngine !== undefined)('rehearse on --platform docker (live)', 
       foreign.push(c);
       return c.id;
     };
-    const crashed = await make({ rehearsal: '1', 'rehearsal.run': 'crashed', 'rehearsal.owner': '2147483646@nowhere' });
-    const live = await make({ rehearsal: '1', 'rehearsal.run': 'live', 'rehearsal.owner': `${process.pid}@${hostname()}` });
+    const crashed = await make({
+      rehearsal: '1',
+      'rehearsal.run': 'crashed',
+      'rehearsal.owner': '2147483646@nowhere',
+    });
+    const live = await make({
+      rehearsal: '1',
+      'rehearsal.run': 'live',
+      'rehearsal.owner': `${process.pid}@${hostname()}`,
+    });
     const notOurs = await make({ 'some.other.tool': '1' });
     const clean = await runCli(['clean']);
     expect(clean.code, clean.stderr).toBe(0);
