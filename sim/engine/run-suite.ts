@@ -2,11 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock/clock.js';
 import type { RunReport, ScenarioReport } from '../report/model.js';
-import { JsonReporter } from '../report/json-reporter.js';
-import { JunitReporter } from '../report/junit-reporter.js';
+import { withBudget } from '../report/budget.js';
+import { defaultReporters } from '../report/reporters.js';
 import { type ReportOutcome, type Reporter, writeReports } from '../report/reporter.js';
 import type { TimelineEvent } from '../release/timeline.js';
 import type { LoadedScenario } from '../scenario/load.js';
+import type { DriverName } from '../traffic/driver.js';
 import type { RequestRecord } from '../traffic/record.js';
 import type { Logger } from '../util/logger.js';
 import { rehearseScenario } from './run-scenario.js';
@@ -26,6 +27,10 @@ export interface SuiteOptions {
   onScenarioEnd?: (r: ScenarioReport) => void;
   onEvent?: (scenario: string, e: TimelineEvent) => void;
   onRecord?: (scenario: string, r: RequestRecord) => void;
+  /** Overrides every scenario's traffic driver. */
+  driver?: DriverName;
+  /** The k6 executable, when a scenario is driven by k6. */
+  k6Path?: string;
 }
 
 /** A run id that sorts by time: 20261127-193012-ab12. */
@@ -44,7 +49,7 @@ export async function runSuite(scenarios: LoadedScenario[], opts: SuiteOptions):
   for (const [i, loaded] of scenarios.entries()) {
     if (opts.signal.aborted) break;
     opts.onScenarioStart?.(loaded, i, scenarios.length);
-    const result = await rehearseScenario(loaded, {
+    const result = withBudget(await rehearseScenario(loaded, {
       runId,
       runDir: dir,
       platform: opts.platform,
@@ -53,7 +58,9 @@ export async function runSuite(scenarios: LoadedScenario[], opts: SuiteOptions):
       signal: opts.signal,
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
       ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),
-    });
+      ...(opts.driver ? { driver: opts.driver } : {}),
+      ...(opts.k6Path ? { k6Path: opts.k6Path } : {}),
+    }));
     results.push(result);
     opts.onScenarioEnd?.(result);
   }
@@ -73,6 +80,6 @@ export async function runSuite(scenarios: LoadedScenario[], opts: SuiteOptions):
       errors: results.filter((r) => r.status === 'error').length,
     },
   };
-  const written = await writeReports(opts.reporters ?? [new JsonReporter(), new JunitReporter()], report, dir);
+  const written = await writeReports(opts.reporters ?? defaultReporters(), report, dir);
   return { report, dir, written };
 }
