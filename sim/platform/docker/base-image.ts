@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
+import { RehearsalError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import { packageRoot } from '../../util/paths.js';
 import { BuildContext } from './build-context.js';
@@ -80,6 +81,7 @@ async function resolveBase(docker: Docker, log: Logger, env: NodeJS.ProcessEnv):
 /** Files of the local root file system: node, the shared libraries it and the SQLite addon link, and their loader. */
 function rootfsFiles(): string[] {
   const addon = join(packageRoot, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
+  if (!existsSync(addon)) throw new RehearsalError(`${addon} is missing`, 'run `npm ci` (it builds the SQLite addon the image carries)', 3);
   const out = execFileSync('ldd', [process.execPath, addon], { encoding: 'utf8' });
   const libs = [...out.matchAll(/(\/\S+\.so[.\d]*)/g)].map((m) => m[1]!);
   return [...new Set([process.execPath, ...libs])];

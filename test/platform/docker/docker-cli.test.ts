@@ -28,6 +28,7 @@ describe.skipIf(noEngine !== undefined)('rehearse on --platform docker (live)', 
       reports,
     ]);
     const [dir] = readdirSync(reports);
+    if (!dir) throw new Error(`no report written (exit ${result.code}): ${result.stdout}${result.stderr}`);
     report = JSON.parse(readFileSync(join(reports, dir!, 'report.json'), 'utf8')) as RunReport;
   }, 300_000);
 
