@@ -85,20 +85,33 @@ export class DockerPlatform implements Platform {
 
   async deploy(spec: DeploySpec): Promise<Deployment> {
     const { ctx } = this.ready();
-    const instances = await Promise.all(
-      Array.from({ length: spec.replicas }, () => this.startInstance(spec)),
-    );
+    const instances = await Promise.all(Array.from({ length: spec.replicas }, () => this.startInstance(spec)));
+    const retire = async (i: DockerInstance, graceMs: number) => {
+      await i.stop(graceMs);
+      await saveLogs(i.container, join(ctx.workdir, 'logs', `${i.id}.log`));
+      await i.container.remove({ force: true, v: true }).catch(() => undefined);
+    };
     const stop = async (graceMs = 3000) => {
-      await Promise.all(
-        instances.map(async (i) => {
-          await i.stop(graceMs);
-          await saveLogs(i.container, join(ctx.workdir, 'logs', `${i.id}.log`));
-          await i.container.remove({ force: true, v: true }).catch(() => undefined);
-        }),
-      );
+      await Promise.all(instances.map((i) => retire(i, graceMs)));
+    };
+    // Scaling up appends ready instances; scaling down retires the last ones (the caller routes them away first).
+    const scale = async (replicas: number) => {
+      if (replicas > instances.length) {
+        instances.push(...(await Promise.all(Array.from({ length: replicas - instances.length }, () => this.startInstance(spec)))));
+      } else if (replicas < instances.length) {
+        await Promise.all(instances.splice(Math.max(0, replicas)).map((i) => retire(i, 3000)));
+      }
+      ctx.log.debug(`scaled ${spec.version} to ${instances.length}`);
     };
     ctx.log.debug(`deployed ${spec.version}`, { instances: instances.map((i) => `${i.name} ${i.url}`) });
-    return { version: spec.version, instances, stop, [Symbol.asyncDispose]: () => stop() };
+    const deployment: Deployment & { scale(replicas: number): Promise<void> } = {
+      version: spec.version,
+      instances,
+      stop,
+      scale,
+      [Symbol.asyncDispose]: () => stop(),
+    };
+    return deployment;
   }
 
   async dispose(): Promise<void> {

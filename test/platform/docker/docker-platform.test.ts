@@ -139,6 +139,16 @@ describe.skipIf(noEngine !== undefined)('docker platform (live containers)', () 
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 40_000);
 
+  it('scales a deployment up (ready containers) and down (containers removed)', async () => {
+    const scalable = v2 as Deployment & { scale(n: number): Promise<void> };
+    await scalable.scale(2);
+    const added = v2.instances[1] as DockerInstance;
+    expect((await get(`${added.url}/readyz`)).status).toBe(200);
+    await scalable.scale(1);
+    expect(v2.instances).toHaveLength(1);
+    await expect(added.container.inspect()).rejects.toMatchObject({ statusCode: 404 });
+  }, 60_000);
+
   it('restart keeps the published port; kill stops the container through the engine', async () => {
     const instance = v1.instances[1] as DockerInstance;
     await instance.restart(1000);
