@@ -81,7 +81,12 @@ async function resolveBase(docker: Docker, log: Logger, env: NodeJS.ProcessEnv):
 /** Files of the local root file system: node, the shared libraries it and the SQLite addon link, and their loader. */
 function rootfsFiles(): string[] {
   const addon = join(packageRoot, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
-  if (!existsSync(addon)) throw new RehearsalError(`${addon} is missing`, 'run `npm ci` (it builds the SQLite addon the image carries)', 3);
+  if (!existsSync(addon))
+    throw new RehearsalError(
+      `${addon} is missing`,
+      'run `npm ci` (it builds the SQLite addon the image carries)',
+      3,
+    );
   const out = execFileSync('ldd', [process.execPath, addon], { encoding: 'utf8' });
   const libs = [...out.matchAll(/(\/\S+\.so[.\d]*)/g)].map((m) => m[1]!);
   return [...new Set([process.execPath, ...libs])];

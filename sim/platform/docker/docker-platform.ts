@@ -33,6 +33,7 @@ export class DockerPlatform implements Platform {
   private network: Docker.Network | undefined;
   private volume = '';
   private counters = new Map<string, number>();
+  private topLevelCgroups = false;
 
   async probe(): Promise<Probe> {
     const engine = await probeEngine(this.docker);
@@ -58,6 +59,9 @@ export class DockerPlatform implements Platform {
     ctx.log.info(
       `docker: images ready in ${Date.now() - t0} ms; base ${base.ref} (${base.path}); ${this.images.judge}, ${this.images.router}`,
     );
+    // With cgroupfs, containers normally share one `docker` cgroup that weighs as much as a single process: on a
+    // busy machine they would get a fraction of the CPU that the same programs get as local processes.
+    this.topLevelCgroups = (await this.docker.info()).CgroupDriver === 'cgroupfs';
     this.guardExit();
     const labels = this.labels();
     this.network = await this.docker.createNetwork({
@@ -77,6 +81,7 @@ export class DockerPlatform implements Platform {
     const container = await this.createContainer(`${this.scope}-router`, images.router, [], {
       env: [`REHEARSAL_ROUTER_TOKEN=${token}`],
       ports: { 8000: port, 8001: adminPort },
+      processes: 1,
     });
     const endpoint = { url: `http://127.0.0.1:${port}`, adminUrl: `http://127.0.0.1:${adminPort}`, token };
     await waitContainerReady(container, `${endpoint.adminUrl}/healthz`, 30_000, ctx.signal);
@@ -85,7 +90,9 @@ export class DockerPlatform implements Platform {
 
   async deploy(spec: DeploySpec): Promise<Deployment> {
     const { ctx } = this.ready();
-    const instances = await Promise.all(Array.from({ length: spec.replicas }, () => this.startInstance(spec)));
+    const instances = await Promise.all(
+      Array.from({ length: spec.replicas }, () => this.startInstance(spec)),
+    );
     const retire = async (i: DockerInstance, graceMs: number) => {
       await i.stop(graceMs);
       await saveLogs(i.container, join(ctx.workdir, 'logs', `${i.id}.log`));
@@ -97,7 +104,11 @@ export class DockerPlatform implements Platform {
     // Scaling up appends ready instances; scaling down retires the last ones (the caller routes them away first).
     const scale = async (replicas: number) => {
       if (replicas > instances.length) {
-        instances.push(...(await Promise.all(Array.from({ length: replicas - instances.length }, () => this.startInstance(spec)))));
+        instances.push(
+          ...(await Promise.all(
+            Array.from({ length: replicas - instances.length }, () => this.startInstance(spec)),
+          )),
+        );
       } else if (replicas < instances.length) {
         await Promise.all(instances.splice(Math.max(0, replicas)).map((i) => retire(i, 3000)));
       }
@@ -155,6 +166,7 @@ export class DockerPlatform implements Platform {
     const container = await this.createContainer(name, images.judge, args, {
       ports: { [JUDGE_PORT]: hostPort },
       volume: this.volume,
+      processes: 1 + (spec.workers ?? 2),
     });
     const instance = new DockerInstance(id, spec.version, name, container, network, hostPort);
     await waitContainerReady(container, `${instance.url}/readyz`, 30_000, ctx.signal);
@@ -165,7 +177,7 @@ export class DockerPlatform implements Platform {
     name: string,
     image: string,
     cmd: string[],
-    opts: { env?: string[]; ports: Record<number, number>; volume?: string },
+    opts: { env?: string[]; ports: Record<number, number>; volume?: string; processes: number },
   ): Promise<Docker.Container> {
     const { ExposedPorts, PortBindings } = loopbackBindings(opts.ports);
     const container = await this.docker.createContainer({
@@ -179,6 +191,8 @@ export class DockerPlatform implements Platform {
       HostConfig: {
         PortBindings,
         NetworkMode: this.scope,
+        // Each container its own top-level cgroup, weighted like its processes would be outside Docker.
+        ...(this.topLevelCgroups ? { CgroupParent: '/', CpuShares: 1024 * opts.processes } : {}),
         ...(opts.volume
           ? { Mounts: [{ Type: 'volume' as const, Source: opts.volume, Target: '/data' }] }
           : {}),

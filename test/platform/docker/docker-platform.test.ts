@@ -79,6 +79,11 @@ describe.skipIf(noEngine !== undefined)('docker platform (live containers)', () 
       await docker.listVolumes({ filters: JSON.stringify({ label: [`rehearsal.run=${runId}`] }) })
     ).Volumes;
     expect([networks.length, volumes.length]).toEqual([1, 1]);
+    if ((await docker.info()).CgroupDriver === 'cgroupfs') {
+      // Own top-level cgroups: under contention the containers get the CPU their processes would get locally.
+      const judge = await docker.getContainer(containers.find((c) => !c.Names[0]!.endsWith('-router'))!.Id).inspect();
+      expect([judge.HostConfig.CgroupParent, judge.HostConfig.CpuShares]).toEqual(['/', 2048]);
+    }
     expect(platform.describe()).toMatchObject({
       basePath: expect.stringMatching(/^(public-present|public-pulled|local-build)$/),
     });
