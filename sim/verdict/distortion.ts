@@ -12,17 +12,25 @@ export interface DistortionLimits {
 export const defaultDistortionLimits: DistortionLimits = { maxLagP99Ms: 100, minAchievedRatio: 0.99 };
 
 /** Why a traffic run's figures are distorted, one clause per broken limit; null when the schedule was kept. */
-export function trafficDistortion(stats: TrafficStats, limits: DistortionLimits = defaultDistortionLimits): string | null {
+export function trafficDistortion(
+  stats: TrafficStats,
+  limits: DistortionLimits = defaultDistortionLimits,
+): string | null {
   const reasons: string[] = [];
   const ms = (n: number) => `${Math.round(n)} ms`;
   if (stats.notSent > 0) reasons.push(`${stats.notSent} of ${stats.planned} planned requests not sent`);
   if (stats.targetRate > 0 && stats.achievedRate / stats.targetRate < limits.minAchievedRatio) {
     const share = ((stats.achievedRate / stats.targetRate) * 100).toFixed(1);
-    reasons.push(`achieved ${stats.achievedRate.toFixed(1)} req/s of ${stats.targetRate.toFixed(1)} req/s target (${share}% < ${limits.minAchievedRatio * 100}%)`);
+    reasons.push(
+      `achieved ${stats.achievedRate.toFixed(1)} req/s of ${stats.targetRate.toFixed(1)} req/s target (${share}% < ${limits.minAchievedRatio * 100}%)`,
+    );
   }
   if (stats.lagP99Ms > limits.maxLagP99Ms) {
-    reasons.push(`send lag p99 ${ms(stats.lagP99Ms)} (max ${ms(stats.lagMaxMs)}) > ${ms(limits.maxLagP99Ms)} behind schedule`);
+    reasons.push(
+      `send lag p99 ${ms(stats.lagP99Ms)} (max ${ms(stats.lagMaxMs)}) > ${ms(limits.maxLagP99Ms)} behind schedule`,
+    );
   }
-  if ((stats.droppedIterations ?? 0) > 0) reasons.push(`k6 dropped ${stats.droppedIterations} iterations for want of a free VU`);
+  if ((stats.droppedIterations ?? 0) > 0)
+    reasons.push(`k6 dropped ${stats.droppedIterations} iterations for want of a free VU`);
   return reasons.length ? `traffic generator fell behind its schedule: ${reasons.join('; ')}` : null;
 }
