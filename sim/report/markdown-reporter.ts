@@ -68,9 +68,14 @@ export function renderMarkdown(report: RunReport): string {
   const distorted = report.scenarios.filter((s) => s.measuredUnderDistortion || s.traffic.distorted);
   if (distorted.length) {
     lines.push('', '### ⚠️ Measured under distortion', '');
-    lines.push('The traffic generator could not keep its schedule; these verdicts and their figures are skewed.', '');
+    lines.push(
+      'The traffic generator could not keep its schedule; these verdicts and their figures are skewed.',
+      '',
+    );
     for (const s of distorted)
-      lines.push(`- **${mdCell(s.name)}**: ${mdCell(s.traffic.distortion ?? 'the generator fell behind its schedule')}`);
+      lines.push(
+        `- **${mdCell(s.name)}**: ${mdCell(s.traffic.distortion ?? 'the generator fell behind its schedule')}`,
+      );
   }
   const bad = report.scenarios.filter((s) => s.status !== 'passed');
   if (bad.length) {
