@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { RealClock } from '../clock/real-clock.js';
 import { runSuite } from '../engine/run-suite.js';
-import { createPlatform, platformNames } from '../platform/index.js';
+import { type PlatformOptions, clusterPlatforms, createPlatform, platformNames } from '../platform/index.js';
 import { palette, scenarioLine, summaryTable } from '../report/terminal.js';
 import { type DriverName, driverNames } from '../traffic/driver.js';
 import { probeK6, requireK6 } from '../traffic/k6/runner.js';
@@ -16,18 +16,22 @@ const SHOWN = new Set(['deploy', 'weights', 'first-failure', 'decision', 'all-tr
 export const runCommand: Command = {
   name: 'run',
   summary: 'rehearse scenarios and write reports/<run-id>/ (default: the scenarios tagged "default")',
-  usage: 'rehearse run [files|dirs] [--platform local] [--tag T] [--reports DIR] [--driver builtin|k6]',
+  usage: 'rehearse run [files|dirs] [--platform local] [--tag T] [--reports DIR] [--driver builtin|k6] [--cluster NAME] [--kubeconfig FILE] [--context NAME]',
   options: {
     platform: { type: 'string', description: `where to run: ${platformNames.join(', ')} (default local)` },
     tag: { type: 'string', multiple: true, description: 'only scenarios with this tag, strategy or fault type' },
     reports: { type: 'string', description: 'folder for reports (default reports/)' },
     driver: { type: 'string', description: `who sends the traffic: ${driverNames.join(', ')} (default: each scenario's traffic.driver)` },
+    cluster: { type: 'string', description: 'kind: reuse this existing kind cluster instead of creating one per scenario' },
+    kubeconfig: { type: 'string', description: 'kind: target the cluster of this kubeconfig file' },
+    context: { type: 'string', description: 'kind: target this kubeconfig context' },
   },
   async run(ctx) {
     const platform = String(ctx.flags.platform ?? 'local');
     if (!(platformNames as string[]).includes(platform)) {
       throw new RehearsalError(`unknown platform "${platform}"`, `use one of: ${platformNames.join(', ')}`, ExitCode.invalidScenario);
     }
+    const platformOptions = clusterOptions(ctx.flags, platform);
     const driver = ctx.flags.driver === undefined ? undefined : String(ctx.flags.driver);
     if (driver !== undefined && !(driverNames as readonly string[]).includes(driver)) {
       throw new RehearsalError(`unknown traffic driver "${driver}"`, `use one of: ${driverNames.join(', ')}`, ExitCode.invalidScenario);
@@ -35,7 +39,7 @@ export const runCommand: Command = {
     const scenarios = selectScenarios(ctx.args, ctx.cwd, ctx.flags.tag as string[] | undefined, 'default');
     const needsK6 = scenarios.some((s) => (driver ?? s.scenario.traffic.driver) === 'k6');
     const k6Path = needsK6 ? requireK6(await probeK6(ctx.env.PATH)) : undefined;
-    const probe = await createPlatform(platform).probe();
+    const probe = await createPlatform(platform, platformOptions).probe();
     if (!probe.available) {
       throw new RehearsalError(`platform ${platform} unavailable: ${probe.detail}`, probe.hint ?? '`rehearse doctor` shows what is missing', ExitCode.platformUnavailable);
     }
@@ -44,6 +48,7 @@ export const runCommand: Command = {
       platform,
       ...(driver ? { driver: driver as DriverName } : {}),
       ...(k6Path ? { k6Path } : {}),
+      platformOptions,
       reportsDir: resolve(ctx.cwd, String(ctx.flags.reports ?? paths.reports)),
       clock: new RealClock(),
       log: ctx.log,
@@ -64,3 +69,15 @@ export const runCommand: Command = {
     return report.summary.failed + report.summary.errors === 0 ? ExitCode.ok : ExitCode.rehearsalFailed;
   },
 };
+
+function clusterOptions(flags: Record<string, unknown>, platform: string): PlatformOptions {
+  const options: PlatformOptions = {};
+  for (const key of ['cluster', 'kubeconfig', 'context'] as const) {
+    if (flags[key] === undefined) continue;
+    if (!clusterPlatforms.includes(platform)) {
+      throw new RehearsalError(`--${key} applies to --platform ${clusterPlatforms.join('|')} only`, `add --platform ${clusterPlatforms[0]}`, ExitCode.invalidScenario);
+    }
+    options[key] = String(flags[key]);
+  }
+  return options;
+}
