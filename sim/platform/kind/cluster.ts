@@ -28,7 +28,7 @@ export function planCluster(opts: KindOptions, runId: string): { mode: 'target' 
     return kindName ? { mode: 'target', kindName } : { mode: 'target' };
   }
   if (opts.cluster) return { mode: 'reuse', kindName: opts.cluster };
-  return { mode: 'create', kindName: dnsLabel(`rehearsal-${runId.slice(-12)}`, 40) };
+  return { mode: 'create', kindName: dnsLabel(`rehearsal-${dnsLabel(runId.slice(-12))}`, 40) };
 }
 
 /** Resolves (and when asked, creates) the cluster; the kubeconfig of a kind cluster is written to `workdir`. */

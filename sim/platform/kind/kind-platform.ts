@@ -68,7 +68,7 @@ export class KindPlatform implements Platform {
     } else {
       ctx.log.warn(`kind: ${this.cluster.describe} is not a kind cluster: ${judge} and ${router} must already be on its nodes`);
     }
-    const namespace = m.dnsLabel(`rh-${ctx.runId}-${randomBytes(2).toString('hex')}`);
+    const namespace = `rh-${m.dnsLabel(ctx.runId, 50)}-${randomBytes(2).toString('hex')}`;
     this.scope = { namespace, runId: ctx.runId, owner: `${process.pid}@${hostname()}` };
     this.guard(this.cluster);
     await this.kube.create(m.namespaceManifest(this.scope));
