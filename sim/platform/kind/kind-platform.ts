@@ -135,11 +135,21 @@ export class KindPlatform implements Platform {
     return this.dispose();
   }
 
-  /** Details for the report: the cluster, the namespace and the image tags. */
+  /** Details for the report: the cluster (and its kubeconfig/context), the namespace and the image tags. */
   describe(): Record<string, string> {
     if (!this.images || !this.cluster) return {};
     const { base, judge, router } = this.images;
-    return { cluster: this.cluster.describe, namespace: this.scope?.namespace ?? '', basePath: base.path, baseImage: base.ref, judgeImage: judge, routerImage: router };
+    const { kubeconfig, context } = this.cluster.target;
+    return {
+      cluster: this.cluster.describe,
+      ...(kubeconfig ? { kubeconfig } : {}),
+      ...(context ? { context } : {}),
+      namespace: this.scope?.namespace ?? '',
+      basePath: base.path,
+      baseImage: base.ref,
+      judgeImage: judge,
+      routerImage: router,
+    };
   }
 
   /** Last resort on exit without dispose(): 'exit' handlers are synchronous, so this shells out to kubectl and kind. */
