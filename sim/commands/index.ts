@@ -3,6 +3,7 @@ import type { Command } from './command.js';
 import { doctorCommand } from './doctor.js';
 import { exportK6Command } from './export-k6.js';
 import { planCommand } from './plan.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 
@@ -14,6 +15,7 @@ export const commands = {
   doctor: doctorCommand,
   clean: cleanCommand,
   'export-k6': exportK6Command,
+  report: reportCommand,
 } as const satisfies Record<string, Command>;
 
 export type { Command, CommandContext, Flags } from './command.js';
