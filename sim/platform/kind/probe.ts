@@ -18,10 +18,10 @@ export interface ProbePart {
   hint?: string;
 }
 
-/** Folds the parts into one Probe: available when every required part is ok; each missing part brings its hint. */
+/** Folds the parts into one Probe: available when every required part is ok; the hint is the missing parts' hints. */
 export function foldProbe(name: string, parts: ProbePart[]): Probe {
   const missing = parts.filter((p) => !p.ok && !p.optional);
-  const detail = parts.map((p) => `${p.name}: ${p.ok ? p.detail : `${p.detail}${p.hint ? ` (${p.hint})` : ''}`}`).join('; ');
+  const detail = parts.map((p) => `${p.name}: ${p.detail}`).join('; ');
   if (missing.length === 0) return { name, available: true, detail };
   return { name, available: false, detail, hint: missing.map((p) => p.hint).filter(Boolean).join('; ') };
 }
@@ -68,6 +68,7 @@ async function probeCluster(opts: KindOptions, plan: ReturnType<typeof planClust
     const now = current === undefined ? 'no kubeconfig here' : current.ok ? `current context at ${current.server} answers (use it with --context)` : 'current context not reachable';
     return { ...part, ok: true, optional: true, detail: `a kind cluster is created per scenario from fixtures/kind/cluster.yaml; ${now}` };
   } catch (error) {
-    return { ...part, ok: false, detail: error instanceof Error ? error.message : String(error) };
+    const where = opts.kubeconfig ?? env.KUBECONFIG ?? '~/.kube/config';
+    return { ...part, ok: false, detail: `cannot use ${where}${opts.context ? ` context ${opts.context}` : ''}: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
