@@ -96,27 +96,33 @@ export class Kube {
   async waitRollout(namespace: string, name: string, pods: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const watch = new Watch(this.config);
     const controllers: AbortController[] = [];
-    let timer: NodeJS.Timeout | undefined;
-    const onAbort = () => finish(new Error('interrupted'));
+    let closed = false;
     let finish: (error?: Error) => void = () => undefined;
     const done = new Promise<void>((resolve, reject) => {
       finish = (error) => (error ? reject(error) : resolve());
     });
+    const onAbort = () => finish(new Error('interrupted'));
     signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      timer = setTimeout(() => finish(new Error(`not rolled out within ${timeoutMs} ms`)), timeoutMs);
-      const ended = (err: unknown) => {
-        if (err && (err as { name?: string }).name !== 'AbortError') finish(new Error(`watch ended: ${messageOf(err)}`));
-      };
-      controllers.push(
-        await watch.watch(`/apis/apps/v1/namespaces/${namespace}/deployments`, { fieldSelector: `metadata.name=${name}` }, (_phase, obj: RolloutState) => {
+    const timer = setTimeout(() => finish(new Error(`not rolled out within ${timeoutMs} ms`)), timeoutMs);
+    const ended = (err: unknown) => {
+      if (!closed && err && (err as { name?: string }).name !== 'AbortError') finish(new Error(`watch ended: ${messageOf(err)}`));
+    };
+    const keep = (c: AbortController) => (closed ? c.abort() : controllers.push(c));
+    // Not awaited one by one: a watch resolves only once the server answers, and the deadline must still hold.
+    Promise.all([
+      watch
+        .watch(`/apis/apps/v1/namespaces/${namespace}/deployments`, { fieldSelector: `metadata.name=${name}` }, (_phase, obj: RolloutState) => {
           if (rolloutDone(obj)) finish();
-        }, ended),
-        await watch.watch(`/api/v1/namespaces/${namespace}/pods`, { labelSelector: selectorOf(pods) }, (_phase, obj: PodState) => {
+        }, ended)
+        .then(keep),
+      watch
+        .watch(`/api/v1/namespaces/${namespace}/pods`, { labelSelector: selectorOf(pods) }, (_phase, obj: PodState) => {
           const problem = podProblem(obj);
           if (problem) finish(new Error(problem));
-        }, ended),
-      );
+        }, ended)
+        .then(keep),
+    ]).catch((error: unknown) => finish(new Error(`watch failed: ${apiMessage(error)}`)));
+    try {
       await done;
     } catch (error) {
       const events = await this.warnings(namespace).catch(() => []);
@@ -127,6 +133,7 @@ export class Kube {
         { cause: error },
       );
     } finally {
+      closed = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       for (const c of controllers) c.abort();
