@@ -30,12 +30,21 @@ function hasKubeconfig(target: KubeTarget, env: NodeJS.ProcessEnv): boolean {
  * Deletes the namespaces labelled `rehearsal=1` whose harness process is gone (all of them with `all`), and with
  * `all` also the kind clusters named `rehearsal-*` that runs created (`kind get clusters`).
  */
-export async function cleanKube(target: KubeTarget, opts: { all?: boolean }, env: NodeJS.ProcessEnv = process.env): Promise<KubeCleanResult> {
+export async function cleanKube(
+  target: KubeTarget,
+  opts: { all?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<KubeCleanResult> {
   const result: KubeCleanResult = { namespaces: [], clusters: [], spared: 0 };
   if (opts.all && (await checkTools(env.PATH)).find((t) => t.name === 'kind')?.ok) {
-    const names = (await run('kind', ['get', 'clusters'], { hint: '' }).catch(() => '')).split('\n').filter((n) => n.startsWith('rehearsal-'));
+    const names = (await run('kind', ['get', 'clusters'], { hint: '' }).catch(() => ''))
+      .split('\n')
+      .filter((n) => n.startsWith('rehearsal-'));
     for (const name of names) {
-      await run('kind', ['delete', 'cluster', '--name', name], { hint: `kind delete cluster --name ${name}`, timeoutMs: 120_000 });
+      await run('kind', ['delete', 'cluster', '--name', name], {
+        hint: `kind delete cluster --name ${name}`,
+        timeoutMs: 120_000,
+      });
       result.clusters.push(name);
     }
   }
@@ -62,9 +71,14 @@ export async function cleanKube(target: KubeTarget, opts: { all?: boolean }, env
 
 /** What `rehearse clean` prints about Kubernetes. */
 export function kubeCleanLines(r: KubeCleanResult): string[] {
-  const lines = r.clusters.length > 0 ? [`deleted ${r.clusters.length} kind cluster(s): ${r.clusters.join(', ')}`] : [];
+  const lines =
+    r.clusters.length > 0 ? [`deleted ${r.clusters.length} kind cluster(s): ${r.clusters.join(', ')}`] : [];
   if (r.skipped) return [...lines, `kubernetes: ${r.skipped}`];
-  lines.push(`deleted ${r.namespaces.length} namespace(s) labelled rehearsal=1 on ${r.server}`, ...r.namespaces.map((n) => `  ${n}`));
-  if (r.spared > 0) lines.push(`spared ${r.spared} namespace(s) of runs still in progress (--all deletes them too)`);
+  lines.push(
+    `deleted ${r.namespaces.length} namespace(s) labelled rehearsal=1 on ${r.server}`,
+    ...r.namespaces.map((n) => `  ${n}`),
+  );
+  if (r.spared > 0)
+    lines.push(`spared ${r.spared} namespace(s) of runs still in progress (--all deletes them too)`);
   return lines;
 }

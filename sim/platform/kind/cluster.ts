@@ -1,9 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../util/logger.js';
-import { type KindOptions, type KubeTarget, kindCreateArgs, kindDeleteArgs, kindKubeconfigArgs } from './commands.js';
+import {
+  type KindOptions,
+  type KubeTarget,
+  kindCreateArgs,
+  kindDeleteArgs,
+  kindKubeconfigArgs,
+} from './commands.js';
 import { dnsLabel } from './manifests.js';
-import { TOOL_HINTS, run } from './tools.js';
+import { run, TOOL_HINTS } from './tools.js';
 
 /** The cluster one platform instance drives. */
 export interface ClusterHandle {
@@ -22,7 +28,10 @@ export function kindNameOfContext(context: string | undefined): string | undefin
 }
 
 /** Decides which cluster to use without touching anything (pure): given target, reused kind cluster, or a new one. */
-export function planCluster(opts: KindOptions, runId: string): { mode: 'target' | 'reuse' | 'create'; kindName?: string } {
+export function planCluster(
+  opts: KindOptions,
+  runId: string,
+): { mode: 'target' | 'reuse' | 'create'; kindName?: string } {
   if (opts.kubeconfig || opts.context) {
     const kindName = opts.cluster ?? kindNameOfContext(opts.context);
     return kindName ? { mode: 'target', kindName } : { mode: 'target' };
@@ -43,18 +52,35 @@ export async function openCluster(
 ): Promise<ClusterHandle> {
   const plan = planCluster(opts, runId);
   if (plan.mode === 'target') {
-    const target = { ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) };
+    const target = {
+      ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+      ...(opts.context ? { context: opts.context } : {}),
+    };
     const where = `${opts.kubeconfig ?? 'default kubeconfig'}${opts.context ? ` context ${opts.context}` : ''}`;
     return { target, owned: false, describe: where, ...(plan.kindName ? { kindName: plan.kindName } : {}) };
   }
   const kubeconfig = join(workdir, 'kubeconfig');
   const name = plan.kindName!;
   if (plan.mode === 'reuse') {
-    const config = await run('kind', kindKubeconfigArgs(name), { hint: `\`kind get clusters\` lists the clusters; ${TOOL_HINTS.cluster}`, exitCode: 3, ...(signal ? { signal } : {}) });
+    const config = await run('kind', kindKubeconfigArgs(name), {
+      hint: `\`kind get clusters\` lists the clusters; ${TOOL_HINTS.cluster}`,
+      exitCode: 3,
+      ...(signal ? { signal } : {}),
+    });
     writeFileSync(kubeconfig, `${config}\n`, { mode: 0o600 });
-    return { target: { kubeconfig }, kindName: name, owned: false, describe: `kind cluster ${name} (reused)` };
+    return {
+      target: { kubeconfig },
+      kindName: name,
+      owned: false,
+      describe: `kind cluster ${name} (reused)`,
+    };
   }
-  const handle: ClusterHandle = { target: { kubeconfig }, kindName: name, owned: true, describe: `kind cluster ${name} (created for the run)` };
+  const handle: ClusterHandle = {
+    target: { kubeconfig },
+    kindName: name,
+    owned: true,
+    describe: `kind cluster ${name} (created for the run)`,
+  };
   onCreating(handle);
   log.info(`kind: creating cluster ${name} (a minute or two; pass --cluster NAME to reuse one)`);
   const t0 = Date.now();
@@ -71,5 +97,8 @@ export async function openCluster(
 /** Deletes a cluster made for the run (never one that was given). */
 export async function closeCluster(handle: ClusterHandle): Promise<void> {
   if (!handle.owned || !handle.kindName) return;
-  await run('kind', kindDeleteArgs(handle.kindName, handle.target.kubeconfig!), { hint: `delete it by hand: kind delete cluster --name ${handle.kindName}`, timeoutMs: 120_000 });
+  await run('kind', kindDeleteArgs(handle.kindName, handle.target.kubeconfig!), {
+    hint: `delete it by hand: kind delete cluster --name ${handle.kindName}`,
+    timeoutMs: 120_000,
+  });
 }

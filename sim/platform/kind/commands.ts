@@ -22,8 +22,24 @@ export interface KubeTarget {
 }
 
 /** `kind create cluster` for a cluster made for the run, from fixtures/kind/cluster.yaml. */
-export function kindCreateArgs(name: string, kubeconfig: string, config = CLUSTER_CONFIG, waitSeconds = 120): string[] {
-  return ['create', 'cluster', '--name', name, '--config', config, '--kubeconfig', kubeconfig, '--wait', `${waitSeconds}s`];
+export function kindCreateArgs(
+  name: string,
+  kubeconfig: string,
+  config = CLUSTER_CONFIG,
+  waitSeconds = 120,
+): string[] {
+  return [
+    'create',
+    'cluster',
+    '--name',
+    name,
+    '--config',
+    config,
+    '--kubeconfig',
+    kubeconfig,
+    '--wait',
+    `${waitSeconds}s`,
+  ];
 }
 
 /** `kind delete cluster` for a cluster made for the run. */
@@ -40,19 +56,38 @@ export function kindKubeconfigArgs(name: string): string[] {
 export function kindLoadArgs(cluster: string, images: string[]): string[] {
   for (const image of images) {
     const tag = image.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : '';
-    if (!tag || tag === 'latest' || tag.includes('/')) throw new Error(`image ${image} needs an explicit tag other than latest`);
+    if (!tag || tag === 'latest' || tag.includes('/'))
+      throw new Error(`image ${image} needs an explicit tag other than latest`);
   }
   return ['load', 'docker-image', '--name', cluster, ...images];
 }
 
 /** The leading kubectl flags selecting the target cluster. */
 export function kubectlTarget(target: KubeTarget): string[] {
-  return [...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : []), ...(target.context ? ['--context', target.context] : [])];
+  return [
+    ...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : []),
+    ...(target.context ? ['--context', target.context] : []),
+  ];
 }
 
 /** `kubectl port-forward` of one pod or service port to a fixed loopback port. */
-export function portForwardArgs(target: KubeTarget, namespace: string, resource: string, localPort: number, remotePort: number): string[] {
-  return [...kubectlTarget(target), 'port-forward', '--namespace', namespace, '--address', '127.0.0.1', resource, `${localPort}:${remotePort}`];
+export function portForwardArgs(
+  target: KubeTarget,
+  namespace: string,
+  resource: string,
+  localPort: number,
+  remotePort: number,
+): string[] {
+  return [
+    ...kubectlTarget(target),
+    'port-forward',
+    '--namespace',
+    namespace,
+    '--address',
+    '127.0.0.1',
+    resource,
+    `${localPort}:${remotePort}`,
+  ];
 }
 
 /** Parses the local port from kubectl's `Forwarding from 127.0.0.1:PORT -> REMOTE` line; undefined for other lines. */
@@ -72,7 +107,7 @@ export const SIGNAL_SCRIPT = [
   "const fs=require('fs');const [,sig,mark]=process.argv;let n=0;",
   "for(const d of fs.readdirSync('/proc')){if(!/^\\d+$/.test(d)||+d===process.pid)continue;",
   "let c='';try{c=fs.readFileSync('/proc/'+d+'/cmdline','utf8')}catch{continue}",
-  "if(c.includes(mark)){process.kill(+d,sig);n++}}",
+  'if(c.includes(mark)){process.kill(+d,sig);n++}}',
   "if(n===0){console.error('no process running '+mark+' in this pod');process.exit(3)}",
 ].join('');
 
@@ -80,8 +115,27 @@ export const SIGNAL_SCRIPT = [
 export const SERVICE_MARK = 'judge-service/src/main.js';
 
 /** `kubectl exec` that sends `signal` to the judge service in `pod`. */
-export function signalArgs(target: KubeTarget, namespace: string, pod: string, signal: ServiceSignal): string[] {
-  return [...kubectlTarget(target), 'exec', '--namespace', namespace, pod, '-c', 'judge', '--', 'node', '-e', SIGNAL_SCRIPT, signal, SERVICE_MARK];
+export function signalArgs(
+  target: KubeTarget,
+  namespace: string,
+  pod: string,
+  signal: ServiceSignal,
+): string[] {
+  return [
+    ...kubectlTarget(target),
+    'exec',
+    '--namespace',
+    namespace,
+    pod,
+    '-c',
+    'judge',
+    '--',
+    'node',
+    '-e',
+    SIGNAL_SCRIPT,
+    signal,
+    SERVICE_MARK,
+  ];
 }
 
 /** The pod port a harness-side port-forward of an instance targets. */

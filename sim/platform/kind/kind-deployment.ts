@@ -32,7 +32,9 @@ export class KindDeployment implements Deployment {
     this.stopped = true;
     await this.saveLogs();
     for (const i of this.instances) i.close();
-    await this.kube.apps.deleteNamespacedDeployment({ name: this.name, namespace: this.namespace }).catch(() => undefined);
+    await this.kube.apps
+      .deleteNamespacedDeployment({ name: this.name, namespace: this.namespace })
+      .catch(() => undefined);
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -43,8 +45,20 @@ export class KindDeployment implements Deployment {
   async saveLogs(): Promise<void> {
     await Promise.all(
       this.instances.map(async (i) => {
-        const args = [...kubectlTarget(this.target), 'logs', '--namespace', this.namespace, i.id, '-c', 'judge', '--tail', '2000'];
-        const text = await run('kubectl', args, { hint: '', timeoutMs: 15_000 }).catch((e: Error) => `(no log: ${e.message})`);
+        const args = [
+          ...kubectlTarget(this.target),
+          'logs',
+          '--namespace',
+          this.namespace,
+          i.id,
+          '-c',
+          'judge',
+          '--tail',
+          '2000',
+        ];
+        const text = await run('kubectl', args, { hint: '', timeoutMs: 15_000 }).catch(
+          (e: Error) => `(no log: ${e.message})`,
+        );
         await writeFile(join(this.logDir, `${i.id}.log`), `${text}\n`).catch(() => undefined);
       }),
     );

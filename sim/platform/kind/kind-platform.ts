@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { PlatformUnavailableError, messageOf } from '../../util/errors.js';
+import { messageOf, PlatformUnavailableError } from '../../util/errors.js';
 import { type AppImages, ensureAppImages } from '../docker/app-images.js';
 import { ensureBase } from '../docker/base-image.js';
-import { ENGINE_HINT, connectEngine, probeEngine } from '../docker/engine.js';
+import { connectEngine, ENGINE_HINT, probeEngine } from '../docker/engine.js';
 import { waitReady } from '../local/wait-ready.js';
 import type { DeploySpec, Platform, PlatformContext, Probe, RouterEndpoint } from '../platform.js';
 import { type ClusterHandle, closeCluster, openCluster, planCluster } from './cluster.js';
@@ -17,7 +17,7 @@ import { Kube } from './kube.js';
 import * as m from './manifests.js';
 import { PortForward } from './port-forward.js';
 import { probeKind } from './probe.js';
-import { TOOL_HINTS, checkTools, run } from './tools.js';
+import { checkTools, run, TOOL_HINTS } from './tools.js';
 
 const ROLLOUT_MS = 180_000;
 const live = new Map<string, () => void>();
@@ -50,23 +50,46 @@ export class KindPlatform implements Platform {
   async start(ctx: PlatformContext): Promise<void> {
     this.ctx = ctx;
     const plan = planCluster(this.opts, ctx.runId);
-    const missing = (await checkTools()).filter((t) => !t.ok && (t.name === 'kubectl' || plan.mode !== 'target' || plan.kindName));
-    if (missing.length > 0) throw new PlatformUnavailableError(`kind platform unavailable: ${missing.map((t) => t.detail).join('; ')}`, missing.map((t) => t.hint).join('; '));
+    const missing = (await checkTools()).filter(
+      (t) => !t.ok && (t.name === 'kubectl' || plan.mode !== 'target' || plan.kindName),
+    );
+    if (missing.length > 0)
+      throw new PlatformUnavailableError(
+        `kind platform unavailable: ${missing.map((t) => t.detail).join('; ')}`,
+        missing.map((t) => t.hint).join('; '),
+      );
     const docker = connectEngine();
     const engine = await probeEngine(docker);
-    if (!engine.reachable) throw new PlatformUnavailableError(`kind platform unavailable: ${engine.detail}`, ENGINE_HINT);
+    if (!engine.reachable)
+      throw new PlatformUnavailableError(`kind platform unavailable: ${engine.detail}`, ENGINE_HINT);
     mkdirSync(join(ctx.workdir, 'logs'), { recursive: true });
     this.images = await ensureAppImages(docker, await ensureBase(docker, ctx.log));
-    this.cluster = await openCluster(this.opts, ctx.runId, ctx.workdir, ctx.log, (h) => this.guard((this.cluster = h)), ctx.signal);
+    this.cluster = await openCluster(
+      this.opts,
+      ctx.runId,
+      ctx.workdir,
+      ctx.log,
+      (h) => {
+        this.cluster = h;
+        this.guard(h);
+      },
+      ctx.signal,
+    );
     this.guard(this.cluster);
     this.kube = new Kube(this.cluster.target);
     const reach = await this.kube.reach();
-    if (!reach.ok) throw new PlatformUnavailableError(`kind platform unavailable: ${reach.detail}`, TOOL_HINTS.cluster);
+    if (!reach.ok)
+      throw new PlatformUnavailableError(`kind platform unavailable: ${reach.detail}`, TOOL_HINTS.cluster);
     const { judge, router } = this.images;
     if (this.cluster.kindName) {
-      await run('kind', kindLoadArgs(this.cluster.kindName, [judge, router]), { hint: `\`kind get clusters\`; the images are ${judge} and ${router}`, timeoutMs: 300_000 });
+      await run('kind', kindLoadArgs(this.cluster.kindName, [judge, router]), {
+        hint: `\`kind get clusters\`; the images are ${judge} and ${router}`,
+        timeoutMs: 300_000,
+      });
     } else {
-      ctx.log.warn(`kind: ${this.cluster.describe} is not a kind cluster: ${judge} and ${router} must already be on its nodes`);
+      ctx.log.warn(
+        `kind: ${this.cluster.describe} is not a kind cluster: ${judge} and ${router} must already be on its nodes`,
+      );
     }
     const namespace = `rh-${m.dnsLabel(ctx.runId, 50)}-${randomBytes(2).toString('hex')}`;
     this.scope = { namespace, runId: ctx.runId, owner: `${process.pid}@${hostname()}` };
@@ -84,10 +107,18 @@ export class KindPlatform implements Platform {
     await kube.waitRollout(scope.namespace, m.ROUTER_NAME, { app: 'router' }, ROLLOUT_MS, ctx.signal);
     let endpoint: RouterEndpoint;
     if (cluster.owned) {
-      endpoint = { url: `http://127.0.0.1:${m.ROUTER_NODE_PORTS.http}`, adminUrl: `http://127.0.0.1:${m.ROUTER_NODE_PORTS.admin}`, token };
+      endpoint = {
+        url: `http://127.0.0.1:${m.ROUTER_NODE_PORTS.http}`,
+        adminUrl: `http://127.0.0.1:${m.ROUTER_NODE_PORTS.admin}`,
+        token,
+      };
     } else {
       const svc = `service/${m.ROUTER_NAME}`;
-      const [data, admin] = await Promise.all([m.ROUTER_PORTS.http, m.ROUTER_PORTS.admin].map((p) => PortForward.open(cluster.target, scope.namespace, svc, p, ctx.log)));
+      const [data, admin] = await Promise.all(
+        [m.ROUTER_PORTS.http, m.ROUTER_PORTS.admin].map((p) =>
+          PortForward.open(cluster.target, scope.namespace, svc, p, ctx.log),
+        ),
+      );
       this.forwards.push(data!, admin!);
       endpoint = { url: data!.url, adminUrl: admin!.url, token };
     }
@@ -100,22 +131,48 @@ export class KindPlatform implements Platform {
     const n = this.counters.get(spec.version) ?? 0;
     this.counters.set(spec.version, n + 1);
     const name = m.versionName(spec.version) + (n > 0 ? `-${n}` : '');
-    await kube.create(m.judgeDeployment(scope, { ...spec, name, image: images.judge, adminToken: this.adminToken }));
+    await kube.create(
+      m.judgeDeployment(scope, { ...spec, name, image: images.judge, adminToken: this.adminToken }),
+    );
     if (n === 0) await kube.create(m.versionService(scope, spec.version));
     const labels = m.judgePodLabels(scope, spec.version, name);
     await kube.waitRollout(scope.namespace, name, labels, ROLLOUT_MS, ctx.signal);
     const pods = await kube.readyPods(scope.namespace, labels);
     const instances = await Promise.all(
       pods.map(async (pod) => {
-        const forward = await PortForward.open(cluster.target, scope.namespace, `pod/${pod.name}`, m.JUDGE_PORT, ctx.log);
+        const forward = await PortForward.open(
+          cluster.target,
+          scope.namespace,
+          `pod/${pod.name}`,
+          m.JUDGE_PORT,
+          ctx.log,
+        );
         this.forwards.push(forward);
         await waitReady(`${forward.url}/readyz`, 30_000, ctx.signal);
-        return new KindInstance(pod.name, spec.version, scope.namespace, pod.ip, forward, kube, cluster.target);
+        return new KindInstance(
+          pod.name,
+          spec.version,
+          scope.namespace,
+          pod.ip,
+          forward,
+          kube,
+          cluster.target,
+        );
       }),
     );
-    const deployment = new KindDeployment(spec.version, name, scope.namespace, instances, kube, cluster.target, join(ctx.workdir, 'logs'));
+    const deployment = new KindDeployment(
+      spec.version,
+      name,
+      scope.namespace,
+      instances,
+      kube,
+      cluster.target,
+      join(ctx.workdir, 'logs'),
+    );
     this.deployments.push(deployment);
-    ctx.log.debug(`deployed ${spec.version}`, { instances: instances.map((i) => `${i.id} ${i.routerUrl} via ${i.url}`) });
+    ctx.log.debug(`deployed ${spec.version}`, {
+      instances: instances.map((i) => `${i.id} ${i.routerUrl} via ${i.url}`),
+    });
     return deployment;
   }
 
@@ -125,10 +182,14 @@ export class KindPlatform implements Platform {
     for (const f of this.forwards) f.close();
     const problems: string[] = [];
     await Promise.all(this.deployments.map((d) => d.saveLogs()));
-    if (this.kube && this.scope) await this.kube.deleteNamespace(this.scope.namespace).catch((e) => problems.push(messageOf(e)));
+    if (this.kube && this.scope)
+      await this.kube.deleteNamespace(this.scope.namespace).catch((e) => problems.push(messageOf(e)));
     await closeCluster(this.cluster).catch((e) => problems.push(messageOf(e)));
     live.delete(this.key);
-    if (problems.length > 0) this.ctx?.log.warn(`kind: clean-up incomplete: ${problems.join('; ')} — \`rehearse clean\` finds leftovers by label`);
+    if (problems.length > 0)
+      this.ctx?.log.warn(
+        `kind: clean-up incomplete: ${problems.join('; ')} — \`rehearse clean\` finds leftovers by label`,
+      );
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -158,8 +219,18 @@ export class KindPlatform implements Platform {
     live.set(this.key, () => {
       const quiet = { stdio: 'ignore' as const, timeout: 20_000 };
       try {
-        if (scope) execFileSync('kubectl', [...kubectlTarget(cluster.target), 'delete', 'namespace', scope.namespace, '--wait=false'], quiet);
-        if (cluster.owned && cluster.kindName) execFileSync('kind', ['delete', 'cluster', '--name', cluster.kindName, '--kubeconfig', cluster.target.kubeconfig!], quiet);
+        if (scope)
+          execFileSync(
+            'kubectl',
+            [...kubectlTarget(cluster.target), 'delete', 'namespace', scope.namespace, '--wait=false'],
+            quiet,
+          );
+        if (cluster.owned && cluster.kindName)
+          execFileSync(
+            'kind',
+            ['delete', 'cluster', '--name', cluster.kindName, '--kubeconfig', cluster.target.kubeconfig!],
+            quiet,
+          );
       } catch {}
     });
     if (exitHooked) return;
@@ -171,7 +242,8 @@ export class KindPlatform implements Platform {
 
   private ready() {
     const { ctx, kube, scope, images, cluster } = this;
-    if (!ctx || !kube || !scope || !images || !cluster) throw new Error('kind platform: start() must be called first');
+    if (!ctx || !kube || !scope || !images || !cluster)
+      throw new Error('kind platform: start() must be called first');
     return { ctx, kube, scope, images, cluster };
   }
 }

@@ -1,5 +1,12 @@
-import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, VersionApi, Watch } from '@kubernetes/client-node';
-import { RehearsalError, messageOf } from '../../util/errors.js';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  VersionApi,
+  Watch,
+} from '@kubernetes/client-node';
+import { messageOf, RehearsalError } from '../../util/errors.js';
 import type { KubeTarget } from './commands.js';
 import type { Manifest } from './manifests.js';
 import { TOOL_HINTS } from './tools.js';
@@ -8,7 +15,13 @@ import { TOOL_HINTS } from './tools.js';
 export interface RolloutState {
   metadata?: { generation?: number };
   spec?: { replicas?: number };
-  status?: { observedGeneration?: number; replicas?: number; updatedReplicas?: number; availableReplicas?: number; readyReplicas?: number };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+    readyReplicas?: number;
+  };
 }
 
 /** Whether a rollout is complete, as `kubectl rollout status` decides: observed, updated, available, no old pods. */
@@ -16,7 +29,9 @@ export function rolloutDone(d: RolloutState): boolean {
   const want = d.spec?.replicas ?? 1;
   const s = d.status ?? {};
   if ((s.observedGeneration ?? 0) < (d.metadata?.generation ?? 0)) return false;
-  return (s.updatedReplicas ?? 0) === want && (s.availableReplicas ?? 0) === want && (s.replicas ?? 0) === want;
+  return (
+    (s.updatedReplicas ?? 0) === want && (s.availableReplicas ?? 0) === want && (s.replicas ?? 0) === want
+  );
 }
 
 /** A pod's fields this platform reads. */
@@ -25,24 +40,40 @@ export interface PodState {
   status?: {
     podIP?: string;
     conditions?: { type: string; status: string }[];
-    containerStatuses?: { name: string; restartCount?: number; state?: { waiting?: { reason?: string; message?: string } } }[];
+    containerStatuses?: {
+      name: string;
+      restartCount?: number;
+      state?: { waiting?: { reason?: string; message?: string } };
+    }[];
   };
 }
 
-const HOPELESS = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName', 'CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError']);
+const HOPELESS = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'ErrImageNeverPull',
+  'InvalidImageName',
+  'CrashLoopBackOff',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+]);
 
 /** Why a pod will not become ready without someone's help (image not loaded, crash loop), or undefined. */
 export function podProblem(pod: PodState): string | undefined {
   for (const c of pod.status?.containerStatuses ?? []) {
     const waiting = c.state?.waiting;
-    if (waiting?.reason && HOPELESS.has(waiting.reason)) return `${pod.metadata?.name}/${c.name}: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ''}`;
+    if (waiting?.reason && HOPELESS.has(waiting.reason))
+      return `${pod.metadata?.name}/${c.name}: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ''}`;
   }
   return undefined;
 }
 
 /** Whether a pod is Ready and not being deleted. */
 export function podReady(pod: PodState): boolean {
-  return !pod.metadata?.deletionTimestamp && (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  return (
+    !pod.metadata?.deletionTimestamp &&
+    (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
+  );
 }
 
 /** A label selector string from a map. */
@@ -69,7 +100,9 @@ export class Kube {
   }
 
   /** The API server's version, or why it could not be reached; never throws. */
-  async reach(timeoutMs = 5000): Promise<{ ok: true; version: string; server: string } | { ok: false; detail: string }> {
+  async reach(
+    timeoutMs = 5000,
+  ): Promise<{ ok: true; version: string; server: string } | { ok: false; detail: string }> {
     const server = this.config.getCurrentCluster()?.server ?? '(no current cluster)';
     try {
       const api = this.config.makeApiClient(VersionApi);
@@ -85,7 +118,12 @@ export class Kube {
     try {
       await this.objects.create(manifest);
     } catch (error) {
-      throw new RehearsalError(`could not create ${manifest.kind} ${manifest.metadata.name}: ${apiMessage(error)}`, TOOL_HINTS.cluster, 1, { cause: error });
+      throw new RehearsalError(
+        `could not create ${manifest.kind} ${manifest.metadata.name}: ${apiMessage(error)}`,
+        TOOL_HINTS.cluster,
+        1,
+        { cause: error },
+      );
     }
   }
 
@@ -93,7 +131,13 @@ export class Kube {
    * Watches a Deployment until its rollout is complete, failing early when one of its pods cannot start (the
    * pods are watched too) and, on timeout, with the namespace's recent warning events.
    */
-  async waitRollout(namespace: string, name: string, pods: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  async waitRollout(
+    namespace: string,
+    name: string,
+    pods: Record<string, string>,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const watch = new Watch(this.config);
     const controllers: AbortController[] = [];
     let closed = false;
@@ -105,21 +149,32 @@ export class Kube {
     signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => finish(new Error(`not rolled out within ${timeoutMs} ms`)), timeoutMs);
     const ended = (err: unknown) => {
-      if (!closed && err && (err as { name?: string }).name !== 'AbortError') finish(new Error(`watch ended: ${messageOf(err)}`));
+      if (!closed && err && (err as { name?: string }).name !== 'AbortError')
+        finish(new Error(`watch ended: ${messageOf(err)}`));
     };
     const keep = (c: AbortController) => (closed ? c.abort() : controllers.push(c));
     // Not awaited one by one: a watch resolves only once the server answers, and the deadline must still hold.
     Promise.all([
       watch
-        .watch(`/apis/apps/v1/namespaces/${namespace}/deployments`, { fieldSelector: `metadata.name=${name}` }, (_phase, obj: RolloutState) => {
-          if (rolloutDone(obj)) finish();
-        }, ended)
+        .watch(
+          `/apis/apps/v1/namespaces/${namespace}/deployments`,
+          { fieldSelector: `metadata.name=${name}` },
+          (_phase, obj: RolloutState) => {
+            if (rolloutDone(obj)) finish();
+          },
+          ended,
+        )
         .then(keep),
       watch
-        .watch(`/api/v1/namespaces/${namespace}/pods`, { labelSelector: selectorOf(pods) }, (_phase, obj: PodState) => {
-          const problem = podProblem(obj);
-          if (problem) finish(new Error(problem));
-        }, ended)
+        .watch(
+          `/api/v1/namespaces/${namespace}/pods`,
+          { labelSelector: selectorOf(pods) },
+          (_phase, obj: PodState) => {
+            const problem = podProblem(obj);
+            if (problem) finish(new Error(problem));
+          },
+          ended,
+        )
         .then(keep),
     ]).catch((error: unknown) => finish(new Error(`watch failed: ${apiMessage(error)}`)));
     try {
@@ -141,7 +196,10 @@ export class Kube {
   }
 
   /** The ready pods matching `labels`, oldest first. */
-  async readyPods(namespace: string, labels: Record<string, string>): Promise<{ name: string; ip: string }[]> {
+  async readyPods(
+    namespace: string,
+    labels: Record<string, string>,
+  ): Promise<{ name: string; ip: string }[]> {
     const list = await this.core.listNamespacedPod({ namespace, labelSelector: selectorOf(labels) });
     return (list.items as PodState[])
       .filter((p) => podReady(p) && p.status?.podIP)
@@ -152,12 +210,18 @@ export class Kube {
   /** The last warning events of a namespace, as `Reason: message (object)` lines. */
   async warnings(namespace: string, max = 5): Promise<string[]> {
     const list = await this.core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning' });
-    return list.items.slice(-max).map((e) => `${e.reason}: ${e.message?.trim()} (${e.involvedObject.kind} ${e.involvedObject.name})`);
+    return list.items
+      .slice(-max)
+      .map((e) => `${e.reason}: ${e.message?.trim()} (${e.involvedObject.kind} ${e.involvedObject.name})`);
   }
 
   /** Sets a Deployment's replica count through its scale subresource. */
   async scale(namespace: string, name: string, replicas: number): Promise<void> {
-    await this.apps.replaceNamespacedDeploymentScale({ name, namespace, body: { metadata: { name, namespace }, spec: { replicas } } });
+    await this.apps.replaceNamespacedDeploymentScale({
+      name,
+      namespace,
+      body: { metadata: { name, namespace }, spec: { replicas } },
+    });
   }
 
   /** Deletes a pod (grace 0: abrupt, as a node failure would); its Deployment makes a new one under another name. */
@@ -175,14 +239,22 @@ export class Kube {
   }
 
   /** Namespaces carrying `labels` (e.g. `rehearsal=1`), with their labels and annotations. */
-  async namespaces(labels: Record<string, string>): Promise<{ name: string; labels: Record<string, string>; annotations: Record<string, string> }[]> {
+  async namespaces(
+    labels: Record<string, string>,
+  ): Promise<{ name: string; labels: Record<string, string>; annotations: Record<string, string> }[]> {
     const list = await this.core.listNamespace({ labelSelector: selectorOf(labels) });
-    return list.items.map((n) => ({ name: n.metadata!.name!, labels: n.metadata?.labels ?? {}, annotations: n.metadata?.annotations ?? {} }));
+    return list.items.map((n) => ({
+      name: n.metadata!.name!,
+      labels: n.metadata?.labels ?? {},
+      annotations: n.metadata?.annotations ?? {},
+    }));
   }
 }
 
 function rejectAfter(ms: number): Promise<never> {
-  return new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref());
+  return new Promise((_, reject) =>
+    setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref(),
+  );
 }
 
 /** The API server's own message from a client-node error (its Status body), else the error's message. */
@@ -194,6 +266,7 @@ export function apiMessage(error: unknown): string {
       if (status.message) return status.message;
     } catch {}
   }
-  if (body && typeof body === 'object' && 'message' in body) return String((body as { message: unknown }).message);
+  if (body && typeof body === 'object' && 'message' in body)
+    return String((body as { message: unknown }).message);
   return messageOf(error);
 }

@@ -4,7 +4,12 @@ import { OWNER_LABEL, RUN_LABEL, SCOPE_LABEL } from '../docker/labels.js';
 export interface Manifest {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   [field: string]: unknown;
 }
 
@@ -46,18 +51,30 @@ export const DEPLOYMENT_LABEL = 'rehearsal.deployment';
 
 /** A DNS-1123 label (lower case alphanumerics and '-', at most `max` characters) made from any text. */
 export function dnsLabel(text: string, max = 63): string {
-  const cleaned = text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '');
+  const cleaned = text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+/, '');
   return cleaned.slice(0, max).replace(/-+$/, '') || 'x';
 }
 
 /** A label value (at most 63 characters of [A-Za-z0-9_.-], alphanumeric at both ends). */
 export function labelValue(text: string): string {
-  return text.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '') || 'x';
+  return (
+    text
+      .replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .slice(0, 63)
+      .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '') || 'x'
+  );
 }
 
 /** The labels on everything of one run: `rehearsal=1`, `rehearsal.run` and `rehearsal.scope` (the namespace). */
 export function runLabels(scope: ManifestScope): Record<string, string> {
-  return { [OWNER_LABEL]: '1', [RUN_LABEL]: labelValue(scope.runId), [SCOPE_LABEL]: labelValue(scope.namespace) };
+  return {
+    [OWNER_LABEL]: '1',
+    [RUN_LABEL]: labelValue(scope.runId),
+    [SCOPE_LABEL]: labelValue(scope.namespace),
+  };
 }
 
 /** Name of a version's Deployment and Service. */
@@ -71,7 +88,11 @@ export function versionSelector(scope: ManifestScope, version: string): Record<s
 }
 
 /** The labels selecting the pods of one Deployment of a version. */
-export function judgePodLabels(scope: ManifestScope, version: string, deployment: string): Record<string, string> {
+export function judgePodLabels(
+  scope: ManifestScope,
+  version: string,
+  deployment: string,
+): Record<string, string> {
   return { ...versionSelector(scope, version), [DEPLOYMENT_LABEL]: deployment };
 }
 
@@ -80,7 +101,11 @@ export function namespaceManifest(scope: ManifestScope): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name: scope.namespace, labels: runLabels(scope), annotations: { [OWNER_ANNOTATION]: scope.owner } },
+    metadata: {
+      name: scope.namespace,
+      labels: runLabels(scope),
+      annotations: { [OWNER_ANNOTATION]: scope.owner },
+    },
   };
 }
 
@@ -98,7 +123,8 @@ export function storeClaim(scope: ManifestScope, size = '1Gi'): Manifest {
 export function judgeArgs(spec: JudgeSpec): string[] {
   const args = ['--version', spec.version, '--instance', '$(POD_NAME)', '--admin-token', spec.adminToken];
   if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
-  if (spec.toggles && Object.keys(spec.toggles).length > 0) args.push('--toggles', JSON.stringify(spec.toggles));
+  if (spec.toggles && Object.keys(spec.toggles).length > 0)
+    args.push('--toggles', JSON.stringify(spec.toggles));
   return args;
 }
 
@@ -132,9 +158,20 @@ export function judgeDeployment(scope: ManifestScope, spec: JudgeSpec): Manifest
               args: judgeArgs(spec),
               env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
               ports: [{ name: 'http', containerPort: JUDGE_PORT, protocol: 'TCP' }],
-              readinessProbe: { httpGet: http('/readyz'), periodSeconds: 1, failureThreshold: 2, timeoutSeconds: 1 },
+              readinessProbe: {
+                httpGet: http('/readyz'),
+                periodSeconds: 1,
+                failureThreshold: 2,
+                timeoutSeconds: 1,
+              },
               // Generous: a `pause` fault shorter than 30 s must not make the kubelet restart the container.
-              livenessProbe: { httpGet: http('/healthz'), initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 6, timeoutSeconds: 2 },
+              livenessProbe: {
+                httpGet: http('/healthz'),
+                initialDelaySeconds: 5,
+                periodSeconds: 5,
+                failureThreshold: 6,
+                timeoutSeconds: 2,
+              },
               volumeMounts: [{ name: 'store', mountPath: '/data' }],
             },
           ],
@@ -150,8 +187,16 @@ export function versionService(scope: ManifestScope, version: string): Manifest 
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: versionName(version), namespace: scope.namespace, labels: { ...runLabels(scope), ...versionSelector(scope, version) } },
-    spec: { type: 'ClusterIP', selector: versionSelector(scope, version), ports: [{ name: 'http', port: JUDGE_PORT, targetPort: 'http', protocol: 'TCP' }] },
+    metadata: {
+      name: versionName(version),
+      namespace: scope.namespace,
+      labels: { ...runLabels(scope), ...versionSelector(scope, version) },
+    },
+    spec: {
+      type: 'ClusterIP',
+      selector: versionSelector(scope, version),
+      ports: [{ name: 'http', port: JUDGE_PORT, targetPort: 'http', protocol: 'TCP' }],
+    },
   };
 }
 
@@ -180,8 +225,17 @@ export function routerDeployment(scope: ManifestScope, image: string, token: str
                 { name: 'http', containerPort: ROUTER_PORTS.http, protocol: 'TCP' },
                 { name: 'admin', containerPort: ROUTER_PORTS.admin, protocol: 'TCP' },
               ],
-              readinessProbe: { httpGet: { path: '/healthz', port: 'admin', scheme: 'HTTP' }, periodSeconds: 1, failureThreshold: 2 },
-              livenessProbe: { httpGet: { path: '/healthz', port: 'admin', scheme: 'HTTP' }, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 6 },
+              readinessProbe: {
+                httpGet: { path: '/healthz', port: 'admin', scheme: 'HTTP' },
+                periodSeconds: 1,
+                failureThreshold: 2,
+              },
+              livenessProbe: {
+                httpGet: { path: '/healthz', port: 'admin', scheme: 'HTTP' },
+                initialDelaySeconds: 5,
+                periodSeconds: 5,
+                failureThreshold: 6,
+              },
             },
           ],
         },

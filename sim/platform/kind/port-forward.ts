@@ -1,4 +1,4 @@
-import { type ResultPromise, execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import { RehearsalError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import { freePort } from '../docker/containers.js';
@@ -27,9 +27,21 @@ export class PortForward {
   }
 
   /** Opens a forward and resolves once kubectl says it listens. */
-  static async open(target: KubeTarget, namespace: string, resource: string, remotePort: number, log: Logger, timeoutMs = 20_000): Promise<PortForward> {
+  static async open(
+    target: KubeTarget,
+    namespace: string,
+    resource: string,
+    remotePort: number,
+    log: Logger,
+    timeoutMs = 20_000,
+  ): Promise<PortForward> {
     const port = await freePort();
-    const pf = new PortForward(portForwardArgs(target, namespace, resource, port, remotePort), `${namespace}/${resource}`, log, port);
+    const pf = new PortForward(
+      portForwardArgs(target, namespace, resource, port, remotePort),
+      `${namespace}/${resource}`,
+      log,
+      port,
+    );
     await pf.spawn(timeoutMs);
     return pf;
   }
@@ -41,7 +53,12 @@ export class PortForward {
   }
 
   private spawn(timeoutMs: number): Promise<void> {
-    const child = execa('kubectl', this.args, { stdin: 'ignore', buffer: false, reject: false, cleanup: true });
+    const child = execa('kubectl', this.args, {
+      stdin: 'ignore',
+      buffer: false,
+      reject: false,
+      cleanup: true,
+    });
     this.child = child;
     let stderr = '';
     return new Promise<void>((resolve, reject) => {
@@ -52,10 +69,21 @@ export class PortForward {
         settled = true;
         clearTimeout(timer);
         child.kill('SIGKILL');
-        reject(new RehearsalError(`kubectl port-forward ${this.label} failed: ${why}${stderr ? `: ${stderr.trim()}` : ''}`, 'check `kubectl get pods` in the namespace'));
+        reject(
+          new RehearsalError(
+            `kubectl port-forward ${this.label} failed: ${why}${stderr ? `: ${stderr.trim()}` : ''}`,
+            'check `kubectl get pods` in the namespace',
+          ),
+        );
       };
       child.stdout?.on('data', (chunk: Buffer) => {
-        if (!settled && chunk.toString().split('\n').some((l) => parseForwarding(l) === this.port)) {
+        if (
+          !settled &&
+          chunk
+            .toString()
+            .split('\n')
+            .some((l) => parseForwarding(l) === this.port)
+        ) {
           settled = true;
           clearTimeout(timer);
           resolve();
@@ -67,7 +95,9 @@ export class PortForward {
       child.then((result) => {
         if (!settled) return fail(`exited with ${result.exitCode ?? result.signal}`);
         if (this.closed || this.child !== child) return;
-        this.log.debug(`port-forward ${this.label} exited (${stderr.trim().split('\n').pop() ?? ''}); restarting`);
+        this.log.debug(
+          `port-forward ${this.label} exited (${stderr.trim().split('\n').pop() ?? ''}); restarting`,
+        );
         setTimeout(() => {
           if (!this.closed) this.spawn(timeoutMs).catch((error: Error) => this.log.debug(error.message));
         }, 500).unref();

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { RehearsalError, messageOf } from '../../util/errors.js';
+import { messageOf, RehearsalError } from '../../util/errors.js';
 
 /** What one of the external programs looked like. */
 export interface ToolCheck {
@@ -13,14 +13,17 @@ export interface ToolCheck {
 export const TOOL_HINTS = {
   kind: 'install kind (https://kind.sigs.k8s.io/docs/user/quick-start/#installation) or target an existing cluster with --kubeconfig/--context',
   kubectl: 'install kubectl (https://kubernetes.io/docs/tasks/tools/) v1.28 or later',
-  cluster: 'check `kubectl cluster-info` for the same kubeconfig/context, or omit --cluster/--kubeconfig/--context to let rehearse create a kind cluster',
+  cluster:
+    'check `kubectl cluster-info` for the same kubeconfig/context, or omit --cluster/--kubeconfig/--context to let rehearse create a kind cluster',
 } as const;
 
 /** Runs a program and returns its stdout; a failure becomes a RehearsalError whose cause is execa's own error. */
 export async function run(
   file: string,
   args: string[],
-  opts: { hint: string; input?: string; timeoutMs?: number; signal?: AbortSignal; exitCode?: number } = { hint: '' },
+  opts: { hint: string; input?: string; timeoutMs?: number; signal?: AbortSignal; exitCode?: number } = {
+    hint: '',
+  },
 ): Promise<string> {
   try {
     const result = await execa(file, args, {
@@ -31,8 +34,17 @@ export async function run(
     });
     return result.stdout;
   } catch (error) {
-    const summary = (messageOf(error).split('\n').find((l) => l.trim()) ?? '').trim();
-    throw new RehearsalError(`\`${file} ${args.slice(0, 3).join(' ')}\` failed: ${summary}`, opts.hint, opts.exitCode, { cause: error });
+    const summary = (
+      messageOf(error)
+        .split('\n')
+        .find((l) => l.trim()) ?? ''
+    ).trim();
+    throw new RehearsalError(
+      `\`${file} ${args.slice(0, 3).join(' ')}\` failed: ${summary}`,
+      opts.hint,
+      opts.exitCode,
+      { cause: error },
+    );
   }
 }
 

@@ -1,6 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,10 +17,13 @@ const server = createServer((req, res) => {
   requests.push(`${req.method} ${req.url}`);
   const url = new URL(req.url!, 'http://x');
   res.setHeader('content-type', 'application/json');
-  if (url.pathname === '/version') return res.end(JSON.stringify({ gitVersion: 'v1.32.0', major: '1', minor: '32' }));
+  if (url.pathname === '/version')
+    return res.end(JSON.stringify({ gitVersion: 'v1.32.0', major: '1', minor: '32' }));
   if (req.method === 'GET' && url.pathname === '/api/v1/namespaces') {
     expect(url.searchParams.get('labelSelector')).toBe('rehearsal=1');
-    const items = namespaces.map((n) => ({ metadata: { name: n.name, labels: { rehearsal: '1' }, annotations: { 'rehearsal.owner': n.owner } } }));
+    const items = namespaces.map((n) => ({
+      metadata: { name: n.name, labels: { rehearsal: '1' }, annotations: { 'rehearsal.owner': n.owner } },
+    }));
     return res.end(JSON.stringify({ kind: 'NamespaceList', apiVersion: 'v1', metadata: {}, items }));
   }
   if (req.method === 'DELETE' && url.pathname.startsWith('/api/v1/namespaces/')) {
@@ -66,9 +69,14 @@ describe('rehearse clean on Kubernetes', () => {
   });
 
   it('says why it looked at nothing: no kubeconfig, or a cluster that does not answer', async () => {
-    expect(kubeCleanLines(await cleanKube({ kubeconfig: join(dir, 'missing') }, {}, env))).toEqual(['kubernetes: no kubeconfig (nothing to look at)']);
+    expect(kubeCleanLines(await cleanKube({ kubeconfig: join(dir, 'missing') }, {}, env))).toEqual([
+      'kubernetes: no kubeconfig (nothing to look at)',
+    ]);
     const far = join(dir, 'far');
-    writeFileSync(far, 'apiVersion: v1\nkind: Config\nclusters: [{ name: c, cluster: { server: "https://127.0.0.1:1" } }]\nusers: [{ name: u, user: {} }]\ncontexts: [{ name: c, context: { cluster: c, user: u } }]\ncurrent-context: c\n');
+    writeFileSync(
+      far,
+      'apiVersion: v1\nkind: Config\nclusters: [{ name: c, cluster: { server: "https://127.0.0.1:1" } }]\nusers: [{ name: u, user: {} }]\ncontexts: [{ name: c, context: { cluster: c, user: u } }]\ncurrent-context: c\n',
+    );
     const [line] = kubeCleanLines(await cleanKube({ kubeconfig: far }, {}, env));
     expect(line).toMatch(/^kubernetes: cluster at https:\/\/127\.0\.0\.1:1 not reachable/);
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { describe, expect, it } from 'vitest';
 import { CLUSTER_CONFIG } from '../../../sim/platform/kind/commands.js';
 import { ROUTER_NODE_PORTS } from '../../../sim/platform/kind/manifests.js';
 
@@ -21,7 +21,10 @@ const node = z.strictObject({
 const clusterConfig = z.strictObject({
   kind: z.literal('Cluster'),
   apiVersion: z.literal('kind.x-k8s.io/v1alpha4'),
-  name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).optional(),
+  name: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+    .optional(),
   nodes: z.array(node).min(1),
 });
 
@@ -34,7 +37,9 @@ describe('fixtures/kind/cluster.yaml', () => {
 
   it("publishes the router Service's NodePorts on 127.0.0.1 only, at the same host ports", () => {
     const mappings = config.nodes[0]!.extraPortMappings ?? [];
-    expect(mappings.map((p) => p.containerPort).sort()).toEqual([ROUTER_NODE_PORTS.http, ROUTER_NODE_PORTS.admin].sort());
+    expect(mappings.map((p) => p.containerPort).sort()).toEqual(
+      [ROUTER_NODE_PORTS.http, ROUTER_NODE_PORTS.admin].sort(),
+    );
     for (const p of mappings) {
       expect(p.listenAddress).toBe('127.0.0.1');
       expect(p.hostPort).toBe(p.containerPort);

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KindDeployment } from '../../../sim/platform/kind/kind-deployment.js';
 import { KindPlatform } from '../../../sim/platform/kind/kind-platform.js';
 import { Kube } from '../../../sim/platform/kind/kube.js';
-import type { KindDeployment } from '../../../sim/platform/kind/kind-deployment.js';
 import type { RouterEndpoint } from '../../../sim/platform/platform.js';
 import { RouterClient } from '../../../sim/router/client.js';
 import { RouteEditor } from '../../../sim/router/route-editor.js';
@@ -13,7 +13,9 @@ import { nullLogger } from '../../../sim/util/logger.js';
 
 const kind = (await execa('sh', ['-c', 'command -v kind'], { reject: false })).stdout.trim();
 /** Why the live kind suite does not run here, or undefined when it does. */
-const skip = kind ? undefined : 'kind not found on PATH (install kind and start Docker to run it; the nightly workflow does)';
+const skip = kind
+  ? undefined
+  : 'kind not found on PATH (install kind and start Docker to run it; the nightly workflow does)';
 const marker = join(tmpdir(), `rehearsal-kind-skip-${process.ppid}`);
 if (skip && !existsSync(marker)) {
   writeFileSync(marker, '');
@@ -78,11 +80,19 @@ describe.skipIf(skip)('kind platform, live', { timeout: 300_000 }, () => {
     const ns = platform.describe().namespace!;
     const before = v2.instances[0]!.id;
     await v2.instances[0]!.deletePod();
-    await expect.poll(async () => (await kube.readyPods(ns, { version: 'v2' })).map((p) => p.name), { timeout: 120_000, interval: 1000 }).toSatisfy(
-      (names: string[]) => names.length === 1 && names[0] !== before,
-    );
+    await expect
+      .poll(async () => (await kube.readyPods(ns, { version: 'v2' })).map((p) => p.name), {
+        timeout: 120_000,
+        interval: 1000,
+      })
+      .toSatisfy((names: string[]) => names.length === 1 && names[0] !== before);
     await v2.scale(0);
-    await expect.poll(async () => (await kube.readyPods(ns, { version: 'v2' })).length, { timeout: 60_000, interval: 1000 }).toBe(0);
+    await expect
+      .poll(async () => (await kube.readyPods(ns, { version: 'v2' })).length, {
+        timeout: 60_000,
+        interval: 1000,
+      })
+      .toBe(0);
     await v2.stop();
   });
 });

@@ -1,11 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { commands } from '../../../sim/commands/index.js';
 import { packageRoot } from '../../../sim/util/paths.js';
 
-type Step = { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, unknown> };
+type Step = {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+};
 const workflow = parse(readFileSync(join(packageRoot, '.github/workflows/nightly.yml'), 'utf8')) as {
   on: Record<string, unknown>;
   jobs: Record<string, { 'runs-on': string; 'timeout-minutes': number; steps: Step[] }>;
@@ -24,7 +31,9 @@ describe('.github/workflows/nightly.yml', () => {
     expect(kind?.with?.config).toBe('fixtures/kind/cluster.yaml');
     expect(existsSync(join(packageRoot, String(kind?.with?.config)))).toBe(true);
     expect(runs).toMatch(/node dist\/sim\/cli\.js run \$SCENARIOS --platform kind --cluster "\$CLUSTER"/);
-    expect(steps.find((s) => s.run?.includes('vitest run test/platform/kind/'))?.env).toHaveProperty('REHEARSAL_KIND_CLUSTER');
+    expect(steps.find((s) => s.run?.includes('vitest run test/platform/kind/'))?.env).toHaveProperty(
+      'REHEARSAL_KIND_CLUSTER',
+    );
   });
 
   it('publishes the JUnit file and summary.md and uploads the report folder, even when the rehearsal failed', () => {
@@ -33,11 +42,13 @@ describe('.github/workflows/nightly.yml', () => {
     expect(runs).toContain('summary.md" >> "$GITHUB_STEP_SUMMARY"');
     const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
     expect(upload?.with?.path).toBe('reports/');
-    for (const s of [junit, upload, steps.find((x) => x.name === 'Job summary')]) expect(s?.if).toBe('always()');
+    for (const s of [junit, upload, steps.find((x) => x.name === 'Job summary')])
+      expect(s?.if).toBe('always()');
   });
 
   it('pins every action to a major version and only calls rehearse commands that exist', () => {
     for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/@v\d+$/);
-    for (const m of runs.matchAll(/dist\/sim\/cli\.js (\w[\w-]*)/g)) expect(Object.keys(commands)).toContain(m[1]);
+    for (const m of runs.matchAll(/dist\/sim\/cli\.js (\w[\w-]*)/g))
+      expect(Object.keys(commands)).toContain(m[1]);
   });
 });

@@ -8,7 +8,8 @@ import { foldProbe, probeKind } from '../../../sim/platform/kind/probe.js';
 import { nullLogger } from '../../../sim/util/logger.js';
 import { packageRoot } from '../../../sim/util/paths.js';
 
-const which = async (name: string) => (await execa('sh', ['-c', `command -v ${name}`], { reject: false })).stdout.trim() || undefined;
+const which = async (name: string) =>
+  (await execa('sh', ['-c', `command -v ${name}`], { reject: false })).stdout.trim() || undefined;
 const kubectl = await which('kubectl');
 const kindOnPath = await which('kind');
 const dir = mkdtempSync(join(tmpdir(), 'rehearsal-kind-probe-'));
@@ -65,15 +66,25 @@ describe('kind platform probe', () => {
     expect(no).toEqual({ name: 'kind', available: false, detail: 'a: gone', hint: 'get a' });
   });
 
-  it.skipIf(kindOnPath)('start() refuses with exit code 3 before building or creating anything when kind is missing', async () => {
-    const platform = new KindPlatform();
-    await expect(platform.start({ runId: 'r', workdir: dir, log: nullLogger })).rejects.toMatchObject({ exitCode: 3, hint: expect.stringMatching(/install kind/) });
-    await platform.dispose();
-  });
+  it.skipIf(kindOnPath)(
+    'start() refuses with exit code 3 before building or creating anything when kind is missing',
+    async () => {
+      const platform = new KindPlatform();
+      await expect(platform.start({ runId: 'r', workdir: dir, log: nullLogger })).rejects.toMatchObject({
+        exitCode: 3,
+        hint: expect.stringMatching(/install kind/),
+      });
+      await platform.dispose();
+    },
+  );
 
   it('`rehearse run --platform kind` fails fast with exit code 3 and the hint when kind is missing', async () => {
     const cli = join(packageRoot, 'dist/sim/cli.js');
-    const result = await execa(process.execPath, [cli, 'run', '--platform', 'kind', 'scenarios/canary-healthy.yaml'], { cwd: packageRoot, env, extendEnv: false, reject: false, timeout: 30_000 });
+    const result = await execa(
+      process.execPath,
+      [cli, 'run', '--platform', 'kind', 'scenarios/canary-healthy.yaml'],
+      { cwd: packageRoot, env, extendEnv: false, reject: false, timeout: 30_000 },
+    );
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toMatch(/platform kind unavailable: kind: not found on PATH/);
     expect(result.stderr).toMatch(/hint: .*install kind/);
