@@ -8,7 +8,7 @@ import { run } from './tools.js';
 
 /** The pods of one version's Deployment; stopping it deletes the Deployment after saving each pod's log. */
 export class KindDeployment implements Deployment {
-  private stopped = false;
+  private isStopped = false;
 
   constructor(
     readonly version: string,
@@ -26,10 +26,15 @@ export class KindDeployment implements Deployment {
     await this.kube.scale(this.namespace, this.name, replicas);
   }
 
+  /** Whether `stop()` has run (its logs are saved then). */
+  get stopped(): boolean {
+    return this.isStopped;
+  }
+
   /** Graceful stop: the pods get SIGTERM, and SIGKILL after their grace period (3 s). */
   async stop(_graceMs = 3000): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
+    if (this.isStopped) return;
+    this.isStopped = true;
     await this.saveLogs();
     for (const i of this.instances) i.close();
     await this.kube.apps

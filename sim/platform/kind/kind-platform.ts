@@ -181,7 +181,7 @@ export class KindPlatform implements Platform {
     this.disposed = true;
     for (const f of this.forwards) f.close();
     const problems: string[] = [];
-    await Promise.all(this.deployments.map((d) => d.saveLogs()));
+    await Promise.all(this.deployments.filter((d) => !d.stopped).map((d) => d.saveLogs()));
     if (this.kube && this.scope)
       await this.kube.deleteNamespace(this.scope.namespace).catch((e) => problems.push(messageOf(e)));
     await closeCluster(this.cluster).catch((e) => problems.push(messageOf(e)));
