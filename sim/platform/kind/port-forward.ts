@@ -52,6 +52,20 @@ export class PortForward {
     this.child?.kill('SIGTERM');
   }
 
+  /** Starts kubectl again after a pause that grows with each failed attempt (0.5 s … 5 s), until closed. */
+  private respawn(timeoutMs: number, attempt: number): void {
+    setTimeout(
+      () => {
+        if (this.closed) return;
+        this.spawn(timeoutMs).catch((error: Error) => {
+          this.log.debug(error.message);
+          this.respawn(timeoutMs, attempt + 1);
+        });
+      },
+      Math.min(500 * 2 ** attempt, 5000),
+    ).unref();
+  }
+
   private spawn(timeoutMs: number): Promise<void> {
     const child = execa('kubectl', this.args, {
       stdin: 'ignore',
@@ -98,9 +112,7 @@ export class PortForward {
         this.log.debug(
           `port-forward ${this.label} exited (${stderr.trim().split('\n').pop() ?? ''}); restarting`,
         );
-        setTimeout(() => {
-          if (!this.closed) this.spawn(timeoutMs).catch((error: Error) => this.log.debug(error.message));
-        }, 500).unref();
+        this.respawn(timeoutMs, 0);
       });
     });
   }
