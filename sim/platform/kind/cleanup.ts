@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { messageOf } from '../../util/errors.js';
 import { ownerAlive } from '../docker/cleanup.js';
@@ -27,7 +27,8 @@ function hasKubeconfig(target: KubeTarget, env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
- * Deletes the namespaces labelled `rehearsal=1` whose harness process is gone (all of them with `all`), and with
+ * Deletes the namespaces labelled `rehearsal=1` whose harness process on this host is gone (namespaces of other
+ * hosts are spared: a shared cluster holds their live runs; `all` deletes every one), and with
  * `all` also the kind clusters named `rehearsal-*` that runs created (`kind get clusters`).
  */
 export async function cleanKube(
@@ -59,7 +60,10 @@ export async function cleanKube(
   if (!reach.ok) return { ...result, skipped: reach.detail };
   result.server = reach.server;
   for (const ns of await kube.namespaces({ [OWNER_LABEL]: '1' })) {
-    if (!opts.all && ownerAlive({ 'rehearsal.owner': ns.annotations[OWNER_ANNOTATION] ?? '' })) {
+    const owner = ns.annotations[OWNER_ANNOTATION] ?? '';
+    // A shared cluster holds other machines' runs too: only this host's dead runs are known to be dead.
+    const elsewhere = owner.split('@')[1] !== hostname();
+    if (!opts.all && (elsewhere || ownerAlive({ 'rehearsal.owner': owner }))) {
       result.spared++;
       continue;
     }
@@ -79,6 +83,8 @@ export function kubeCleanLines(r: KubeCleanResult): string[] {
     ...r.namespaces.map((n) => `  ${n}`),
   );
   if (r.spared > 0)
-    lines.push(`spared ${r.spared} namespace(s) of runs still in progress (--all deletes them too)`);
+    lines.push(
+      `spared ${r.spared} namespace(s) of runs in progress or of other hosts (--all deletes them too)`,
+    );
   return lines;
 }

@@ -11,6 +11,7 @@ import { cleanKube, kubeCleanLines } from '../../../sim/platform/kind/cleanup.js
 const namespaces = [
   { name: 'rh-dead', owner: `999999999@${hostname()}` },
   { name: 'rh-live', owner: `${process.pid}@${hostname()}` },
+  { name: 'rh-other-host', owner: '1@another-machine' },
 ];
 const requests: string[] = [];
 const server = createServer((req, res) => {
@@ -50,22 +51,26 @@ afterAll(() => {
 });
 
 describe('rehearse clean on Kubernetes', () => {
-  it('deletes the labelled namespaces of dead runs and spares those whose harness is alive', async () => {
+  it("deletes the labelled namespaces of dead runs on this host; spares live runs and other hosts' runs", async () => {
     const result = await cleanKube({ kubeconfig }, {}, env);
     expect(result.skipped).toBeUndefined();
     expect(result.namespaces).toEqual(['rh-dead']);
-    expect(result.spared).toBe(1);
+    expect(result.spared).toBe(2);
     expect(requests).toContain('DELETE /api/v1/namespaces/rh-dead?propagationPolicy=Background');
-    expect(requests.filter((r) => r.includes('rh-live'))).toEqual([]);
+    expect(requests.filter((r) => r.includes('rh-live') || r.includes('rh-other-host'))).toEqual([]);
     expect(kubeCleanLines(result)).toEqual([
       `deleted 1 namespace(s) labelled rehearsal=1 on ${result.server}`,
       '  rh-dead',
-      'spared 1 namespace(s) of runs still in progress (--all deletes them too)',
+      'spared 2 namespace(s) of runs in progress or of other hosts (--all deletes them too)',
     ]);
   });
 
   it('--all deletes live runs too', async () => {
-    expect((await cleanKube({ kubeconfig }, { all: true }, env)).namespaces).toEqual(['rh-dead', 'rh-live']);
+    expect((await cleanKube({ kubeconfig }, { all: true }, env)).namespaces).toEqual([
+      'rh-dead',
+      'rh-live',
+      'rh-other-host',
+    ]);
   });
 
   it('says why it looked at nothing: no kubeconfig, or a cluster that does not answer', async () => {

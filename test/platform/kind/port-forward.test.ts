@@ -25,7 +25,8 @@ chmodSync(join(dir, 'kubectl'), 0o755);
 process.env.PATH = `${dir}:${process.env.PATH}`;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const get = async (url: string) => (await (await fetch(url, { signal: AbortSignal.timeout(2000) })).json()) as { pid: number; args: string[] };
+const get = async (url: string) =>
+  (await (await fetch(url, { signal: AbortSignal.timeout(2000) })).json()) as { pid: number; args: string[] };
 
 describe('port-forward supervision', () => {
   it('forwards on a fixed loopback port, is restarted at the same port when kubectl exits, and stops on close', async () => {
@@ -34,17 +35,43 @@ describe('port-forward supervision', () => {
     try {
       expect(pf.url).toBe(`http://127.0.0.1:${pf.port}`);
       const first = await get(pf.url);
-      expect(first.args).toEqual(['--context', 'kind-x', 'port-forward', '--namespace', 'ns', '--address', '127.0.0.1', 'pod/judge-v1-abc', `${pf.port}:8080`]);
-      await expect.poll(async () => (await get(pf.url).catch(() => first)).pid, { timeout: 10_000, interval: 100 }).not.toBe(first.pid);
+      expect(first.args).toEqual([
+        '--context',
+        'kind-x',
+        'port-forward',
+        '--namespace',
+        'ns',
+        '--address',
+        '127.0.0.1',
+        'pod/judge-v1-abc',
+        `${pf.port}:8080`,
+      ]);
+      await expect
+        .poll(async () => (await get(pf.url).catch(() => first)).pid, { timeout: 10_000, interval: 100 })
+        .not.toBe(first.pid);
     } finally {
       pf.close();
       delete process.env.FAKE_KUBECTL_LIFE_MS;
     }
-    await expect.poll(async () => get(pf.url).then(() => 'up', () => 'down'), { timeout: 5000, interval: 100 }).toBe('down');
+    await expect
+      .poll(
+        async () =>
+          get(pf.url).then(
+            () => 'up',
+            () => 'down',
+          ),
+        { timeout: 5000, interval: 100 },
+      )
+      .toBe('down');
   });
 
-  it('fails with kubectl\'s own words when no forward comes up', async () => {
-    writeFileSync(join(dir, 'kubectl'), `#!${process.execPath}\nconsole.error('error: pods "gone" not found');\nprocess.exit(1);\n`);
-    await expect(PortForward.open({}, 'ns', 'pod/gone', 8080, nullLogger)).rejects.toThrow(/kubectl port-forward ns\/pod\/gone failed: exited with 1: error: pods "gone" not found/);
+  it("fails with kubectl's own words when no forward comes up", async () => {
+    writeFileSync(
+      join(dir, 'kubectl'),
+      `#!${process.execPath}\nconsole.error('error: pods "gone" not found');\nprocess.exit(1);\n`,
+    );
+    await expect(PortForward.open({}, 'ns', 'pod/gone', 8080, nullLogger)).rejects.toThrow(
+      /kubectl port-forward ns\/pod\/gone failed: exited with 1: error: pods "gone" not found/,
+    );
   });
 });
