@@ -114,13 +114,12 @@ export class KindPlatform implements Platform {
       };
     } else {
       const svc = `service/${m.ROUTER_NAME}`;
-      const [data, admin] = await Promise.all(
-        [m.ROUTER_PORTS.http, m.ROUTER_PORTS.admin].map((p) =>
-          PortForward.open(cluster.target, scope.namespace, svc, p, ctx.log),
-        ),
-      );
-      this.forwards.push(data!, admin!);
-      endpoint = { url: data!.url, adminUrl: admin!.url, token };
+      const open = async (port: number) => {
+        const forward = await PortForward.open(cluster.target, scope.namespace, svc, port, ctx.log);
+        this.forwards.push(forward);
+        return forward.url;
+      };
+      endpoint = { url: await open(m.ROUTER_PORTS.http), adminUrl: await open(m.ROUTER_PORTS.admin), token };
     }
     await waitReady(`${endpoint.adminUrl}/healthz`, 30_000, ctx.signal);
     return endpoint;
