@@ -65,11 +65,11 @@ export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv)
   const platform = createPlatform(scenario.platform ?? env.platform);
   try {
     await platform.start({ runId: env.runId, workdir, log: env.log, signal: env.signal });
-    return await rehearse(loaded, env, platform, workdir);
+    return withPlatformInfo(await rehearse(loaded, env, platform, workdir), platform);
   } catch (error) {
     if (error instanceof RehearsalError && error.exitCode === 3) throw error;
     env.log.warn(`${scenario.name}: harness error: ${messageOf(error)}`);
-    return errorReport(loaded, error, env.clock.now() - started);
+    return withPlatformInfo(errorReport(loaded, error, env.clock.now() - started), platform);
   } finally {
     await platform.dispose();
   }
@@ -219,6 +219,11 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     stopController.abort();
     await faults.revertAll();
   }
+}
+
+function withPlatformInfo(report: ScenarioReport, platform: Platform): ScenarioReport {
+  const info = platform.describe?.();
+  return info && Object.keys(info).length > 0 ? { ...report, platformInfo: info } : report;
 }
 
 /** Smoke requests for a blue-green preview: accepted solutions and leaderboard reads, not user traffic. */
