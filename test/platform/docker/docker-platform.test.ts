@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -28,6 +28,7 @@ describe.skipIf(noEngine !== undefined)('docker platform (live containers)', () 
   let router: RouterEndpoint;
   let v1: Deployment;
   let v2: Deployment;
+  const workdir = mkdtempSync(join(tmpdir(), 'rehearsal-docker-test-'));
 
   beforeAll(async () => {
     await platform.start({
@@ -55,6 +56,7 @@ describe.skipIf(noEngine !== undefined)('docker platform (live containers)', () 
 
   afterAll(async () => {
     await platform.dispose();
+    rmSync(workdir, { recursive: true, force: true });
     const left = await docker.listContainers({
       all: true,
       filters: JSON.stringify({ label: [`rehearsal.run=${runId}`] }),

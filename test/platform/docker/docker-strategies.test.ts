@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../../sim/report/model.js';
 import { runCli } from '../../helpers/cli.js';
 import { noEngine } from './engine-helper.js';
@@ -30,6 +30,8 @@ describe.skipIf(noEngine !== undefined)(
       if (!dir) throw new Error(`no report written (exit ${result.code}): ${result.stdout}${result.stderr}`);
       report = JSON.parse(readFileSync(join(reports, dir, 'report.json'), 'utf8')) as RunReport;
     }, 600_000);
+
+  afterAll(() => rmSync(reports, { recursive: true, force: true }));
 
     it('promotes every healthy candidate and rolls back every erroring one', () => {
       const outcomes = Object.fromEntries(report.scenarios.map((s) => [s.name, s.observed.outcome]));
