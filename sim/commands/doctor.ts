@@ -1,4 +1,4 @@
-import { createPlatform, platformNames } from '../platform/index.js';
+import { type PlatformOptions, clusterPlatforms, createPlatform, platformNames } from '../platform/index.js';
 import { probeK6 } from '../traffic/k6/runner.js';
 import { ExitCode } from '../util/errors.js';
 import type { Command } from './command.js';
@@ -7,12 +7,16 @@ import type { Command } from './command.js';
 export const doctorCommand: Command = {
   name: 'doctor',
   summary: 'show which platforms (and the optional k6 traffic driver) can run here, and what is missing',
-  usage: 'rehearse doctor',
-  options: {},
+  usage: 'rehearse doctor [--cluster NAME] [--kubeconfig FILE] [--context NAME]',
+  options: {
+    cluster: { type: 'string', description: 'kind: check this existing kind cluster' },
+    kubeconfig: { type: 'string', description: 'kind: check the cluster of this kubeconfig file' },
+    context: { type: 'string', description: 'kind: check this kubeconfig context' },
+  },
   async run(ctx) {
     let localOk = true;
     for (const name of platformNames) {
-      const probe = await createPlatform(name).probe();
+      const probe = await createPlatform(name, clusterPlatforms.includes(name) ? clusterFlags(ctx.flags) : {}).probe();
       if (name === 'local') localOk = probe.available;
       ctx.out(
         `${probe.available ? 'ok ' : 'no '} ${name.padEnd(7)} ${probe.detail}${probe.hint ? ` — ${probe.hint}` : ''}`,
@@ -25,3 +29,9 @@ export const doctorCommand: Command = {
     return localOk ? ExitCode.ok : ExitCode.platformUnavailable;
   },
 };
+
+function clusterFlags(flags: Record<string, unknown>): PlatformOptions {
+  const out: PlatformOptions = {};
+  for (const key of ['cluster', 'kubeconfig', 'context'] as const) if (typeof flags[key] === 'string') out[key] = flags[key];
+  return out;
+}

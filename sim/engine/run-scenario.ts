@@ -9,7 +9,7 @@ import { Queries } from '../monitor/queries.js';
 import { Scraper } from '../monitor/scraper.js';
 import { monitoringSeries } from '../monitor/series.js';
 import { MetricStore } from '../monitor/store.js';
-import { createPlatform } from '../platform/index.js';
+import { type PlatformOptions, createPlatform } from '../platform/index.js';
 import type { Deployment, Platform } from '../platform/platform.js';
 import type { ScenarioReport } from '../report/model.js';
 import { userSeries } from '../report/series.js';
@@ -51,6 +51,8 @@ export interface ScenarioEnv {
   driver?: DriverName;
   /** The k6 executable, found by the caller's probe; a scenario driven by k6 needs it. */
   k6Path?: string;
+  /** Cluster options (`--cluster`, `--kubeconfig`, `--context`) for platforms that take them. */
+  platformOptions?: PlatformOptions;
 }
 
 /** Rehearses one scenario end to end on a platform and judges it. Everything it started is stopped before it returns. */
@@ -62,7 +64,7 @@ export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv)
   if ((env.driver ?? scenario.traffic.driver) === 'k6' && !env.k6Path) {
     throw new RehearsalError(`${scenario.name}: traffic driver k6 unavailable: k6 not found on PATH`, installHint, ExitCode.platformUnavailable);
   }
-  const platform = createPlatform(scenario.platform ?? env.platform);
+  const platform = createPlatform(scenario.platform ?? env.platform, env.platformOptions);
   try {
     await platform.start({ runId: env.runId, workdir, log: env.log, signal: env.signal });
     return withPlatformInfo(await rehearse(loaded, env, platform, workdir), platform);
