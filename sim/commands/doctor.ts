@@ -1,6 +1,6 @@
 import { type PlatformOptions, clusterPlatforms, createPlatform, platformNames } from '../platform/index.js';
 import { probeK6 } from '../traffic/k6/runner.js';
-import { ExitCode } from '../util/errors.js';
+import { ExitCode, messageOf } from '../util/errors.js';
 import type { Command } from './command.js';
 
 /** `rehearse doctor`: probes every platform and says what each needs. */
@@ -16,7 +16,10 @@ export const doctorCommand: Command = {
   async run(ctx) {
     let localOk = true;
     for (const name of platformNames) {
-      const probe = await createPlatform(name, clusterPlatforms.includes(name) ? clusterFlags(ctx.flags) : {}).probe();
+      // A probe that throws is a bug in that probe, not a reason to hide the others.
+      const probe = await createPlatform(name, clusterPlatforms.includes(name) ? clusterFlags(ctx.flags) : {})
+        .probe()
+        .catch((error: unknown) => ({ name, available: false, detail: `probe failed: ${messageOf(error)}`, hint: 'report this; the other platforms are unaffected' }));
       if (name === 'local') localOk = probe.available;
       ctx.out(
         `${probe.available ? 'ok ' : 'no '} ${name.padEnd(7)} ${probe.detail}${probe.hint ? ` — ${probe.hint}` : ''}`,
