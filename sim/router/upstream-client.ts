@@ -1,3 +1,4 @@
+import { cachedLookup } from './dns-cache.js';
 import { connect, type Socket } from 'node:net';
 import type { UpstreamErrorKind } from './metrics.js';
 import { ResponseParser, type ResponseSink } from './response-parser.js';
@@ -142,7 +143,7 @@ export class ConnectionPool {
   }
 
   private open(): Conn {
-    const socket = connect({ host: this.host, port: this.port, noDelay: true });
+    const socket = connect({ host: this.host, port: this.port, noDelay: true, lookup: cachedLookup });
     const conn: Conn = {
       socket,
       parser: undefined,
