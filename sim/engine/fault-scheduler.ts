@@ -1,5 +1,6 @@
 import type { Clock } from '../clock/clock.js';
-import { type Fault, type FaultConfig, type InjectedFault, createFault } from '../faults/index.js';
+import { type DeployResult, type Fault, type FaultConfig, type InjectedFault, createFault } from '../faults/index.js';
+import type { Scraper } from '../monitor/scraper.js';
 import type { Deployment } from '../platform/platform.js';
 import type { Timeline } from '../release/timeline.js';
 import type { RouteEditor } from '../router/route-editor.js';
@@ -18,6 +19,25 @@ interface Scheduled {
   revertedAt?: number;
   applied: boolean;
   appliedDetail: string;
+  /** The verification in flight, if any. */
+  verifying?: Promise<void>;
+}
+
+/** What the scheduler needs from the engine. */
+export interface FaultSchedulerDeps {
+  clock: Clock;
+  log: Logger;
+  timeline: Timeline;
+  router: RouteEditor;
+  scraper: Scraper;
+  serviceToken: string;
+  /** Aborts when the rehearsal ends. */
+  signal: AbortSignal;
+}
+
+/** Whether a marker header value (comma-separated when several faults shaped a response) names `marker`. */
+function carries(header: string | undefined, marker: string): boolean {
+  return header !== undefined && header.split(',').some((m) => m.trim() === marker);
 }
 
 /** Injects a scenario's faults on schedule, verifies them, and reverts them; nothing stays injected. */
@@ -28,7 +48,7 @@ export class FaultScheduler {
     configs: FaultConfig[],
     private readonly versions: { stable: string; candidate: string },
     private readonly deployments: Map<string, Deployment>,
-    private readonly deps: { clock: Clock; log: Logger; timeline: Timeline; router: RouteEditor; serviceToken: string },
+    private readonly deps: FaultSchedulerDeps,
   ) {
     this.items = configs.map((c) => {
       const version = c.target === 'candidate' ? versions.candidate : c.target === 'stable' ? versions.stable : c.target;
@@ -36,10 +56,41 @@ export class FaultScheduler {
     });
   }
 
+  /** Toggles a version must start with (start-time faults such as crash-on-start); marks those faults injected. */
+  startToggles(version: string): Record<string, unknown> {
+    const toggles: Record<string, unknown> = {};
+    for (const item of this.items) {
+      if (item.started || item.version !== version || !item.fault.startToggles) continue;
+      Object.assign(toggles, item.fault.startToggles());
+      item.started = true;
+      item.injectedAt = this.deps.timeline.now();
+      item.appliedDetail = 'passed at start, but the deployment never reported back';
+      this.deps.timeline.add('fault-injected', `${item.fault.config.type} on ${version}: ${item.fault.describe()} (at start)`);
+    }
+    return toggles;
+  }
+
+  /** Records how a version's deployment went, for start-time faults to verify against. */
+  deployed(version: string, result: DeployResult): void {
+    for (const item of this.items) {
+      if (item.version !== version || !item.fault.verifyStart || item.injectedAt === undefined) continue;
+      const check = item.fault.verifyStart(result);
+      item.applied = check.ok;
+      item.appliedDetail = check.detail;
+      item.injected = { verify: async () => check, revert: async () => undefined };
+      this.deps.timeline.add('fault-verified', `${item.fault.config.type}: ${check.ok ? 'applied' : 'NOT applied'} (${check.detail})`);
+    }
+  }
+
   /** Injects every fault that is due and whose target now exists (called when a version is deployed). */
   async injectDue(): Promise<void> {
     const now = this.deps.timeline.now();
     await Promise.all(this.items.filter((i) => !i.started && i.fault.config.at <= now && this.deployments.has(i.version)).map((i) => this.inject(i)));
+  }
+
+  /** Waits for every verification still in flight. */
+  async settle(): Promise<void> {
+    await Promise.all(this.items.map((i) => i.verifying));
   }
 
   /** Runs the schedule until `signal` aborts: injections at `at`, reverts after `duration`. */
@@ -68,14 +119,15 @@ export class FaultScheduler {
   outcomes(records: RequestRecord[]): FaultOutcome[] {
     return this.items.map((i) => {
       const marker = i.fault.marker;
-      const observed = marker ? records.filter((r) => r.fault === marker && r.version === i.version).length : undefined;
+      const anyVersion = i.fault.markerScope === 'any';
+      const observed = marker && i.applied ? records.filter((r) => carries(r.fault, marker) && (anyVersion || r.version === i.version)).length : undefined;
       const verified = i.applied && (observed === undefined || observed > 0);
       const detail = !i.applied
         ? i.appliedDetail
         : observed === 0
           ? `applied (${i.appliedDetail}) but no user response showed it: the faulty version took no traffic while it was active`
           : observed !== undefined
-            ? `${observed} user response(s) carried the fault`
+            ? `${observed} user response(s) carried the fault (${i.appliedDetail})`
             : i.appliedDetail;
       return {
         type: i.fault.config.type,
@@ -98,18 +150,32 @@ export class FaultScheduler {
     item.started = true;
     item.injectedAt = timeline.now();
     try {
-      item.injected = await item.fault.inject({
+      const injected = await item.fault.inject({
         clock: this.deps.clock,
         log,
+        version: item.version,
         instances: () => this.deployments.get(item.version)?.instances ?? deployment.instances,
         router: this.deps.router,
+        scraper: this.deps.scraper,
         serviceToken: this.deps.serviceToken,
+        signal: this.deps.signal,
       });
+      item.injected = injected;
+      item.appliedDetail = 'injected; verification did not finish';
       timeline.add('fault-injected', `${item.fault.config.type} on ${item.version}: ${item.fault.describe()}`);
-      const check = await item.injected.verify();
-      item.applied = check.ok;
-      item.appliedDetail = check.detail;
-      timeline.add('fault-verified', `${item.fault.config.type}: ${check.ok ? 'applied' : 'NOT applied'} (${check.detail})`);
+      // Verified in the background: some effects (a counter rising, a scrape gap) take a moment to show.
+      item.verifying = injected.verify().then(
+        (check) => {
+          item.applied = check.ok;
+          item.appliedDetail = check.detail;
+          timeline.add('fault-verified', `${item.fault.config.type}: ${check.ok ? 'applied' : 'NOT applied'} (${check.detail})`);
+        },
+        (error: unknown) => {
+          item.applied = false;
+          item.appliedDetail = `verification failed: ${messageOf(error)}`;
+          timeline.add('error', `fault ${item.fault.config.type} could not be verified: ${messageOf(error)}`);
+        },
+      );
     } catch (error) {
       item.applied = false;
       item.appliedDetail = `injection failed: ${messageOf(error)}`;

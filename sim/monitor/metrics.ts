@@ -5,6 +5,7 @@ export const metricCatalog = {
   latency_p50_ms: { unit: 'ms', description: 'median latency seen by the router' },
   latency_p95_ms: { unit: 'ms', description: '95th percentile latency seen by the router' },
   latency_p99_ms: { unit: 'ms', description: '99th percentile latency seen by the router' },
+  acceptance_rate: { unit: 'ratio', description: 'business metric: share of verdicts judged by the version that are "accepted"' },
 } as const;
 
 /** A metric a check can name. */

@@ -3,6 +3,7 @@ import type { MetricStore } from './store.js';
 
 const REQUESTS = 'rehearsal_router_requests_total';
 const BUCKETS = 'rehearsal_router_request_duration_seconds_bucket';
+const JUDGED = 'judge_submissions_judged_total';
 
 /** A query's answer: the value and how many requests it rests on. */
 export interface QueryValue {
@@ -29,7 +30,17 @@ export class Queries {
         return this.latencyQuantile(version, 0.95, from, to);
       case 'latency_p99_ms':
         return this.latencyQuantile(version, 0.99, from, to);
+      case 'acceptance_rate':
+        return this.acceptanceRate(version, from, to);
     }
+  }
+
+  /** Business metric: share of the verdicts the version's instances judged that are `accepted` (a wrong judge shifts it at HTTP 200). */
+  acceptanceRate(version: string, from: number, to: number): QueryValue | undefined {
+    const judged = this.store.increase(JUDGED, { version }, from, to);
+    if (judged === undefined || judged === 0) return undefined;
+    const accepted = this.store.increase(JUDGED, { version, verdict: 'accepted' }, from, to) ?? 0;
+    return { value: accepted / judged, requests: judged };
   }
 
   /** Share of requests answered 5xx (including the router's own 502/503 for the version). */

@@ -4,6 +4,7 @@ import type { Measurement } from '../analysis/measurement.js';
 import type { Clock } from '../clock/clock.js';
 import type { Deployment, Platform } from '../platform/platform.js';
 import type { RouteEditor } from '../router/route-editor.js';
+import { messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { Action } from './actions.js';
 import type { Timeline } from './timeline.js';
@@ -75,7 +76,12 @@ export class ReleaseController {
     const { timeline, versions } = this.deps;
     switch (action.kind) {
       case 'deploy': {
-        this.candidate = await this.deps.platform.deploy({ version: action.version, replicas: action.replicas });
+        try {
+          this.candidate = await this.deps.platform.deploy({ version: action.version, replicas: action.replicas });
+        } catch (error) {
+          // A candidate that never becomes ready is a failed release, decided now rather than at a deadline.
+          throw new Rollback(`${action.version} failed to start: ${messageOf(error).split('\n')[0]}`);
+        }
         timeline.add('deploy', `${action.version} deployed`, { instances: this.candidate.instances.map((i) => i.id) });
         await this.deps.afterDeploy?.(this.candidate);
         await this.route(0);
