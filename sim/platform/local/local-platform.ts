@@ -51,8 +51,8 @@ export class LocalPlatform implements Platform {
     const ctx = this.context();
     const started = await Promise.all(Array.from({ length: spec.replicas }, () => this.startInstance(spec)));
     const instances = started.map((s) => s.instance);
-    const procs = started.map((s) => s.proc);
     const stop = async (graceMs = 3000) => {
+      const procs = started.map((s) => s.proc);
       await Promise.all(procs.map((p) => stopNodeProcess(p, graceMs)));
       for (const p of procs) this.processes.delete(p);
     };
@@ -71,11 +71,38 @@ export class LocalPlatform implements Platform {
   }
 
   private async startInstance(spec: DeploySpec): Promise<{ instance: Instance; proc: NodeProcess }> {
-    const ctx = this.context();
     const n = this.counters.get(spec.version) ?? 0;
     this.counters.set(spec.version, n + 1);
     const id = `${spec.version}-${n}`;
-    const args = ['--port', '0', '--version', spec.version, '--instance', id, '--db', join(ctx.workdir, 'store.sqlite')];
+    const first = await this.spawnInstance(spec, id, 0);
+    const port = first.port;
+    // Mutable: a restart replaces the process behind the same id and address.
+    const slot = { proc: first.proc, instance: undefined as unknown as Instance };
+    const url = `http://127.0.0.1:${port}`;
+    slot.instance = {
+      id,
+      version: spec.version,
+      url,
+      routerUrl: url,
+      kill: async () => {
+        killGroup(slot.proc.child.pid!, 'SIGKILL');
+        await slot.proc.exited;
+      },
+      pause: async () => killGroup(slot.proc.child.pid!, 'SIGSTOP'),
+      resume: async () => killGroup(slot.proc.child.pid!, 'SIGCONT'),
+      restart: async () => {
+        killGroup(slot.proc.child.pid!, 'SIGKILL');
+        await slot.proc.exited;
+        this.processes.delete(slot.proc);
+        slot.proc = (await this.spawnInstance(spec, id, port)).proc;
+      },
+    };
+    return slot as { instance: Instance; proc: NodeProcess };
+  }
+
+  private async spawnInstance(spec: DeploySpec, id: string, port: number): Promise<{ proc: NodeProcess; port: number }> {
+    const ctx = this.context();
+    const args = ['--port', String(port), '--version', spec.version, '--instance', id, '--db', join(ctx.workdir, 'store.sqlite')];
     args.push('--admin-token', this.adminToken, '--problems', paths.problems);
     if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
     if (spec.toggles && Object.keys(spec.toggles).length > 0) args.push('--toggles', JSON.stringify(spec.toggles));
@@ -86,25 +113,12 @@ export class LocalPlatform implements Platform {
       label: `judge service ${id}`,
     });
     this.processes.add(proc);
-    const url = `http://127.0.0.1:${(proc.listening as { port: number }).port}`;
-    await waitReady(`${url}/readyz`, 15_000, ctx.signal).catch((error: unknown) => {
+    const bound = (proc.listening as { port: number }).port;
+    await waitReady(`http://127.0.0.1:${bound}/readyz`, 15_000, ctx.signal).catch((error: unknown) => {
       killGroup(proc.child.pid!);
       throw error;
     });
-    const pid = proc.child.pid!;
-    const instance: Instance = {
-      id,
-      version: spec.version,
-      url,
-      routerUrl: url,
-      kill: async () => {
-        killGroup(pid, 'SIGKILL');
-        await proc.exited;
-      },
-      pause: async () => killGroup(pid, 'SIGSTOP'),
-      resume: async () => killGroup(pid, 'SIGCONT'),
-    };
-    return { instance, proc };
+    return { proc, port: bound };
   }
 
   private context(): PlatformContext {
