@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { doctorCommand } from './doctor.js';
+import { listCommand } from './list.js';
 import { planCommand } from './plan.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
@@ -10,6 +11,7 @@ export const commands = {
   validate: validateCommand,
   plan: planCommand,
   doctor: doctorCommand,
+  list: listCommand,
 } as const satisfies Record<string, Command>;
 
 export type { Command, CommandContext, Flags } from './command.js';

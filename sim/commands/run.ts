@@ -6,7 +6,7 @@ import { palette, scenarioLine, summaryTable } from '../report/terminal.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
 import { paths } from '../util/paths.js';
 import type { Command } from './command.js';
-import { selectScenarios } from './select.js';
+import { filterScenarios, selectScenarios } from './select.js';
 
 const SHOWN = new Set(['deploy', 'weights', 'first-failure', 'decision', 'all-traffic-on-stable', 'promoted', 'paused', 'fault-injected', 'fault-verified', 'error']);
 
@@ -14,10 +14,13 @@ const SHOWN = new Set(['deploy', 'weights', 'first-failure', 'decision', 'all-tr
 export const runCommand: Command = {
   name: 'run',
   summary: 'rehearse scenarios and write reports/<run-id>/ (default: the scenarios tagged "default")',
-  usage: 'rehearse run [files|dirs] [--platform local] [--tag T] [--reports DIR]',
+  usage: 'rehearse run [files|dirs] [--platform local] [--tag T] [--strategy S] [--fault F] [--parallel N] [--reports DIR]',
   options: {
     platform: { type: 'string', description: `where to run: ${platformNames.join(', ')} (default local)` },
     tag: { type: 'string', multiple: true, description: 'only scenarios with this tag, strategy or fault type' },
+    strategy: { type: 'string', multiple: true, description: 'only scenarios of this strategy type' },
+    fault: { type: 'string', multiple: true, description: 'only scenarios injecting this fault kind (`none`: healthy releases)' },
+    parallel: { type: 'string', description: 'scenarios rehearsed at once (default 1; each has its own processes)' },
     reports: { type: 'string', description: 'folder for reports (default reports/)' },
   },
   async run(ctx) {
@@ -25,7 +28,13 @@ export const runCommand: Command = {
     if (!(platformNames as string[]).includes(platform)) {
       throw new RehearsalError(`unknown platform "${platform}"`, `use one of: ${platformNames.join(', ')}`, ExitCode.invalidScenario);
     }
-    const scenarios = selectScenarios(ctx.args, ctx.cwd, ctx.flags.tag as string[] | undefined, 'default');
+    const only = { strategies: ctx.flags.strategy as string[] | undefined, faults: ctx.flags.fault as string[] | undefined };
+    const filtered = Boolean(only.strategies?.length || only.faults?.length);
+    const scenarios = filterScenarios(selectScenarios(ctx.args, ctx.cwd, ctx.flags.tag as string[] | undefined, filtered ? undefined : 'default'), only);
+    const parallel = Number(ctx.flags.parallel ?? 1);
+    if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) {
+      throw new RehearsalError(`--parallel must be a whole number from 1 to 16, got ${String(ctx.flags.parallel)}`, 'each parallel scenario runs its own processes; 2 suits a 2-core machine', ExitCode.invalidScenario);
+    }
     const probe = await createPlatform(platform).probe();
     if (!probe.available) {
       throw new RehearsalError(`platform ${platform} unavailable: ${probe.detail}`, probe.hint ?? '`rehearse doctor` shows what is missing', ExitCode.platformUnavailable);
@@ -39,9 +48,11 @@ export const runCommand: Command = {
       signal: ctx.signal,
       toolVersion: paths.version,
       nodeVersion: process.version,
+      parallel,
       onScenarioStart: (s, i, n) => ctx.out(`[${i + 1}/${n}] ${s.scenario.name} (${s.file}): ${s.scenario.strategy.type}, up to ${s.scenario.traffic.duration / 1000}s of traffic`),
-      onEvent: (_name, e) => {
-        if (SHOWN.has(e.type)) ctx.out(p.dim(`  ${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`));
+      onEvent: (name, e) => {
+        const who = parallel > 1 ? `${name}: ` : '';
+        if (SHOWN.has(e.type)) ctx.out(p.dim(`  ${who}${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`));
       },
       onScenarioEnd: (r) => ctx.out(scenarioLine(r, p)),
     });

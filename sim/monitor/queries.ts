@@ -4,6 +4,8 @@ import type { MetricStore } from './store.js';
 const REQUESTS = 'rehearsal_router_requests_total';
 const BUCKETS = 'rehearsal_router_request_duration_seconds_bucket';
 const JUDGED = 'judge_submissions_judged_total';
+/** Codes that count as errors: 5xx, and connections the router reset (the user got no response at all). */
+const ERROR_CODES = /^(5\d\d|reset)$/;
 
 /** A query's answer: the value and how many requests it rests on. */
 export interface QueryValue {
@@ -43,11 +45,11 @@ export class Queries {
     return { value: accepted / judged, requests: judged };
   }
 
-  /** Share of requests answered 5xx (including the router's own 502/503 for the version). */
+  /** Share of requests answered 5xx (including the router's own 502/503 for the version) or reset. */
   errorRate(version: string, from: number, to: number): QueryValue | undefined {
     const requests = this.store.increase(REQUESTS, { version }, from, to);
     if (requests === undefined || requests === 0) return undefined;
-    const errors = this.store.increase(REQUESTS, { version, code: /^5\d\d$/ }, from, to) ?? 0;
+    const errors = this.store.increase(REQUESTS, { version, code: ERROR_CODES }, from, to) ?? 0;
     return { value: errors / requests, requests };
   }
 
@@ -55,7 +57,7 @@ export class Queries {
   errorCounts(version: string, from: number, to: number): { errors: number; requests: number } | undefined {
     const requests = this.store.increase(REQUESTS, { version }, from, to);
     if (requests === undefined) return undefined;
-    return { errors: this.store.increase(REQUESTS, { version, code: /^5\d\d$/ }, from, to) ?? 0, requests };
+    return { errors: this.store.increase(REQUESTS, { version, code: ERROR_CODES }, from, to) ?? 0, requests };
   }
 
   /** A latency quantile in milliseconds, interpolated within histogram buckets as histogram_quantile does. */

@@ -42,6 +42,8 @@ const expectSchema = z.strictObject({
   maxFailedRequests: z.number().int().min(0).optional(),
   maxWrongVerdicts: z.number().int().min(0).optional(),
   lostSubmissions: z.number().int().min(0).default(0),
+  /** The metric the first failed check must measure (e.g. acceptance_rate: caught by business metrics, not error rate). */
+  detectedBy: z.string().optional(),
   /** Whether rolling back must restore service (false: stable is broken too, and the report must say so). */
   rollbackRestoresService: z.boolean().optional(),
 });

@@ -95,6 +95,11 @@ export function judge(input: JudgeInput): Judgement {
   if (expect.maxFailedRequests !== undefined) expectations.push(bound('maxFailedRequests', expect.maxFailedRequests, failedRequests));
   if (expect.maxWrongVerdicts !== undefined) expectations.push(bound('maxWrongVerdicts', expect.maxWrongVerdicts, wrongVerdicts));
   expectations.push(bound('lostSubmissions', expect.lostSubmissions, input.lost.length));
+  if (expect.detectedBy !== undefined) {
+    const check = events.find((e) => e.type === 'first-failure')?.data?.check;
+    const actual = typeof check === 'string' ? check : 'no check failed';
+    expectations.push({ name: 'detectedBy', expected: expect.detectedBy, actual, passed: actual.includes(expect.detectedBy) });
+  }
   const rollback = allOnStable !== undefined ? rollbackEffect(records, stable, allOnStable, deployedAt) : undefined;
   if (expect.rollbackRestoresService !== undefined) {
     expectations.push({
