@@ -75,6 +75,7 @@ describe('service faults against a real judge service', () => {
     const res = await pending;
     expect(res.status).toBe(200);
     expect(res.fault).toBe('hang');
+    expect((await injected.verify()).ok).toBe(false);
     expect(res.ms).toBeGreaterThanOrEqual(400);
   });
 
