@@ -8,13 +8,15 @@
  * work done) and the ratio of wall time to one scenario's time measured in the same run.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot, paths } from '../sim/util/paths.js';
 
-const { values } = parseArgs({ options: { parallel: { type: 'string', default: '2' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { parallel: { type: 'string', default: '2' }, only: { type: 'string' } },
+});
 const cli = join(packageRoot, 'dist', 'sim', 'cli.js');
 
 interface Timed {
@@ -26,18 +28,32 @@ function run(args: string[]): Promise<Timed> {
   const reports = mkdtempSync(join(tmpdir(), 'rehearsal-bench-'));
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [cli, 'run', ...args, '--reports', reports], { cwd: packageRoot, maxBuffer: 64 << 20 }, (error) => {
-      const wallS = (performance.now() - started) / 1000;
-      try {
-        const [runId] = readdirSync(reports);
-        const report = JSON.parse(readFileSync(join(reports, runId!, 'report.json'), 'utf8')) as { scenarios: Timed['scenarios'] };
-        resolve({ wallS, scenarios: report.scenarios.map((s) => ({ name: s.name, status: s.status, durationMs: s.durationMs })) });
-      } catch (e) {
-        reject(error ?? e);
-      } finally {
-        rmSync(reports, { recursive: true, force: true });
-      }
-    });
+    execFile(
+      process.execPath,
+      [cli, 'run', ...args, '--reports', reports],
+      { cwd: packageRoot, maxBuffer: 64 << 20 },
+      (error) => {
+        const wallS = (performance.now() - started) / 1000;
+        try {
+          const [runId] = readdirSync(reports);
+          const report = JSON.parse(readFileSync(join(reports, runId!, 'report.json'), 'utf8')) as {
+            scenarios: Timed['scenarios'];
+          };
+          resolve({
+            wallS,
+            scenarios: report.scenarios.map((s) => ({
+              name: s.name,
+              status: s.status,
+              durationMs: s.durationMs,
+            })),
+          });
+        } catch (e) {
+          reject(error ?? e);
+        } finally {
+          rmSync(reports, { recursive: true, force: true });
+        }
+      },
+    );
   });
 }
 
@@ -55,6 +71,15 @@ function line(label: string, t: Timed, targetS: number, unitS: number): string {
 const parallel = String(values.parallel);
 const reference = await run([join(paths.scenarios, 'canary-healthy-all-checks.yaml')]);
 const out: string[] = [`reference: one healthy matrix scenario, ${reference.wallS.toFixed(1)} s wall`];
-if (values.only !== 'matrix') out.push(line('default run (`rehearse run`)', await run([]), 180, reference.wallS));
-if (values.only !== 'default') out.push(line(`whole matrix (\`rehearse run scenarios/ --parallel ${parallel}\`)`, await run([paths.scenarios, '--parallel', parallel]), 900, reference.wallS));
+if (values.only !== 'matrix')
+  out.push(line('default run (`rehearse run`)', await run([]), 180, reference.wallS));
+if (values.only !== 'default')
+  out.push(
+    line(
+      `whole matrix (\`rehearse run scenarios/ --parallel ${parallel}\`)`,
+      await run([paths.scenarios, '--parallel', parallel]),
+      900,
+      reference.wallS,
+    ),
+  );
 process.stdout.write(`${out.join('\n')}\n`);

@@ -25,7 +25,10 @@ export const listCommand: Command = {
     };
     if (show('faults')) {
       ctx.out(`faults (${Object.keys(faultKinds).length}):`);
-      for (const line of pad(Object.entries(faultKinds).map(([name, k]) => [`  ${name}`, k.layer, k.summary]))) ctx.out(line);
+      for (const line of pad(
+        Object.entries(faultKinds).map(([name, k]) => [`  ${name}`, k.layer, k.summary]),
+      ))
+        ctx.out(line);
     }
     if (show('strategies')) {
       ctx.out(`\nstrategies (${Object.keys(strategies).length}):`);
@@ -33,7 +36,10 @@ export const listCommand: Command = {
     }
     if (show('checks')) {
       ctx.out(`\ncheck metrics (${Object.keys(metricCatalog).length}):`);
-      for (const line of pad(Object.entries(metricCatalog).map(([name, m]) => [`  ${name}`, m.unit, m.description]))) ctx.out(line);
+      for (const line of pad(
+        Object.entries(metricCatalog).map(([name, m]) => [`  ${name}`, m.unit, m.description]),
+      ))
+        ctx.out(line);
     }
     if (show('scenarios')) {
       const loaded = loadScenarios(targets.length ? targets : [paths.scenarios], ctx.cwd);

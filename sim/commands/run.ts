@@ -8,36 +8,82 @@ import { paths } from '../util/paths.js';
 import type { Command } from './command.js';
 import { filterScenarios, selectScenarios } from './select.js';
 
-const SHOWN = new Set(['deploy', 'weights', 'first-failure', 'decision', 'all-traffic-on-stable', 'promoted', 'paused', 'fault-injected', 'fault-verified', 'error']);
+const SHOWN = new Set([
+  'deploy',
+  'weights',
+  'first-failure',
+  'decision',
+  'all-traffic-on-stable',
+  'promoted',
+  'paused',
+  'fault-injected',
+  'fault-verified',
+  'error',
+]);
 
 /** `rehearse run`: rehearses scenarios on a platform and writes reports. */
 export const runCommand: Command = {
   name: 'run',
   summary: 'rehearse scenarios and write reports/<run-id>/ (default: the scenarios tagged "default")',
-  usage: 'rehearse run [files|dirs] [--platform local] [--tag T] [--strategy S] [--fault F] [--parallel N] [--reports DIR]',
+  usage:
+    'rehearse run [files|dirs] [--platform local] [--tag T] [--strategy S] [--fault F] [--parallel N] [--reports DIR]',
   options: {
     platform: { type: 'string', description: `where to run: ${platformNames.join(', ')} (default local)` },
-    tag: { type: 'string', multiple: true, description: 'only scenarios with this tag, strategy or fault type' },
+    tag: {
+      type: 'string',
+      multiple: true,
+      description: 'only scenarios with this tag, strategy or fault type',
+    },
     strategy: { type: 'string', multiple: true, description: 'only scenarios of this strategy type' },
-    fault: { type: 'string', multiple: true, description: 'only scenarios injecting this fault kind (`none`: healthy releases)' },
-    parallel: { type: 'string', description: 'scenarios rehearsed at once (default 1; each has its own processes)' },
+    fault: {
+      type: 'string',
+      multiple: true,
+      description: 'only scenarios injecting this fault kind (`none`: healthy releases)',
+    },
+    parallel: {
+      type: 'string',
+      description: 'scenarios rehearsed at once (default 1; each has its own processes)',
+    },
     reports: { type: 'string', description: 'folder for reports (default reports/)' },
   },
   async run(ctx) {
     const platform = String(ctx.flags.platform ?? 'local');
     if (!(platformNames as string[]).includes(platform)) {
-      throw new RehearsalError(`unknown platform "${platform}"`, `use one of: ${platformNames.join(', ')}`, ExitCode.invalidScenario);
+      throw new RehearsalError(
+        `unknown platform "${platform}"`,
+        `use one of: ${platformNames.join(', ')}`,
+        ExitCode.invalidScenario,
+      );
     }
-    const only = { strategies: ctx.flags.strategy as string[] | undefined, faults: ctx.flags.fault as string[] | undefined };
+    const only = {
+      strategies: ctx.flags.strategy as string[] | undefined,
+      faults: ctx.flags.fault as string[] | undefined,
+    };
     const filtered = Boolean(only.strategies?.length || only.faults?.length);
-    const scenarios = filterScenarios(selectScenarios(ctx.args, ctx.cwd, ctx.flags.tag as string[] | undefined, filtered ? undefined : 'default'), only);
+    const scenarios = filterScenarios(
+      selectScenarios(
+        ctx.args,
+        ctx.cwd,
+        ctx.flags.tag as string[] | undefined,
+        filtered ? undefined : 'default',
+      ),
+      only,
+    );
     const parallel = Number(ctx.flags.parallel ?? 1);
     if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) {
-      throw new RehearsalError(`--parallel must be a whole number from 1 to 16, got ${String(ctx.flags.parallel)}`, 'each parallel scenario runs its own processes; 2 suits a 2-core machine', ExitCode.invalidScenario);
+      throw new RehearsalError(
+        `--parallel must be a whole number from 1 to 16, got ${String(ctx.flags.parallel)}`,
+        'each parallel scenario runs its own processes; 2 suits a 2-core machine',
+        ExitCode.invalidScenario,
+      );
     }
     const probe = await createPlatform(platform).probe();
     if (!probe.available) {
-      throw new RehearsalError(`platform ${platform} unavailable: ${probe.detail}`, probe.hint ?? '`rehearse doctor` shows what is missing', ExitCode.platformUnavailable);
+      throw new RehearsalError(
+        `platform ${platform} unavailable: ${probe.detail}`,
+        probe.hint ?? '`rehearse doctor` shows what is missing',
+        ExitCode.platformUnavailable,
+      );
     }
     const p = palette(ctx.tty && !ctx.env.NO_COLOR && !ctx.env.CI);
     const { report, dir, written } = await runSuite(scenarios, {
@@ -49,10 +95,16 @@ export const runCommand: Command = {
       toolVersion: paths.version,
       nodeVersion: process.version,
       parallel,
-      onScenarioStart: (s, i, n) => ctx.out(`[${i + 1}/${n}] ${s.scenario.name} (${s.file}): ${s.scenario.strategy.type}, up to ${s.scenario.traffic.duration / 1000}s of traffic`),
+      onScenarioStart: (s, i, n) =>
+        ctx.out(
+          `[${i + 1}/${n}] ${s.scenario.name} (${s.file}): ${s.scenario.strategy.type}, up to ${s.scenario.traffic.duration / 1000}s of traffic`,
+        ),
       onEvent: (name, e) => {
         const who = parallel > 1 ? `${name}: ` : '';
-        if (SHOWN.has(e.type)) ctx.out(p.dim(`  ${who}${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`));
+        if (SHOWN.has(e.type))
+          ctx.out(
+            p.dim(`  ${who}${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`),
+          );
       },
       onScenarioEnd: (r) => ctx.out(scenarioLine(r, p)),
     });

@@ -1,5 +1,11 @@
 import type { Clock } from '../clock/clock.js';
-import { type DeployResult, type Fault, type FaultConfig, type InjectedFault, createFault } from '../faults/index.js';
+import {
+  type DeployResult,
+  type Fault,
+  type FaultConfig,
+  type InjectedFault,
+  createFault,
+} from '../faults/index.js';
 import type { Scraper } from '../monitor/scraper.js';
 import type { Deployment } from '../platform/platform.js';
 import type { Timeline } from '../release/timeline.js';
@@ -37,7 +43,7 @@ export interface FaultSchedulerDeps {
 
 /** Whether a marker header value (comma-separated when several faults shaped a response) names `marker`. */
 function carries(header: string | undefined, marker: string): boolean {
-  return header !== undefined && header.split(',').some((m) => m.trim() === marker);
+  return header?.split(',').some((m) => m.trim() === marker) ?? false;
 }
 
 /** Injects a scenario's faults on schedule, verifies them, and reverts them; nothing stays injected. */
@@ -46,13 +52,20 @@ export class FaultScheduler {
 
   constructor(
     configs: FaultConfig[],
-    private readonly versions: { stable: string; candidate: string },
+    versions: { stable: string; candidate: string },
     private readonly deployments: Map<string, Deployment>,
     private readonly deps: FaultSchedulerDeps,
   ) {
     this.items = configs.map((c) => {
-      const version = c.target === 'candidate' ? versions.candidate : c.target === 'stable' ? versions.stable : c.target;
-      return { fault: createFault(c), version, started: false, applied: false, appliedDetail: 'not injected: its target never ran' };
+      const version =
+        c.target === 'candidate' ? versions.candidate : c.target === 'stable' ? versions.stable : c.target;
+      return {
+        fault: createFault(c),
+        version,
+        started: false,
+        applied: false,
+        appliedDetail: 'not injected: its target never ran',
+      };
     });
   }
 
@@ -65,7 +78,10 @@ export class FaultScheduler {
       item.started = true;
       item.injectedAt = this.deps.timeline.now();
       item.appliedDetail = 'passed at start, but the deployment never reported back';
-      this.deps.timeline.add('fault-injected', `${item.fault.config.type} on ${version}: ${item.fault.describe()} (at start)`);
+      this.deps.timeline.add(
+        'fault-injected',
+        `${item.fault.config.type} on ${version}: ${item.fault.describe()} (at start)`,
+      );
     }
     return toggles;
   }
@@ -78,14 +94,21 @@ export class FaultScheduler {
       item.applied = check.ok;
       item.appliedDetail = check.detail;
       item.injected = { verify: async () => check, revert: async () => undefined };
-      this.deps.timeline.add('fault-verified', `${item.fault.config.type}: ${check.ok ? 'applied' : 'NOT applied'} (${check.detail})`);
+      this.deps.timeline.add(
+        'fault-verified',
+        `${item.fault.config.type}: ${check.ok ? 'applied' : 'NOT applied'} (${check.detail})`,
+      );
     }
   }
 
   /** Injects every fault that is due and whose target now exists (called when a version is deployed). */
   async injectDue(): Promise<void> {
     const now = this.deps.timeline.now();
-    await Promise.all(this.items.filter((i) => !i.started && i.fault.config.at <= now && this.deployments.has(i.version)).map((i) => this.inject(i)));
+    await Promise.all(
+      this.items
+        .filter((i) => !i.started && i.fault.config.at <= now && this.deployments.has(i.version))
+        .map((i) => this.inject(i)),
+    );
   }
 
   /** Waits for every verification still in flight. */
@@ -100,7 +123,13 @@ export class FaultScheduler {
       await this.injectDue();
       for (const item of this.items) {
         const d = item.fault.config.duration;
-        if (item.injected && item.revertedAt === undefined && d !== undefined && timeline.now() >= item.injectedAt! + d) await this.revert(item);
+        if (
+          item.injected &&
+          item.revertedAt === undefined &&
+          d !== undefined &&
+          timeline.now() >= item.injectedAt! + d
+        )
+          await this.revert(item);
       }
       try {
         await clock.sleep(100, signal);
@@ -112,7 +141,9 @@ export class FaultScheduler {
 
   /** Reverts every fault still in place. */
   async revertAll(): Promise<void> {
-    await Promise.all(this.items.filter((i) => i.injected && i.revertedAt === undefined).map((i) => this.revert(i)));
+    await Promise.all(
+      this.items.filter((i) => i.injected && i.revertedAt === undefined).map((i) => this.revert(i)),
+    );
   }
 
   /** Each fault with its evidence: applied (read back) and observed in what users got. */
@@ -120,7 +151,10 @@ export class FaultScheduler {
     return this.items.map((i) => {
       const marker = i.fault.marker;
       const anyVersion = i.fault.markerScope === 'any';
-      const observed = marker && i.applied ? records.filter((r) => carries(r.fault, marker) && (anyVersion || r.version === i.version)).length : undefined;
+      const observed =
+        marker && i.applied
+          ? records.filter((r) => carries(r.fault, marker) && (anyVersion || r.version === i.version)).length
+          : undefined;
       const verified = i.applied && (observed === undefined || observed > 0);
       const detail = !i.applied
         ? i.appliedDetail
@@ -162,13 +196,19 @@ export class FaultScheduler {
       });
       item.injected = injected;
       item.appliedDetail = 'injected; verification did not finish';
-      timeline.add('fault-injected', `${item.fault.config.type} on ${item.version}: ${item.fault.describe()}`);
+      timeline.add(
+        'fault-injected',
+        `${item.fault.config.type} on ${item.version}: ${item.fault.describe()}`,
+      );
       // Verified in the background: some effects (a counter rising, a scrape gap) take a moment to show.
       item.verifying = injected.verify().then(
         (check) => {
           item.applied = check.ok;
           item.appliedDetail = check.detail;
-          timeline.add('fault-verified', `${item.fault.config.type}: ${check.ok ? 'applied' : 'NOT applied'} (${check.detail})`);
+          timeline.add(
+            'fault-verified',
+            `${item.fault.config.type}: ${check.ok ? 'applied' : 'NOT applied'} (${check.detail})`,
+          );
         },
         (error: unknown) => {
           item.applied = false;
@@ -189,7 +229,10 @@ export class FaultScheduler {
       await item.injected?.revert();
       this.deps.timeline.add('fault-reverted', `${item.fault.config.type} on ${item.version} reverted`);
     } catch (error) {
-      this.deps.timeline.add('error', `fault ${item.fault.config.type} could not be reverted: ${messageOf(error)}`);
+      this.deps.timeline.add(
+        'error',
+        `fault ${item.fault.config.type} could not be reverted: ${messageOf(error)}`,
+      );
     }
   }
 }

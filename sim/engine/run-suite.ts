@@ -37,7 +37,10 @@ export function makeRunId(now: Date, suffix: string): string {
 }
 
 /** Rehearses scenarios, `parallel` at a time (default one after another), and writes the run's reports in file order. */
-export async function runSuite(scenarios: LoadedScenario[], opts: SuiteOptions): Promise<{ report: RunReport; dir: string; written: ReportOutcome }> {
+export async function runSuite(
+  scenarios: LoadedScenario[],
+  opts: SuiteOptions,
+): Promise<{ report: RunReport; dir: string; written: ReportOutcome }> {
   const startedAt = new Date(opts.clock.now());
   const runId = opts.runId ?? makeRunId(startedAt, Math.random().toString(16).slice(2, 6));
   const dir = join(opts.reportsDir, runId);
@@ -83,6 +86,10 @@ export async function runSuite(scenarios: LoadedScenario[], opts: SuiteOptions):
       errors: results.filter((r) => r.status === 'error').length,
     },
   };
-  const written = await writeReports(opts.reporters ?? [new JsonReporter(), new JunitReporter()], report, dir);
+  const written = await writeReports(
+    opts.reporters ?? [new JsonReporter(), new JunitReporter()],
+    report,
+    dir,
+  );
   return { report, dir, written };
 }

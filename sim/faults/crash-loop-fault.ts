@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Fault, type FaultContext, type InjectedFault, faultBase, pickInstances } from './fault.js';
+import { type Fault, type FaultContext, faultBase, type InjectedFault, pickInstances } from './fault.js';
 import { health } from './probes.js';
 import { putToggles } from './service-toggles.js';
 import { injectToggles } from './toggle-fault.js';
@@ -47,7 +47,12 @@ export class CrashLoopFault implements Fault {
       verify: async () => {
         const check = await applied.verify();
         const restartable = targets.every((i) => i.restart);
-        return restartable ? check : { ok: false, detail: `${check.detail}; but this platform cannot restart instances, so it is a crash, not a loop` };
+        return restartable
+          ? check
+          : {
+              ok: false,
+              detail: `${check.detail}; but this platform cannot restart instances, so it is a crash, not a loop`,
+            };
       },
       revert: async () => {
         stop.abort();

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { type DeployResult, type Fault, type FaultCheck, type InjectedFault, faultBase, noFault } from './fault.js';
+import {
+  type DeployResult,
+  type Fault,
+  type FaultCheck,
+  faultBase,
+  type InjectedFault,
+  noFault,
+} from './fault.js';
 
 /** Configuration of `crash-on-start`. */
 export const crashOnStartSchema = z.strictObject({ type: z.literal('crash-on-start'), ...faultBase });
@@ -20,10 +27,17 @@ export class CrashOnStartFault implements Fault {
   }
 
   verifyStart(result: DeployResult): FaultCheck {
-    if (result.deployment) return { ok: false, detail: `${result.deployment.version} started and became ready despite crashAtStart` };
+    if (result.deployment)
+      return {
+        ok: false,
+        detail: `${result.deployment.version} started and became ready despite crashAtStart`,
+      };
     return /start-up|crash/i.test(result.error)
       ? { ok: true, detail: `the deployment failed as meant: ${result.error.split('\n')[0]}` }
-      : { ok: false, detail: `the deployment failed, but not by crashing at start: ${result.error.split('\n')[0]}` };
+      : {
+          ok: false,
+          detail: `the deployment failed, but not by crashing at start: ${result.error.split('\n')[0]}`,
+        };
   }
 
   async inject(): Promise<InjectedFault> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Fault, type FaultContext, type InjectedFault, faultBase } from './fault.js';
+import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
 import { injectToggles } from './toggle-fault.js';
 
 /** Configuration of `hang`. */
@@ -22,7 +22,10 @@ export class HangFault implements Fault {
   inject(ctx: FaultContext): Promise<InjectedFault> {
     return injectToggles(ctx, this.config.share, { hang: true }, async (i) => {
       const answered = await fetch(`${i.url}/languages`, { signal: AbortSignal.timeout(PROBE_MS) }).then(
-        async (res) => (await res.arrayBuffer(), true),
+        async (res) => {
+          await res.arrayBuffer();
+          return true;
+        },
         () => false,
       );
       return answered ? `${i.id} answered GET /languages within ${PROBE_MS} ms` : null;

@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { type Fault, type FaultContext, type InjectedFault, faultBase } from './fault.js';
+import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
 import { injectToggles } from './toggle-fault.js';
 
 /** Configuration of `incompatible-migration`. */
-export const incompatibleMigrationSchema = z.strictObject({ type: z.literal('incompatible-migration'), ...faultBase });
+export const incompatibleMigrationSchema = z.strictObject({
+  type: z.literal('incompatible-migration'),
+  ...faultBase,
+});
 
 /**
  * The target migrates the shared store to a schema older versions cannot read (toggle `schemaVersion: 2`).

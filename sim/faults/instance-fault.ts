@@ -1,5 +1,5 @@
 import type { Instance } from '../platform/platform.js';
-import { type FaultCheck, type FaultContext, type InjectedFault, checkAll, pickInstances } from './fault.js';
+import { checkAll, type FaultCheck, type FaultContext, type InjectedFault, pickInstances } from './fault.js';
 import { eventually, health } from './probes.js';
 
 /** What an instance fault does to one instance, the state it leaves it in, and how to undo it. */
@@ -11,7 +11,11 @@ export interface InstanceAction {
 }
 
 /** Applies an action to the chosen share of the target's instances; verified by probing each one's health. */
-export async function injectOnInstances(ctx: FaultContext, share: number, action: InstanceAction): Promise<InjectedFault> {
+export async function injectOnInstances(
+  ctx: FaultContext,
+  share: number,
+  action: InstanceAction,
+): Promise<InjectedFault> {
   const targets = pickInstances(ctx.instances(), share);
   if (ctx.instances().length === 0) throw new Error(`${ctx.version} has no running instance to fault`);
   await Promise.all(targets.map((i) => action.apply(i)));
@@ -28,7 +32,11 @@ export async function injectOnInstances(ctx: FaultContext, share: number, action
           return ok ? null : `${i.id}: /healthz ${last}, expected ${action.expect}`;
         }),
       );
-      const what = { refused: 'refuses connections (dead)', silent: 'accepts connections but never answers (frozen)', up: 'answers again' }[action.expect];
+      const what = {
+        refused: 'refuses connections (dead)',
+        silent: 'accepts connections but never answers (frozen)',
+        up: 'answers again',
+      }[action.expect];
       return checkAll(problems, `${targets.map((i) => i.id).join(', ')} ${what}`);
     },
     revert: async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Fault, type FaultContext, type InjectedFault, faultBase } from './fault.js';
+import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
 import { injectToggles } from './toggle-fault.js';
 
 /** Configuration of `latency`: every request (`fixed`) or only a share of them (`tail`). */
@@ -24,7 +24,9 @@ export class LatencyFault implements Fault {
 
   describe(): string {
     const { mode, ms, requests, target } = this.config;
-    return mode === 'tail' ? `${target} adds ${ms} ms to ${(requests * 100).toFixed(1)}% of requests` : `${target} adds ${ms} ms to every request`;
+    return mode === 'tail'
+      ? `${target} adds ${ms} ms to ${(requests * 100).toFixed(1)}% of requests`
+      : `${target} adds ${ms} ms to every request`;
   }
 
   inject(ctx: FaultContext): Promise<InjectedFault> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Fault, type FaultContext, type InjectedFault, faultBase } from './fault.js';
+import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
 import { counterRises } from './probes.js';
 import { injectToggles } from './toggle-fault.js';
 
@@ -20,6 +20,11 @@ export class MemoryLeakFault implements Fault {
   }
 
   inject(ctx: FaultContext): Promise<InjectedFault> {
-    return injectToggles(ctx, this.config.share, { leakMbPerSecond: this.config.mbPerSecond }, counterRises('memory-leak'));
+    return injectToggles(
+      ctx,
+      this.config.share,
+      { leakMbPerSecond: this.config.mbPerSecond },
+      counterRises('memory-leak'),
+    );
   }
 }

@@ -30,8 +30,15 @@ export async function injectMonitoring(ctx: FaultContext, action: MonitoringActi
       const start = ctx.scraper[counter];
       await ctx.clock.sleep(ctx.scraper.intervalMs * 2 + 200, ctx.signal).catch(() => undefined);
       const moved = ctx.scraper[counter] > start;
-      if (moved !== moves) return { ok: false, detail: `scraper ${counter} ${moved ? 'kept rising' : 'did not rise'} over two intervals while ${action.describe}` };
-      return { ok: true, detail: `${action.describe}; scraper ${counter} ${moves ? 'rose' : 'stood still'} over two intervals` };
+      if (moved !== moves)
+        return {
+          ok: false,
+          detail: `scraper ${counter} ${moved ? 'kept rising' : 'did not rise'} over two intervals while ${action.describe}`,
+        };
+      return {
+        ok: true,
+        detail: `${action.describe}; scraper ${counter} ${moves ? 'rose' : 'stood still'} over two intervals`,
+      };
     },
     revert: async () => {
       Object.assign(d, before);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Fault, type FaultContext, type InjectedFault, faultBase } from './fault.js';
+import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
 import { injectOnInstances } from './instance-fault.js';
 
 /** Configuration of `pause`. */
@@ -14,6 +14,10 @@ export class PauseFault implements Fault {
   }
 
   inject(ctx: FaultContext): Promise<InjectedFault> {
-    return injectOnInstances(ctx, this.config.share, { apply: (i) => i.pause(), expect: 'silent', undo: (i) => i.resume() });
+    return injectOnInstances(ctx, this.config.share, {
+      apply: (i) => i.pause(),
+      expect: 'silent',
+      undo: (i) => i.resume(),
+    });
   }
 }

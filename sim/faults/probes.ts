@@ -16,11 +16,17 @@ export async function health(url: string, timeoutMs = 1000): Promise<'up' | 'ref
 }
 
 /** Sum of a metric's samples on an instance's `/metrics` whose labels include `labels`; undefined if unreadable. */
-export async function readMetric(url: string, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+export async function readMetric(
+  url: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number | undefined> {
   try {
     const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) });
     if (!res.ok) return undefined;
-    const samples = parsePromText(await res.text()).filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+    const samples = parsePromText(await res.text()).filter(
+      (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+    );
     return samples.reduce((sum, s) => sum + s.value, 0);
   } catch {
     return undefined;
@@ -41,7 +47,12 @@ export async function eventually(fn: () => Promise<boolean>, ms: number): Promis
 export function counterRises(kind: string, ms = 2500) {
   return async (i: { id: string; url: string }): Promise<string | null> => {
     const before = (await readMetric(i.url, 'judge_fault_injections_total', { kind })) ?? 0;
-    const rose = await eventually(async () => ((await readMetric(i.url, 'judge_fault_injections_total', { kind })) ?? 0) > before, ms);
-    return rose ? null : `${i.id}: judge_fault_injections_total{kind="${kind}"} did not rise within ${ms / 1000}s`;
+    const rose = await eventually(
+      async () => ((await readMetric(i.url, 'judge_fault_injections_total', { kind })) ?? 0) > before,
+      ms,
+    );
+    return rose
+      ? null
+      : `${i.id}: judge_fault_injections_total{kind="${kind}"} did not rise within ${ms / 1000}s`;
   };
 }

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { duration } from '../scenario/common.js';
-import { type Fault, type FaultContext, type InjectedFault, checkAll, faultBase, pickInstances } from './fault.js';
+import {
+  checkAll,
+  type Fault,
+  type FaultContext,
+  faultBase,
+  type InjectedFault,
+  pickInstances,
+} from './fault.js';
 import { eventually } from './probes.js';
 import { putToggles } from './service-toggles.js';
 
@@ -24,7 +31,10 @@ export class ReadinessFlapFault implements Fault {
     const targets = pickInstances(ctx.instances(), this.config.share);
     const stop = new AbortController();
     let failing = true;
-    const set = (on: boolean) => Promise.allSettled(targets.map((i) => putToggles(i, ctx.serviceToken, { readinessFailing: on ? true : null })));
+    const set = (on: boolean) =>
+      Promise.allSettled(
+        targets.map((i) => putToggles(i, ctx.serviceToken, { readinessFailing: on ? true : null })),
+      );
     await set(true);
     const flap = (async () => {
       while (!stop.signal.aborted && !ctx.signal.aborted) {
@@ -35,9 +45,13 @@ export class ReadinessFlapFault implements Fault {
       }
     })();
     const seen = async (i: { url: string }, status: number) => {
-      const res = await fetch(`${i.url}/readyz`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
+      const res = await fetch(`${i.url}/readyz`, { signal: AbortSignal.timeout(1000) }).catch(
+        () => undefined,
+      );
       await res?.arrayBuffer();
-      return res?.status === status && (status === 200 || res.headers.get('x-rehearsal-fault') === 'readiness');
+      return (
+        res?.status === status && (status === 200 || res.headers.get('x-rehearsal-fault') === 'readiness')
+      );
     };
     return {
       verify: async () => {
@@ -46,10 +60,15 @@ export class ReadinessFlapFault implements Fault {
           targets.map(async (i) => {
             const down = await eventually(() => seen(i, 503), window);
             const up = down && (await eventually(() => seen(i, 200), window));
-            return down && up ? null : `${i.id}: /readyz ${down ? 'never came back' : 'never reported not ready with the readiness marker'}`;
+            return down && up
+              ? null
+              : `${i.id}: /readyz ${down ? 'never came back' : 'never reported not ready with the readiness marker'}`;
           }),
         );
-        return checkAll(problems, `/readyz of ${targets.map((i) => i.id).join(', ')} went 503 (marked readiness) and back to 200`);
+        return checkAll(
+          problems,
+          `/readyz of ${targets.map((i) => i.id).join(', ')} went 503 (marked readiness) and back to 200`,
+        );
       },
       revert: async () => {
         stop.abort();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Fault, type FaultContext, type InjectedFault, faultBase, noFault } from './fault.js';
+import { type Fault, type FaultContext, faultBase, type InjectedFault, noFault } from './fault.js';
 import { injectOnInstances } from './instance-fault.js';
 import { readMetric } from './probes.js';
 
@@ -29,8 +29,12 @@ export class RestartFault implements Fault {
         const check = await applied.verify();
         if (!check.ok) return check;
         const same: string[] = [];
-        for (const [url, start] of before) if (start !== undefined && (await readMetric(url, 'judge_process_start_time_seconds')) === start) same.push(url);
-        return same.length === 0 ? { ok: true, detail: `${check.detail}, with a new process start time` } : { ok: false, detail: `same process start time at ${same.join(', ')}: not restarted` };
+        for (const [url, start] of before)
+          if (start !== undefined && (await readMetric(url, 'judge_process_start_time_seconds')) === start)
+            same.push(url);
+        return same.length === 0
+          ? { ok: true, detail: `${check.detail}, with a new process start time` }
+          : { ok: false, detail: `same process start time at ${same.join(', ')}: not restarted` };
       },
       revert: noFault.revert,
     };

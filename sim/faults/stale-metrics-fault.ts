@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { duration } from '../scenario/common.js';
-import { type Fault, type FaultContext, type InjectedFault, faultBase } from './fault.js';
+import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
 import { injectMonitoring } from './monitoring-fault.js';
 
 /** Configuration of `stale-metrics`. */

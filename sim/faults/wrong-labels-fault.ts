@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Fault, type FaultContext, type InjectedFault, faultBase } from './fault.js';
+import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
 import { injectMonitoring } from './monitoring-fault.js';
 
 /** Configuration of `wrong-labels`. */
@@ -16,10 +16,12 @@ export class WrongLabelsFault implements Fault {
   inject(ctx: FaultContext): Promise<InjectedFault> {
     const from = ctx.version;
     const to = `${from}-mislabelled`;
-    const relabel = (labels: Record<string, string>) => (labels.version === from ? { ...labels, version: to } : labels);
+    const relabel = (labels: Record<string, string>) =>
+      labels.version === from ? { ...labels, version: to } : labels;
     return injectMonitoring(ctx, {
       set: { relabel },
-      readBack: (d) => (d.relabel?.({ version: from }).version === to ? null : `version=${from} is not relabelled`),
+      readBack: (d) =>
+        d.relabel?.({ version: from }).version === to ? null : `version=${from} is not relabelled`,
       effect: { counter: 'scrapes', moves: true },
       describe: `version=${from} is stored as version=${to}`,
     });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,11 @@ describe('a fault whose effect cannot be verified (live)', () => {
     expect(s.classification).toBe('inconclusive');
     expect(s.status).toBe('failure');
     expect(s.reason).toMatch(/fault not verified: latency .*no user response showed it/);
-    expect(s.faults[0]).toMatchObject({ type: 'latency', applied: true, verified: false, observedResponses: 0 });
+    expect(s.faults[0]).toMatchObject({
+      type: 'latency',
+      applied: true,
+      verified: false,
+      observedResponses: 0,
+    });
   }, 90_000);
 });

@@ -11,7 +11,12 @@ import { nullLogger } from '../../sim/util/logger.js';
 
 const versions = { stable: 'v1', candidate: 'v2' };
 const deployment = (version: string): Deployment =>
-  ({ version, instances: [], stop: async () => undefined, [Symbol.asyncDispose]: async () => undefined }) as Deployment;
+  ({
+    version,
+    instances: [],
+    stop: async () => undefined,
+    [Symbol.asyncDispose]: async () => undefined,
+  }) as Deployment;
 
 function scheduler(configs: FaultConfig[], deployed: string[]) {
   const clock = new VirtualClock();
@@ -30,11 +35,25 @@ function scheduler(configs: FaultConfig[], deployed: string[]) {
 }
 
 const record = (version: string, fault?: string): RequestRecord =>
-  ({ seq: 0, kind: 'submit', userId: 'u', segment: 's', intendedAt: 0, sentAt: 0, latencyMs: 1, status: 200, version, ...(fault ? { fault } : {}) }) as RequestRecord;
+  ({
+    seq: 0,
+    kind: 'submit',
+    userId: 'u',
+    segment: 's',
+    intendedAt: 0,
+    sentAt: 0,
+    latencyMs: 1,
+    status: 200,
+    version,
+    ...(fault ? { fault } : {}),
+  }) as RequestRecord;
 
 describe('FaultScheduler', () => {
   it('passes start-time toggles once and verifies them against how the deployment went', async () => {
-    const { s, timeline } = scheduler([{ type: 'crash-on-start', target: 'candidate', at: 0, share: 1 }], ['v1']);
+    const { s, timeline } = scheduler(
+      [{ type: 'crash-on-start', target: 'candidate', at: 0, share: 1 }],
+      ['v1'],
+    );
     expect(s.startToggles('v1')).toEqual({});
     expect(s.startToggles('v2')).toEqual({ crashAtStart: true });
     expect(s.startToggles('v2')).toEqual({});
@@ -54,12 +73,22 @@ describe('FaultScheduler', () => {
   });
 
   it('a fault whose target never ran is reported not injected', () => {
-    const { s } = scheduler([{ type: 'http-errors', target: 'candidate', at: 0, share: 1, rate: 0.1 }], ['v1']);
-    expect(s.outcomes([])[0]).toMatchObject({ applied: false, verified: false, detail: 'not injected: its target never ran' });
+    const { s } = scheduler(
+      [{ type: 'http-errors', target: 'candidate', at: 0, share: 1, rate: 0.1 }],
+      ['v1'],
+    );
+    expect(s.outcomes([])[0]).toMatchObject({
+      applied: false,
+      verified: false,
+      detail: 'not injected: its target never ran',
+    });
   });
 
   it('a failed injection is reported with its error, never as applied', async () => {
-    const { s, timeline } = scheduler([{ type: 'http-errors', target: 'candidate', at: 0, share: 1, rate: 0.1 }], ['v1', 'v2']);
+    const { s, timeline } = scheduler(
+      [{ type: 'http-errors', target: 'candidate', at: 0, share: 1, rate: 0.1 }],
+      ['v1', 'v2'],
+    );
     await s.injectDue();
     await s.settle();
     expect(s.outcomes([record('v2', 'http-errors')])[0]).toMatchObject({ applied: false, verified: false });

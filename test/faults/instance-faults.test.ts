@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultConfig, createFault, faultSchema } from '../../sim/faults/index.js';
+import { createFault, type FaultConfig, faultSchema } from '../../sim/faults/index.js';
 import { health, readMetric } from '../../sim/faults/probes.js';
 import { type Rig, startRig, submission } from './rig.js';
 
@@ -25,7 +25,10 @@ describe('instance faults against real processes', () => {
   it('restart gives the instance a new process at the same address', async () => {
     const i = rig.deployment.instances[1]!;
     const before = await readMetric(i.url, 'judge_process_start_time_seconds');
-    const injected = await make({ type: 'restart', share: 0.5 }).inject({ ...rig.ctx(), instances: () => [i] });
+    const injected = await make({ type: 'restart', share: 0.5 }).inject({
+      ...rig.ctx(),
+      instances: () => [i],
+    });
     expect(await injected.verify()).toMatchObject({ ok: true });
     expect(await readMetric(i.url, 'judge_process_start_time_seconds')).not.toBe(before);
   });

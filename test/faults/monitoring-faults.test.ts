@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultConfig, createFault, faultSchema } from '../../sim/faults/index.js';
+import { createFault, type FaultConfig, faultSchema } from '../../sim/faults/index.js';
 import { type Rig, startRig } from './rig.js';
 
 let rig: Rig;
@@ -43,7 +43,9 @@ describe('monitoring faults on the real scraper', () => {
     const injected = await make({ type: 'wrong-labels' }).inject(rig.ctx());
     const check = await injected.verify();
     expect(check, check.detail).toMatchObject({ ok: true });
-    await expect.poll(() => rig.store.select('judge_submissions_received_total', { version: 'v2-mislabelled' }).length).toBeGreaterThan(0);
+    await expect
+      .poll(() => rig.store.select('judge_submissions_received_total', { version: 'v2-mislabelled' }).length)
+      .toBeGreaterThan(0);
     await injected.revert();
     expect(rig.scraper.distortion.relabel).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultConfig, createFault, faultSchema } from '../../sim/faults/index.js';
+import { createFault, type FaultConfig, faultSchema } from '../../sim/faults/index.js';
 import { type Rig, startRig } from './rig.js';
 
 let rig: Rig;
@@ -12,7 +12,10 @@ const make = (yaml: Record<string, unknown>) => createFault(faultSchema.parse(ya
 
 describe('network faults in the real router', () => {
   it.each([
-    [{ type: 'net-latency', ms: 300 }, (r: { status: number; ms: number }) => r.status === 200 && r.ms >= 300],
+    [
+      { type: 'net-latency', ms: 300 },
+      (r: { status: number; ms: number }) => r.status === 200 && r.ms >= 300,
+    ],
     [{ type: 'reset', rate: 1 }, (r: { status: number }) => r.status === 0],
     [{ type: 'partition' }, (r: { status: number }) => r.status === 503],
     [{ type: 'bandwidth', kbps: 8 }, (r: { status: number; ms: number }) => r.status === 200 && r.ms >= 300],

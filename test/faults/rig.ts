@@ -21,7 +21,10 @@ export interface Rig {
   store: MetricStore;
   ctx(): FaultContext;
   /** Sends one request through the router; returns status (0 on no response) and the fault marker. */
-  call(path: string, init?: RequestInit): Promise<{ status: number; fault: string | null; body: string; ms: number }>;
+  call(
+    path: string,
+    init?: RequestInit,
+  ): Promise<{ status: number; fault: string | null; body: string; ms: number }>;
   close(): Promise<void>;
 }
 
@@ -44,7 +47,10 @@ export async function startRig(replicas = 1): Promise<Rig> {
     store,
     () => [
       { url: `${endpoint.adminUrl}/metrics`, labels: { job: 'router' } },
-      ...deployment.instances.map((i) => ({ url: `${i.url}/metrics`, labels: { job: 'judge', version: 'v2', instance: i.id } })),
+      ...deployment.instances.map((i) => ({
+        url: `${i.url}/metrics`,
+        labels: { job: 'judge', version: 'v2', instance: i.id },
+      })),
     ],
     clock,
     200,
@@ -73,7 +79,12 @@ export async function startRig(replicas = 1): Promise<Rig> {
       try {
         const res = await fetch(`${endpoint.url}${path}`, { ...init, signal: AbortSignal.timeout(4000) });
         const body = await res.text();
-        return { status: res.status, fault: res.headers.get('x-rehearsal-fault'), body, ms: Date.now() - started };
+        return {
+          status: res.status,
+          fault: res.headers.get('x-rehearsal-fault'),
+          body,
+          ms: Date.now() - started,
+        };
       } catch {
         return { status: 0, fault: null, body: '', ms: Date.now() - started };
       }
@@ -92,6 +103,11 @@ export function submission(problem = 'two-sum'): RequestInit {
   return {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ problem_id: problem, source_code: 'function twoSum(){ return [0,1]; }', language_id: 63, user_id: 'u-1' }),
+    body: JSON.stringify({
+      problem_id: problem,
+      source_code: 'function twoSum(){ return [0,1]; }',
+      language_id: 63,
+      user_id: 'u-1',
+    }),
   };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultConfig, createFault, faultSchema } from '../../sim/faults/index.js';
+import { createFault, type FaultConfig, faultSchema } from '../../sim/faults/index.js';
 import { readMetric } from '../../sim/faults/probes.js';
 import { getToggles } from '../../sim/faults/service-toggles.js';
 import { type Rig, startRig, submission } from './rig.js';
@@ -11,7 +11,8 @@ beforeAll(async () => {
 afterAll(() => rig?.close());
 
 const make = (yaml: Record<string, unknown>) => createFault(faultSchema.parse(yaml) as FaultConfig);
-const toggles = () => Promise.all(rig.deployment.instances.map((i) => getToggles(i, rig.platform.adminToken)));
+const toggles = () =>
+  Promise.all(rig.deployment.instances.map((i) => getToggles(i, rig.platform.adminToken)));
 
 describe('service faults against a real judge service', () => {
   it.each([
@@ -56,7 +57,10 @@ describe('service faults against a real judge service', () => {
   });
 
   it('memory-leak and cpu-burn are verified by their effect counters, then stop', async () => {
-    for (const yaml of [{ type: 'memory-leak', mbPerSecond: 1 }, { type: 'cpu-burn', load: 0.2 }]) {
+    for (const yaml of [
+      { type: 'memory-leak', mbPerSecond: 1 },
+      { type: 'cpu-burn', load: 0.2 },
+    ]) {
       const injected = await make(yaml).inject(rig.ctx());
       const check = await injected.verify();
       expect(check, JSON.stringify(yaml)).toMatchObject({ ok: true });
@@ -90,10 +94,12 @@ describe('service faults against a real judge service', () => {
   it('crash-on-start passes its toggle at start and checks the deployment failed', async () => {
     const fault = make({ type: 'crash-on-start' });
     expect(fault.startToggles?.()).toEqual({ crashAtStart: true });
-    const failed = await rig.platform.deploy({ version: 'v3', replicas: 1, toggles: fault.startToggles!() }).then(
-      () => 'started',
-      (e: Error) => e.message,
-    );
+    const failed = await rig.platform
+      .deploy({ version: 'v3', replicas: 1, toggles: fault.startToggles!() })
+      .then(
+        () => 'started',
+        (e: Error) => e.message,
+      );
     expect(fault.verifyStart!({ error: failed })).toMatchObject({ ok: true });
     expect(fault.verifyStart!({ deployment: rig.deployment })).toMatchObject({ ok: false });
   });
@@ -106,7 +112,16 @@ describe('service faults against a real judge service', () => {
     const before = await startTime();
     for (let n = 0; n < 4; n++) await fetch(`${target.url}/languages`).catch(() => undefined);
     await expect.poll(startTime, { timeout: 10_000 }).not.toBe(before);
-    await expect.poll(() => getToggles(target, rig.platform.adminToken).then((t) => t.crashAfterRequests, () => undefined), { timeout: 5000 }).toBe(2);
+    await expect
+      .poll(
+        () =>
+          getToggles(target, rig.platform.adminToken).then(
+            (t) => t.crashAfterRequests,
+            () => undefined,
+          ),
+        { timeout: 5000 },
+      )
+      .toBe(2);
     await injected.revert();
     expect(await getToggles(target, rig.platform.adminToken)).toEqual({});
   });

@@ -12,12 +12,21 @@ const withFaults = (faults: string) => parseScenario(`${base}faults:\n${faults}`
 
 describe('fault schemas in scenario files', () => {
   it('accepts one of every kind with its defaults', () => {
-    const minimal: Record<string, string> = { 'http-errors': 'rate: 0.1', latency: 'ms: 100', 'net-latency': 'ms: 50', reset: 'rate: 0.1', bandwidth: 'kbps: 64' };
+    const minimal: Record<string, string> = {
+      'http-errors': 'rate: 0.1',
+      latency: 'ms: 100',
+      'net-latency': 'ms: 50',
+      reset: 'rate: 0.1',
+      bandwidth: 'kbps: 64',
+    };
     const yaml = faultTypes.map((t) => `  - { type: ${t}${minimal[t] ? `, ${minimal[t]}` : ''} }`).join('\n');
     const { scenario, problems } = withFaults(yaml);
     expect(problems).toEqual([]);
     expect(scenario!.faults.map((f) => f.type)).toEqual(faultTypes);
-    expect(scenario!.faults.find((f) => f.type === 'capacity-loss')).toMatchObject({ target: 'stable', share: 0.5 });
+    expect(scenario!.faults.find((f) => f.type === 'capacity-loss')).toMatchObject({
+      target: 'stable',
+      share: 0.5,
+    });
     expect(scenario!.faults.find((f) => f.type === 'stale-metrics')).toMatchObject({ delay: 10_000 });
   });
 
@@ -28,7 +37,13 @@ describe('fault schemas in scenario files', () => {
   });
 
   it('reports every bad field at once', () => {
-    const { problems } = withFaults(['  - { type: latency, ms: 100, mode: sideways }', '  - { type: wrong-verdicts, rate: 2 }', '  - { type: partition, at: soon }'].join('\n'));
+    const { problems } = withFaults(
+      [
+        '  - { type: latency, ms: 100, mode: sideways }',
+        '  - { type: wrong-verdicts, rate: 2 }',
+        '  - { type: partition, at: soon }',
+      ].join('\n'),
+    );
     expect(problems).toHaveLength(3);
     expect(problems.join('\n')).toMatch(/faults\[0\]\.mode/);
     expect(problems.join('\n')).toMatch(/faults\[1\]\.rate/);

@@ -27,7 +27,8 @@ const rec = (at: number, version: string, status: number, fault?: string): Reque
   version,
   ...(fault ? { fault } : {}),
 });
-const events = (marks: Record<string, number>) => Object.entries(marks).map(([type, at]) => ({ type, at, message: type })) as never;
+const events = (marks: Record<string, number>) =>
+  Object.entries(marks).map(([type, at]) => ({ type, at, message: type })) as never;
 const fault = (verified: boolean): FaultOutcome => ({
   type: 'latency',
   target: 'v2',
@@ -69,8 +70,13 @@ describe('judging faults', () => {
     });
     expect(j.passed).toBe(true);
     expect(j.classification).toBe('caught');
-    expect(j.reason).toMatch(/rollback did not restore service: 100\.0% of 20 requests still failed .*v1.*schema-incompatible/);
-    expect(j.expectations.find((e) => e.name === 'rollbackRestoresService')).toMatchObject({ passed: true, actual: 'false' });
+    expect(j.reason).toMatch(
+      /rollback did not restore service: 100\.0% of 20 requests still failed .*v1.*schema-incompatible/,
+    );
+    expect(j.expectations.find((e) => e.name === 'rollbackRestoresService')).toMatchObject({
+      passed: true,
+      actual: 'false',
+    });
   });
 
   it('does not blame the candidate for failures on stable when the candidate is promoted', () => {
@@ -90,7 +96,12 @@ describe('judging faults', () => {
   });
 
   it('a rollback that restores service is reported as such', () => {
-    const e = rollbackEffect([rec(100, 'v1', 201), rec(5000, 'v1', 201), rec(5100, 'v1', 201)], 'v1', 3000, 1000);
+    const e = rollbackEffect(
+      [rec(100, 'v1', 201), rec(5000, 'v1', 201), rec(5100, 'v1', 201)],
+      'v1',
+      3000,
+      1000,
+    );
     expect(e).toMatchObject({ restored: true, failureRate: 0 });
   });
 });

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { RehearsalError } from '../../util/errors.js';
 import { nullLogger } from '../../util/logger.js';
 import { paths } from '../../util/paths.js';
-import type { DeploySpec, Deployment, Instance, Platform, PlatformContext, Probe, RouterEndpoint } from '../platform.js';
+import type {
+  DeploySpec,
+  Deployment,
+  Instance,
+  Platform,
+  PlatformContext,
+  Probe,
+  RouterEndpoint,
+} from '../platform.js';
 import { killGroup } from './child-registry.js';
 import { type NodeProcess, startNodeProcess, stopNodeProcess } from './node-process.js';
 import { waitReady } from './wait-ready.js';
@@ -21,14 +29,24 @@ export class LocalPlatform implements Platform {
     const { existsSync } = await import('node:fs');
     const missing = [paths.judgeService, paths.router].filter((p) => !existsSync(p));
     if (missing.length > 0) {
-      return { name: this.name, available: false, detail: `not built: ${missing.join(', ')}`, hint: 'run `npm run build`' };
+      return {
+        name: this.name,
+        available: false,
+        detail: `not built: ${missing.join(', ')}`,
+        hint: 'run `npm run build`',
+      };
     }
-    return { name: this.name, available: true, detail: `node ${process.version}, child processes on 127.0.0.1` };
+    return {
+      name: this.name,
+      available: true,
+      detail: `node ${process.version}, child processes on 127.0.0.1`,
+    };
   }
 
   async start(ctx: PlatformContext): Promise<void> {
     const probe = await this.probe();
-    if (!probe.available) throw new RehearsalError(`local platform unavailable: ${probe.detail}`, probe.hint ?? '', 3);
+    if (!probe.available)
+      throw new RehearsalError(`local platform unavailable: ${probe.detail}`, probe.hint ?? '', 3);
     this.ctx = ctx;
     mkdirSync(join(ctx.workdir, 'logs'), { recursive: true });
   }
@@ -100,12 +118,26 @@ export class LocalPlatform implements Platform {
     return slot as { instance: Instance; proc: NodeProcess };
   }
 
-  private async spawnInstance(spec: DeploySpec, id: string, port: number): Promise<{ proc: NodeProcess; port: number }> {
+  private async spawnInstance(
+    spec: DeploySpec,
+    id: string,
+    port: number,
+  ): Promise<{ proc: NodeProcess; port: number }> {
     const ctx = this.context();
-    const args = ['--port', String(port), '--version', spec.version, '--instance', id, '--db', join(ctx.workdir, 'store.sqlite')];
+    const args = [
+      '--port',
+      String(port),
+      '--version',
+      spec.version,
+      '--instance',
+      id,
+      '--db',
+      join(ctx.workdir, 'store.sqlite'),
+    ];
     args.push('--admin-token', this.adminToken, '--problems', paths.problems);
     if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
-    if (spec.toggles && Object.keys(spec.toggles).length > 0) args.push('--toggles', JSON.stringify(spec.toggles));
+    if (spec.toggles && Object.keys(spec.toggles).length > 0)
+      args.push('--toggles', JSON.stringify(spec.toggles));
     const proc = await startNodeProcess({
       script: paths.judgeService,
       args,
