@@ -1,5 +1,7 @@
+import { cleanCommand } from './clean.js';
 import type { Command } from './command.js';
 import { doctorCommand } from './doctor.js';
+import { exportK6Command } from './export-k6.js';
 import { listCommand } from './list.js';
 import { planCommand } from './plan.js';
 import { runCommand } from './run.js';
@@ -11,6 +13,8 @@ export const commands = {
   validate: validateCommand,
   plan: planCommand,
   doctor: doctorCommand,
+  clean: cleanCommand,
+  'export-k6': exportK6Command,
   list: listCommand,
 } as const satisfies Record<string, Command>;
 
