@@ -82,6 +82,9 @@ export const scenarioSchema = z
           path: ['faults', i, 'target'],
           message: `must be candidate, stable, ${s.service.stable} or ${s.service.candidate}, got ${JSON.stringify(f.target)}`,
         });
+      } else if (f.type === 'crash-on-start' && f.target !== 'candidate' && f.target !== s.service.candidate) {
+        // Stable is started before any fault is scheduled; a stable that never starts leaves nothing to release.
+        ctx.addIssue({ code: 'custom', path: ['faults', i, 'target'], message: `crash-on-start acts on the candidate only, got ${JSON.stringify(f.target)}` });
       }
     });
   });

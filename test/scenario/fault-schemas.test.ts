@@ -50,6 +50,11 @@ describe('fault schemas in scenario files', () => {
     expect(problems.join('\n')).toMatch(/faults\[2\]\.at/);
   });
 
+  it('crash-on-start acts on the candidate only', () => {
+    const { problems } = withFaults('  - { type: crash-on-start, target: stable }');
+    expect(problems.join('\n')).toMatch(/faults\[0\]\.target.*candidate only/);
+  });
+
   it('every kind has a layer and a one-line summary for `rehearse list`', () => {
     for (const [name, k] of Object.entries(faultKinds)) {
       expect(['service', 'instance', 'network', 'store', 'monitoring'], name).toContain(k.layer);
