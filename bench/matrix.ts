@@ -60,8 +60,9 @@ function run(args: string[]): Promise<Timed> {
 function line(label: string, t: Timed, targetS: number, unitS: number): string {
   const work = t.scenarios.reduce((s, x) => s + x.durationMs, 0) / 1000;
   const passed = t.scenarios.filter((s) => s.status === 'passed').length;
+  const others = t.scenarios.filter((s) => s.status !== 'passed').map((s) => `${s.name} ${s.status}`);
   return [
-    `${label}: ${t.scenarios.length} scenarios (${passed} passed) in ${t.wallS.toFixed(0)} s wall`,
+    `${label}: ${t.scenarios.length} scenarios (${passed} passed${others.length ? `; ${others.join(', ')}` : ''}) in ${t.wallS.toFixed(0)} s wall`,
     `target ${targetS} s, ratio ${(t.wallS / targetS).toFixed(2)}`,
     `summed scenario time ${work.toFixed(0)} s (×${(work / t.wallS).toFixed(2)} from parallelism)`,
     `${(t.wallS / unitS).toFixed(1)}× one healthy scenario (${unitS.toFixed(1)} s)`,
