@@ -4,6 +4,7 @@ import { doctorCommand } from './doctor.js';
 import { exportK6Command } from './export-k6.js';
 import { listCommand } from './list.js';
 import { planCommand } from './plan.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 
@@ -16,6 +17,7 @@ export const commands = {
   clean: cleanCommand,
   'export-k6': exportK6Command,
   list: listCommand,
+  report: reportCommand,
 } as const satisfies Record<string, Command>;
 
 export type { Command, CommandContext, Flags } from './command.js';

@@ -1,8 +1,9 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { RealClock } from '../clock/real-clock.js';
 import { runSuite } from '../engine/run-suite.js';
 import { createPlatform, platformNames } from '../platform/index.js';
-import { palette, scenarioLine, summaryTable } from '../report/terminal.js';
+import { LiveProgress, ProgressPrinter } from '../report/progress.js';
+import { palette, scenarioLine, summaryTable, terminalMode } from '../report/terminal.js';
 import { type DriverName, driverNames } from '../traffic/driver.js';
 import { probeK6, requireK6 } from '../traffic/k6/runner.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
@@ -94,7 +95,9 @@ export const runCommand: Command = {
         ExitCode.platformUnavailable,
       );
     }
-    const p = palette(ctx.tty && !ctx.env.NO_COLOR && !ctx.env.CI);
+    const mode = terminalMode(ctx.tty, ctx.env);
+    const p = palette(mode.color);
+    const progress = new ProgressPrinter(ctx, p, mode.live, 5000, ctx.columns ?? 120);
     const { report, dir, written } = await runSuite(scenarios, {
       platform,
       ...(driver ? { driver: driver as DriverName } : {}),
@@ -106,22 +109,32 @@ export const runCommand: Command = {
       toolVersion: paths.version,
       nodeVersion: process.version,
       parallel,
-      onScenarioStart: (s, i, n) =>
+      onScenarioStart: (s, i, n) => {
         ctx.out(
           `[${i + 1}/${n}] ${s.scenario.name} (${s.file}): ${s.scenario.strategy.type}, up to ${s.scenario.traffic.duration / 1000}s of traffic`,
-        ),
-      onEvent: (name, e) => {
-        const who = parallel > 1 ? `${name}: ` : '';
-        if (SHOWN.has(e.type))
-          ctx.out(
-            p.dim(`  ${who}${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`),
-          );
+        );
+        // One live progress line fits one scenario at a time.
+        if (parallel === 1) progress.start(new LiveProgress(s.scenario.name, s.scenario.traffic.duration));
       },
-      onScenarioEnd: (r) => ctx.out(scenarioLine(r, p)),
+      onEvent: (name, e) =>
+        progress.event(
+          e,
+          SHOWN.has(e.type)
+            ? p.dim(`  ${parallel > 1 ? `${name}: ` : ''}${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`)
+            : undefined,
+        ),
+      onRecord: (_name, r) => {
+        if (parallel === 1) progress.record(r);
+      },
+      onScenarioEnd: (r) => {
+        if (parallel === 1) progress.end();
+        ctx.out(scenarioLine(r, p));
+      },
     });
+    progress.end();
     ctx.out('');
     ctx.out(summaryTable(report, p));
-    ctx.out(`\nreports: ${dir}`);
+    ctx.out(`\nreports: ${dir} (${written.files.map((f) => basename(f)).join(', ')})`);
     for (const f of written.failures) ctx.err(`warning: reporter ${f.reporter} failed: ${f.error}`);
     if (report.interrupted) return ExitCode.interrupted;
     return report.summary.failed + report.summary.errors === 0 ? ExitCode.ok : ExitCode.rehearsalFailed;

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock/clock.js';
 import type { RunReport, ScenarioReport } from '../report/model.js';
-import { JsonReporter } from '../report/json-reporter.js';
-import { JunitReporter } from '../report/junit-reporter.js';
+import { withBudget } from '../report/budget.js';
+import { defaultReporters } from '../report/reporters.js';
 import { type ReportOutcome, type Reporter, writeReports } from '../report/reporter.js';
 import type { TimelineEvent } from '../release/timeline.js';
 import type { LoadedScenario } from '../scenario/load.js';
@@ -57,7 +57,7 @@ export async function runSuite(
       const i = next++;
       const loaded = scenarios[i]!;
       opts.onScenarioStart?.(loaded, i, scenarios.length);
-      slots[i] = await rehearse(loaded);
+      slots[i] = withBudget(await rehearse(loaded));
       opts.onScenarioEnd?.(slots[i]!);
     }
   };
@@ -93,10 +93,6 @@ export async function runSuite(
       errors: results.filter((r) => r.status === 'error').length,
     },
   };
-  const written = await writeReports(
-    opts.reporters ?? [new JsonReporter(), new JunitReporter()],
-    report,
-    dir,
-  );
+  const written = await writeReports(opts.reporters ?? defaultReporters(), report, dir);
   return { report, dir, written };
 }

@@ -3,8 +3,8 @@ import type { Measurement } from '../analysis/measurement.js';
 import type { Outcome } from '../release/controller.js';
 import type { TimelineEvent } from '../release/timeline.js';
 import type { TrafficStats } from '../traffic/generator.js';
-import type { Classification, ExpectationResult, FaultOutcome } from '../verdict/judge.js';
 import type { BlastRadius } from '../verdict/blast-radius.js';
+import type { Classification, ExpectationResult, FaultOutcome } from '../verdict/judge.js';
 
 /** Per-second series for charts: what users saw (ground truth) and what monitoring saw. */
 export interface Series {
@@ -16,6 +16,19 @@ export interface Series {
   users: Record<string, { requests: number[]; failed: number[]; p95Ms: (number | null)[] }>;
   /** Per version: error rate and p95 latency as the monitoring saw them, sampled at each analysis round. */
   monitoring: Record<string, { t: number[]; errorRate: (number | null)[]; p95Ms: (number | null)[] }>;
+}
+
+/** SLO error budget burned by the release, from ground truth. */
+export interface ErrorBudget {
+  /** Target share of successful requests, e.g. 0.999. */
+  slo: number;
+  totalRequests: number;
+  /** Failed user requests attributed to the release (not served by the stable version after deploy). */
+  failedRequests: number;
+  /** Failures the SLO allows for `totalRequests`. */
+  allowedFailures: number;
+  /** failedRequests / allowedFailures (1 = the whole budget); null when no request was sent but some failed. */
+  burned: number | null;
 }
 
 /** Everything about one scenario's rehearsal. */
@@ -47,9 +60,13 @@ export interface ScenarioReport {
     stableFailures?: number;
     /** After a rollback: whether it restored service, and the evidence. */
     rollback?: RollbackEffect;
+    /** What the controller noticed without changing its decision (e.g. a rollback onto too few stable instances). */
+    warnings?: string[];
   };
   expectations: ExpectationResult[];
   blastRadius: BlastRadius;
+  /** Error budget burned by the release; filled in by the engine (`withBudget`). */
+  budget?: ErrorBudget;
   traffic: TrafficStats & { distorted: boolean };
   measurements: Measurement[];
   timeline: TimelineEvent[];
@@ -62,6 +79,8 @@ export interface ScenarioReport {
 
 /** The whole run: metadata and every scenario. */
 export interface RunReport {
+  /** Where the JSON Schema of this file is (schemas/report.schema.json), relative to the report's folder. */
+  $schema?: string;
   schemaVersion: 1;
   runId: string;
   startedAt: string;

@@ -70,12 +70,28 @@ export class LocalPlatform implements Platform {
     const started = await Promise.all(Array.from({ length: spec.replicas }, () => this.startInstance(spec)));
     const instances = started.map((s) => s.instance);
     const stop = async (graceMs = 3000) => {
-      const procs = started.map((s) => s.proc);
-      await Promise.all(procs.map((p) => stopNodeProcess(p, graceMs)));
-      for (const p of procs) this.processes.delete(p);
+      // Each slot's process may have been replaced by a restart: read it now.
+      const all = started.splice(0).map((s) => s.proc);
+      await Promise.all(all.map((p) => stopNodeProcess(p, graceMs)));
+      for (const p of all) this.processes.delete(p);
+    };
+    const scale = async (replicas: number) => {
+      if (replicas > instances.length) {
+        const more = await Promise.all(Array.from({ length: replicas - instances.length }, () => this.startInstance(spec)));
+        for (const m of more) {
+          instances.push(m.instance);
+          started.push(m);
+        }
+      } else if (replicas < instances.length) {
+        instances.splice(Math.max(0, replicas));
+        const gone = started.splice(Math.max(0, replicas)).map((s) => s.proc);
+        await Promise.all(gone.map((p) => stopNodeProcess(p, 3000)));
+        for (const p of gone) this.processes.delete(p);
+      }
+      ctx.log.debug(`scaled ${spec.version} to ${instances.length}`);
     };
     ctx.log.debug(`deployed ${spec.version}`, { instances: instances.map((i) => i.url) });
-    return { version: spec.version, instances, stop, [Symbol.asyncDispose]: () => stop() };
+    return { version: spec.version, instances, stop, scale, [Symbol.asyncDispose]: () => stop() };
   }
 
   async dispose(): Promise<void> {
