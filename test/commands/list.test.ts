@@ -10,7 +10,8 @@ describe('rehearse list', () => {
     for (const [name, k] of Object.entries(faultKinds)) {
       expect(lines.filter((l) => new RegExp(`^  ${name} +${k.layer} +\\S`).test(l)), name).toHaveLength(1);
     }
-    expect(stdout).toMatch(/^ {2}acceptance_rate +ratio +business metric/m);
+    expect(stdout).toMatch(/^ {2}acceptance_rate +ratio +\S/m);
+    expect(stdout).toMatch(/^ {2}blue-green$/m);
     expect(stdout).toMatch(/^ {2}canary-wrong-verdicts +canary +wrong-verdicts +→ rolled-back +matrix,service$/m);
     expect(stdout).toMatch(/^ {2}canary-healthy +canary +healthy +→ promoted/m);
   });
