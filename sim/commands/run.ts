@@ -1,7 +1,7 @@
 import { basename, resolve } from 'node:path';
 import { RealClock } from '../clock/real-clock.js';
 import { runSuite } from '../engine/run-suite.js';
-import { createPlatform, platformNames } from '../platform/index.js';
+import { type PlatformOptions, clusterPlatforms, createPlatform, platformNames } from '../platform/index.js';
 import { LiveProgress, ProgressPrinter } from '../report/progress.js';
 import { palette, scenarioLine, summaryTable, terminalMode } from '../report/terminal.js';
 import { type DriverName, driverNames } from '../traffic/driver.js';
@@ -29,7 +29,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'rehearse scenarios and write reports/<run-id>/ (default: the scenarios tagged "default")',
   usage:
-    'rehearse run [files|dirs] [--platform local] [--tag T] [--strategy S] [--fault F] [--parallel N] [--reports DIR] [--driver builtin|k6]',
+    'rehearse run [files|dirs] [--platform local] [--tag T] [--strategy S] [--fault F] [--parallel N] [--reports DIR] [--driver builtin|k6] [--cluster NAME] [--kubeconfig FILE] [--context NAME]',
   options: {
     platform: { type: 'string', description: `where to run: ${platformNames.join(', ')} (default local)` },
     tag: {
@@ -49,6 +49,9 @@ export const runCommand: Command = {
     },
     reports: { type: 'string', description: 'folder for reports (default reports/)' },
     driver: { type: 'string', description: `who sends the traffic: ${driverNames.join(', ')} (default: each scenario's traffic.driver)` },
+    cluster: { type: 'string', description: 'kind: reuse this existing kind cluster instead of creating one per scenario' },
+    kubeconfig: { type: 'string', description: 'kind: target the cluster of this kubeconfig file' },
+    context: { type: 'string', description: 'kind: target this kubeconfig context' },
   },
   async run(ctx) {
     const platform = String(ctx.flags.platform ?? 'local');
@@ -81,13 +84,14 @@ export const runCommand: Command = {
         ExitCode.invalidScenario,
       );
     }
+    const platformOptions = clusterOptions(ctx.flags, platform);
     const driver = ctx.flags.driver === undefined ? undefined : String(ctx.flags.driver);
     if (driver !== undefined && !(driverNames as readonly string[]).includes(driver)) {
       throw new RehearsalError(`unknown traffic driver "${driver}"`, `use one of: ${driverNames.join(', ')}`, ExitCode.invalidScenario);
     }
     const needsK6 = scenarios.some((s) => (driver ?? s.scenario.traffic.driver) === 'k6');
     const k6Path = needsK6 ? requireK6(await probeK6(ctx.env.PATH)) : undefined;
-    const probe = await createPlatform(platform).probe();
+    const probe = await createPlatform(platform, platformOptions).probe();
     if (!probe.available) {
       throw new RehearsalError(
         `platform ${platform} unavailable: ${probe.detail}`,
@@ -102,6 +106,7 @@ export const runCommand: Command = {
       platform,
       ...(driver ? { driver: driver as DriverName } : {}),
       ...(k6Path ? { k6Path } : {}),
+      platformOptions,
       reportsDir: resolve(ctx.cwd, String(ctx.flags.reports ?? paths.reports)),
       clock: new RealClock(),
       log: ctx.log,
@@ -140,3 +145,15 @@ export const runCommand: Command = {
     return report.summary.failed + report.summary.errors === 0 ? ExitCode.ok : ExitCode.rehearsalFailed;
   },
 };
+
+function clusterOptions(flags: Record<string, unknown>, platform: string): PlatformOptions {
+  const options: PlatformOptions = {};
+  for (const key of ['cluster', 'kubeconfig', 'context'] as const) {
+    if (flags[key] === undefined) continue;
+    if (!clusterPlatforms.includes(platform)) {
+      throw new RehearsalError(`--${key} applies to --platform ${clusterPlatforms.join('|')} only`, `add --platform ${clusterPlatforms[0]}`, ExitCode.invalidScenario);
+    }
+    options[key] = String(flags[key]);
+  }
+  return options;
+}

@@ -7,6 +7,7 @@ import { defaultReporters } from '../report/reporters.js';
 import { type ReportOutcome, type Reporter, writeReports } from '../report/reporter.js';
 import type { TimelineEvent } from '../release/timeline.js';
 import type { LoadedScenario } from '../scenario/load.js';
+import type { PlatformOptions } from '../platform/index.js';
 import type { DriverName } from '../traffic/driver.js';
 import type { RequestRecord } from '../traffic/record.js';
 import type { Logger } from '../util/logger.js';
@@ -33,6 +34,8 @@ export interface SuiteOptions {
   driver?: DriverName;
   /** The k6 executable, when a scenario is driven by k6. */
   k6Path?: string;
+  /** Cluster options for platforms that take them (kind). */
+  platformOptions?: PlatformOptions;
 }
 
 /** A run id that sorts by time: 20261127-193012-ab12. */
@@ -73,6 +76,7 @@ export async function runSuite(
       ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),
       ...(opts.driver ? { driver: opts.driver } : {}),
       ...(opts.k6Path ? { k6Path: opts.k6Path } : {}),
+      ...(opts.platformOptions ? { platformOptions: opts.platformOptions } : {}),
     });
   const width = Math.max(1, Math.min(opts.parallel ?? 1, scenarios.length));
   await Promise.all(Array.from({ length: width }, worker));

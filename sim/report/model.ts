@@ -67,7 +67,10 @@ export interface ScenarioReport {
   blastRadius: BlastRadius;
   /** Error budget burned by the release; filled in by the engine (`withBudget`). */
   budget?: ErrorBudget;
-  traffic: TrafficStats & { distorted: boolean };
+  /** How well the schedule was kept; `distortion` says why the figures are skewed when `distorted`. */
+  traffic: TrafficStats & { distorted: boolean; distortion?: string };
+  /** The traffic generator fell behind its schedule: the verdict and its figures were measured under distortion. */
+  measuredUnderDistortion?: boolean;
   measurements: Measurement[];
   timeline: TimelineEvent[];
   series: Series;
