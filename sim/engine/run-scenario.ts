@@ -10,7 +10,7 @@ import { Scraper } from '../monitor/scraper.js';
 import { monitoringSeries } from '../monitor/series.js';
 import { MetricStore } from '../monitor/store.js';
 import { type PlatformOptions, createPlatform } from '../platform/index.js';
-import type { Deployment, Platform } from '../platform/platform.js';
+import type { DeploySpec, Deployment, Platform } from '../platform/platform.js';
 import type { ScenarioReport } from '../report/model.js';
 import { userSeries } from '../report/series.js';
 import { ReleaseController } from '../release/controller.js';
@@ -110,7 +110,27 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     scenario.monitoring.scrapeInterval,
     log,
   );
-  const faults = new FaultScheduler(scenario.faults, versions, deployments, { clock, log, timeline, router, serviceToken: platform.adminToken });
+  const background = new AbortController();
+  const faults = new FaultScheduler(scenario.faults, versions, deployments, {
+    clock,
+    log,
+    timeline,
+    router,
+    scraper,
+    serviceToken: platform.adminToken,
+    signal: background.signal,
+  });
+  const deployCandidate = async (spec: DeploySpec): Promise<Deployment> => {
+    const toggles = { ...(scenario.service.toggles?.[spec.version] ?? {}), ...faults.startToggles(spec.version) };
+    try {
+      const d = await platform.deploy({ ...spec, toggles, ...(scenario.service.workers ? { workers: scenario.service.workers } : {}) });
+      faults.deployed(spec.version, { deployment: d });
+      return d;
+    } catch (error) {
+      faults.deployed(spec.version, { error: messageOf(error) });
+      throw error;
+    }
+  };
   const analysisConfig = scenario.strategy.analysis;
   const weights = new WeightHistory();
   const checkVersions = { ...versions, baseline: baselinePool(scenario.strategy, versions.stable) };
@@ -121,7 +141,7 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
   const controller = new ReleaseController({
     clock,
     log,
-    platform,
+    platform: { deploy: deployCandidate },
     router,
     timeline,
     analysis,
@@ -153,7 +173,6 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
           }),
         );
 
-  const background = new AbortController();
   const stopController = new AbortController();
   const onAbort = () => stopController.abort();
   env.signal.addEventListener('abort', onAbort, { once: true });
@@ -177,6 +196,7 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     background.abort();
     await Promise.all([scraping, faulting, grace]);
     const reconciliation = await reconcile(records, endpoint.url, clock);
+    await faults.settle();
     const faultOutcomes = faults.outcomes(records, (v, m) => preview.marked(v, m));
     await faults.revertAll();
     const judgement = judge({ scenario, controller: result, events: timeline.events, records, lost: reconciliation.lost, faults: faultOutcomes });
@@ -205,6 +225,8 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
         failedRequests: judgement.failedRequests,
         wrongVerdicts: judgement.wrongVerdicts,
         lostSubmissions: judgement.lostSubmissions,
+        stableFailures: judgement.stableFailures,
+        ...(judgement.rollback ? { rollback: judgement.rollback } : {}),
         ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
       },
       expectations: judgement.expectations,

@@ -1,3 +1,4 @@
+import type { RollbackEffect } from '../verdict/aftermath.js';
 import type { Measurement } from '../analysis/measurement.js';
 import type { Outcome } from '../release/controller.js';
 import type { TimelineEvent } from '../release/timeline.js';
@@ -55,6 +56,10 @@ export interface ScenarioReport {
     failedRequests: number;
     wrongVerdicts: number;
     lostSubmissions: number;
+    /** Requests that failed on the stable version during and after the release. */
+    stableFailures?: number;
+    /** After a rollback: whether it restored service, and the evidence. */
+    rollback?: RollbackEffect;
     /** What the controller noticed without changing its decision (e.g. a rollback onto too few stable instances). */
     warnings?: string[];
   };

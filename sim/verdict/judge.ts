@@ -2,6 +2,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { ControllerResult } from '../release/controller.js';
 import type { TimelineEvent } from '../release/timeline.js';
 import { type RequestRecord, isFailed, isWrongVerdict } from '../traffic/record.js';
+import { type RollbackEffect, rollbackEffect, stableFailures } from './aftermath.js';
 import { type BlastRadius, blastRadius } from './blast-radius.js';
 
 /** How the rehearsal is classified (ANALYSIS.md §5). */
@@ -43,6 +44,10 @@ export interface Judgement {
   failedRequests: number;
   wrongVerdicts: number;
   lostSubmissions: number;
+  /** Requests that failed on the stable version during and after the release (not blamed on the candidate). */
+  stableFailures: number;
+  /** After a rollback: whether it restored service. */
+  rollback?: RollbackEffect;
   blastRadius: BlastRadius;
 }
 
@@ -90,6 +95,21 @@ export function judge(input: JudgeInput): Judgement {
   if (expect.maxFailedRequests !== undefined) expectations.push(bound('maxFailedRequests', expect.maxFailedRequests, failedRequests));
   if (expect.maxWrongVerdicts !== undefined) expectations.push(bound('maxWrongVerdicts', expect.maxWrongVerdicts, wrongVerdicts));
   expectations.push(bound('lostSubmissions', expect.lostSubmissions, input.lost.length));
+  if (expect.detectedBy !== undefined) {
+    const check = events.find((e) => e.type === 'first-failure')?.data?.check;
+    const actual = typeof check === 'string' ? check : 'no check failed';
+    expectations.push({ name: 'detectedBy', expected: expect.detectedBy, actual, passed: actual.includes(expect.detectedBy) });
+  }
+  const rollback = allOnStable !== undefined ? rollbackEffect(records, stable, allOnStable, deployedAt) : undefined;
+  if (expect.rollbackRestoresService !== undefined) {
+    expectations.push({
+      name: 'rollbackRestoresService',
+      expected: String(expect.rollbackRestoresService),
+      actual: rollback ? String(rollback.restored) : 'no rollback',
+      passed: rollback?.restored === expect.rollbackRestoresService,
+    });
+  }
+  const onStable = stableFailures(records, stable, deployedAt);
 
   const unverified = faults.filter((f) => !f.verified);
   const classification = classify(scenario, controller.outcome, unverified.length > 0);
@@ -101,10 +121,16 @@ export function judge(input: JudgeInput): Judgement {
       : failedExpectations.length > 0
         ? failedExpectations.map((e) => `${e.name}: expected ${e.expected}, got ${e.actual}`).join('; ')
         : `${controller.outcome} as expected: ${controller.reason}`;
+  const notes = [
+    ...(rollback && !rollback.restored ? [rollback.detail] : []),
+    ...(onStable > 0 && classification !== 'caught' && classification !== 'missed'
+      ? [`${onStable} request(s) failed on ${stable}, the stable version: not counted against ${candidate}`]
+      : []),
+  ];
   return {
     passed,
     classification,
-    reason,
+    reason: [reason, ...notes].join('; '),
     expectations,
     ...(timeToDetectMs !== undefined ? { timeToDetectMs } : {}),
     ...(since(decisionAt) !== undefined ? { timeToDecisionMs: since(decisionAt)! } : {}),
@@ -113,6 +139,8 @@ export function judge(input: JudgeInput): Judgement {
     failedRequests,
     wrongVerdicts,
     lostSubmissions: input.lost.length,
+    stableFailures: onStable,
+    ...(rollback ? { rollback } : {}),
     blastRadius: radius,
   };
 }
