@@ -141,6 +141,7 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
   const controller = new ReleaseController({
     clock,
     log,
+    watchUntil: scenario.traffic.duration,
     platform: { deploy: deployCandidate },
     router,
     timeline,

@@ -8,8 +8,8 @@ const JUDGED = 'judge_submissions_judged_total';
 const HTTP = 'judge_http_requests_total';
 const LAG_BUCKETS = 'judge_leaderboard_update_lag_seconds_bucket';
 const QUEUE = 'judge_queue_depth';
-/** Codes that count as errors: 5xx, and connections the router reset (the user got no response at all). */
-const ERROR_CODES = /^(5\d\d|reset)$/;
+/** Codes that count as errors: 5xx, connections the router reset, and 499 (the user gave up waiting). */
+const ERROR_CODES = /^(5\d\d|reset|499)$/;
 
 /** A query's answer: the value and how many requests it rests on. */
 export interface QueryValue {

@@ -47,6 +47,8 @@ export interface ControllerDeps {
   specFor?: (version: string) => Omit<DeploySpec, 'version' | 'replicas'>;
   /** Called after the candidate is deployed, before it takes traffic (faults due by then are injected). */
   afterDeploy?: (d: Deployment) => Promise<void>;
+  /** When the rehearsal ends (ms on the timeline): a paused release is watched until then (default: 10 min after pausing). */
+  watchUntil?: number;
   /** Drain time before a removed pool is stopped. */
   drainMs?: number;
 }
@@ -75,10 +77,7 @@ export class ReleaseController {
       for (const action of plan) {
         signal.throwIfAborted();
         const paused = await this.execute(action, signal);
-        if (paused) {
-          timeline.add('paused', paused);
-          return this.result('paused', paused);
-        }
+        if (paused) return await this.watchWhilePaused(paused, signal);
       }
       return this.result(
         'promoted',
@@ -89,10 +88,7 @@ export class ReleaseController {
         await this.rollback(error.message);
         return this.result('rolled-back', error.message);
       }
-      if (error instanceof Paused) {
-        timeline.add('paused', error.message);
-        return this.result('paused', error.message);
-      }
+      if (error instanceof Paused) return await this.watchWhilePaused(error.message, signal);
       if (signal.aborted) return this.result('aborted', 'the rehearsal ended before the release finished');
       throw error;
     } finally {
@@ -304,6 +300,35 @@ export class ReleaseController {
         this.analyse();
       }
     }
+  }
+
+  /**
+   * A paused release keeps its traffic split, so analysis keeps running: no data pauses rather than
+   * aborts, but data that arrives later and fails still rolls back (a hung candidate first shows as no
+   * data, then as timeouts). Ends when the rehearsal does.
+   */
+  private async watchWhilePaused(reason: string, signal: AbortSignal): Promise<ControllerResult> {
+    const { timeline } = this.deps;
+    timeline.add('paused', reason);
+    if (this.analysisSince === undefined || !this.state.candidate) return this.result('paused', reason);
+    const until = this.deps.watchUntil ?? timeline.now() + 600_000;
+    try {
+      while (timeline.now() < until) {
+        try {
+          await this.hold(this.deps.analysisConfig.interval, signal);
+        } catch (error) {
+          if (!(error instanceof Paused)) throw error;
+        }
+      }
+    } catch (error) {
+      if (error instanceof Rollback) {
+        await this.rollback(error.message);
+        return this.result('rolled-back', `${error.message} (after pausing: ${reason})`);
+      }
+      if (signal.aborted) return this.result('paused', reason);
+      throw error;
+    }
+    return this.result('paused', reason);
   }
 
   private analyse(): void {

@@ -22,7 +22,7 @@ export const USAGE = `usage: node dist/sim/router/main.js [flags]
   --port <n>                    data-plane port, 0 = free port (default 8000)
   --admin-port <n>              admin API port, 0 = free port (default 8001)
   --admin-token <t>             admin bearer token (or env REHEARSAL_ROUTER_TOKEN; required)
-  --upstream-timeout-ms <n>     upstream idle timeout before 504 (default 30000)
+  --upstream-timeout-ms <n>     upstream idle timeout before 504 (default 5000: below the harness's 10 s client timeout, so a hung version shows as 504s)
   --exit-on-stdin-close         exit when stdin closes
   --help                        print this text`;
 
@@ -68,7 +68,7 @@ export function parseRouterArgs(
     adminPort: int('--admin-port', 8001, 65535),
     token,
     exitOnStdinClose: flags.has('--exit-on-stdin-close'),
-    upstreamTimeoutMs: int('--upstream-timeout-ms', 30_000, 3_600_000),
+    upstreamTimeoutMs: int('--upstream-timeout-ms', 5_000, 3_600_000),
     help,
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, args };

@@ -44,7 +44,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   if (options.token === '')
     throw new Error('router admin token is empty — pass --admin-token or set REHEARSAL_ROUTER_TOKEN');
   const host = options.host ?? '127.0.0.1';
-  const state = new RouterState(options.upstreamTimeoutMs ?? 30_000);
+  const state = new RouterState(options.upstreamTimeoutMs ?? 5_000);
   if (options.routes !== undefined) {
     const checked = validateRouteTable(options.routes);
     if (!checked.ok) throw new Error(`initial route table is invalid:\n  ${checked.problems.join('\n  ')}`);

@@ -14,7 +14,7 @@ describe('parseRouterArgs', () => {
         adminPort: 0,
         token: 't',
         exitOnStdinClose: true,
-        upstreamTimeoutMs: 30000,
+        upstreamTimeoutMs: 5000,
         help: false,
       },
     });
