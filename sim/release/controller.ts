@@ -3,7 +3,7 @@ import type { AnalysisConfig } from '../analysis/config.js';
 import type { Measurement } from '../analysis/measurement.js';
 import type { Clock } from '../clock/clock.js';
 import type { Deployment, Platform } from '../platform/platform.js';
-import type { RouteEditor } from '../router/route-editor.js';
+import type { RouteTableSink } from '../router/route-editor.js';
 import type { Logger } from '../util/logger.js';
 import type { Action } from './actions.js';
 import type { Timeline } from './timeline.js';
@@ -23,7 +23,7 @@ export interface ControllerDeps {
   clock: Clock;
   log: Logger;
   platform: Pick<Platform, 'deploy'>;
-  router: RouteEditor;
+  router: RouteTableSink;
   timeline: Timeline;
   analysis: AnalysisRun;
   analysisConfig: AnalysisConfig;
