@@ -74,7 +74,9 @@ export class SequentialCountTest {
       const rho = c.canaryRequests / total;
       const segTotal = this.seg.cr + this.seg.sr;
       const segRho = segTotal > 0 ? this.seg.cr / segTotal : rho;
-      if (segTotal > 0 && Math.abs(rho - segRho) > this.shift * segRho) {
+      // A weight change moves the share by far more than sampling noise (4 standard errors) does.
+      const noise = 4 * Math.sqrt((segRho * (1 - segRho)) / total);
+      if (segTotal > 0 && Math.abs(rho - segRho) > Math.max(this.shift * segRho, noise)) {
         this.banked += this.segmentLogOdds();
         this.seg = { ce: 0, se: 0, cr: 0, sr: 0 };
       }

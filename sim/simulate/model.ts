@@ -1,6 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { RehearsalError } from '../util/errors.js';
+import { packageRoot } from '../util/paths.js';
+
+/** Where `rehearse calibrate` writes the model and `rehearse simulate` reads it. */
+export const modelFile = join(packageRoot, 'fixtures/judge-model.json');
 
 const kindModel = z.strictObject({
   /** Median latency at low load, ms. */
@@ -68,4 +73,11 @@ export function loadModel(file: string): ServiceModel {
 /** Log-normal spread (σ) from a median and a 95th percentile. */
 export function sigmaOf(k: KindModel): number {
   return Math.max(0.01, Math.log(Math.max(k.p95Ms, k.medianMs * 1.0001) / k.medianMs) / 1.6448536);
+}
+
+/** The model in `file` (default: the shipped calibrated model), or the hand-written one when no file exists. */
+export function resolveModel(file?: string): { model: ServiceModel; file: string | null } {
+  if (file) return { model: loadModel(file), file };
+  if (existsSync(modelFile)) return { model: loadModel(modelFile), file: modelFile };
+  return { model: defaultModel, file: null };
 }

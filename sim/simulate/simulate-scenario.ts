@@ -22,7 +22,7 @@ import { SimulatedService } from './simulated-service.js';
 export interface SimulationOptions {
   seed: number;
   policy?: PolicyName;
-  /** Aggregation step of the traffic model, ms (default 1000). */
+  /** Aggregation step of the traffic model, ms (default: the scrape interval, within 250–5000). */
   stepMs?: number;
 }
 
@@ -48,7 +48,7 @@ export async function simulateScenario(scenario: Scenario, model: ServiceModel, 
   const rng = new Random(opts.seed);
   const versions = { stable: scenario.service.stable, candidate: scenario.service.candidate };
   const timeline = new Timeline(clock);
-  const service = new SimulatedService(model, scenario.traffic, rng.fork('service'), opts.stepMs ?? 1000);
+  const service = new SimulatedService(model, scenario.traffic, rng.fork('service'), opts.stepMs ?? defaultStepMs(scenario));
   const advance = () => service.advanceTo(timeline.now());
   for (const [version, toggles] of Object.entries(scenario.service.toggles ?? {})) service.addEffect(version, togglesEffect(toggles));
   const platform = new SimulatedPlatform(service, clock, model.deployMs, advance);
@@ -126,4 +126,9 @@ function togglesEffect(t: Record<string, unknown>): { errorRate?: number; extraL
   if (num(t.extraLatencyMs) !== undefined) e.extraLatencyMs = num(t.extraLatencyMs)!;
   if (num(t.wrongVerdictRate) !== undefined) e.wrongVerdictRate = num(t.wrongVerdictRate)!;
   return e;
+}
+
+/** Monitoring cannot see finer than a scrape, so traffic is aggregated per scrape interval unless asked otherwise. */
+export function defaultStepMs(scenario: Scenario): number {
+  return Math.min(5000, Math.max(250, scenario.monitoring.scrapeInterval));
 }

@@ -36,9 +36,8 @@ export class SimulatedMonitoring {
     }
     const samples = this.service.samples();
     this.scrapes++;
-    const target = { job: 'router' };
-    if (this.model.lagMs > 0) void this.clock.sleep(this.model.lagMs).then(() => this.store.add(takenAt, samples, target));
-    else this.store.add(takenAt, samples, target);
+    if (this.model.lagMs > 0) void this.clock.sleep(this.model.lagMs).then(() => this.store.add(takenAt, samples));
+    else this.store.add(takenAt, samples);
   }
 
   /** Scrapes every interval until `signal` aborts. */

@@ -40,6 +40,7 @@ export class SimulatedService {
   readonly truth: TrafficCount[] = [];
   private readonly versions = new Map<string, VersionState>();
   private readonly latency: LatencyModel;
+  private readonly labelCache = new Map<string, Record<string, string>>();
   private readonly binsScratch: number[] = new Array(LE.length).fill(0);
   private weights: Record<string, number> = {};
   private pools: Record<string, number> = {};
@@ -97,14 +98,25 @@ export class SimulatedService {
     const out: Sample[] = [];
     for (const [version, s] of this.versions) {
       if (s.count === 0) continue;
-      for (const [code, n] of s.codes) out.push({ name: 'rehearsal_router_requests_total', labels: { version, code }, value: n });
+      for (const [code, n] of s.codes) out.push({ name: 'rehearsal_router_requests_total', labels: this.labels(version, 'code', code), value: n });
       let cumulative = 0;
       for (let i = 0; i < LE.length; i++) {
         cumulative += s.bins[i]!;
-        out.push({ name: 'rehearsal_router_request_duration_seconds_bucket', labels: { version, le: LE[i]! }, value: cumulative });
+        out.push({ name: 'rehearsal_router_request_duration_seconds_bucket', labels: this.labels(version, 'le', LE[i]!), value: cumulative });
       }
     }
     return out;
+  }
+
+  /** One label object per series, reused across scrapes so the store can skip key computation. */
+  private labels(version: string, name: 'code' | 'le', value: string): Record<string, string> {
+    const key = `${version}|${name}|${value}`;
+    let labels = this.labelCache.get(key);
+    if (!labels) {
+      labels = Object.freeze({ version, [name]: value }) as Record<string, string>;
+      this.labelCache.set(key, labels);
+    }
+    return labels;
   }
 
   /** Responses of `version` that carried a fault marker. */

@@ -1,0 +1,88 @@
+import { mkdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { makeRunId } from '../engine/run-suite.js';
+import { JsonReporter } from '../report/json-reporter.js';
+import type { RunReport } from '../report/model.js';
+import { writeReports } from '../report/reporter.js';
+import { resolveModel } from '../simulate/model.js';
+import { type ScenarioSimulation, simulateMany } from '../simulate/monte-carlo.js';
+import { resolvePolicies } from '../simulate/policies.js';
+import { type SimulationReport, SimulationHtmlReporter, comparisonTable } from '../simulate/report.js';
+import { ExitCode, RehearsalError } from '../util/errors.js';
+import { paths } from '../util/paths.js';
+import type { Command } from './command.js';
+import { selectScenarios } from './select.js';
+
+function positiveInt(flag: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new RehearsalError(`--${flag} must be a whole number of at least 1, got ${String(value)}`, `for example --${flag} 1000`, ExitCode.invalidScenario);
+  return n;
+}
+
+/** `rehearse simulate`: the same controller and analysis, many seeded rehearsals in virtual time against a service model. */
+export const simulateCommand: Command = {
+  name: 'simulate',
+  summary: 'rehearse scenarios N times each in virtual time against a model of the service; compare policies',
+  usage: 'rehearse simulate [files|dirs] [--runs N] [--seed S] [--policy scenario|flagger|argo|ours] [--model FILE]',
+  options: {
+    runs: { type: 'string', description: 'rehearsals per scenario and policy (default 200)' },
+    seed: { type: 'string', description: "first seed; run i uses seed+i (default: the scenario's seed)" },
+    policy: { type: 'string', multiple: true, description: 'policy to evaluate, repeatable or comma-separated (default scenario)' },
+    model: { type: 'string', description: 'service model file (default fixtures/judge-model.json, else a hand-written model)' },
+    step: { type: 'string', description: 'traffic aggregation step in ms (default: the scrape interval, 250–5000)' },
+    tag: { type: 'string', multiple: true, description: 'only scenarios with this tag, strategy or fault type' },
+    reports: { type: 'string', description: 'folder for reports (default reports/)' },
+  },
+  async run(ctx) {
+    const runs = positiveInt('runs', ctx.flags.runs, 200);
+    const stepMs = ctx.flags.step === undefined ? undefined : positiveInt('step', ctx.flags.step, 1000);
+    const names = ((ctx.flags.policy as string[] | undefined) ?? ['scenario']).flatMap((p) => p.split(',')).filter(Boolean);
+    const policyNames = resolvePolicies(names);
+    const scenarios = selectScenarios(ctx.args, ctx.cwd, ctx.flags.tag as string[] | undefined, 'default');
+    const { model, file } = resolveModel(ctx.flags.model ? resolve(ctx.cwd, String(ctx.flags.model)) : undefined);
+    if (!file) ctx.err('warning: no calibrated model (fixtures/judge-model.json); using the hand-written one — run `rehearse calibrate`');
+    const firstSeed = ctx.flags.seed !== undefined ? positiveInt('seed', ctx.flags.seed, 1) : undefined;
+    const started = Date.now();
+    const results: ScenarioSimulation[] = [];
+    let requests = 0;
+    for (const { scenario, file: scenarioFile } of scenarios) {
+      if (ctx.signal.aborted) break;
+      ctx.out(`${scenario.name} (${scenarioFile}): ${runs} rehearsal(s) × ${policyNames.join(', ')}`);
+      const sim = await simulateMany(scenario, model, { runs, seed: firstSeed ?? scenario.seed, policies: policyNames, ...(stepMs ? { stepMs } : {}), onRun: (_p, r) => (requests += r.requests) });
+      results.push(sim);
+      ctx.out(`${comparisonTable(sim)}\n`);
+    }
+    const wallMs = Math.max(1, Date.now() - started);
+    const rehearsals = results.length * runs * policyNames.length;
+    const simulation: SimulationReport = {
+      runs,
+      seed: firstSeed ?? scenarios[0]!.scenario.seed,
+      policies: policyNames,
+      model: { file: file ? relative(ctx.cwd, file) : null, source: model.source, ...(model.measuredAt ? { measuredAt: model.measuredAt } : {}) },
+      stepMs: stepMs ?? null,
+      scenarios: results,
+      performance: { wallMs, rehearsals, simulatedRequests: requests, simulatedRequestsPerSecond: (requests / wallMs) * 1000, rehearsalsPerSecond: (rehearsals / wallMs) * 1000 },
+    };
+    const runId = makeRunId(new Date(started), 'sim');
+    const dir = join(resolve(ctx.cwd, String(ctx.flags.reports ?? paths.reports)), runId);
+    mkdirSync(dir, { recursive: true });
+    const report: RunReport = {
+      schemaVersion: 1,
+      runId,
+      startedAt: new Date(started).toISOString(),
+      finishedAt: new Date().toISOString(),
+      platform: 'simulated',
+      tool: { name: 'rehearsal', version: paths.version, node: process.version },
+      interrupted: ctx.signal.aborted,
+      scenarios: [],
+      simulation,
+      summary: { total: 0, passed: 0, failed: 0, errors: 0 },
+    };
+    const written = await writeReports([new JsonReporter(), new SimulationHtmlReporter()], report, dir);
+    for (const f of written.failures) ctx.err(`warning: reporter ${f.reporter} failed: ${f.error}`);
+    ctx.out(`${rehearsals} rehearsals, ${requests.toLocaleString('en')} simulated requests in ${(wallMs / 1000).toFixed(1)}s (${Math.round(simulation.performance.simulatedRequestsPerSecond).toLocaleString('en')} req/s)`);
+    ctx.out(`reports: ${dir}`);
+    return ctx.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
+  },
+};
