@@ -42,7 +42,7 @@ export function formatIssue(issue: z.core.$ZodIssue): string {
     }
     default: {
       if (!issue.message.startsWith('must')) return `${path} is invalid: ${issue.message}`;
-      const suffix = input !== undefined && !issue.message.includes(', got') ? `, got ${got(input)}` : '';
+      const suffix = input !== undefined && !/\bgot\b/.test(issue.message) ? `, got ${got(input)}` : '';
       return `${path} ${issue.message}${suffix}`;
     }
   }

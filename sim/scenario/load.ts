@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { ScenarioError } from '../util/errors.js';
 import { formatIssue } from './format-issues.js';
 import { type Scenario, scenarioSchema } from './schema.js';
@@ -32,9 +32,10 @@ export function findScenarioFiles(targets: string[]): string[] {
 
 /** Validates one scenario's text; returns the scenario or every problem, each naming file and path. */
 export function parseScenario(text: string, file: string): { scenario?: Scenario; problems: string[] } {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
-    return { problems: doc.errors.map((e) => `${file}: YAML syntax error at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`) };
+    return { problems: doc.errors.map((e) => `${file}: YAML syntax error at line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`) };
   }
   const data = doc.toJS() as unknown;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { TimelineEvent } from '../../sim/release/timeline.js';
+import { parseScenario } from '../../sim/scenario/load.js';
+import type { RequestRecord } from '../../sim/traffic/record.js';
+import { type FaultOutcome, judge } from '../../sim/verdict/judge.js';
+import { scenarioYaml } from '../helpers/scenario-text.js';
+
+const scenario = (expectBlock: string) => parseScenario(scenarioYaml({ expect: expectBlock }), 'x.yaml').scenario!;
+
+function rec(at: number, version: string, status: number, extra: Partial<RequestRecord> = {}): RequestRecord {
+  return { seq: at, kind: 'submit', userId: 'u', segment: 'regular', intendedAt: at, sentAt: at, latencyMs: 20, status, version, servedBy: `${version}/x`, ...extra };
+}
+
+const events: TimelineEvent[] = [
+  { at: 1000, type: 'deploy', message: '' },
+  { at: 4000, type: 'first-failure', message: '' },
+  { at: 6000, type: 'decision', message: '' },
+  { at: 6100, type: 'all-traffic-on-stable', message: '' },
+];
+const fault: FaultOutcome = { type: 'http-errors', target: 'v2', description: '', injectedAt: 1000, applied: true, appliedDetail: 'read back', observedResponses: 2, verified: true, detail: '' };
+const records = [rec(500, 'v1', 200), rec(2000, 'v2', 500, { fault: 'http-errors' }), rec(5000, 'v2', 500, { fault: 'http-errors' }), rec(6050, 'v1', 200), rec(7000, 'v1', 500)];
+const controller = { outcome: 'rolled-back' as const, reason: 'error rate', measurements: [] };
+
+describe('judge', () => {
+  it('classifies a rolled-back bad candidate as caught, with detection and rollback times from fault start', () => {
+    const j = judge({ scenario: scenario('expect:\n  outcome: rolled-back\n  detectWithin: 5s\n  maxFailedRequests: 2'), controller, events, records, lost: [], faults: [fault] });
+    expect(j).toMatchObject({ passed: true, classification: 'caught', timeToDetectMs: 3000, timeToRollbackMs: 5100, failedRequests: 2, lostSubmissions: 0, lastCandidateRequestMs: 5000 });
+    expect(j.blastRadius.byVersion.v2).toEqual({ requests: 2, failed: 2, slow: 0, wrongVerdicts: 0 });
+    expect(j.blastRadius.byPhase['before-decision']?.v2?.failed).toBe(2);
+    expect(j.blastRadius.byPhase['after-rollback']?.v1?.failed).toBe(1);
+  });
+
+  it('fails expectations that did not hold and says which', () => {
+    const j = judge({ scenario: scenario('expect:\n  outcome: rolled-back\n  detectWithin: 2s\n  maxFailedRequests: 1\n  lostSubmissions: 0'), controller, events, records, lost: ['tok-1'], faults: [fault] });
+    expect(j.passed).toBe(false);
+    expect(j.expectations.filter((e) => !e.passed).map((e) => e.name)).toEqual(['detectWithin', 'maxFailedRequests', 'lostSubmissions']);
+    expect(j.reason).toContain('detectWithin: expected <= 2.0s, got 3.0s');
+  });
+
+  it('calls a promoted bad candidate missed and a rolled-back healthy one a false rollback', () => {
+    const promoted = { outcome: 'promoted' as const, reason: '', measurements: [] };
+    expect(judge({ scenario: scenario('expect:\n  outcome: rolled-back'), controller: promoted, events, records, lost: [], faults: [fault] }).classification).toBe('missed');
+    expect(judge({ scenario: scenario('expect:\n  outcome: promoted'), controller, events, records, lost: [], faults: [] }).classification).toBe('false-rollback');
+  });
+
+  it('never passes when a fault was not verified', () => {
+    const unverified = { ...fault, verified: false, observedResponses: 0, detail: 'no user response showed it' };
+    const j = judge({ scenario: scenario('expect:\n  outcome: rolled-back'), controller, events, records, lost: [], faults: [unverified] });
+    expect(j).toMatchObject({ passed: false, classification: 'inconclusive' });
+    expect(j.reason).toContain('fault not verified');
+  });
+});
