@@ -1,3 +1,4 @@
+import { calibrateCommand } from './calibrate.js';
 import type { Command } from './command.js';
 import { doctorCommand } from './doctor.js';
 import { planCommand } from './plan.js';
@@ -12,6 +13,7 @@ export const commands = {
   plan: planCommand,
   doctor: doctorCommand,
   simulate: simulateCommand,
+  calibrate: calibrateCommand,
 } as const satisfies Record<string, Command>;
 
 export type { Command, CommandContext, Flags } from './command.js';

@@ -35,6 +35,10 @@ export const serviceModelSchema = z.strictObject({
   deployMs: z.number().min(0).default(800),
   /** Monitoring: samples become visible `lagMs` after they are taken; a share of scrapes is lost. */
   monitoring: z.strictObject({ lagMs: z.number().min(0).default(0), gapProbability: z.number().min(0).max(0.9).default(0) }).default({ lagMs: 0, gapProbability: 0 }),
+  /** How `rehearse calibrate` measured it. */
+  calibration: z
+    .strictObject({ rate: z.number(), durationMs: z.number(), replicas: z.number().int(), workers: z.number().int(), requests: z.number().int(), seed: z.number().int() })
+    .optional(),
 });
 
 /** The service model after defaults. */
