@@ -1,7 +1,8 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 // RFC 9110 §7.6.1 connection-specific fields, plus the non-standard ones proxies also drop.
-const HOP_BY_HOP = new Set([
+/** Lower-case names of the hop-by-hop header fields a proxy must not forward. */
+export const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',
@@ -13,21 +14,30 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-/** Copies headers for the next hop, dropping hop-by-hop fields and any named in `Connection`. */
-export function forwardHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const name in headers) {
-    if (!HOP_BY_HOP.has(name)) out[name] = headers[name];
-  }
-  const connection = headers.connection;
-  if (connection !== undefined && connection !== 'keep-alive' && connection !== 'close') {
-    for (const token of connection.split(',')) delete out[token.trim().toLowerCase()];
-  }
-  return out;
-}
-
 /** True when the request carries a body that must be streamed on. */
 export function hasBody(headers: IncomingHttpHeaders): boolean {
   const length = headers['content-length'];
   return (length !== undefined && length !== '0') || headers['transfer-encoding'] !== undefined;
+}
+
+/** The request head to send upstream: request line, end-to-end headers, and chunked framing when the body needs it. */
+export function requestHead(req: IncomingMessage, upstreamHost: string): string {
+  let head = `${req.method} ${req.url} HTTP/1.1\r\n`;
+  const raw = req.rawHeaders;
+  const connection = req.headers.connection;
+  const named =
+    connection !== undefined && connection !== 'keep-alive' && connection !== 'close'
+      ? new Set(connection.split(',').map((t) => t.trim().toLowerCase()))
+      : undefined;
+  let host = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || named?.has(lower) === true) continue;
+    if (lower === 'host') host = true;
+    head += `${name}: ${raw[i + 1]}\r\n`;
+  }
+  if (!host) head += `host: ${upstreamHost}\r\n`;
+  if (req.headers['transfer-encoding'] !== undefined) head += 'transfer-encoding: chunked\r\n';
+  return `${head}\r\n`;
 }

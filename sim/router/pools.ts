@@ -1,6 +1,6 @@
-import { Agent } from 'node:http';
 import type { CodeCounts, RouterMetrics } from './metrics.js';
 import type { RouteTable } from './route-table.js';
+import { ConnectionPool } from './upstream-client.js';
 
 /** One upstream instance at run time: its connection pool, in-flight count and drain state. */
 export class Upstream {
@@ -10,8 +10,10 @@ export class Upstream {
   readonly host: string;
   /** TCP port to connect to. */
   readonly port: number;
-  /** Keep-alive connection pool to this instance only. */
-  readonly agent = new Agent({ keepAlive: true, maxFreeSockets: 1024, scheduling: 'lifo' });
+  /** Keep-alive connections to this instance only. */
+  readonly connections: ConnectionPool;
+  /** `host:port`, sent as Host when the client sent none. */
+  readonly hostHeader: string;
   /** Requests (including mirrored ones) currently using this instance. */
   inflight = 0;
   /** True once the instance left the route table; it closes when its last request ends. */
@@ -26,11 +28,14 @@ export class Upstream {
     readonly url: string,
     /** Request counts by code, shared with the metrics. */
     readonly codes: CodeCounts,
+    timeoutMs: number,
   ) {
     const parsed = new URL(url);
     this.servedBy = `${version}/${id}`;
     this.host = parsed.hostname.replace(/^\[|\]$/g, '');
     this.port = Number(parsed.port || 80);
+    this.hostHeader = parsed.host;
+    this.connections = new ConnectionPool(this.host, this.port, timeoutMs);
   }
 }
 
@@ -39,7 +44,10 @@ export class PoolSet {
   private pools = new Map<string, { members: Upstream[]; next: number }>();
   private readonly drainingSet = new Set<Upstream>();
 
-  constructor(private readonly metrics: RouterMetrics) {}
+  constructor(
+    private readonly metrics: RouterMetrics,
+    private readonly timeoutMs: number,
+  ) {}
 
   /** Replaces the pools with the table's; unchanged instances (same version, id and URL) keep their connections. */
   apply(table: RouteTable): void {
@@ -52,7 +60,10 @@ export class PoolSet {
         const k = key(version, inst.id, inst.url);
         const kept = old.get(k);
         old.delete(k);
-        return kept ?? new Upstream(version, inst.id, inst.url, this.metrics.instance(version, inst.id));
+        return (
+          kept ??
+          new Upstream(version, inst.id, inst.url, this.metrics.instance(version, inst.id), this.timeoutMs)
+        );
       });
       pools.set(version, { members, next: this.pools.get(version)?.next ?? 0 });
     }
@@ -87,15 +98,15 @@ export class PoolSet {
 
   /** Closes every connection pool, active or draining. */
   close(): void {
-    for (const pool of this.pools.values()) for (const u of pool.members) u.agent.destroy();
-    for (const u of this.drainingSet) u.agent.destroy();
+    for (const pool of this.pools.values()) for (const u of pool.members) u.connections.close();
+    for (const u of this.drainingSet) u.connections.close();
     this.pools.clear();
     this.drainingSet.clear();
   }
 
   private closeIfIdle(upstream: Upstream): void {
     if (upstream.inflight > 0) return;
-    upstream.agent.destroy();
+    upstream.connections.close();
     this.drainingSet.delete(upstream);
   }
 }

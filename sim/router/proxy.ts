@@ -1,13 +1,14 @@
-import { type ClientRequest, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
 import { chooseVersion, REQUEST_ID_HEADER, shouldMirror } from './choose.js';
 import { hashFraction } from './hash.js';
-import { forwardHeaders, hasBody } from './headers.js';
-import type { UpstreamErrorKind, VersionStats } from './metrics.js';
+import { hasBody, requestHead } from './headers.js';
+import type { VersionStats } from './metrics.js';
 import { mirrorRequest } from './mirror.js';
 import type { Upstream } from './pools.js';
-import type { NetworkFault } from './route-table.js';
 import type { RouterState } from './state.js';
 import { Throttle } from './throttle.js';
+import type { ExchangeSink, UpstreamError, UpstreamRequest } from './upstream-client.js';
 
 /** Response header naming who served a request: `<version>/<instance>` or `router/none`. */
 export const SERVED_BY = 'x-served-by';
@@ -33,26 +34,24 @@ function noRoute(
   start: number,
 ): void {
   const label = version ?? 'none';
-  const hint =
+  const why =
     version === null ? 'no rule matched and every weight is 0' : `pool "${version}" has no instances`;
-  sendError(
-    res,
-    503,
-    'router/none',
-    `no upstream for this request: ${hint}`,
-    'PUT /routes on the admin port with a pool for the chosen version',
-  );
+  const hint = 'PUT /routes on the admin port with a pool for the chosen version';
+  sendError(res, 503, 'router/none', `no upstream for this request: ${why}`, hint);
   req.resume();
   const codes = state.metrics.instance(label, 'none');
   codes.set(503, (codes.get(503) ?? 0) + 1);
   state.metrics.version(label).observe((performance.now() - start) / 1000);
 }
 
-class Exchange {
+/** One client request proxied to one upstream instance; it is also the sink of the upstream response. */
+class Exchange implements ExchangeSink {
   private readonly stats: VersionStats;
   private done = false;
-  private upstreamReq: ClientRequest | undefined;
+  private upstreamReq: UpstreamRequest | undefined;
+  private out: Writable;
   private timer: NodeJS.Timeout | undefined;
+  private kbps = 0;
 
   constructor(
     private readonly state: RouterState,
@@ -63,6 +62,7 @@ class Exchange {
   ) {
     this.stats = state.metrics.version(upstream.version);
     this.stats.inflight++;
+    this.out = res;
     res.on('close', () => this.onClientClose());
   }
 
@@ -79,73 +79,62 @@ class Exchange {
         this.req.socket.destroy();
         return;
       }
+      this.kbps = fault.bandwidthKbps;
       if (fault.latencyMs > 0) {
-        this.timer = setTimeout(() => this.forward(fault), fault.latencyMs);
+        this.timer = setTimeout(() => this.forward(), fault.latencyMs);
         return;
       }
     }
-    this.forward(fault);
+    this.forward();
   }
 
-  private forward(fault: NetworkFault | undefined): void {
+  private forward(): void {
     if (this.done) return;
     const { req, upstream } = this;
-    const headers = forwardHeaders(req.headers);
-    const up = request({
-      host: upstream.host,
-      port: upstream.port,
-      method: req.method,
-      path: req.url,
-      headers,
-      agent: upstream.agent,
-    });
-    this.upstreamReq = up;
-    up.setTimeout(this.state.upstreamTimeoutMs, () => up.destroy(new UpstreamTimeout()));
-    up.on('response', (upRes) => this.respond(upRes, fault));
-    up.on('error', (err) => this.upstreamFailed(err));
     const withBody = hasBody(req.headers);
+    const noBody = req.method === 'HEAD';
+    const head = requestHead(req, upstream.hostHeader);
+    const up = upstream.connections.request(head, this, { noBody, body: withBody });
+    this.upstreamReq = up;
     const mirror = this.state.table.mirror;
+    let shadow: UpstreamRequest | undefined;
     if (mirror !== null && mirror.version !== upstream.version && shouldMirror(mirror.percent, req.headers)) {
-      mirrorRequest(this.state, mirror.version, req, headers, withBody);
+      shadow = mirrorRequest(this.state, mirror.version, head, { noBody, body: withBody });
     }
-    if (withBody) req.pipe(up);
-    else up.end();
+    if (withBody) streamBody(req, up, shadow);
   }
 
-  private respond(upRes: IncomingMessage, fault: NetworkFault | undefined): void {
-    if (this.done) {
-      upRes.resume();
-      return;
-    }
-    const status = upRes.statusCode ?? 502;
-    const headers = forwardHeaders(upRes.headers);
-    headers['x-served-by'] = this.upstream.servedBy;
+  head(status: number, headers: string[]): void {
+    headers.push(SERVED_BY, this.upstream.servedBy);
     this.res.writeHead(status, headers);
-    upRes.on('error', () => undefined);
-    upRes.on('close', () => {
-      if (!upRes.complete && !this.done) {
-        this.stats.upstreamError('reset');
-        this.finish(status);
-        this.res.destroy();
-      }
-    });
-    this.res.on('finish', () => this.finish(status));
-    const kbps = fault?.bandwidthKbps ?? 0;
-    if (kbps > 0) upRes.pipe(new Throttle(kbps)).pipe(this.res);
-    else upRes.pipe(this.res);
+    if (this.kbps > 0) {
+      const throttle = new Throttle(this.kbps);
+      throttle.pipe(this.res);
+      this.out = throttle;
+    }
   }
 
-  private upstreamFailed(err: Error): void {
+  data(chunk: Buffer): void {
+    if (this.out.write(chunk)) return;
+    const up = this.upstreamReq;
+    up?.pause();
+    this.out.once('drain', () => up?.resume());
+  }
+
+  end(): void {
+    this.out.end();
+  }
+
+  error(err: UpstreamError): void {
     if (this.done) return;
-    const kind = classify(err);
-    this.stats.upstreamError(kind);
+    this.stats.upstreamError(err.kind);
     if (this.res.headersSent) {
       this.finish(this.res.statusCode);
       this.res.destroy();
       return;
     }
-    const status = kind === 'timeout' ? 504 : 502;
-    this.fail(status, `upstream ${kind} error: ${err.message}`, `check that ${this.upstream.url} is up`);
+    const status = err.kind === 'timeout' ? 504 : 502;
+    this.fail(status, `upstream ${err.kind} error: ${err.message}`, `check that ${this.upstream.url} is up`);
   }
 
   private fail(status: number, error: string, hint: string): void {
@@ -157,8 +146,12 @@ class Exchange {
   private onClientClose(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.done) return;
+    if (this.res.writableFinished) {
+      this.finish(this.res.statusCode);
+      return;
+    }
     this.finish(CLIENT_CLOSED);
-    this.upstreamReq?.destroy();
+    this.upstreamReq?.abort();
   }
 
   private finish(code: number | string): void {
@@ -177,18 +170,34 @@ class Exchange {
   }
 }
 
-class UpstreamTimeout extends Error {
-  constructor() {
-    super('no data from upstream within the timeout');
-  }
+/** Streams the client's body upstream (re-chunked when it came chunked), pausing the client when upstream is slow. */
+function streamBody(req: IncomingMessage, up: UpstreamRequest, shadow: UpstreamRequest | undefined): void {
+  const chunked = req.headers['transfer-encoding'] !== undefined;
+  req.on('data', (chunk: Buffer) => {
+    const framed = chunked
+      ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, CRLF])
+      : chunk;
+    shadow?.write(framed);
+    if (!up.write(framed)) {
+      req.pause();
+      up.onDrain(() => req.resume());
+    }
+  });
+  req.on('end', () => {
+    if (chunked) {
+      shadow?.write(LAST_CHUNK);
+      up.write(LAST_CHUNK);
+    }
+    shadow?.end();
+    up.end();
+  });
+  req.on('close', () => {
+    if (!req.complete) shadow?.abort();
+  });
 }
 
-function classify(err: Error): UpstreamErrorKind {
-  if (err instanceof UpstreamTimeout) return 'timeout';
-  const code = (err as NodeJS.ErrnoException).code;
-  const connect = ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN'];
-  return code !== undefined && connect.includes(code) ? 'connect' : 'reset';
-}
+const CRLF = Buffer.from('\r\n');
+const LAST_CHUNK = Buffer.from('0\r\n\r\n');
 
 function sendError(res: ServerResponse, status: number, servedBy: string, error: string, hint: string): void {
   const body = JSON.stringify({ error, servedBy, hint });

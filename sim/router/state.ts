@@ -9,12 +9,14 @@ export class RouterState {
   /** All metrics of this router. */
   readonly metrics = new RouterMetrics();
   /** Run-time pools built from the table. */
-  readonly pools = new PoolSet(this.metrics);
+  readonly pools: PoolSet;
 
   constructor(
     /** Idle time after which an upstream request fails with kind `timeout`. */
     readonly upstreamTimeoutMs: number,
-  ) {}
+  ) {
+    this.pools = new PoolSet(this.metrics, upstreamTimeoutMs);
+  }
 
   /** Installs a validated table; removed instances start draining. */
   setTable(table: RouteTable): void {

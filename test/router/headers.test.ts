@@ -1,20 +1,47 @@
+import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { forwardHeaders, hasBody } from '../../sim/router/headers.js';
+import { hasBody, requestHead } from '../../sim/router/headers.js';
 
-describe('forwardHeaders', () => {
-  it('drops hop-by-hop fields and those named in Connection', () => {
-    const out = forwardHeaders({
-      connection: 'keep-alive, X-Trace',
-      'keep-alive': 'timeout=5',
-      'transfer-encoding': 'chunked',
-      upgrade: 'h2c',
-      'x-trace': '1',
-      'x-user-id': 'u1',
-      'set-cookie': ['a=1', 'b=2'],
-    });
-    expect(out).toEqual({ 'x-user-id': 'u1', 'set-cookie': ['a=1', 'b=2'] });
+const fakeRequest = (rawHeaders: string[], method = 'GET'): IncomingMessage => {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < rawHeaders.length; i += 2) headers[rawHeaders[i]!.toLowerCase()] = rawHeaders[i + 1]!;
+  return { method, url: '/p?q=1', rawHeaders, headers } as unknown as IncomingMessage;
+};
+
+describe('requestHead', () => {
+  it('keeps end-to-end headers verbatim and drops hop-by-hop ones, including those named in Connection', () => {
+    const req = fakeRequest([
+      'Host',
+      'example',
+      'Connection',
+      'keep-alive, X-Trace',
+      'Keep-Alive',
+      'timeout=5',
+      'Upgrade',
+      'h2c',
+      'X-Trace',
+      '1',
+      'TE',
+      'trailers',
+      'X-User-Id',
+      'u1',
+      'Cookie',
+      'a=1',
+    ]);
+    expect(requestHead(req, '127.0.0.1:9')).toBe(
+      'GET /p?q=1 HTTP/1.1\r\nHost: example\r\nX-User-Id: u1\r\nCookie: a=1\r\n\r\n',
+    );
   });
 
+  it('adds Host when missing and re-frames chunked bodies', () => {
+    const req = fakeRequest(['Transfer-Encoding', 'chunked'], 'POST');
+    expect(requestHead(req, '127.0.0.1:9')).toBe(
+      'POST /p?q=1 HTTP/1.1\r\nhost: 127.0.0.1:9\r\ntransfer-encoding: chunked\r\n\r\n',
+    );
+  });
+});
+
+describe('hasBody', () => {
   it('knows when a request has a body', () => {
     expect(hasBody({})).toBe(false);
     expect(hasBody({ 'content-length': '0' })).toBe(false);

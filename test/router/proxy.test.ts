@@ -59,6 +59,40 @@ describe('data plane', () => {
     expect(a!.seen[0]!.method).toBe('POST');
   });
 
+  it('passes chunked bodies both ways and answers HEAD without a body', async () => {
+    const chunky = await startUpstream('c', (req, res, body) => {
+      if (req.method === 'HEAD') return res.writeHead(200, { 'content-length': '42' }).end();
+      res.write(`got ${body.length}`);
+      setTimeout(() => res.end(' and done'), 20);
+    });
+    upstreams.push(chunky);
+    router = await startTestRouter(table({ v1: [chunky.url] }, { weights: { v1: 1 } }));
+    const reply = await new Promise<{ body: string; te: string | undefined }>((resolve, reject) => {
+      const req = httpRequest(`${router!.router.url}/up`, { method: 'POST' });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => {
+          body += c;
+        });
+        res.on('end', () => resolve({ body, te: res.headers['transfer-encoding'] }));
+      });
+      req.on('error', reject);
+      req.write('a'.repeat(70_000));
+      setTimeout(() => req.end('b'.repeat(5)), 10);
+    });
+    expect(chunky.seen[0]!.headers['transfer-encoding']).toBe('chunked');
+    expect(reply).toEqual({ body: 'got 70005 and done', te: 'chunked' });
+    const head = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${router!.router.url}/h`, { method: 'HEAD' }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(Number(res.headers['content-length'])));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(head).toBe(42);
+  });
+
   it('drops hop-by-hop headers, including those named in Connection', async () => {
     const [a] = await ups('a');
     router = await startTestRouter(table({ v1: [a!.url] }, { weights: { v1: 1 } }));

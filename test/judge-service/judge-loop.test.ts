@@ -1,0 +1,135 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { type Judge, solution, startJudge, submit, tempDb, until } from './helpers.js';
+
+const tle = solution('two-sum', 'time-limit.js');
+
+function childPids(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).flatMap((t) =>
+    readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+  );
+}
+
+function alive(pid: number): boolean {
+  return existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+}
+
+async function submitMany(j: Judge, n: number, user: string): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const { status, body } = await submit(
+      j,
+      { problem_id: 'two-sum', source_code: tle, user_id: user },
+      false,
+    );
+    expect(status).toBe(201);
+    tokens.push(body.token as string);
+  }
+  return tokens;
+}
+
+describe('judge loop across instances', () => {
+  it('gives every acknowledged submission exactly one verdict when an instance dies holding leases', async () => {
+    const db = tempDb();
+    const a = await startJudge({ db, args: ['--lease-ms', '800', '--workers', '1', '--instance', 'a'] });
+    const tokens = await submitMany(a, 6, 'victim');
+    const store = new Database(db, { readonly: true });
+    await until(
+      () =>
+        (
+          store.prepare("SELECT count(*) n FROM submissions WHERE lease_owner LIKE 'a#%'").get() as {
+            n: number;
+          }
+        ).n > 0,
+    );
+    const workers = childPids(a.proc.pid!);
+    await a.kill();
+    await until(() => workers.every((pid) => !alive(pid)), 3000);
+
+    const b = await startJudge({ db, args: ['--lease-ms', '800', '--instance', 'b'] });
+    try {
+      await until(
+        () =>
+          (store.prepare("SELECT count(*) n FROM submissions WHERE state <> 'done'").get() as { n: number })
+            .n === 0,
+        15_000,
+      );
+      const rows = store.prepare('SELECT token, verdict, attempts FROM submissions').all() as {
+        token: string;
+        verdict: string;
+        attempts: number;
+      }[];
+      expect(rows.map((r) => r.token).sort()).toEqual([...tokens].sort());
+      expect(rows.every((r) => r.verdict === 'time-limit')).toBe(true);
+      expect(rows.some((r) => r.attempts > 1)).toBe(true);
+      // Each wrong verdict counted once: the accepted one that follows costs exactly 20 per wrong attempt.
+      await submit(b, {
+        problem_id: 'two-sum',
+        source_code: solution('two-sum', 'accepted.js'),
+        user_id: 'victim',
+      });
+      const { entries } = (await (await fetch(`${b.url}/leaderboard`)).json()) as {
+        entries: { user_id: string; penalty: number }[];
+      };
+      expect(entries.find((e) => e.user_id === 'victim')?.penalty).toBe(6 * 20);
+      expect(await (await fetch(`${b.url}/metrics`)).text()).toMatch(
+        /judge_submissions_taken_over_total [1-9]/,
+      );
+    } finally {
+      store.close();
+      await b.stop();
+    }
+  });
+
+  it('keeps its leases while alive, so a short lease causes no double judging', async () => {
+    const db = tempDb();
+    const a = await startJudge({ db, args: ['--lease-ms', '200', '--workers', '1'] });
+    const b = await startJudge({ db, args: ['--lease-ms', '200', '--workers', '1'] });
+    try {
+      const tokens = [...(await submitMany(a, 3, 'live')), ...(await submitMany(b, 3, 'live'))];
+      const store = new Database(db, { readonly: true });
+      await until(
+        () =>
+          (store.prepare("SELECT count(*) n FROM submissions WHERE state <> 'done'").get() as { n: number })
+            .n === 0,
+        10_000,
+      );
+      const attempts = store.prepare('SELECT max(attempts) m FROM submissions').get() as { m: number };
+      store.close();
+      expect(tokens).toHaveLength(6);
+      expect(attempts.m).toBe(1);
+      expect([...a.output, ...b.output].join('\n')).not.toContain('lease lost');
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
+  it('on SIGTERM goes unready, finishes in-flight requests and releases leased work', async () => {
+    const db = tempDb();
+    const a = await startJudge({ db, args: ['--workers', '1', '--drain-ms', '300'] });
+    await submitMany(a, 4, 'drain');
+    const waiting = submit(a, { problem_id: 'two-sum', source_code: solution('two-sum', 'accepted.js') });
+    await new Promise((r) => setTimeout(r, 100));
+    a.proc.kill('SIGTERM');
+    const answered = await waiting;
+    expect(answered.status).toBe(201);
+    expect(await a.exited).toBe(0);
+    expect(a.output.join('\n')).toMatch(/released leased work/);
+    const store = new Database(db, { readonly: true });
+    const leased = store.prepare("SELECT count(*) n FROM submissions WHERE state = 'processing'").get() as {
+      n: number;
+    };
+    store.close();
+    expect(leased.n).toBe(0);
+  });
+
+  it('exits, workers included, when standard input closes', async () => {
+    const a = await startJudge({ args: ['--exit-on-stdin-close'] });
+    await until(() => childPids(a.proc.pid!).length === 2);
+    const workers = childPids(a.proc.pid!);
+    a.proc.stdin?.end();
+    expect(await a.exited).toBe(0);
+    await until(() => workers.every((pid) => !alive(pid)), 3000);
+  });
+});
