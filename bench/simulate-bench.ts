@@ -52,12 +52,26 @@ const cpuMs = (cpu.user + cpu.system) / 1000;
 
 const perRun = ms / runs;
 const refPerRun = refMs / refRuns;
-console.log(`simulate bench: ${scenario.name} (${scenario.traffic.duration / 60000} min, ${scenario.traffic.profile.type === 'constant' ? scenario.traffic.profile.rate : '?'} req/s), policy ${policy}, model ${modelFile ? 'calibrated' : 'hand-written'}`);
-console.log(`rehearsals:        ${runs} in ${(ms / 1000).toFixed(2)} s = ${(runs / (ms / 1000)).toFixed(1)} rehearsals/s (${perRun.toFixed(1)} ms each, ${(cpuMs / runs).toFixed(1)} ms CPU: the machine is shared); outcomes ${JSON.stringify(outcomes)}`);
-console.log(`simulated traffic: ${requests.toLocaleString('en')} requests = ${Math.round(requests / (ms / 1000)).toLocaleString('en')} simulated req/s`);
-console.log(`reference (model only): ${refPerRun.toFixed(1)} ms per 31-minute run, ${Math.round(refRequests / (refMs / 1000)).toLocaleString('en')} req/s; harness overhead ${(perRun / refPerRun).toFixed(2)}x the bare model`);
-console.log(`step ${defaultStepMs(scenario)} ms (the scrape interval): traffic is aggregated per step, not per request`);
+console.log(
+  `simulate bench: ${scenario.name} (${scenario.traffic.duration / 60000} min, ${scenario.traffic.profile.type === 'constant' ? scenario.traffic.profile.rate : '?'} req/s), policy ${policy}, model ${modelFile ? 'calibrated' : 'hand-written'}`,
+);
+console.log(
+  `rehearsals:        ${runs} in ${(ms / 1000).toFixed(2)} s = ${(runs / (ms / 1000)).toFixed(1)} rehearsals/s (${perRun.toFixed(1)} ms each, ${(cpuMs / runs).toFixed(1)} ms CPU: the machine is shared); outcomes ${JSON.stringify(outcomes)}`,
+);
+console.log(
+  `simulated traffic: ${requests.toLocaleString('en')} requests = ${Math.round(requests / (ms / 1000)).toLocaleString('en')} simulated req/s`,
+);
+console.log(
+  `reference (model only): ${refPerRun.toFixed(1)} ms per 31-minute run, ${Math.round(refRequests / (refMs / 1000)).toLocaleString('en')} req/s; harness overhead ${(perRun / refPerRun).toFixed(2)}x the bare model`,
+);
+console.log(
+  `step ${defaultStepMs(scenario)} ms (the scrape interval): traffic is aggregated per step, not per request`,
+);
 const load = loadavg()[0]!;
 console.log(`target: ${runs} rehearsals within ${(TARGET_MS / 1000).toFixed(0)} s on this machine (2 cores)`);
-console.log(`  wall clock: ${(ms / TARGET_MS).toFixed(3)} of the target (${(TARGET_MS / ms).toFixed(2)}x) — ${ms <= TARGET_MS ? 'PASS' : 'FAIL'} at load average ${load.toFixed(1)}`);
-console.log(`  CPU time:   ${(cpuMs / TARGET_MS).toFixed(3)} of the target (${(TARGET_MS / cpuMs).toFixed(2)}x) — ${cpuMs <= TARGET_MS ? 'PASS' : 'FAIL'} (what an idle machine would take, single-threaded)`);
+console.log(
+  `  wall clock: ${(ms / TARGET_MS).toFixed(3)} of the target (${(TARGET_MS / ms).toFixed(2)}x) — ${ms <= TARGET_MS ? 'PASS' : 'FAIL'} at load average ${load.toFixed(1)}`,
+);
+console.log(
+  `  CPU time:   ${(cpuMs / TARGET_MS).toFixed(3)} of the target (${(TARGET_MS / cpuMs).toFixed(2)}x) — ${cpuMs <= TARGET_MS ? 'PASS' : 'FAIL'} (what an idle machine would take, single-threaded)`,
+);

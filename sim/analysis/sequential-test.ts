@@ -19,7 +19,10 @@ export interface CountTestInput {
 /** Natural log of the gamma function (Lanczos, g = 7; relative error below 1e-13 for x > 0). */
 export function lnGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   const z = x - 1;
   let a = c[0]!;
   const t = z + 7.5;
@@ -33,7 +36,12 @@ export function lnBeta(a: number, b: number): number {
 }
 
 /** ln O: the log evidence against "same error rate per request". */
-export function countTestLogOdds({ canaryErrors: ec, stableErrors: eb, rho0, k = 100 }: CountTestInput): number {
+export function countTestLogOdds({
+  canaryErrors: ec,
+  stableErrors: eb,
+  rho0,
+  k = 100,
+}: CountTestInput): number {
   if (!(rho0 > 0 && rho0 < 1)) throw new RangeError(`rho0 must be in (0, 1), got ${rho0}`);
   const a = k * rho0;
   const b = k * (1 - rho0);
@@ -41,7 +49,12 @@ export function countTestLogOdds({ canaryErrors: ec, stableErrors: eb, rho0, k =
 }
 
 /** One evaluation: evidence, the always-valid p-value for this look, and whether the canary is shown worse. */
-export function countTest(input: CountTestInput & { alpha: number }): { logOdds: number; pValue: number; reject: boolean; worse: boolean } {
+export function countTest(input: CountTestInput & { alpha: number }): {
+  logOdds: number;
+  pValue: number;
+  reject: boolean;
+  worse: boolean;
+} {
   const logOdds = countTestLogOdds(input);
   const worse = input.canaryErrors / input.rho0 > input.stableErrors / (1 - input.rho0);
   const pValue = Math.min(1, Math.exp(-logOdds));
@@ -68,7 +81,11 @@ export class SequentialCountTest {
   ) {}
 
   /** Adds one interval's counts: errors and requests on canary and stable. Returns the state after it. */
-  add(c: { canaryErrors: number; canaryRequests: number; stableErrors: number; stableRequests: number }): { logOdds: number; pValue: number; reject: boolean } {
+  add(c: { canaryErrors: number; canaryRequests: number; stableErrors: number; stableRequests: number }): {
+    logOdds: number;
+    pValue: number;
+    reject: boolean;
+  } {
     const total = c.canaryRequests + c.stableRequests;
     if (total > 0) {
       const rho = c.canaryRequests / total;
@@ -95,7 +112,8 @@ export class SequentialCountTest {
     if (cr === 0 || sr === 0) return 0;
     const rho0 = cr / (cr + sr);
     // One-sided: evidence only counts when the canary is the worse side.
-    if (ce / rho0 <= se / (1 - rho0)) return Math.min(0, countTestLogOdds({ canaryErrors: ce, stableErrors: se, rho0, k: this.k }));
+    if (ce / rho0 <= se / (1 - rho0))
+      return Math.min(0, countTestLogOdds({ canaryErrors: ce, stableErrors: se, rho0, k: this.k }));
     return countTestLogOdds({ canaryErrors: ce, stableErrors: se, rho0, k: this.k });
   }
 }

@@ -7,7 +7,7 @@ import { writeReports } from '../report/reporter.js';
 import { resolveModel } from '../simulate/model.js';
 import { type ScenarioSimulation, simulateMany } from '../simulate/monte-carlo.js';
 import { resolvePolicies } from '../simulate/policies.js';
-import { type SimulationReport, SimulationHtmlReporter, comparisonTable } from '../simulate/report.js';
+import { comparisonTable, SimulationHtmlReporter, type SimulationReport } from '../simulate/report.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
 import { paths } from '../util/paths.js';
 import type { Command } from './command.js';
@@ -16,7 +16,12 @@ import { selectScenarios } from './select.js';
 function positiveInt(flag: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new RehearsalError(`--${flag} must be a whole number of at least 1, got ${String(value)}`, `for example --${flag} 1000`, ExitCode.invalidScenario);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RehearsalError(
+      `--${flag} must be a whole number of at least 1, got ${String(value)}`,
+      `for example --${flag} 1000`,
+      ExitCode.invalidScenario,
+    );
   return n;
 }
 
@@ -24,24 +29,46 @@ function positiveInt(flag: string, value: unknown, fallback: number): number {
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'rehearse scenarios N times each in virtual time against a model of the service; compare policies',
-  usage: 'rehearse simulate [files|dirs] [--runs N] [--seed S] [--policy scenario|flagger|argo|ours] [--model FILE]',
+  usage:
+    'rehearse simulate [files|dirs] [--runs N] [--seed S] [--policy scenario|flagger|argo|ours] [--model FILE]',
   options: {
     runs: { type: 'string', description: 'rehearsals per scenario and policy (default 200)' },
     seed: { type: 'string', description: "first seed; run i uses seed+i (default: the scenario's seed)" },
-    policy: { type: 'string', multiple: true, description: 'policy to evaluate, repeatable or comma-separated (default scenario)' },
-    model: { type: 'string', description: 'service model file (default fixtures/judge-model.json, else a hand-written model)' },
-    step: { type: 'string', description: 'traffic aggregation step in ms (default: the scrape interval, 250–5000)' },
-    tag: { type: 'string', multiple: true, description: 'only scenarios with this tag, strategy or fault type' },
+    policy: {
+      type: 'string',
+      multiple: true,
+      description: 'policy to evaluate, repeatable or comma-separated (default scenario)',
+    },
+    model: {
+      type: 'string',
+      description: 'service model file (default fixtures/judge-model.json, else a hand-written model)',
+    },
+    step: {
+      type: 'string',
+      description: 'traffic aggregation step in ms (default: the scrape interval, 250–5000)',
+    },
+    tag: {
+      type: 'string',
+      multiple: true,
+      description: 'only scenarios with this tag, strategy or fault type',
+    },
     reports: { type: 'string', description: 'folder for reports (default reports/)' },
   },
   async run(ctx) {
     const runs = positiveInt('runs', ctx.flags.runs, 200);
     const stepMs = ctx.flags.step === undefined ? undefined : positiveInt('step', ctx.flags.step, 1000);
-    const names = ((ctx.flags.policy as string[] | undefined) ?? ['scenario']).flatMap((p) => p.split(',')).filter(Boolean);
+    const names = ((ctx.flags.policy as string[] | undefined) ?? ['scenario'])
+      .flatMap((p) => p.split(','))
+      .filter(Boolean);
     const policyNames = resolvePolicies(names);
     const scenarios = selectScenarios(ctx.args, ctx.cwd, ctx.flags.tag as string[] | undefined, 'default');
-    const { model, file } = resolveModel(ctx.flags.model ? resolve(ctx.cwd, String(ctx.flags.model)) : undefined);
-    if (!file) ctx.err('warning: no calibrated model (fixtures/judge-model.json); using the hand-written one — run `rehearse calibrate`');
+    const { model, file } = resolveModel(
+      ctx.flags.model ? resolve(ctx.cwd, String(ctx.flags.model)) : undefined,
+    );
+    if (!file)
+      ctx.err(
+        'warning: no calibrated model (fixtures/judge-model.json); using the hand-written one — run `rehearse calibrate`',
+      );
     const firstSeed = ctx.flags.seed !== undefined ? positiveInt('seed', ctx.flags.seed, 1) : undefined;
     const started = Date.now();
     const results: ScenarioSimulation[] = [];
@@ -49,7 +76,13 @@ export const simulateCommand: Command = {
     for (const { scenario, file: scenarioFile } of scenarios) {
       if (ctx.signal.aborted) break;
       ctx.out(`${scenario.name} (${scenarioFile}): ${runs} rehearsal(s) × ${policyNames.join(', ')}`);
-      const sim = await simulateMany(scenario, model, { runs, seed: firstSeed ?? scenario.seed, policies: policyNames, ...(stepMs ? { stepMs } : {}), onRun: (_p, r) => (requests += r.requests) });
+      const sim = await simulateMany(scenario, model, {
+        runs,
+        seed: firstSeed ?? scenario.seed,
+        policies: policyNames,
+        ...(stepMs ? { stepMs } : {}),
+        onRun: (_p, r) => (requests += r.requests),
+      });
       results.push(sim);
       ctx.out(`${comparisonTable(sim)}\n`);
     }
@@ -59,10 +92,20 @@ export const simulateCommand: Command = {
       runs,
       seed: firstSeed ?? scenarios[0]!.scenario.seed,
       policies: policyNames,
-      model: { file: file ? relative(ctx.cwd, file) : null, source: model.source, ...(model.measuredAt ? { measuredAt: model.measuredAt } : {}) },
+      model: {
+        file: file ? relative(ctx.cwd, file) : null,
+        source: model.source,
+        ...(model.measuredAt ? { measuredAt: model.measuredAt } : {}),
+      },
       stepMs: stepMs ?? null,
       scenarios: results,
-      performance: { wallMs, rehearsals, simulatedRequests: requests, simulatedRequestsPerSecond: (requests / wallMs) * 1000, rehearsalsPerSecond: (rehearsals / wallMs) * 1000 },
+      performance: {
+        wallMs,
+        rehearsals,
+        simulatedRequests: requests,
+        simulatedRequestsPerSecond: (requests / wallMs) * 1000,
+        rehearsalsPerSecond: (rehearsals / wallMs) * 1000,
+      },
     };
     const runId = makeRunId(new Date(started), 'sim');
     const dir = join(resolve(ctx.cwd, String(ctx.flags.reports ?? paths.reports)), runId);
@@ -81,7 +124,9 @@ export const simulateCommand: Command = {
     };
     const written = await writeReports([new JsonReporter(), new SimulationHtmlReporter()], report, dir);
     for (const f of written.failures) ctx.err(`warning: reporter ${f.reporter} failed: ${f.error}`);
-    ctx.out(`${rehearsals} rehearsals, ${requests.toLocaleString('en')} simulated requests in ${(wallMs / 1000).toFixed(1)}s (${Math.round(simulation.performance.simulatedRequestsPerSecond).toLocaleString('en')} req/s)`);
+    ctx.out(
+      `${rehearsals} rehearsals, ${requests.toLocaleString('en')} simulated requests in ${(wallMs / 1000).toFixed(1)}s (${Math.round(simulation.performance.simulatedRequestsPerSecond).toLocaleString('en')} req/s)`,
+    );
     ctx.out(`reports: ${dir}`);
     return ctx.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
   },

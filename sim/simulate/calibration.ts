@@ -1,11 +1,11 @@
 import { RealClock } from '../clock/real-clock.js';
 import type { Platform } from '../platform/platform.js';
-import { RouteEditor } from '../router/route-editor.js';
 import { RouterClient } from '../router/client.js';
+import { RouteEditor } from '../router/route-editor.js';
 import type { Scenario } from '../scenario/schema.js';
 import { loadCorpus } from '../traffic/corpus.js';
 import { TrafficGenerator } from '../traffic/generator.js';
-import { type RequestKind, type RequestRecord, isFailed, isWrongVerdict } from '../traffic/record.js';
+import { isFailed, isWrongVerdict, type RequestKind, type RequestRecord } from '../traffic/record.js';
 import { planTraffic } from '../traffic/schedule.js';
 import { makeUsers } from '../traffic/users.js';
 import { paths } from '../util/paths.js';
@@ -26,8 +26,16 @@ function quantileOf(sorted: number[], q: number): number {
 }
 
 /** Median, p95 and error rate of one kind of request from client records. */
-export function fitKind(records: RequestRecord[]): { medianMs: number; p95Ms: number; errorRate: number; samples: number } {
-  const ok = records.filter((r) => !isFailed(r)).map((r) => r.latencyMs).sort((a, b) => a - b);
+export function fitKind(records: RequestRecord[]): {
+  medianMs: number;
+  p95Ms: number;
+  errorRate: number;
+  samples: number;
+} {
+  const ok = records
+    .filter((r) => !isFailed(r))
+    .map((r) => r.latencyMs)
+    .sort((a, b) => a - b);
   const medianMs = Math.max(0.1, quantileOf(ok, 0.5));
   const round = (v: number) => Math.round(v * 10) / 10;
   return {
@@ -64,8 +72,20 @@ export async function calibrate(platform: Platform, opts: CalibrationOptions): P
     slowMs: 1000,
     settle: 0,
   } as Scenario['traffic'];
-  const schedule = planTraffic(traffic, opts.seed, makeUsers(traffic.users, opts.seed), loadCorpus(paths.problems));
-  const generator = new TrafficGenerator(schedule, { target: endpoint.url, clock, timeoutMs: traffic.timeout, seed: opts.seed, durationMs: traffic.duration, t0: clock.now() });
+  const schedule = planTraffic(
+    traffic,
+    opts.seed,
+    makeUsers(traffic.users, opts.seed),
+    loadCorpus(paths.problems),
+  );
+  const generator = new TrafficGenerator(schedule, {
+    target: endpoint.url,
+    clock,
+    timeoutMs: traffic.timeout,
+    seed: opts.seed,
+    durationMs: traffic.duration,
+    t0: clock.now(),
+  });
   await generator.run(opts.signal);
   const byKind = (k: RequestKind) => generator.records.filter((r) => r.kind === k);
   const submits = byKind('submit');
@@ -87,9 +107,18 @@ export async function calibrate(platform: Platform, opts: CalibrationOptions): P
     kinds: { submit, poll: fitKind(byKind('poll')), leaderboard: fitKind(byKind('leaderboard')) },
     wrongVerdictRate: judged.length ? judged.filter(isWrongVerdict).length / judged.length : 0,
     // Each worker judges one submission at a time; polls and leaderboard reads are cheap beside them.
-    capacity: { perInstanceRps: Math.round(((opts.workers * 1000) / Math.max(1, meanSubmitMs) / 0.8) * 10) / 10 },
+    capacity: {
+      perInstanceRps: Math.round(((opts.workers * 1000) / Math.max(1, meanSubmitMs) / 0.8) * 10) / 10,
+    },
     deployMs: Math.round(deployMs),
     monitoring: { lagMs: Math.round(scrapeMs[2]!), gapProbability: 0 },
-    calibration: { rate: opts.rate, durationMs: opts.durationMs, replicas: opts.replicas, workers: opts.workers, requests: generator.records.length, seed: opts.seed },
+    calibration: {
+      rate: opts.rate,
+      durationMs: opts.durationMs,
+      replicas: opts.replicas,
+      workers: opts.workers,
+      requests: generator.records.length,
+      seed: opts.seed,
+    },
   });
 }

@@ -34,10 +34,22 @@ export const serviceModelSchema = z.strictObject({
   /** Time from deploy to ready, ms. */
   deployMs: z.number().min(0).default(800),
   /** Monitoring: samples become visible `lagMs` after they are taken; a share of scrapes is lost. */
-  monitoring: z.strictObject({ lagMs: z.number().min(0).default(0), gapProbability: z.number().min(0).max(0.9).default(0) }).default({ lagMs: 0, gapProbability: 0 }),
+  monitoring: z
+    .strictObject({
+      lagMs: z.number().min(0).default(0),
+      gapProbability: z.number().min(0).max(0.9).default(0),
+    })
+    .default({ lagMs: 0, gapProbability: 0 }),
   /** How `rehearse calibrate` measured it. */
   calibration: z
-    .strictObject({ rate: z.number(), durationMs: z.number(), replicas: z.number().int(), workers: z.number().int(), requests: z.number().int(), seed: z.number().int() })
+    .strictObject({
+      rate: z.number(),
+      durationMs: z.number(),
+      replicas: z.number().int(),
+      workers: z.number().int(),
+      requests: z.number().int(),
+      seed: z.number().int(),
+    })
     .optional(),
 });
 
@@ -64,12 +76,20 @@ export function loadModel(file: string): ServiceModel {
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new RehearsalError(`${file}: cannot read the service model (${(error as Error).message})`, 'run `rehearse calibrate` to write one, or pass --model FILE', 2);
+    throw new RehearsalError(
+      `${file}: cannot read the service model (${(error as Error).message})`,
+      'run `rehearse calibrate` to write one, or pass --model FILE',
+      2,
+    );
   }
   const parsed = serviceModelSchema.safeParse(data);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(root)'} ${i.message}`);
-    throw new RehearsalError(problems.join('\n'), 'see sim/simulate/README.md for the model format, or run `rehearse calibrate`', 2);
+    throw new RehearsalError(
+      problems.join('\n'),
+      'see sim/simulate/README.md for the model format, or run `rehearse calibrate`',
+      2,
+    );
   }
   return parsed.data;
 }

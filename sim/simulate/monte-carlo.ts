@@ -3,7 +3,7 @@ import type { ServiceModel } from './model.js';
 import type { PolicyName } from './policies.js';
 import { policies } from './policies.js';
 import { type SimulatedRun, simulateScenario } from './simulate-scenario.js';
-import { type Distribution, type Proportion, distribution, proportion } from './stats.js';
+import { type Distribution, distribution, type Proportion, proportion } from './stats.js';
 
 /** Monte Carlo results of one policy on one scenario across N seeds. */
 export interface PolicyResult {
@@ -41,19 +41,34 @@ export interface ScenarioSimulation {
 export async function simulateMany(
   scenario: Scenario,
   model: ServiceModel,
-  opts: { runs: number; seed: number; policies: PolicyName[]; stepMs?: number; onRun?: (policy: PolicyName, run: SimulatedRun) => void },
+  opts: {
+    runs: number;
+    seed: number;
+    policies: PolicyName[];
+    stepMs?: number;
+    onRun?: (policy: PolicyName, run: SimulatedRun) => void;
+  },
 ): Promise<ScenarioSimulation> {
   const results: PolicyResult[] = [];
   for (const policy of opts.policies) {
     const runs: SimulatedRun[] = [];
     for (let i = 0; i < opts.runs; i++) {
-      const run = await simulateScenario(scenario, model, { seed: opts.seed + i, policy, ...(opts.stepMs ? { stepMs: opts.stepMs } : {}) });
+      const run = await simulateScenario(scenario, model, {
+        seed: opts.seed + i,
+        policy,
+        ...(opts.stepMs ? { stepMs: opts.stepMs } : {}),
+      });
       runs.push(run);
       opts.onRun?.(policy, run);
     }
     results.push(summarise(scenario, policy, runs));
   }
-  return { scenario: scenario.name, expected: scenario.expect.outcome, seeds: { first: opts.seed, count: opts.runs }, policies: results };
+  return {
+    scenario: scenario.name,
+    expected: scenario.expect.outcome,
+    seeds: { first: opts.seed, count: opts.runs },
+    policies: results,
+  };
 }
 
 /** Summarises the runs of one policy. */
@@ -74,10 +89,20 @@ export function summarise(scenario: Scenario, policy: PolicyName, runs: Simulate
     runs: runs.length,
     outcomes,
     ...(bad ? { detectionProbability: proportion(rolledBack, runs.length) } : {}),
-    ...(scenario.expect.outcome === 'promoted' ? { falseRollbackRate: proportion(rolledBack, runs.length) } : {}),
+    ...(scenario.expect.outcome === 'promoted'
+      ? { falseRollbackRate: proportion(rolledBack, runs.length) }
+      : {}),
     passRate: proportion(runs.filter((r) => r.judgement.passed).length, runs.length),
-    timeToDetectMs: distribution(runs.flatMap((r) => (r.judgement.timeToDetectMs !== undefined && r.controller.outcome === 'rolled-back' ? [r.judgement.timeToDetectMs] : []))),
-    timeToRollbackMs: distribution(runs.flatMap((r) => (r.judgement.timeToRollbackMs !== undefined ? [r.judgement.timeToRollbackMs] : []))),
+    timeToDetectMs: distribution(
+      runs.flatMap((r) =>
+        r.judgement.timeToDetectMs !== undefined && r.controller.outcome === 'rolled-back'
+          ? [r.judgement.timeToDetectMs]
+          : [],
+      ),
+    ),
+    timeToRollbackMs: distribution(
+      runs.flatMap((r) => (r.judgement.timeToRollbackMs !== undefined ? [r.judgement.timeToRollbackMs] : [])),
+    ),
     blastRadius: distribution(hurt),
     failedRequests: distribution(runs.map((r) => r.judgement.failedRequests)),
     requests: runs.reduce((s, r) => s + r.requests, 0),

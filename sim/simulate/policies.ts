@@ -23,7 +23,12 @@ function bounds(scenario: Scenario): { maxErrorRate: number; maxP95Ms: number } 
   };
 }
 
-function thresholds(scenario: Scenario, queries: Queries, config: AnalysisConfig, extra: Partial<ThresholdCheckConfig>): Check[] {
+function thresholds(
+  scenario: Scenario,
+  queries: Queries,
+  config: AnalysisConfig,
+  extra: Partial<ThresholdCheckConfig>,
+): Check[] {
   const { maxErrorRate, maxP95Ms } = bounds(scenario);
   const versions = { stable: scenario.service.stable, candidate: scenario.service.candidate };
   const base = { version: 'candidate' as const, failureLimit: 0, minRequests: 10, ...extra };
@@ -41,16 +46,33 @@ export const policies = {
     build(scenario, queries) {
       const analysisConfig = scenario.strategy.analysis;
       const versions = { stable: scenario.service.stable, candidate: scenario.service.candidate };
-      return { analysisConfig, checks: analysisConfig.checks.map((c) => new ThresholdCheck(c, queries, versions, { windowMs: analysisConfig.window, noData: analysisConfig.noData })) };
+      return {
+        analysisConfig,
+        checks: analysisConfig.checks.map(
+          (c) =>
+            new ThresholdCheck(c, queries, versions, {
+              windowMs: analysisConfig.window,
+              noData: analysisConfig.noData,
+            }),
+        ),
+      };
     },
   },
   /** Flagger: threshold checks every interval over one interval, rollback after 5 failed checks counted over the whole run, no data fails. */
   flagger: {
-    description: 'Flagger-style: thresholds every interval, rollback after 5 cumulative failed checks, no data = failed',
+    description:
+      'Flagger-style: thresholds every interval, rollback after 5 cumulative failed checks, no data = failed',
     build(scenario, queries) {
       const a = scenario.strategy.analysis;
       const analysisConfig: AnalysisConfig = { ...a, window: a.interval, noData: 'fail', checks: [] };
-      return { analysisConfig, checks: thresholds(scenario, queries, analysisConfig, { failureLimit: 4, noData: 'fail', minRequests: 1 }) };
+      return {
+        analysisConfig,
+        checks: thresholds(scenario, queries, analysisConfig, {
+          failureLimit: 4,
+          noData: 'fail',
+          minRequests: 1,
+        }),
+      };
     },
   },
   /** Argo Rollouts: thresholds with failureLimit 2 (the third failure aborts), empty results pass as `len(result)==0 ||` idioms do. */
@@ -59,12 +81,16 @@ export const policies = {
     build(scenario, queries) {
       const a = scenario.strategy.analysis;
       const analysisConfig: AnalysisConfig = { ...a, noData: 'ignore', checks: [] };
-      return { analysisConfig, checks: thresholds(scenario, queries, analysisConfig, { failureLimit: 2, noData: 'ignore' }) };
+      return {
+        analysisConfig,
+        checks: thresholds(scenario, queries, analysisConfig, { failureLimit: 2, noData: 'ignore' }),
+      };
     },
   },
   /** Ours: anytime-valid sequential error test + thresholds needing 2 consecutive failures + a multi-window burn rate. */
   ours: {
-    description: 'ours: sequential error test (alpha 0.05) + thresholds (2 consecutive failures) + burn rate 14.4x on a 99.9% SLO',
+    description:
+      'ours: sequential error test (alpha 0.05) + thresholds (2 consecutive failures) + burn rate 14.4x on a 99.9% SLO',
     build(scenario, queries) {
       const a = scenario.strategy.analysis;
       const analysisConfig: AnalysisConfig = { ...a, checks: [] };
@@ -75,7 +101,11 @@ export const policies = {
         analysisConfig,
         checks: [
           new SequentialErrorCheck(queries, versions, 0.05),
-          ...thresholds(scenario, queries, analysisConfig, { failureLimit: 1000, consecutiveFailureLimit: 2, noData: 'inconclusive' }),
+          ...thresholds(scenario, queries, analysisConfig, {
+            failureLimit: 1000,
+            consecutiveFailureLimit: 2,
+            noData: 'inconclusive',
+          }),
           new BurnRateCheck(queries, versions.candidate, 0.999, 14.4, longMs, shortMs),
         ],
       };
@@ -89,6 +119,11 @@ export type PolicyName = keyof typeof policies;
 /** Resolves policy names, or throws an error listing the valid ones. */
 export function resolvePolicies(names: string[]): PolicyName[] {
   const unknown = names.filter((n) => !(n in policies));
-  if (unknown.length > 0) throw new RehearsalError(`unknown policy ${unknown.map((n) => `"${n}"`).join(', ')}`, `use one of: ${Object.keys(policies).join(', ')}`, 2);
+  if (unknown.length > 0)
+    throw new RehearsalError(
+      `unknown policy ${unknown.map((n) => `"${n}"`).join(', ')}`,
+      `use one of: ${Object.keys(policies).join(', ')}`,
+      2,
+    );
   return names as PolicyName[];
 }

@@ -32,12 +32,30 @@ export class SequentialErrorCheck implements Check {
       }
       const c = this.queries.errorCounts(this.versions.candidate, since, now);
       const s = this.queries.errorCounts(this.versions.stable, since, now);
-      if (!c || !s || c.requests === 0) return { check: this.name, at: now, phase: 'inconclusive', message: 'no canary or stable counts yet' };
-      const delta = { canaryErrors: c.errors - this.last.ce, canaryRequests: c.requests - this.last.cr, stableErrors: s.errors - this.last.se, stableRequests: s.requests - this.last.sr };
+      if (!c || !s || c.requests === 0)
+        return {
+          check: this.name,
+          at: now,
+          phase: 'inconclusive',
+          message: 'no canary or stable counts yet',
+        };
+      const delta = {
+        canaryErrors: c.errors - this.last.ce,
+        canaryRequests: c.requests - this.last.cr,
+        stableErrors: s.errors - this.last.se,
+        stableRequests: s.requests - this.last.sr,
+      };
       this.last = { ce: c.errors, cr: c.requests, se: s.errors, sr: s.requests };
       const r = this.test.add(delta);
       const shown = `canary ${c.errors}/${c.requests} errors vs stable ${s.errors}/${s.requests}; evidence ${Math.exp(Math.min(50, r.logOdds)).toPrecision(3)} (reject at ${1 / this.alpha}), p ${r.pValue.toPrecision(3)}`;
-      return { check: this.name, at: now, phase: r.reject ? 'failed' : 'successful', value: r.pValue, requests: c.requests, message: shown };
+      return {
+        check: this.name,
+        at: now,
+        phase: r.reject ? 'failed' : 'successful',
+        value: r.pValue,
+        requests: c.requests,
+        message: shown,
+      };
     });
   }
 }
@@ -63,7 +81,13 @@ export class BurnRateCheck implements Check {
     return safely(this.name, now, () => {
       const long = this.queries.errorRate(this.version, Math.max(since, now - this.longMs), now);
       const short = this.queries.errorRate(this.version, Math.max(since, now - this.shortMs), now);
-      if (!long || !short || long.requests < this.minRequests) return { check: this.name, at: now, phase: 'successful', message: 'too few requests to burn budget measurably' };
+      if (!long || !short || long.requests < this.minRequests)
+        return {
+          check: this.name,
+          at: now,
+          phase: 'successful',
+          message: 'too few requests to burn budget measurably',
+        };
       const budget = 1 - this.slo;
       const burnLong = long.value / budget;
       const burnShort = short.value / budget;

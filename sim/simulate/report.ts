@@ -15,19 +15,36 @@ export interface SimulationReport {
   /** Traffic aggregation step, ms; null = the scrape interval of each scenario. */
   stepMs: number | null;
   scenarios: ScenarioSimulation[];
-  performance: { wallMs: number; rehearsals: number; simulatedRequests: number; simulatedRequestsPerSecond: number; rehearsalsPerSecond: number };
+  performance: {
+    wallMs: number;
+    rehearsals: number;
+    simulatedRequests: number;
+    simulatedRequestsPerSecond: number;
+    rehearsalsPerSecond: number;
+  };
 }
 
-const pct = (p: Proportion | undefined) => (p ? `${(p.value * 100).toFixed(1)}% [${(p.ci95[0] * 100).toFixed(1)}–${(p.ci95[1] * 100).toFixed(1)}]` : '-');
+const pct = (p: Proportion | undefined) =>
+  p
+    ? `${(p.value * 100).toFixed(1)}% [${(p.ci95[0] * 100).toFixed(1)}–${(p.ci95[1] * 100).toFixed(1)}]`
+    : '-';
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
-const dist = (d: Distribution | null, fmt: (v: number) => string) => (d ? `${fmt(d.p50.value)} / ${fmt(d.p90.value)} / ${fmt(d.p99.value)}` : '-');
+const dist = (d: Distribution | null, fmt: (v: number) => string) =>
+  d ? `${fmt(d.p50.value)} / ${fmt(d.p90.value)} / ${fmt(d.p99.value)}` : '-';
 
 /** Rows of the side-by-side comparison, one per policy; the first row is the header. */
 export function comparisonRows(s: ScenarioSimulation): string[][] {
   const rate = s.expected === 'promoted' ? 'false rollback' : 'detection';
   const rows = [['policy', rate, 'detect p50/p90/p99', 'rollback p50/p90/p99', 'hurt p50/p90/p99', 'pass']];
   for (const p of s.policies) {
-    rows.push([p.policy, pct(p.detectionProbability ?? p.falseRollbackRate), dist(p.timeToDetectMs, secs), dist(p.timeToRollbackMs, secs), dist(p.blastRadius, String), pct(p.passRate)]);
+    rows.push([
+      p.policy,
+      pct(p.detectionProbability ?? p.falseRollbackRate),
+      dist(p.timeToDetectMs, secs),
+      dist(p.timeToRollbackMs, secs),
+      dist(p.blastRadius, String),
+      pct(p.passRate),
+    ]);
   }
   return rows;
 }
@@ -36,10 +53,18 @@ export function comparisonRows(s: ScenarioSimulation): string[][] {
 export function comparisonTable(s: ScenarioSimulation): string {
   const rows = comparisonRows(s);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** An HTML fragment of the simulation section: one comparison table per scenario (for any HTML report to embed). */
 export function simulationHtml(sim: SimulationReport): string {
@@ -60,9 +85,12 @@ export class SimulationHtmlReporter implements Reporter {
   async write(report: RunReport, dir: string): Promise<string[]> {
     if (!report.simulation) return [];
     const file = join(dir, 'simulation.html');
-    const style = 'body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}small{color:#666;font-weight:normal}';
-    await writeFile(file, `<!doctype html><html><head><meta charset="utf-8"><title>Simulation ${esc(report.runId)}</title><style>${style}</style></head><body><h1>Simulation ${esc(report.runId)}</h1>\n${simulationHtml(report.simulation)}\n</body></html>\n`);
+    const style =
+      'body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}small{color:#666;font-weight:normal}';
+    await writeFile(
+      file,
+      `<!doctype html><html><head><meta charset="utf-8"><title>Simulation ${esc(report.runId)}</title><style>${style}</style></head><body><h1>Simulation ${esc(report.runId)}</h1>\n${simulationHtml(report.simulation)}\n</body></html>\n`,
+    );
     return [file];
   }
 }
-

@@ -8,8 +8,8 @@ import { Timeline, type TimelineEvent } from '../release/timeline.js';
 import type { Scenario } from '../scenario/schema.js';
 import { nullLogger } from '../util/logger.js';
 import { Random } from '../util/random.js';
-import { type Judgement, judgeCounts } from '../verdict/judge.js';
 import type { FaultOutcome } from '../verdict/judge.js';
+import { type Judgement, judgeCounts } from '../verdict/judge.js';
 import type { ServiceModel } from './model.js';
 import { type PolicyName, policies } from './policies.js';
 import { SimulatedFaults } from './simulated-faults.js';
@@ -43,27 +43,55 @@ export interface SimulatedRun {
  * Rehearses a scenario in virtual time against the service model: the real ReleaseController,
  * strategy plan, AnalysisRun, checks, Queries/MetricStore and verdict; no socket, no process.
  */
-export async function simulateScenario(scenario: Scenario, model: ServiceModel, opts: SimulationOptions): Promise<SimulatedRun> {
+export async function simulateScenario(
+  scenario: Scenario,
+  model: ServiceModel,
+  opts: SimulationOptions,
+): Promise<SimulatedRun> {
   const clock = new VirtualClock();
   const rng = new Random(opts.seed);
   const versions = { stable: scenario.service.stable, candidate: scenario.service.candidate };
   const timeline = new Timeline(clock);
-  const service = new SimulatedService(model, scenario.traffic, rng.fork('service'), opts.stepMs ?? defaultStepMs(scenario));
+  const service = new SimulatedService(
+    model,
+    scenario.traffic,
+    rng.fork('service'),
+    opts.stepMs ?? defaultStepMs(scenario),
+  );
   const advance = () => service.advanceTo(timeline.now());
-  for (const [version, toggles] of Object.entries(scenario.service.toggles ?? {})) service.addEffect(version, togglesEffect(toggles));
+  for (const [version, toggles] of Object.entries(scenario.service.toggles ?? {}))
+    service.addEffect(version, togglesEffect(toggles));
   const platform = new SimulatedPlatform(service, clock, model.deployMs, advance);
   const router = new SimulatedRouter(service, advance);
   const store = new MetricStore();
   const queries = new Queries(store);
-  const monitoring = new SimulatedMonitoring(service, store, clock, () => timeline.now(), { scrapeIntervalMs: scenario.monitoring.scrapeInterval, ...model.monitoring }, rng.fork('monitoring'));
+  const monitoring = new SimulatedMonitoring(
+    service,
+    store,
+    clock,
+    () => timeline.now(),
+    { scrapeIntervalMs: scenario.monitoring.scrapeInterval, ...model.monitoring },
+    rng.fork('monitoring'),
+  );
   const deployed = new Set<string>([versions.stable]);
-  const faults = new SimulatedFaults(scenario.faults, versions, service, deployed, { clock, timeline, replicas: scenario.service.replicas, advance });
+  const faults = new SimulatedFaults(scenario.faults, versions, service, deployed, {
+    clock,
+    timeline,
+    replicas: scenario.service.replicas,
+    advance,
+  });
   const { analysisConfig, checks } = policies[opts.policy ?? 'scenario'].build(scenario, queries);
 
   const task = async () => {
-    const stable = await new SimulatedPlatform(service, clock, 0, advance).deploy({ version: versions.stable, replicas: scenario.service.replicas });
+    const stable = await new SimulatedPlatform(service, clock, 0, advance).deploy({
+      version: versions.stable,
+      replicas: scenario.service.replicas,
+    });
     await router.update((t) => {
-      t.pools = { [versions.stable]: stable.instances.map((i) => ({ id: i.id, url: i.routerUrl })), [versions.candidate]: [] };
+      t.pools = {
+        [versions.stable]: stable.instances.map((i) => ({ id: i.id, url: i.routerUrl })),
+        [versions.candidate]: [],
+      };
       t.weights = { [versions.stable]: 100, [versions.candidate]: 0 };
     });
     const controller = new ReleaseController({
@@ -86,7 +114,10 @@ export async function simulateScenario(scenario: Scenario, model: ServiceModel, 
     timeline.add('traffic-start', `model traffic over ${scenario.traffic.duration / 1000}s`);
     const scraping = monitoring.run(background.signal);
     const faulting = faults.run(background.signal);
-    const plan = planStrategy(scenario.strategy, { version: versions.candidate, replicas: scenario.service.replicas });
+    const plan = planStrategy(scenario.strategy, {
+      version: versions.candidate,
+      replicas: scenario.service.replicas,
+    });
     let trafficEnd = scenario.traffic.duration;
     let wake = new AbortController();
     const releasing = controller.run(plan, stopController.signal);
@@ -107,7 +138,10 @@ export async function simulateScenario(scenario: Scenario, model: ServiceModel, 
     advance();
     service.stopTrafficAt(trafficEnd);
     timeline.add('traffic-end', `${service.sent} requests sent`);
-    const grace = clock.sleep(3000, background.signal).then(() => stopController.abort()).catch(() => undefined);
+    const grace = clock
+      .sleep(3000, background.signal)
+      .then(() => stopController.abort())
+      .catch(() => undefined);
     const result = await releasing;
     background.abort();
     await Promise.all([scraping, faulting, grace]);
@@ -115,11 +149,30 @@ export async function simulateScenario(scenario: Scenario, model: ServiceModel, 
   };
   const result = await clock.run(task());
   const faultOutcomes = faults.outcomes();
-  const judgement = judgeCounts({ scenario, controller: result, events: timeline.events, counts: service.truth, lost: [], faults: faultOutcomes });
-  return { seed: opts.seed, controller: result, judgement, faults: faultOutcomes, events: timeline.events, requests: service.sent, durationMs: timeline.now() };
+  const judgement = judgeCounts({
+    scenario,
+    controller: result,
+    events: timeline.events,
+    counts: service.truth,
+    lost: [],
+    faults: faultOutcomes,
+  });
+  return {
+    seed: opts.seed,
+    controller: result,
+    judgement,
+    faults: faultOutcomes,
+    events: timeline.events,
+    requests: service.sent,
+    durationMs: timeline.now(),
+  };
 }
 
-function togglesEffect(t: Record<string, unknown>): { errorRate?: number; extraLatencyMs?: number; wrongVerdictRate?: number } {
+function togglesEffect(t: Record<string, unknown>): {
+  errorRate?: number;
+  extraLatencyMs?: number;
+  wrongVerdictRate?: number;
+} {
   const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
   const e: { errorRate?: number; extraLatencyMs?: number; wrongVerdictRate?: number } = {};
   if (num(t.errorRate) !== undefined) e.errorRate = num(t.errorRate)!;

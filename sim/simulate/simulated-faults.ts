@@ -33,11 +33,20 @@ export class SimulatedFaults {
   ) {
     const unsupported = configs.filter((c) => !faultEffects[c.type]).map((c) => c.type);
     if (unsupported.length > 0) {
-      throw new RehearsalError(`fault type(s) ${unsupported.join(', ')} have no simulation model`, `simulate supports: ${Object.keys(faultEffects).join(', ')}; rehearse such scenarios live with \`rehearse run\``, 2);
+      throw new RehearsalError(
+        `fault type(s) ${unsupported.join(', ')} have no simulation model`,
+        `simulate supports: ${Object.keys(faultEffects).join(', ')}; rehearse such scenarios live with \`rehearse run\``,
+        2,
+      );
     }
     this.items = configs.map((config) => ({
       config,
-      version: config.target === 'candidate' ? versions.candidate : config.target === 'stable' ? versions.stable : config.target,
+      version:
+        config.target === 'candidate'
+          ? versions.candidate
+          : config.target === 'stable'
+            ? versions.stable
+            : config.target,
       ...(createFault(config).marker ? { marker: createFault(config).marker! } : {}),
     }));
   }
@@ -49,7 +58,10 @@ export class SimulatedFaults {
       if (item.injectedAt !== undefined || item.config.at > now || !this.deployed.has(item.version)) continue;
       this.deps.advance();
       const affected = Math.max(1, Math.round(this.deps.replicas * item.config.share)) / this.deps.replicas;
-      item.remove = this.service.addEffect(item.version, faultEffects[item.config.type]!(item.config, Math.min(1, affected)));
+      item.remove = this.service.addEffect(
+        item.version,
+        faultEffects[item.config.type]!(item.config, Math.min(1, affected)),
+      );
       item.injectedAt = now;
       const description = createFault(item.config).describe();
       this.deps.timeline.add('fault-injected', `${item.config.type} on ${item.version}: ${description}`);
@@ -64,10 +76,22 @@ export class SimulatedFaults {
       this.injectDue();
       for (const item of this.items) {
         const d = item.config.duration;
-        if (item.remove && item.revertedAt === undefined && d !== undefined && timeline.now() >= item.injectedAt! + d) this.revert(item);
+        if (
+          item.remove &&
+          item.revertedAt === undefined &&
+          d !== undefined &&
+          timeline.now() >= item.injectedAt! + d
+        )
+          this.revert(item);
       }
       const next = this.items
-        .flatMap((i) => (i.injectedAt === undefined ? [i.config.at] : i.revertedAt === undefined && i.config.duration !== undefined ? [i.injectedAt + i.config.duration] : []))
+        .flatMap((i) =>
+          i.injectedAt === undefined
+            ? [i.config.at]
+            : i.revertedAt === undefined && i.config.duration !== undefined
+              ? [i.injectedAt + i.config.duration]
+              : [],
+        )
         .filter((t) => t > timeline.now());
       try {
         await clock.sleep(next.length > 0 ? Math.min(...next) - timeline.now() : 60_000, signal);
@@ -93,7 +117,11 @@ export class SimulatedFaults {
         appliedDetail: applied ? 'applied to the model' : 'not injected: its target never ran',
         ...(observed !== undefined ? { observedResponses: observed } : {}),
         verified,
-        detail: !applied ? 'not injected' : observed === 0 ? 'applied but no user response showed it' : `${observed ?? 0} user response(s) carried the fault`,
+        detail: !applied
+          ? 'not injected'
+          : observed === 0
+            ? 'applied but no user response showed it'
+            : `${observed ?? 0} user response(s) carried the fault`,
       };
     });
   }

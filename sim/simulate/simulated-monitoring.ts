@@ -36,7 +36,8 @@ export class SimulatedMonitoring {
     }
     const samples = this.service.samples();
     this.scrapes++;
-    if (this.model.lagMs > 0) void this.clock.sleep(this.model.lagMs).then(() => this.store.add(takenAt, samples));
+    if (this.model.lagMs > 0)
+      void this.clock.sleep(this.model.lagMs).then(() => this.store.add(takenAt, samples));
     else this.store.add(takenAt, samples);
   }
 

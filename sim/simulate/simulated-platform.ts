@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock.js';
-import type { DeploySpec, Deployment, Instance } from '../platform/platform.js';
+import type { Deployment, DeploySpec, Instance } from '../platform/platform.js';
 import type { SimulatedService } from './simulated-service.js';
 
 /** A Platform-like `deploy` whose instances are virtual: deploying takes `deployMs` of clock time and no process. */
@@ -33,7 +33,15 @@ export class SimulatedPlatform {
         service.setInstances(spec.version, ++up);
       };
       const url = `sim://${spec.version}-${i}`;
-      return { id: `${spec.version}-${i}`, version: spec.version, url, routerUrl: url, kill: down, pause: down, resume: upAgain };
+      return {
+        id: `${spec.version}-${i}`,
+        version: spec.version,
+        url,
+        routerUrl: url,
+        kill: down,
+        pause: down,
+        resume: upAgain,
+      };
     };
     const instances = Array.from({ length: spec.replicas }, (_, i) => instance(i));
     const stop = async () => {

@@ -1,5 +1,5 @@
-import { type RouteTable, emptyRouteTable } from '../router/route-table.js';
 import type { RouteTableSink } from '../router/route-editor.js';
+import { emptyRouteTable, type RouteTable } from '../router/route-table.js';
 import type { SimulatedService } from './simulated-service.js';
 
 /** A RouteTableSink that applies each edit to the simulated service: traffic up to now is generated with the old table first. */

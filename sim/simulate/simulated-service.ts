@@ -98,11 +98,20 @@ export class SimulatedService {
     const out: Sample[] = [];
     for (const [version, s] of this.versions) {
       if (s.count === 0) continue;
-      for (const [code, n] of s.codes) out.push({ name: 'rehearsal_router_requests_total', labels: this.labels(version, 'code', code), value: n });
+      for (const [code, n] of s.codes)
+        out.push({
+          name: 'rehearsal_router_requests_total',
+          labels: this.labels(version, 'code', code),
+          value: n,
+        });
       let cumulative = 0;
       for (let i = 0; i < LE.length; i++) {
         cumulative += s.bins[i]!;
-        out.push({ name: 'rehearsal_router_request_duration_seconds_bucket', labels: this.labels(version, 'le', LE[i]!), value: cumulative });
+        out.push({
+          name: 'rehearsal_router_request_duration_seconds_bucket',
+          labels: this.labels(version, 'le', LE[i]!),
+          value: cumulative,
+        });
       }
     }
     return out;
@@ -127,7 +136,14 @@ export class SimulatedService {
   private state(version: string): VersionState {
     let s = this.versions.get(version);
     if (!s) {
-      s = { instances: 0, effects: new Set(), codes: new Map(), bins: new Array(LE.length).fill(0), count: 0, marked: new Map() };
+      s = {
+        instances: 0,
+        effects: new Set(),
+        codes: new Map(),
+        bins: new Array(LE.length).fill(0),
+        count: 0,
+        marked: new Map(),
+      };
       this.versions.set(version, s);
     }
     return s;
@@ -192,7 +208,11 @@ export class SimulatedService {
       left -= k;
     }
     const { kinds } = this.model;
-    const base = (submits * kinds.submit.errorRate + (writes - submits) * kinds.leaderboard.errorRate + polls * kinds.poll.errorRate) / Math.max(1, served);
+    const base =
+      (submits * kinds.submit.errorRate +
+        (writes - submits) * kinds.leaderboard.errorRate +
+        polls * kinds.poll.errorRate) /
+      Math.max(1, served);
     errors += binomial(this.rng, served - errors, base);
     const ok = served - errors;
     const factor = 1 / (1 - Math.min(rho, 0.95));

@@ -40,7 +40,10 @@ export function quantile(sorted: number[], q: number): Quantile {
   const n = sorted.length;
   const at = (i: number) => sorted[Math.min(n - 1, Math.max(0, i))]!;
   const half = Z * Math.sqrt(n * q * (1 - q));
-  return { value: at(Math.ceil(q * n) - 1), ci95: [at(Math.floor(n * q - half) - 1), at(Math.ceil(n * q + half))] };
+  return {
+    value: at(Math.ceil(q * n) - 1),
+    ci95: [at(Math.floor(n * q - half) - 1), at(Math.ceil(n * q + half))],
+  };
 }
 
 /** Summarises a sample; null when it is empty. */
@@ -48,5 +51,12 @@ export function distribution(values: number[]): Distribution | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-  return { n: sorted.length, mean, p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99), max: sorted.at(-1)! };
+  return {
+    n: sorted.length,
+    mean,
+    p50: quantile(sorted, 0.5),
+    p90: quantile(sorted, 0.9),
+    p99: quantile(sorted, 0.99),
+    max: sorted.at(-1)!,
+  };
 }

@@ -54,8 +54,14 @@ export function blastRadiusFromCounts(counts: TrafficCount[], marks: PhaseMarks)
   const byVersion: Record<string, VersionImpact> = {};
   const byPhase: BlastRadius['byPhase'] = {};
   for (const c of counts) {
-    const perPhase = (byPhase[phaseOf(c.at, marks)] ??= {});
-    for (const impact of [(byVersion[c.version] ??= empty()), (perPhase[c.version] ??= empty())]) {
+    const phase = phaseOf(c.at, marks);
+    const perPhase = byPhase[phase] ?? {};
+    byPhase[phase] = perPhase;
+    const total = byVersion[c.version] ?? empty();
+    const inPhase = perPhase[c.version] ?? empty();
+    byVersion[c.version] = total;
+    perPhase[c.version] = inPhase;
+    for (const impact of [total, inPhase]) {
       impact.requests += c.requests;
       impact.failed += c.failed;
       impact.slow += c.slow;

@@ -1,15 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { SequentialCountTest, countTest, countTestLogOdds, lnGamma } from '../../sim/analysis/sequential-test.js';
+import {
+  countTest,
+  countTestLogOdds,
+  lnGamma,
+  SequentialCountTest,
+} from '../../sim/analysis/sequential-test.js';
 import { binomial } from '../../sim/simulate/draws.js';
 import { Random } from '../../sim/util/random.js';
 
 /** One A/A or A/B run: 200 req/s, canary share `rho`, an hour in 10-second intervals; true when the test ever rejects. */
-function everRejects(rng: Random, p0: number, p1: number, rho: (interval: number) => number, alpha = 0.05, intervals = 360): { rejected: boolean; at: number } {
+function everRejects(
+  rng: Random,
+  p0: number,
+  p1: number,
+  rho: (interval: number) => number,
+  alpha = 0.05,
+  intervals = 360,
+): { rejected: boolean; at: number } {
   const test = new SequentialCountTest(alpha);
   for (let i = 0; i < intervals; i++) {
     const n = 2000;
     const cr = binomial(rng, n, rho(i));
-    const r = test.add({ canaryRequests: cr, canaryErrors: binomial(rng, cr, p1), stableRequests: n - cr, stableErrors: binomial(rng, n - cr, p0) });
+    const r = test.add({
+      canaryRequests: cr,
+      canaryErrors: binomial(rng, cr, p1),
+      stableRequests: n - cr,
+      stableErrors: binomial(rng, n - cr, p0),
+    });
     if (r.reject) return { rejected: true, at: (i + 1) * 10 };
   }
   return { rejected: false, at: Number.NaN };
@@ -37,7 +54,8 @@ describe('sequential count test (ANALYSIS.md §2)', () => {
     const rng = new Random(7);
     const runs = 1000;
     let alarms = 0;
-    for (let i = 0; i < runs; i++) if (everRejects(rng, 0.001, 0.001, (t) => (t < 120 ? 0.05 : t < 240 ? 0.25 : 0.5)).rejected) alarms++;
+    for (let i = 0; i < runs; i++)
+      if (everRejects(rng, 0.001, 0.001, (t) => (t < 120 ? 0.05 : t < 240 ? 0.25 : 0.5)).rejected) alarms++;
     expect(alarms / runs).toBeLessThanOrEqual(0.05);
   });
 

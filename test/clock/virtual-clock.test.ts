@@ -44,22 +44,41 @@ describe('VirtualClock', () => {
     let listeners = 0;
     const add = signal.addEventListener.bind(signal);
     const remove = signal.removeEventListener.bind(signal);
-    signal.addEventListener = ((...a: Parameters<typeof add>) => (listeners++, add(...a))) as typeof add;
-    signal.removeEventListener = ((...a: Parameters<typeof remove>) => (listeners--, remove(...a))) as typeof remove;
+    signal.addEventListener = ((...a: Parameters<typeof add>) => {
+      listeners++;
+      add(...a);
+    }) as typeof add;
+    signal.removeEventListener = ((...a: Parameters<typeof remove>) => {
+      listeners--;
+      remove(...a);
+    }) as typeof remove;
     await clock.run(Promise.all(Array.from({ length: 8 }, (_, i) => clock.sleep(i, signal))));
     expect(listeners).toBe(0);
   });
 
   it('propagates the task error and fails loudly when the task waits on something other than the clock', async () => {
     const clock = new VirtualClock();
-    await expect(clock.run((async () => { await clock.sleep(10); throw new Error('boom'); })())).rejects.toThrow('boom');
-    await expect(clock.run(new Promise(() => undefined))).rejects.toThrow(/waiting on something other than the clock/);
+    await expect(
+      clock.run(
+        (async () => {
+          await clock.sleep(10);
+          throw new Error('boom');
+        })(),
+      ),
+    ).rejects.toThrow('boom');
+    await expect(clock.run(new Promise(() => undefined))).rejects.toThrow(
+      /waiting on something other than the clock/,
+    );
   });
 
   it('covers half an hour of 1-second sleeps without real waiting', async () => {
     const clock = new VirtualClock();
     const started = Date.now();
-    await clock.run((async () => { for (let i = 0; i < 1800; i++) await clock.sleep(1000); })());
+    await clock.run(
+      (async () => {
+        for (let i = 0; i < 1800; i++) await clock.sleep(1000);
+      })(),
+    );
     expect(clock.now()).toBe(1_800_000);
     expect(Date.now() - started).toBeLessThan(5000);
   });

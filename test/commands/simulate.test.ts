@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,21 @@ describe('rehearse simulate (real CLI)', () => {
   let dir: string;
 
   beforeAll(async () => {
-    result = await runCli(['simulate', 'scenarios/canary-healthy.yaml', 'scenarios/canary-error-spike.yaml', '--runs', '40', '--seed', '3', '--policy', 'flagger,argo', '--policy', 'ours', '--reports', reports]);
+    result = await runCli([
+      'simulate',
+      'scenarios/canary-healthy.yaml',
+      'scenarios/canary-error-spike.yaml',
+      '--runs',
+      '40',
+      '--seed',
+      '3',
+      '--policy',
+      'flagger,argo',
+      '--policy',
+      'ours',
+      '--reports',
+      reports,
+    ]);
     dir = join(reports, readdirSync(reports)[0]!);
     report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunReport;
   }, 120_000);

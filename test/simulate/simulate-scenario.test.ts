@@ -18,7 +18,9 @@ interface LiveScenario {
   name: string;
   observed: { outcome: string; timeToDetectMs?: number; timeToRollbackMs?: number; failedRequests: number };
 }
-const live = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/live-canary.json'), 'utf8')) as { scenarios: LiveScenario[] };
+const live = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/live-canary.json'), 'utf8')) as {
+  scenarios: LiveScenario[];
+};
 
 describe('simulateScenario', () => {
   it('is deterministic by seed: same seed, same timeline and verdict; another seed, other draws', async () => {
@@ -35,7 +37,19 @@ describe('simulateScenario', () => {
   it('uses the real controller: deploy, weights, fault, first failure, decision and rollback on the timeline', async () => {
     const run = await simulateScenario(shipped('scenarios/canary-error-spike.yaml'), model, { seed: 42 });
     const types = run.events.map((e) => e.type).filter((t) => t !== 'analysis');
-    expect(types).toEqual(expect.arrayContaining(['traffic-start', 'deploy', 'fault-injected', 'weights', 'first-failure', 'decision', 'all-traffic-on-stable', 'candidate-stopped', 'traffic-end']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'traffic-start',
+        'deploy',
+        'fault-injected',
+        'weights',
+        'first-failure',
+        'decision',
+        'all-traffic-on-stable',
+        'candidate-stopped',
+        'traffic-end',
+      ]),
+    );
     expect(run.controller.outcome).toBe('rolled-back');
     expect(run.faults[0]!.verified).toBe(true);
     expect(run.judgement.classification).toBe('caught');
@@ -43,8 +57,13 @@ describe('simulateScenario', () => {
 
   it('refuses a fault kind it has no model for, naming the ones it has', async () => {
     const scenario = shipped('scenarios/canary-error-spike.yaml');
-    const odd = { ...scenario, faults: [{ ...scenario.faults[0]!, type: 'disk-full' }] } as unknown as typeof scenario;
-    await expect(simulateScenario(odd, model, { seed: 1 })).rejects.toThrow(/disk-full have no simulation model/);
+    const odd = {
+      ...scenario,
+      faults: [{ ...scenario.faults[0]!, type: 'disk-full' }],
+    } as unknown as typeof scenario;
+    await expect(simulateScenario(odd, model, { seed: 1 })).rejects.toThrow(
+      /disk-full have no simulation model/,
+    );
   });
 
   // Agreement: the stored live report (test/simulate/fixtures/live-canary.json, from `rehearse run` of
@@ -55,7 +74,11 @@ describe('simulateScenario', () => {
     it(`agrees with the live run of ${name}`, async () => {
       const scenario = shipped(`scenarios/${name}.yaml`);
       const liveRun = live.scenarios.find((s) => s.name === name)!;
-      const sim = await simulateMany(scenario, model, { runs: 200, seed: scenario.seed, policies: ['scenario'] });
+      const sim = await simulateMany(scenario, model, {
+        runs: 200,
+        seed: scenario.seed,
+        policies: ['scenario'],
+      });
       const result = sim.policies[0]!;
       expect((result.outcomes[liveRun.observed.outcome] ?? 0) / result.runs).toBeGreaterThanOrEqual(0.95);
       const tolerance = 3 * scenario.strategy.analysis.interval;

@@ -7,9 +7,16 @@ import { SimulatedService } from '../../sim/simulate/simulated-service.js';
 import { Random } from '../../sim/util/random.js';
 import { shipped } from './helpers.js';
 
-const traffic = { ...shipped('scenarios/canary-healthy.yaml').traffic, duration: 600_000, profile: { type: 'constant' as const, rate: 100 } };
+const traffic = {
+  ...shipped('scenarios/canary-healthy.yaml').traffic,
+  duration: 600_000,
+  profile: { type: 'constant' as const, rate: 100 },
+};
 
-function run(setup: (s: SimulatedService) => void, model = defaultModel): { service: SimulatedService; queries: Queries } {
+function run(
+  setup: (s: SimulatedService) => void,
+  model = defaultModel,
+): { service: SimulatedService; queries: Queries } {
   const service = new SimulatedService(model, traffic, new Random(9), 1000);
   const store = new MetricStore();
   setup(service);
@@ -54,7 +61,11 @@ describe('SimulatedService', () => {
       s.setRoute({ v1: 100 }, { v1: 4 });
     });
     const p50 = queries.latencyQuantile('v1', 0.5, 0, traffic.duration)!.value;
-    const cdf = new LatencyModel(defaultModel, traffic.mix, traffic.slowMs).cdf(p50, 1 / (1 - 100 / (4 * defaultModel.capacity.perInstanceRps)), 0);
+    const cdf = new LatencyModel(defaultModel, traffic.mix, traffic.slowMs).cdf(
+      p50,
+      1 / (1 - 100 / (4 * defaultModel.capacity.perInstanceRps)),
+      0,
+    );
     expect(cdf).toBeGreaterThan(0.4);
     expect(cdf).toBeLessThan(0.6);
   });
