@@ -8,6 +8,7 @@ import { resolveModel } from '../simulate/model.js';
 import { type ScenarioSimulation, simulateMany } from '../simulate/monte-carlo.js';
 import { resolvePolicies } from '../simulate/policies.js';
 import { comparisonTable, SimulationHtmlReporter, type SimulationReport } from '../simulate/report.js';
+import { unsupportedFaults } from '../simulate/simulated-faults.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
 import { paths } from '../util/paths.js';
 import type { Command } from './command.js';
@@ -73,8 +74,15 @@ export const simulateCommand: Command = {
     const started = Date.now();
     const results: ScenarioSimulation[] = [];
     let requests = 0;
+    const skipped: { scenario: string; reason: string }[] = [];
     for (const { scenario, file: scenarioFile } of scenarios) {
       if (ctx.signal.aborted) break;
+      const unsupported = unsupportedFaults(scenario);
+      if (unsupported) {
+        ctx.err(`skipped ${scenario.name} (${scenarioFile}): ${unsupported}`);
+        skipped.push({ scenario: scenario.name, reason: unsupported });
+        continue;
+      }
       ctx.out(`${scenario.name} (${scenarioFile}): ${runs} rehearsal(s) × ${policyNames.join(', ')}`);
       const sim = await simulateMany(scenario, model, {
         runs,
@@ -85,6 +93,13 @@ export const simulateCommand: Command = {
       });
       results.push(sim);
       ctx.out(`${comparisonTable(sim)}\n`);
+    }
+    if (results.length === 0) {
+      throw new RehearsalError(
+        'no scenario could be simulated',
+        'pick scenarios whose faults the simulator models (see sim/simulate/README.md)',
+        ExitCode.invalidScenario,
+      );
     }
     const wallMs = Math.max(1, Date.now() - started);
     const rehearsals = results.length * runs * policyNames.length;
@@ -99,6 +114,7 @@ export const simulateCommand: Command = {
       },
       stepMs: stepMs ?? null,
       scenarios: results,
+      skipped,
       performance: {
         wallMs,
         rehearsals,

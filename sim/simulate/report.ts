@@ -15,6 +15,8 @@ export interface SimulationReport {
   /** Traffic aggregation step, ms; null = the scrape interval of each scenario. */
   stepMs: number | null;
   scenarios: ScenarioSimulation[];
+  /** Scenarios not simulated, and why (a fault kind with no model). */
+  skipped: { scenario: string; reason: string }[];
   performance: {
     wallMs: number;
     rehearsals: number;

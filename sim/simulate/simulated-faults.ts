@@ -2,9 +2,18 @@ import type { Clock } from '../clock/clock.js';
 import type { FaultConfig } from '../faults/index.js';
 import { createFault } from '../faults/index.js';
 import type { Timeline } from '../release/timeline.js';
+import type { Scenario } from '../scenario/schema.js';
 import { RehearsalError } from '../util/errors.js';
 import type { FaultOutcome } from '../verdict/judge.js';
 import type { Effect, SimulatedService } from './simulated-service.js';
+
+/** Why a scenario cannot be simulated (a fault kind with no model), or undefined when it can. */
+export function unsupportedFaults(scenario: Scenario): string | undefined {
+  const missing = [...new Set(scenario.faults.map((f) => f.type).filter((t) => !faultEffects[t]))];
+  return missing.length > 0
+    ? `fault type(s) ${missing.join(', ')} have no simulation model (simulate supports: ${Object.keys(faultEffects).join(', ')})`
+    : undefined;
+}
 
 /** How each fault kind changes the simulated service; a kind missing here cannot be simulated. */
 export const faultEffects: Record<string, (config: FaultConfig, share: number) => Effect> = {

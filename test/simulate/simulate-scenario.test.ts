@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultModel, loadModel, modelFile } from '../../sim/simulate/model.js';
 import { simulateMany } from '../../sim/simulate/monte-carlo.js';
 import { simulateScenario } from '../../sim/simulate/simulate-scenario.js';
+import { unsupportedFaults } from '../../sim/simulate/simulated-faults.js';
 import { shipped, variant } from './helpers.js';
 
 const model = (() => {
