@@ -14,12 +14,12 @@ import { paths } from '../util/paths.js';
 import type { Command } from './command.js';
 import { selectScenarios } from './select.js';
 
-function positiveInt(flag: string, value: unknown, fallback: number): number {
+function positiveInt(flag: string, value: unknown, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
+  if (!Number.isInteger(n) || n < min)
     throw new RehearsalError(
-      `--${flag} must be a whole number of at least 1, got ${String(value)}`,
+      `--${flag} must be a whole number of at least ${min}, got ${String(value)}`,
       `for example --${flag} 1000`,
       ExitCode.invalidScenario,
     );
@@ -70,7 +70,7 @@ export const simulateCommand: Command = {
       ctx.err(
         'warning: no calibrated model (fixtures/judge-model.json); using the hand-written one — run `rehearse calibrate`',
       );
-    const firstSeed = ctx.flags.seed !== undefined ? positiveInt('seed', ctx.flags.seed, 1) : undefined;
+    const firstSeed = ctx.flags.seed !== undefined ? positiveInt('seed', ctx.flags.seed, 1, 0) : undefined;
     const started = Date.now();
     const results: ScenarioSimulation[] = [];
     let requests = 0;
