@@ -1,6 +1,8 @@
 import { calibrateCommand } from './calibrate.js';
+import { cleanCommand } from './clean.js';
 import type { Command } from './command.js';
 import { doctorCommand } from './doctor.js';
+import { exportK6Command } from './export-k6.js';
 import { planCommand } from './plan.js';
 import { runCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
@@ -12,6 +14,8 @@ export const commands = {
   validate: validateCommand,
   plan: planCommand,
   doctor: doctorCommand,
+  clean: cleanCommand,
+  'export-k6': exportK6Command,
   simulate: simulateCommand,
   calibrate: calibrateCommand,
 } as const satisfies Record<string, Command>;

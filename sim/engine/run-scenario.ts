@@ -19,12 +19,16 @@ import { RouterClient } from '../router/client.js';
 import { RouteEditor } from '../router/route-editor.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { loadCorpus } from '../traffic/corpus.js';
+import { BuiltinDriver } from '../traffic/builtin-driver.js';
+import type { DriverName, TrafficDriver } from '../traffic/driver.js';
 import { TrafficGenerator } from '../traffic/generator.js';
+import { K6Driver } from '../traffic/k6/k6-driver.js';
+import { installHint } from '../traffic/k6/runner.js';
 import type { RequestRecord } from '../traffic/record.js';
 import { reconcile } from '../traffic/reconcile.js';
 import { planTraffic } from '../traffic/schedule.js';
 import { makeUsers } from '../traffic/users.js';
-import { RehearsalError, messageOf } from '../util/errors.js';
+import { ExitCode, RehearsalError, messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { paths } from '../util/paths.js';
 import { judge } from '../verdict/judge.js';
@@ -41,6 +45,10 @@ export interface ScenarioEnv {
   signal: AbortSignal;
   onEvent?: (scenario: string, e: TimelineEvent) => void;
   onRecord?: (scenario: string, r: RequestRecord) => void;
+  /** Overrides every scenario's `traffic.driver` (`rehearse run --driver`). */
+  driver?: DriverName;
+  /** The k6 executable, found by the caller's probe; a scenario driven by k6 needs it. */
+  k6Path?: string;
 }
 
 /** Rehearses one scenario end to end on a platform and judges it. Everything it started is stopped before it returns. */
@@ -49,14 +57,17 @@ export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv)
   const started = env.clock.now();
   const workdir = join(env.runDir, scenario.name);
   mkdirSync(workdir, { recursive: true });
+  if ((env.driver ?? scenario.traffic.driver) === 'k6' && !env.k6Path) {
+    throw new RehearsalError(`${scenario.name}: traffic driver k6 unavailable: k6 not found on PATH`, installHint, ExitCode.platformUnavailable);
+  }
   const platform = createPlatform(scenario.platform ?? env.platform);
   try {
     await platform.start({ runId: env.runId, workdir, log: env.log, signal: env.signal });
-    return await rehearse(loaded, env, platform, workdir);
+    return withPlatformInfo(await rehearse(loaded, env, platform, workdir), platform);
   } catch (error) {
     if (error instanceof RehearsalError && error.exitCode === 3) throw error;
     env.log.warn(`${scenario.name}: harness error: ${messageOf(error)}`);
-    return errorReport(loaded, error, env.clock.now() - started);
+    return withPlatformInfo(errorReport(loaded, error, env.clock.now() - started), platform);
   } finally {
     await platform.dispose();
   }
@@ -114,15 +125,21 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
       await faults.injectDue();
     },
   });
-  const generator = new TrafficGenerator(schedule, {
-    target: endpoint.url,
-    clock,
-    timeoutMs: scenario.traffic.timeout,
-    seed: scenario.seed,
-    durationMs: scenario.traffic.duration,
-    t0: timeline.t0,
-    onRecord: (r) => env.onRecord?.(scenario.name, r),
-  });
+  const onRecord = (r: RequestRecord) => env.onRecord?.(scenario.name, r);
+  const driver: TrafficDriver =
+    (env.driver ?? scenario.traffic.driver) === 'k6'
+      ? new K6Driver({ k6: env.k6Path!, loaded, schedule, workdir, target: endpoint.url, clock, t0: timeline.t0, log, onRecord })
+      : new BuiltinDriver(
+          new TrafficGenerator(schedule, {
+            target: endpoint.url,
+            clock,
+            timeoutMs: scenario.traffic.timeout,
+            seed: scenario.seed,
+            durationMs: scenario.traffic.duration,
+            t0: timeline.t0,
+            onRecord,
+          }),
+        );
 
   const background = new AbortController();
   const stopController = new AbortController();
@@ -130,16 +147,16 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
   env.signal.addEventListener('abort', onAbort, { once: true });
   const plan = planStrategy(scenario.strategy, { version: versions.candidate, replicas: scenario.service.replicas });
   try {
-    timeline.add('traffic-start', `${schedule.length} requests planned over ${scenario.traffic.duration / 1000}s`);
+    timeline.add('traffic-start', `${schedule.length} requests planned over ${scenario.traffic.duration / 1000}s (driver ${driver.name})`);
     const scraping = scraper.run(background.signal);
     const faulting = faults.run(background.signal);
     const releasing = controller.run(plan, stopController.signal);
     releasing.then(
-      () => generator.stopAt(timeline.now() + scenario.traffic.settle),
+      () => driver.stopAt(timeline.now() + scenario.traffic.settle),
       () => undefined,
     );
-    const stats = await generator.run(env.signal);
-    timeline.add('traffic-end', `${stats.sent} requests sent`);
+    const { records, stats } = await driver.run(env.signal);
+    timeline.add('traffic-end', `${stats.sent} requests sent${stats.thresholdsFailed ? '; k6 thresholds failed (exit 99)' : ''}`);
     const grace = clock.sleep(3000, background.signal).then(() => stopController.abort()).catch(() => undefined);
     const result = await releasing.catch((error: unknown) => {
       timeline.add('error', `controller failed: ${messageOf(error)}`);
@@ -147,12 +164,12 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     });
     background.abort();
     await Promise.all([scraping, faulting, grace]);
-    const reconciliation = await reconcile(generator.records, endpoint.url, clock);
-    const faultOutcomes = faults.outcomes(generator.records);
+    const reconciliation = await reconcile(records, endpoint.url, clock);
+    const faultOutcomes = faults.outcomes(records);
     await faults.revertAll();
-    const judgement = judge({ scenario, controller: result, events: timeline.events, records: generator.records, lost: reconciliation.lost, faults: faultOutcomes });
-    await writeFile(join(workdir, 'requests.jsonl'), generator.records.map((r) => JSON.stringify(r)).join('\n'));
-    const distorted = stats.notSent > 0 || stats.lagP99Ms > 100;
+    const judgement = judge({ scenario, controller: result, events: timeline.events, records, lost: reconciliation.lost, faults: faultOutcomes });
+    await writeFile(join(workdir, 'requests.jsonl'), records.map((r) => JSON.stringify(r)).join('\n'));
+    const distorted = stats.notSent > 0 || stats.lagP99Ms > 100 || (stats.droppedIterations ?? 0) > 0;
     const durationMs = Math.min(scenario.traffic.duration, timeline.now());
     return {
       name: scenario.name,
@@ -181,7 +198,7 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
       measurements: result.measurements,
       timeline: timeline.events,
       series: {
-        ...userSeries(generator.records, timeline.events, versions.candidate, durationMs),
+        ...userSeries(records, timeline.events, versions.candidate, durationMs),
         monitoring: monitoringSeries(queries, [versions.stable, versions.candidate], durationMs, 1000, analysisConfig.window),
       },
       durationMs: clock.now() - timeline.t0,
@@ -192,6 +209,11 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     stopController.abort();
     await faults.revertAll();
   }
+}
+
+function withPlatformInfo(report: ScenarioReport, platform: Platform): ScenarioReport {
+  const info = platform.describe?.();
+  return info && Object.keys(info).length > 0 ? { ...report, platformInfo: info } : report;
 }
 
 function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Partial<Pick<T, K>> {

@@ -7,6 +7,7 @@ import { JunitReporter } from '../report/junit-reporter.js';
 import { type ReportOutcome, type Reporter, writeReports } from '../report/reporter.js';
 import type { TimelineEvent } from '../release/timeline.js';
 import type { LoadedScenario } from '../scenario/load.js';
+import type { DriverName } from '../traffic/driver.js';
 import type { RequestRecord } from '../traffic/record.js';
 import type { Logger } from '../util/logger.js';
 import { rehearseScenario } from './run-scenario.js';
@@ -26,6 +27,10 @@ export interface SuiteOptions {
   onScenarioEnd?: (r: ScenarioReport) => void;
   onEvent?: (scenario: string, e: TimelineEvent) => void;
   onRecord?: (scenario: string, r: RequestRecord) => void;
+  /** Overrides every scenario's traffic driver. */
+  driver?: DriverName;
+  /** The k6 executable, when a scenario is driven by k6. */
+  k6Path?: string;
 }
 
 /** A run id that sorts by time: 20261127-193012-ab12. */
@@ -53,6 +58,8 @@ export async function runSuite(scenarios: LoadedScenario[], opts: SuiteOptions):
       signal: opts.signal,
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
       ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),
+      ...(opts.driver ? { driver: opts.driver } : {}),
+      ...(opts.k6Path ? { k6Path: opts.k6Path } : {}),
     });
     results.push(result);
     opts.onScenarioEnd?.(result);

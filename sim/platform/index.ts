@@ -1,9 +1,11 @@
+import { DockerPlatform } from './docker/docker-platform.js';
 import { LocalPlatform } from './local/local-platform.js';
 import type { Platform } from './platform.js';
 
 /** Every platform by name; the scenario enum and `--platform` derive from it. */
 export const platforms = {
   local: () => new LocalPlatform(),
+  docker: () => new DockerPlatform(),
 } as const satisfies Record<string, () => Platform>;
 
 /** A platform's name. */

@@ -75,4 +75,6 @@ export interface Platform extends AsyncDisposable {
   deploy(spec: DeploySpec): Promise<Deployment>;
   /** Stops everything this platform started for the run. Safe to call more than once. */
   dispose(): Promise<void>;
+  /** Details worth recording in the report (images, how they were obtained); optional. */
+  describe?(): Record<string, string>;
 }

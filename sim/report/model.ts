@@ -52,6 +52,8 @@ export interface ScenarioReport {
   series: Series;
   durationMs: number;
   error?: { message: string; hint?: string };
+  /** What the platform used (e.g. docker: how the base image was obtained, image tags); absent for local. */
+  platformInfo?: Record<string, string>;
 }
 
 /** The whole run: metadata and every scenario. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { faultSchema } from '../faults/index.js';
 import { platformNames } from '../platform/index.js';
 import { strategySchema } from '../release/strategies/index.js';
+import { driverNames } from '../traffic/driver.js';
 import { duration, share, versionLabel } from './common.js';
 
 const verdictNames = ['accepted', 'wrong-answer', 'time-limit', 'memory-limit', 'runtime-error', 'compilation-error'] as const;
@@ -25,6 +26,8 @@ const trafficSchema = z.strictObject({
   slowMs: z.number().gt(0).default(1000),
   /** Traffic keeps flowing this long after the release is decided, to see its aftermath; then it stops. */
   settle: duration.default(5000),
+  /** Who sends the traffic: the built-in generator, or the k6 binary when it is on PATH. */
+  driver: z.enum(driverNames).default('builtin'),
 });
 
 const serviceSchema = z.strictObject({

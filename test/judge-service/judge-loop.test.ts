@@ -29,11 +29,12 @@ async function submitMany(j: Judge, n: number, user: string): Promise<string[]> 
   return tokens;
 }
 
-describe('judge loop across instances', () => {
+// Generous timeouts: these spawn several services and must pass on a loaded 2-core machine too.
+describe('judge loop across instances', { timeout: 60_000 }, () => {
   it('gives every acknowledged submission exactly one verdict when an instance dies holding leases', async () => {
     const db = tempDb();
     const a = await startJudge({ db, args: ['--lease-ms', '800', '--workers', '1', '--instance', 'a'] });
-    const tokens = await submitMany(a, 6, 'victim');
+    const tokens = await submitMany(a, 4, 'victim');
     const store = new Database(db, { readonly: true });
     await until(
       () =>
@@ -45,7 +46,7 @@ describe('judge loop across instances', () => {
     );
     const workers = childPids(a.proc.pid!);
     await a.kill();
-    await until(() => workers.every((pid) => !alive(pid)), 3000);
+    await until(() => workers.every((pid) => !alive(pid)), 15_000);
 
     const b = await startJudge({ db, args: ['--lease-ms', '800', '--instance', 'b'] });
     try {
@@ -53,7 +54,7 @@ describe('judge loop across instances', () => {
         () =>
           (store.prepare("SELECT count(*) n FROM submissions WHERE state <> 'done'").get() as { n: number })
             .n === 0,
-        15_000,
+        30_000,
       );
       const rows = store.prepare('SELECT token, verdict, attempts FROM submissions').all() as {
         token: string;
@@ -72,7 +73,7 @@ describe('judge loop across instances', () => {
       const { entries } = (await (await fetch(`${b.url}/leaderboard`)).json()) as {
         entries: { user_id: string; penalty: number }[];
       };
-      expect(entries.find((e) => e.user_id === 'victim')?.penalty).toBe(6 * 20);
+      expect(entries.find((e) => e.user_id === 'victim')?.penalty).toBe(4 * 20);
       expect(await (await fetch(`${b.url}/metrics`)).text()).toMatch(
         /judge_submissions_taken_over_total [1-9]/,
       );
@@ -87,17 +88,17 @@ describe('judge loop across instances', () => {
     const a = await startJudge({ db, args: ['--lease-ms', '200', '--workers', '1'] });
     const b = await startJudge({ db, args: ['--lease-ms', '200', '--workers', '1'] });
     try {
-      const tokens = [...(await submitMany(a, 3, 'live')), ...(await submitMany(b, 3, 'live'))];
+      const tokens = [...(await submitMany(a, 2, 'live')), ...(await submitMany(b, 2, 'live'))];
       const store = new Database(db, { readonly: true });
       await until(
         () =>
           (store.prepare("SELECT count(*) n FROM submissions WHERE state <> 'done'").get() as { n: number })
             .n === 0,
-        10_000,
+        30_000,
       );
       const attempts = store.prepare('SELECT max(attempts) m FROM submissions').get() as { m: number };
       store.close();
-      expect(tokens).toHaveLength(6);
+      expect(tokens).toHaveLength(4);
       expect(attempts.m).toBe(1);
       expect([...a.output, ...b.output].join('\n')).not.toContain('lease lost');
     } finally {
@@ -108,7 +109,7 @@ describe('judge loop across instances', () => {
   it('on SIGTERM goes unready, finishes in-flight requests and releases leased work', async () => {
     const db = tempDb();
     const a = await startJudge({ db, args: ['--workers', '1', '--drain-ms', '300'] });
-    await submitMany(a, 4, 'drain');
+    await submitMany(a, 3, 'drain');
     const waiting = submit(a, { problem_id: 'two-sum', source_code: solution('two-sum', 'accepted.js') });
     await new Promise((r) => setTimeout(r, 100));
     a.proc.kill('SIGTERM');
@@ -130,6 +131,6 @@ describe('judge loop across instances', () => {
     const workers = childPids(a.proc.pid!);
     a.proc.stdin?.end();
     expect(await a.exited).toBe(0);
-    await until(() => workers.every((pid) => !alive(pid)), 3000);
+    await until(() => workers.every((pid) => !alive(pid)), 15_000);
   });
 });

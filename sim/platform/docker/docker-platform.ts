@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { PlatformUnavailableError } from '../../util/errors.js';
+import type { DeploySpec, Deployment, Platform, PlatformContext, Probe, RouterEndpoint } from '../platform.js';
+import { type AppImages, ensureAppImages } from './app-images.js';
+import { describeBasePath, ensureBase } from './base-image.js';
+import { removeLabelled, removeLabelledSync } from './cleanup.js';
+import { freePort, loopbackBindings, saveLogs, waitContainerReady } from './containers.js';
+import { DockerInstance, JUDGE_PORT } from './docker-instance.js';
+import { ENGINE_HINT, connectEngine, probeEngine } from './engine.js';
+import { SCOPE_LABEL, dockerName, scopeLabels } from './labels.js';
+
+const live = new Set<string>();
+let exitHooked = false;
+
+/** Judge service instances and the router as containers on one labelled network, the store on one labelled volume. */
+export class DockerPlatform implements Platform {
+  readonly name = 'docker';
+  readonly adminToken = randomBytes(12).toString('hex');
+  private readonly docker: Docker = connectEngine();
+  private ctx: PlatformContext | undefined;
+  private scope = '';
+  private images: AppImages | undefined;
+  private network: Docker.Network | undefined;
+  private volume = '';
+  private counters = new Map<string, number>();
+
+  async probe(): Promise<Probe> {
+    const engine = await probeEngine(this.docker);
+    if (!engine.reachable) return { name: this.name, available: false, detail: engine.detail, hint: ENGINE_HINT };
+    return { name: this.name, available: true, detail: `engine ${engine.version}; ${await describeBasePath(this.docker)}` };
+  }
+
+  async start(ctx: PlatformContext): Promise<void> {
+    const engine = await probeEngine(this.docker);
+    if (!engine.reachable) throw new PlatformUnavailableError(`docker platform unavailable: ${engine.detail}`, ENGINE_HINT);
+    this.ctx = ctx;
+    this.scope = `rh-${dockerName(ctx.runId).slice(-20)}-${randomBytes(2).toString('hex')}`;
+    mkdirSync(join(ctx.workdir, 'logs'), { recursive: true });
+    const t0 = Date.now();
+    const base = await ensureBase(this.docker, ctx.log);
+    this.images = await ensureAppImages(this.docker, base);
+    ctx.log.info(`docker: images ready in ${Date.now() - t0} ms; base ${base.ref} (${base.path}); ${this.images.judge}, ${this.images.router}`);
+    this.guardExit();
+    const labels = this.labels();
+    this.network = await this.docker.createNetwork({ Name: this.scope, Driver: 'bridge', Labels: labels, CheckDuplicate: true });
+    this.volume = `${this.scope}-store`;
+    await this.docker.createVolume({ Name: this.volume, Labels: labels });
+  }
+
+  async startRouter(): Promise<RouterEndpoint> {
+    const { ctx, images } = this.ready();
+    const token = randomBytes(12).toString('hex');
+    const [port, adminPort] = [await freePort(), await freePort()];
+    const container = await this.createContainer(`${this.scope}-router`, images.router, [], {
+      env: [`REHEARSAL_ROUTER_TOKEN=${token}`],
+      ports: { 8000: port, 8001: adminPort },
+    });
+    const endpoint = { url: `http://127.0.0.1:${port}`, adminUrl: `http://127.0.0.1:${adminPort}`, token };
+    await waitContainerReady(container, `${endpoint.adminUrl}/healthz`, 30_000, ctx.signal);
+    return endpoint;
+  }
+
+  async deploy(spec: DeploySpec): Promise<Deployment> {
+    const { ctx } = this.ready();
+    const instances = await Promise.all(Array.from({ length: spec.replicas }, () => this.startInstance(spec)));
+    const stop = async (graceMs = 3000) => {
+      await Promise.all(
+        instances.map(async (i) => {
+          await i.stop(graceMs);
+          await saveLogs(i.container, join(ctx.workdir, 'logs', `${i.id}.log`));
+          await i.container.remove({ force: true, v: true }).catch(() => undefined);
+        }),
+      );
+    };
+    ctx.log.debug(`deployed ${spec.version}`, { instances: instances.map((i) => `${i.name} ${i.url}`) });
+    return { version: spec.version, instances, stop, [Symbol.asyncDispose]: () => stop() };
+  }
+
+  async dispose(): Promise<void> {
+    if (!this.ctx || !this.scope) return;
+    const logs = join(this.ctx.workdir, 'logs');
+    await removeLabelled(this.docker, [`${SCOPE_LABEL}=${this.scope}`], {
+      beforeRemove: (c, name) => saveLogs(c, join(logs, `${name.replace(`${this.scope}-`, '')}.log`)),
+    });
+    live.delete(this.scope);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
+  /** Details for the report: the engine, how the base image was obtained, and the image tags. */
+  describe(): Record<string, string> {
+    if (!this.images) return {};
+    const { base, judge, router } = this.images;
+    return { basePath: base.path, baseImage: base.ref, baseDetail: base.detail, judgeImage: judge, routerImage: router, scope: this.scope };
+  }
+
+  private async startInstance(spec: DeploySpec): Promise<DockerInstance> {
+    const { ctx, images, network } = this.ready();
+    const n = this.counters.get(spec.version) ?? 0;
+    this.counters.set(spec.version, n + 1);
+    const id = `${spec.version}-${n}`;
+    const name = `${this.scope}-${dockerName(id)}`;
+    const args = ['--version', spec.version, '--instance', id, '--admin-token', this.adminToken];
+    if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
+    if (spec.toggles && Object.keys(spec.toggles).length > 0) args.push('--toggles', JSON.stringify(spec.toggles));
+    const hostPort = await freePort();
+    const container = await this.createContainer(name, images.judge, args, { ports: { [JUDGE_PORT]: hostPort }, volume: this.volume });
+    const instance = new DockerInstance(id, spec.version, name, container, network, hostPort);
+    await waitContainerReady(container, `${instance.url}/readyz`, 30_000, ctx.signal);
+    return instance;
+  }
+
+  private async createContainer(
+    name: string,
+    image: string,
+    cmd: string[],
+    opts: { env?: string[]; ports: Record<number, number>; volume?: string },
+  ): Promise<Docker.Container> {
+    const { ExposedPorts, PortBindings } = loopbackBindings(opts.ports);
+    const container = await this.docker.createContainer({
+      name,
+      Image: image,
+      Cmd: cmd,
+      Env: opts.env ?? [],
+      Labels: this.labels(),
+      ExposedPorts,
+      StopTimeout: 3,
+      HostConfig: {
+        PortBindings,
+        NetworkMode: this.scope,
+        ...(opts.volume ? { Mounts: [{ Type: 'volume' as const, Source: opts.volume, Target: '/data' }] } : {}),
+      },
+      NetworkingConfig: { EndpointsConfig: { [this.scope]: { Aliases: [name] } } },
+    });
+    await container.start();
+    return container;
+  }
+
+  private labels(): Record<string, string> {
+    return scopeLabels(this.ctx!.runId, this.scope);
+  }
+
+  private guardExit(): void {
+    live.add(this.scope);
+    if (exitHooked) return;
+    exitHooked = true;
+    process.once('exit', () => {
+      for (const scope of live) removeLabelledSync(`${SCOPE_LABEL}=${scope}`);
+    });
+  }
+
+  private ready(): { ctx: PlatformContext; images: AppImages; network: Docker.Network } {
+    if (!this.ctx || !this.images || !this.network) throw new Error('docker platform: start() must be called first');
+    return { ctx: this.ctx, images: this.images, network: this.network };
+  }
+}

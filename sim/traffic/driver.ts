@@ -1,0 +1,23 @@
+import type { TrafficStats } from './generator.js';
+import type { RequestRecord } from './record.js';
+
+/** What a traffic driver hands back: the ground truth and how well the schedule was kept. */
+export interface TrafficRun {
+  records: RequestRecord[];
+  stats: TrafficStats;
+}
+
+/** Something that sends a scenario's planned traffic at the service: the built-in generator or k6. */
+export interface TrafficDriver {
+  /** `builtin` or `k6`, for the timeline and the report. */
+  readonly name: string;
+  /** Ends traffic early: nothing planned at or after `ms` (from time zero) is sent. */
+  stopAt(ms: number): void;
+  /** Sends the traffic to its end (or until `signal` aborts) and returns what users experienced. */
+  run(signal: AbortSignal): Promise<TrafficRun>;
+}
+
+/** The driver names a scenario's `traffic.driver` may take. */
+export const driverNames = ['builtin', 'k6'] as const;
+/** A traffic driver name. */
+export type DriverName = (typeof driverNames)[number];

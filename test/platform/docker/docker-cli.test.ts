@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../../sim/report/model.js';
+import { runCli } from '../../helpers/cli.js';
+import { noEngine } from './engine-helper.js';
+
+const docker = new Docker();
+const byLabel = (label: string) => JSON.stringify({ label: [label] });
+
+describe.skipIf(noEngine !== undefined)('rehearse on --platform docker (live)', () => {
+  const reports = mkdtempSync(join(tmpdir(), 'rehearsal-docker-e2e-'));
+  let result: Awaited<ReturnType<typeof runCli>>;
+  let report: RunReport;
+  const foreign: Docker.Container[] = [];
+
+  beforeAll(async () => {
+    result = await runCli(['run', '--platform', 'docker', 'scenarios/canary-healthy.yaml', 'scenarios/canary-error-spike.yaml', '--reports', reports]);
+    const [dir] = readdirSync(reports);
+    report = JSON.parse(readFileSync(join(reports, dir!, 'report.json'), 'utf8')) as RunReport;
+  }, 300_000);
+
+  afterAll(async () => {
+    await Promise.all(foreign.map((c) => c.remove({ force: true }).catch(() => undefined)));
+  });
+
+  it('passes the healthy and the erroring canary with the same expectations as on local', () => {
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(report.summary).toEqual({ total: 2, passed: 2, failed: 0, errors: 0 });
+    const byName = Object.fromEntries(report.scenarios.map((s) => [s.name, s]));
+    expect(byName['canary-healthy']?.observed.outcome).toBe('promoted');
+    expect(byName['canary-error-spike']?.observed.outcome).toBe('rolled-back');
+  });
+
+  it('records which base-image path was taken and the image tags', () => {
+    for (const s of report.scenarios) {
+      expect(s.platformInfo).toMatchObject({
+        basePath: expect.stringMatching(/^(public-present|public-pulled|local-build)$/),
+        judgeImage: expect.stringMatching(/^rehearsal\/judge-service:[0-9a-f]{12}$/),
+        routerImage: expect.stringMatching(/^rehearsal\/router:[0-9a-f]{12}$/),
+      });
+    }
+  });
+
+  it('leaves no container, network or volume of the run behind', async () => {
+    const label = `rehearsal.run=${report.runId}`;
+    expect(await docker.listContainers({ all: true, filters: byLabel(label) })).toEqual([]);
+    expect(await docker.listNetworks({ filters: byLabel(label) })).toEqual([]);
+    expect((await docker.listVolumes({ filters: byLabel(label) })).Volumes ?? []).toEqual([]);
+  });
+
+  it('doctor reports the engine and the base-image path', async () => {
+    const doctor = await runCli(['doctor']);
+    expect(doctor.stdout).toMatch(/^ok {2}docker +engine \S+; .*(base image|local base build)/m);
+  });
+
+  it('clean removes leftovers of crashed runs only: not live runs, not containers that are not ours', async () => {
+    const image = report.scenarios[0]!.platformInfo!.routerImage!;
+    const make = async (labels: Record<string, string>) => {
+      const c = await docker.createContainer({ Image: image, Labels: labels });
+      foreign.push(c);
+      return c.id;
+    };
+    const crashed = await make({ rehearsal: '1', 'rehearsal.run': 'crashed', 'rehearsal.owner': '2147483646@nowhere' });
+    const live = await make({ rehearsal: '1', 'rehearsal.run': 'live', 'rehearsal.owner': `${process.pid}@${(await import('node:os')).hostname()}` });
+    const notOurs = await make({ 'some.other.tool': '1' });
+    const clean = await runCli(['clean']);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toMatch(/removed 1 container\(s\)/);
+    expect(clean.stdout).toMatch(/spared 1 resource/);
+    const ids = (await docker.listContainers({ all: true })).map((c) => c.Id);
+    expect(ids).not.toContain(crashed);
+    expect(ids).toEqual(expect.arrayContaining([live, notOurs]));
+  });
+});
