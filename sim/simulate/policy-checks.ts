@@ -72,7 +72,8 @@ export class BurnRateCheck implements Check {
     private readonly rate: number,
     private readonly longMs: number,
     private readonly shortMs: number,
-    private readonly minRequests = 20,
+    /** Errors the short window needs before it can fire: one or two errors on a few requests are not a burn. */
+    private readonly minErrors = 3,
   ) {
     this.name = `burn rate > ${rate} over ${longMs / 1000}s and ${shortMs / 1000}s (SLO ${slo})`;
   }
@@ -81,12 +82,14 @@ export class BurnRateCheck implements Check {
     return safely(this.name, now, () => {
       const long = this.queries.errorRate(this.version, Math.max(since, now - this.longMs), now);
       const short = this.queries.errorRate(this.version, Math.max(since, now - this.shortMs), now);
-      if (!long || !short || long.requests < this.minRequests)
+      // Until the long window holds four short ones, the two windows see the same few requests: not two signals.
+      const young = now - since < 4 * this.shortMs;
+      if (!long || !short || young || short.value * short.requests < this.minErrors)
         return {
           check: this.name,
           at: now,
           phase: 'successful',
-          message: 'too few requests to burn budget measurably',
+          message: young ? 'the long window is not filled yet' : 'too few errors to burn budget measurably',
         };
       const budget = 1 - this.slo;
       const burnLong = long.value / budget;
