@@ -54,9 +54,11 @@ export class MetricStore {
 
   /** Every series of `name` whose labels match. */
   select(name: string, match: Match = {}): Series[] {
-    const key = `${name}\u0000${Object.entries(match)
-      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : `/${v.source}/${v.flags}`}`)
-      .join(',')}`;
+    let key = name;
+    for (const k in match) {
+      const v = match[k]!;
+      key += typeof v === 'string' ? `\u0000${k}=${v}` : `\u0000${k}=/${v.source}/${v.flags}`;
+    }
     let found = this.selected.get(key);
     if (!found) {
       found = (this.byName.get(name) ?? []).filter((s) => matches(s.labels, match));

@@ -40,7 +40,7 @@ export class SimulatedService {
   readonly truth: TrafficCount[] = [];
   private readonly versions = new Map<string, VersionState>();
   private readonly latency: LatencyModel;
-  private readonly labelCache = new Map<string, Record<string, string>>();
+  private readonly labelCache = new Map<string, Map<string, Record<string, string>>>();
   private readonly binsScratch: number[] = new Array(LE.length).fill(0);
   private weights: Record<string, number> = {};
   private pools: Record<string, number> = {};
@@ -119,11 +119,16 @@ export class SimulatedService {
 
   /** One label object per series, reused across scrapes so the store can skip key computation. */
   private labels(version: string, name: 'code' | 'le', value: string): Record<string, string> {
-    const key = `${version}|${name}|${value}`;
-    let labels = this.labelCache.get(key);
+    let perVersion = this.labelCache.get(version);
+    if (!perVersion) {
+      perVersion = new Map();
+      this.labelCache.set(version, perVersion);
+    }
+    const key = name === 'le' ? value : `code=${value}`;
+    let labels = perVersion.get(key);
     if (!labels) {
       labels = Object.freeze({ version, [name]: value }) as Record<string, string>;
-      this.labelCache.set(key, labels);
+      perVersion.set(key, labels);
     }
     return labels;
   }
