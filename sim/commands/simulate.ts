@@ -4,7 +4,7 @@ import { makeRunId } from '../engine/run-suite.js';
 import { JsonReporter } from '../report/json-reporter.js';
 import type { RunReport } from '../report/model.js';
 import { writeReports } from '../report/reporter.js';
-import { resolveModel } from '../simulate/model.js';
+import { resolveModel, type ServiceModel } from '../simulate/model.js';
 import { type ScenarioSimulation, simulateMany } from '../simulate/monte-carlo.js';
 import { resolvePolicies } from '../simulate/policies.js';
 import { comparisonTable, SimulationHtmlReporter, type SimulationReport } from '../simulate/report.js';
@@ -26,6 +26,23 @@ function positiveInt(flag: string, value: unknown, fallback: number, min = 1): n
   return n;
 }
 
+/** The model with its monitoring lag and gap probability overridden from the command line. */
+function withMonitoring(model: ServiceModel, lag: unknown, gaps: unknown): ServiceModel {
+  const monitoring = { ...model.monitoring };
+  if (lag !== undefined) monitoring.lagMs = positiveInt('scrape-lag', lag, 0, 0);
+  if (gaps !== undefined) {
+    const p = Number(gaps);
+    if (!(p >= 0 && p <= 0.9))
+      throw new RehearsalError(
+        `--scrape-gaps must be a probability 0–0.9, got ${String(gaps)}`,
+        'for example --scrape-gaps 0.1',
+        ExitCode.invalidScenario,
+      );
+    monitoring.gapProbability = p;
+  }
+  return { ...model, monitoring };
+}
+
 /** `rehearse simulate`: the same controller and analysis, many seeded rehearsals in virtual time against a service model. */
 export const simulateCommand: Command = {
   name: 'simulate',
@@ -43,6 +60,14 @@ export const simulateCommand: Command = {
     model: {
       type: 'string',
       description: 'service model file (default fixtures/judge-model.json, else a hand-written model)',
+    },
+    'scrape-lag': {
+      type: 'string',
+      description: "ms between a scrape and its samples becoming visible (default: the model's)",
+    },
+    'scrape-gaps': {
+      type: 'string',
+      description: "probability that a scrape is lost, 0–0.9 (default: the model's)",
     },
     step: {
       type: 'string',
@@ -63,9 +88,9 @@ export const simulateCommand: Command = {
       .filter(Boolean);
     const policyNames = resolvePolicies(names);
     const scenarios = selectScenarios(ctx.args, ctx.cwd, ctx.flags.tag as string[] | undefined, 'default');
-    const { model, file } = resolveModel(
-      ctx.flags.model ? resolve(ctx.cwd, String(ctx.flags.model)) : undefined,
-    );
+    const resolved = resolveModel(ctx.flags.model ? resolve(ctx.cwd, String(ctx.flags.model)) : undefined);
+    const { file } = resolved;
+    const model = withMonitoring(resolved.model, ctx.flags['scrape-lag'], ctx.flags['scrape-gaps']);
     if (!file)
       ctx.err(
         'warning: no calibrated model (fixtures/judge-model.json); using the hand-written one — run `rehearse calibrate`',
