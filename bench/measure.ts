@@ -7,8 +7,11 @@ export interface Target {
   pid: number;
 }
 
-/** wrk results per target: median req/s over rounds, total errors, and each round. */
-export type Saturation = Record<string, { rps: number; errors: number; rounds: number[] }>;
+/** wrk results per target: median req/s over rounds, total errors, each round, and CPU microseconds per request. */
+export type Saturation = Record<
+  string,
+  { rps: number; errors: number; rounds: number[]; cpuUsPerRequest: number }
+>;
 
 /** Open-model results at one rate: per-target medians over rounds and CPU microseconds per request. */
 export interface RateResult {
@@ -23,18 +26,25 @@ export async function measureSaturation(
   options: { rounds: number; seconds: number; connections: number; warmup: boolean },
 ): Promise<Saturation> {
   if (options.warmup) for (const t of Object.values(targets)) await runWrk(t.url, 1, options.connections);
-  const runs: Record<string, { rps: number; errors: number }[]> = {};
+  const runs: Record<string, { rps: number; errors: number; cpu: number }[]> = {};
   for (let round = 0; round < options.rounds; round++) {
     for (const [name, t] of Object.entries(targets)) {
-      const list = runs[name] ?? [];
-      runs[name] = list;
-      list.push(await runWrk(t.url, options.seconds, options.connections));
+      const before = cpuSeconds(t.pid);
+      const result = await runWrk(t.url, options.seconds, options.connections);
+      runs[name] = [...(runs[name] ?? []), { ...result, cpu: cpuSeconds(t.pid) - before }];
     }
   }
   const out: Saturation = {};
   for (const [name, list] of Object.entries(runs)) {
     const rounds = list.map((r) => r.rps);
-    out[name] = { rps: median(rounds), errors: list.reduce((n, r) => n + r.errors, 0), rounds };
+    const requests = list.reduce((n, r) => n + r.rps * options.seconds, 0);
+    const cpuUsPerRequest = (list.reduce((n, r) => n + r.cpu, 0) / requests) * 1e6;
+    out[name] = {
+      rps: median(rounds),
+      errors: list.reduce((n, r) => n + r.errors, 0),
+      rounds,
+      cpuUsPerRequest,
+    };
   }
   return out;
 }

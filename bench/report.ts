@@ -37,7 +37,13 @@ export interface TargetCheck {
 
 /** The measurements plus every ratio and the target checks, as written to JSON. */
 export type FullReport = BenchReport & {
-  throughput: { routerVsNginx: number | null; routerVsDirect: number | null; nginxVsDirect: number | null };
+  throughput: {
+    routerVsNginx: number | null;
+    /** nginx's CPU time per request over the router's at saturation: the throughput ratio load cannot skew. */
+    nginxCpuVsRouterCpu: number | null;
+    routerVsDirect: number | null;
+    nginxVsDirect: number | null;
+  };
   added: {
     rate: number;
     router: AddedLatency;
@@ -64,6 +70,7 @@ export function printReport(report: BenchReport, print: (line: string) => void):
   const sat = report.saturation;
   const throughput = {
     routerVsNginx: ratio(sat.router?.rps, sat.nginx?.rps),
+    nginxCpuVsRouterCpu: ratio(sat.nginx?.cpuUsPerRequest, sat.router?.cpuUsPerRequest),
     routerVsDirect: ratio(sat.router?.rps, sat.direct?.rps),
     nginxVsDirect: ratio(sat.nginx?.rps, sat.direct?.rps),
   };
@@ -103,10 +110,16 @@ export function printReport(report: BenchReport, print: (line: string) => void):
   print(
     `Router bench (${report.mode}) — node ${report.machine.node}, ${report.machine.cpus} cpus, load ${report.machine.loadavg.map((l) => l.toFixed(2)).join(' ')}`,
   );
+  const load = report.machine.loadavg[0] ?? 0;
+  if (load > report.machine.cpus) {
+    print(
+      `WARNING: machine busy (1-min load ${load.toFixed(1)} on ${report.machine.cpus} cpus); ratios are noisy.`,
+    );
+  }
   print('');
   print(`Saturation, closed loop (${wrk}); weights ${JSON.stringify(report.config.weights)}`);
-  const sw = [8, 10, 8, 10, 10];
-  print(row(['target', 'req/s', 'errors', 'vs direct', 'vs nginx'], sw));
+  const sw = [8, 10, 8, 10, 10, 8];
+  print(row(['target', 'req/s', 'errors', 'vs direct', 'vs nginx', 'cpu us'], sw));
   for (const [name, s] of Object.entries(sat)) {
     print(
       row(
@@ -116,11 +129,13 @@ export function printReport(report: BenchReport, print: (line: string) => void):
           String(s.errors),
           f(ratio(s.rps, sat.direct?.rps)),
           f(ratio(s.rps, sat.nginx?.rps)),
+          f(s.cpuUsPerRequest, 1),
         ],
         sw,
       ),
     );
   }
+  print(`nginx CPU per request / router CPU per request at saturation: ${f(throughput.nginxCpuVsRouterCpu)}`);
   print('');
   print('Open model (fixed rate; latency from the intended send time, ms)');
   const lw = [6, 8, 7, 7, 9, 9, 8, 8, 9, 6, 8];

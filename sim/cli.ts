@@ -66,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
     log: streamLogger(err, Boolean(values.verbose)),
     signal: interrupts(),
     tty: Boolean(process.stdout.isTTY),
+    ...(process.stdout.isTTY ? { write: (text: string) => process.stdout.write(text), columns: process.stdout.columns } : {}),
   });
 }
 

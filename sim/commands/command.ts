@@ -11,6 +11,10 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv;
   out(line: string): void;
   err(line: string): void;
+  /** Writes raw text to stdout (no newline), for a status line rewritten in place; absent when not a terminal. */
+  write?(text: string): void;
+  /** Width of the terminal in columns, when stdout is one. */
+  columns?: number;
   log: Logger;
   /** Aborts on the first SIGINT/SIGTERM. */
   signal: AbortSignal;

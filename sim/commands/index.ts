@@ -4,6 +4,7 @@ import type { Command } from './command.js';
 import { doctorCommand } from './doctor.js';
 import { exportK6Command } from './export-k6.js';
 import { planCommand } from './plan.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
 import { validateCommand } from './validate.js';
@@ -16,6 +17,7 @@ export const commands = {
   doctor: doctorCommand,
   clean: cleanCommand,
   'export-k6': exportK6Command,
+  report: reportCommand,
   simulate: simulateCommand,
   calibrate: calibrateCommand,
 } as const satisfies Record<string, Command>;

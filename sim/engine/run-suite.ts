@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock/clock.js';
 import type { RunReport, ScenarioReport } from '../report/model.js';
-import { JsonReporter } from '../report/json-reporter.js';
-import { JunitReporter } from '../report/junit-reporter.js';
+import { withBudget } from '../report/budget.js';
+import { defaultReporters } from '../report/reporters.js';
 import { type ReportOutcome, type Reporter, writeReports } from '../report/reporter.js';
 import type { TimelineEvent } from '../release/timeline.js';
 import type { LoadedScenario } from '../scenario/load.js';
@@ -49,7 +49,7 @@ export async function runSuite(scenarios: LoadedScenario[], opts: SuiteOptions):
   for (const [i, loaded] of scenarios.entries()) {
     if (opts.signal.aborted) break;
     opts.onScenarioStart?.(loaded, i, scenarios.length);
-    const result = await rehearseScenario(loaded, {
+    const result = withBudget(await rehearseScenario(loaded, {
       runId,
       runDir: dir,
       platform: opts.platform,
@@ -60,7 +60,7 @@ export async function runSuite(scenarios: LoadedScenario[], opts: SuiteOptions):
       ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),
       ...(opts.driver ? { driver: opts.driver } : {}),
       ...(opts.k6Path ? { k6Path: opts.k6Path } : {}),
-    });
+    }));
     results.push(result);
     opts.onScenarioEnd?.(result);
   }
@@ -80,6 +80,6 @@ export async function runSuite(scenarios: LoadedScenario[], opts: SuiteOptions):
       errors: results.filter((r) => r.status === 'error').length,
     },
   };
-  const written = await writeReports(opts.reporters ?? [new JsonReporter(), new JunitReporter()], report, dir);
+  const written = await writeReports(opts.reporters ?? defaultReporters(), report, dir);
   return { report, dir, written };
 }

@@ -1,7 +1,11 @@
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { packageRoot } from '../util/paths.js';
 import type { RunReport } from './model.js';
 import type { Reporter } from './reporter.js';
+
+/** Where the JSON Schema of report.json lives in the package. */
+export const reportSchemaPath = join(packageRoot, 'schemas', 'report.schema.json');
 
 /** `report.json`: the machine-readable truth every other format is built from. */
 export class JsonReporter implements Reporter {
@@ -9,7 +13,9 @@ export class JsonReporter implements Reporter {
 
   async write(report: RunReport, dir: string): Promise<string[]> {
     const file = join(dir, 'report.json');
-    await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+    const $schema = relative(dir, reportSchemaPath).split(sep).join('/');
+    const { $schema: _old, ...rest } = report;
+    await writeFile(file, `${JSON.stringify({ $schema, ...rest }, null, 2)}\n`);
     return [file];
   }
 }

@@ -5,7 +5,10 @@ import type { Reporter } from './reporter.js';
 
 /** Escapes text for XML attributes and content. */
 export function xml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }
 
 function properties(s: ScenarioReport): string {
@@ -16,13 +19,31 @@ function properties(s: ScenarioReport): string {
     ['outcome', s.observed.outcome],
     ['timeToDetectMs', s.observed.timeToDetectMs],
     ['timeToRollbackMs', s.observed.timeToRollbackMs],
+    ['timeToDecisionMs', s.observed.timeToDecisionMs],
     ['failedRequests', s.observed.failedRequests],
+    ['wrongVerdicts', s.observed.wrongVerdicts],
     ['lostSubmissions', s.observed.lostSubmissions],
+    ['budgetBurned', s.budget?.burned ?? undefined],
+    ...phaseFigures(s),
+    ...s.faults.map((f, i): [string, string] => [
+      `fault.${i}`,
+      `${f.type} on ${f.target}: ${f.verified ? 'verified' : 'NOT verified'} (${f.detail})`,
+    ]),
   ];
   return props
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `      <property name="${k}" value="${xml(String(v))}"/>`)
     .join('\n');
+}
+
+/** Failed requests on the candidate before the decision and during the rollback (the blast radius by phase). */
+function phaseFigures(s: ScenarioReport): [string, number][] {
+  const c = s.versions.candidate;
+  const phases = ['before-decision', 'during-rollback', 'after-promotion'] as const;
+  return phases.flatMap((p): [string, number][] => {
+    const impact = s.blastRadius.byPhase[p]?.[c];
+    return impact ? [[`failed.${p}`, impact.failed]] : [];
+  });
 }
 
 /** One testsuite per scenario, so that its key figures can be properties (the JUnit XSD allows them only on suites). */
@@ -36,10 +57,14 @@ function suite(s: ScenarioReport, id: number, timestamp: string): string {
 
 function testcase(s: ScenarioReport, time: string): string {
   const head = `    <testcase name="${xml(s.name)}" classname="rehearsal.${xml(s.strategy)}" time="${time}">`;
-  const lines = s.expectations.map((e) => `${e.passed ? 'ok  ' : 'FAIL'} ${e.name}: expected ${e.expected}, got ${e.actual}`).join('\n');
+  const lines = s.expectations
+    .map((e) => `${e.passed ? 'ok  ' : 'FAIL'} ${e.name}: expected ${e.expected}, got ${e.actual}`)
+    .join('\n');
   let body = '';
-  if (s.status === 'error') body = `\n      <error message="${xml(s.error?.message ?? s.reason)}" type="harness-error">${xml(s.error?.hint ?? '')}</error>`;
-  else if (s.status === 'failure') body = `\n      <failure message="${xml(s.reason)}" type="${xml(s.classification)}">${xml(lines)}</failure>`;
+  if (s.status === 'error')
+    body = `\n      <error message="${xml(s.error?.message ?? s.reason)}" type="harness-error">${xml(s.error?.hint ?? '')}</error>`;
+  else if (s.status === 'failure')
+    body = `\n      <failure message="${xml(s.reason)}" type="${xml(s.classification)}">${xml(lines)}</failure>`;
   return `${head}${body}\n      <system-out>${xml(`${s.reason}\n${lines}`)}</system-out>\n    </testcase>`;
 }
 

@@ -2,8 +2,8 @@ import type { Measurement } from '../analysis/measurement.js';
 import type { Outcome } from '../release/controller.js';
 import type { TimelineEvent } from '../release/timeline.js';
 import type { TrafficStats } from '../traffic/generator.js';
-import type { Classification, ExpectationResult, FaultOutcome } from '../verdict/judge.js';
 import type { BlastRadius } from '../verdict/blast-radius.js';
+import type { Classification, ExpectationResult, FaultOutcome } from '../verdict/judge.js';
 import type { SimulationReport } from '../simulate/report.js';
 
 /** Per-second series for charts: what users saw (ground truth) and what monitoring saw. */
@@ -16,6 +16,19 @@ export interface Series {
   users: Record<string, { requests: number[]; failed: number[]; p95Ms: (number | null)[] }>;
   /** Per version: error rate and p95 latency as the monitoring saw them, sampled at each analysis round. */
   monitoring: Record<string, { t: number[]; errorRate: (number | null)[]; p95Ms: (number | null)[] }>;
+}
+
+/** SLO error budget burned by the release, from ground truth. */
+export interface ErrorBudget {
+  /** Target share of successful requests, e.g. 0.999. */
+  slo: number;
+  totalRequests: number;
+  /** Failed user requests attributed to the release (not served by the stable version after deploy). */
+  failedRequests: number;
+  /** Failures the SLO allows for `totalRequests`. */
+  allowedFailures: number;
+  /** failedRequests / allowedFailures (1 = the whole budget); null when no request was sent but some failed. */
+  burned: number | null;
 }
 
 /** Everything about one scenario's rehearsal. */
@@ -46,6 +59,8 @@ export interface ScenarioReport {
   };
   expectations: ExpectationResult[];
   blastRadius: BlastRadius;
+  /** Error budget burned by the release; filled in by the engine (`withBudget`). */
+  budget?: ErrorBudget;
   traffic: TrafficStats & { distorted: boolean };
   measurements: Measurement[];
   timeline: TimelineEvent[];
@@ -58,6 +73,8 @@ export interface ScenarioReport {
 
 /** The whole run: metadata and every scenario. */
 export interface RunReport {
+  /** Where the JSON Schema of this file is (schemas/report.schema.json), relative to the report's folder. */
+  $schema?: string;
   schemaVersion: 1;
   runId: string;
   startedAt: string;

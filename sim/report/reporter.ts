@@ -14,13 +14,20 @@ export interface ReportOutcome {
 }
 
 /** Runs every reporter; one that throws is recorded and does not stop the others. */
-export async function writeReports(reporters: Reporter[], report: RunReport, dir: string): Promise<ReportOutcome> {
+export async function writeReports(
+  reporters: Reporter[],
+  report: RunReport,
+  dir: string,
+): Promise<ReportOutcome> {
   const outcome: ReportOutcome = { files: [], failures: [] };
   for (const reporter of reporters) {
     try {
       outcome.files.push(...(await reporter.write(report, dir)));
     } catch (error) {
-      outcome.failures.push({ reporter: reporter.name, error: error instanceof Error ? error.message : String(error) });
+      outcome.failures.push({
+        reporter: reporter.name,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return outcome;

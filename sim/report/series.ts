@@ -1,5 +1,5 @@
 import type { TimelineEvent } from '../release/timeline.js';
-import { type RequestRecord, isFailed } from '../traffic/record.js';
+import { isFailed, type RequestRecord } from '../traffic/record.js';
 import type { Series } from './model.js';
 
 function p95(values: number[]): number | null {
@@ -9,7 +9,12 @@ function p95(values: number[]): number | null {
 }
 
 /** Per-second ground-truth series by serving version, and the candidate weight in force each second. */
-export function userSeries(records: RequestRecord[], events: TimelineEvent[], candidate: string, durationMs: number): Omit<Series, 'monitoring'> {
+export function userSeries(
+  records: RequestRecord[],
+  events: TimelineEvent[],
+  candidate: string,
+  durationMs: number,
+): Omit<Series, 'monitoring'> {
   const seconds = Math.max(1, Math.ceil(durationMs / 1000));
   const t = Array.from({ length: seconds }, (_, i) => i);
   const weightEvents = events.filter((e) => e.type === 'weights');
@@ -22,7 +27,12 @@ export function userSeries(records: RequestRecord[], events: TimelineEvent[], ca
   for (const r of records) {
     const s = Math.min(seconds - 1, Math.max(0, Math.floor(r.intendedAt / 1000)));
     const v = r.version ?? 'unknown';
-    const u = (users[v] ??= { requests: Array(seconds).fill(0), failed: Array(seconds).fill(0), p95Ms: Array(seconds).fill(null) });
+    const u = users[v] ?? {
+      requests: Array(seconds).fill(0),
+      failed: Array(seconds).fill(0),
+      p95Ms: Array(seconds).fill(null),
+    };
+    users[v] = u;
     u.requests[s]!++;
     if (isFailed(r)) u.failed[s]!++;
     const l = latencies.get(v) ?? Array.from({ length: seconds }, () => []);

@@ -1,3 +1,4 @@
+import { budgetText } from './matrix.js';
 import type { RunReport, ScenarioReport } from './model.js';
 
 /** Colours for a TTY, or none (NO_COLOR, CI, pipes). */
@@ -6,6 +7,16 @@ export interface Palette {
   red(s: string): string;
   yellow(s: string): string;
   dim(s: string): string;
+}
+
+/** How to write to the terminal: a live status line and colour only on a TTY outside CI; no colour with NO_COLOR. */
+export function terminalMode(
+  tty: boolean,
+  env: Record<string, string | undefined>,
+): { live: boolean; color: boolean } {
+  const ci = Boolean(env.CI) && env.CI !== 'false' && env.CI !== '0';
+  const live = tty && !ci;
+  return { live, color: live && !env.NO_COLOR && env.TERM !== 'dumb' };
 }
 
 /** A palette that colours with ANSI codes, or one that does nothing. */
@@ -18,19 +29,42 @@ const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000
 
 /** One line for a finished scenario. */
 export function scenarioLine(r: ScenarioReport, p: Palette): string {
-  const mark = r.status === 'passed' ? p.green('PASS') : r.status === 'error' ? p.yellow('ERROR') : p.red('FAIL');
+  const mark =
+    r.status === 'passed' ? p.green('PASS') : r.status === 'error' ? p.yellow('ERROR') : p.red('FAIL');
   return `${mark} ${r.name}: ${r.classification}, ${r.observed.outcome} (expected ${r.expected.outcome}); detect ${secs(r.observed.timeToDetectMs)}, rollback ${secs(r.observed.timeToRollbackMs)}, failed requests ${r.observed.failedRequests}, lost ${r.observed.lostSubmissions}${r.status === 'passed' ? '' : `\n     ${r.reason}`}`;
 }
 
 /** The final table of a run. */
 export function summaryTable(report: RunReport, p: Palette): string {
-  const rows = [['scenario', 'result', 'class', 'outcome', 'detect', 'rollback', 'failed', 'lost']];
+  const rows = [['scenario', 'result', 'class', 'outcome', 'detect', 'rollback', 'failed', 'lost', 'budget']];
   for (const s of report.scenarios) {
-    rows.push([s.name, s.status, s.classification, s.observed.outcome, secs(s.observed.timeToDetectMs), secs(s.observed.timeToRollbackMs), String(s.observed.failedRequests), String(s.observed.lostSubmissions)]);
+    rows.push([
+      s.name,
+      s.status,
+      s.classification,
+      s.observed.outcome,
+      secs(s.observed.timeToDetectMs),
+      secs(s.observed.timeToRollbackMs),
+      String(s.observed.failedRequests),
+      String(s.observed.lostSubmissions),
+      budgetText(s),
+    ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  const colour = (status: string, text: string) =>
+    status === 'passed' ? p.green(text) : status === 'error' ? p.yellow(text) : p.red(text);
+  const lines = rows.map((r, n) =>
+    r
+      .map((c, i) => (n > 0 && i === 1 ? colour(c, c.padEnd(widths[i]!)) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
   const { passed, failed, errors } = report.summary;
   const total = `${passed} passed, ${failed} failed${errors ? `, ${errors} errors` : ''}`;
-  return [p.dim(lines[0]!), ...lines.slice(1), '', failed + errors === 0 ? p.green(total) : p.red(total)].join('\n');
+  return [
+    p.dim(lines[0]!),
+    ...lines.slice(1),
+    '',
+    failed + errors === 0 ? p.green(total) : p.red(total),
+  ].join('\n');
 }

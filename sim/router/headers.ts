@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 
 // RFC 9110 §7.6.1 connection-specific fields, plus the non-standard ones proxies also drop.
 /** Lower-case names of the hop-by-hop header fields a proxy must not forward. */
@@ -21,7 +21,10 @@ export function hasBody(headers: IncomingHttpHeaders): boolean {
 }
 
 /** The request head to send upstream: request line, end-to-end headers, and chunked framing when the body needs it. */
-export function requestHead(req: IncomingMessage, upstreamHost: string): string {
+export function requestHead(
+  req: { method?: string; url?: string; rawHeaders: string[]; headers: IncomingHttpHeaders },
+  upstreamHost: string,
+): string {
   let head = `${req.method} ${req.url} HTTP/1.1\r\n`;
   const raw = req.rawHeaders;
   const connection = req.headers.connection;

@@ -1,13 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Writable } from 'node:stream';
 import { chooseVersion, REQUEST_ID_HEADER, shouldMirror } from './choose.js';
+import type { ClientRequest } from './client-conn.js';
+import type { ClientResponse } from './client-response.js';
 import { hashFraction } from './hash.js';
 import { hasBody, requestHead } from './headers.js';
 import type { VersionStats } from './metrics.js';
 import { mirrorRequest } from './mirror.js';
 import type { Upstream } from './pools.js';
 import type { RouterState } from './state.js';
-import { Throttle } from './throttle.js';
+import { Pacer } from './throttle.js';
 import type { ExchangeSink, UpstreamError, UpstreamRequest } from './upstream-client.js';
 
 /** Response header naming who served a request: `<version>/<instance>` or `router/none`. */
@@ -16,7 +16,7 @@ export const SERVED_BY = 'x-served-by';
 export const CLIENT_CLOSED = 499;
 
 /** The data-plane request handler: choose a version, apply its network faults, proxy to one instance. */
-export function dataPlane(state: RouterState): (req: IncomingMessage, res: ServerResponse) => void {
+export function dataPlane(state: RouterState): (req: ClientRequest, res: ClientResponse) => void {
   return (req, res) => {
     const start = performance.now();
     const version = chooseVersion(state.table, req.headers);
@@ -29,16 +29,16 @@ export function dataPlane(state: RouterState): (req: IncomingMessage, res: Serve
 function noRoute(
   state: RouterState,
   version: string | null,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: ClientRequest,
+  res: ClientResponse,
   start: number,
 ): void {
   const label = version ?? 'none';
   const why =
     version === null ? 'no rule matched and every weight is 0' : `pool "${version}" has no instances`;
   const hint = 'PUT /routes on the admin port with a pool for the chosen version';
+  req.discard();
   sendError(res, 503, 'router/none', `no upstream for this request: ${why}`, hint);
-  req.resume();
   const codes = state.metrics.instance(label, 'none');
   codes.set(503, (codes.get(503) ?? 0) + 1);
   state.metrics.version(label).observe((performance.now() - start) / 1000);
@@ -49,21 +49,22 @@ class Exchange implements ExchangeSink {
   private readonly stats: VersionStats;
   private done = false;
   private upstreamReq: UpstreamRequest | undefined;
-  private out: Writable;
+  private shadow: UpstreamRequest | undefined;
+  private pacer: Pacer | undefined;
   private timer: NodeJS.Timeout | undefined;
   private kbps = 0;
+  private paused = false;
 
   constructor(
     private readonly state: RouterState,
     private readonly upstream: Upstream,
-    private readonly req: IncomingMessage,
-    private readonly res: ServerResponse,
+    private readonly req: ClientRequest,
+    private readonly res: ClientResponse,
     private readonly start: number,
   ) {
     this.stats = state.metrics.version(upstream.version);
     this.stats.inflight++;
-    this.out = res;
-    res.on('close', () => this.onClientClose());
+    res.onClose((finished) => this.onClientClose(finished));
   }
 
   run(): void {
@@ -76,7 +77,7 @@ class Exchange implements ExchangeSink {
       }
       if (fault.resetRate > 0 && this.draw('reset') < fault.resetRate) {
         this.finish('reset');
-        this.req.socket.destroy();
+        this.req.destroySocket();
         return;
       }
       this.kbps = fault.bandwidthKbps;
@@ -97,32 +98,40 @@ class Exchange implements ExchangeSink {
     const up = upstream.connections.request(head, this, { noBody, body: withBody });
     this.upstreamReq = up;
     const mirror = this.state.table.mirror;
-    let shadow: UpstreamRequest | undefined;
     if (mirror !== null && mirror.version !== upstream.version && shouldMirror(mirror.percent, req.headers)) {
-      shadow = mirrorRequest(this.state, mirror.version, head, { noBody, body: withBody });
+      this.shadow = mirrorRequest(this.state, mirror.version, head, { noBody, body: withBody });
     }
-    if (withBody) streamBody(req, up, shadow);
+    if (withBody) streamBody(req, up, this.shadow);
   }
 
   head(status: number, headers: string[]): void {
     headers.push(SERVED_BY, this.upstream.servedBy);
     this.res.writeHead(status, headers);
     if (this.kbps > 0) {
-      const throttle = new Throttle(this.kbps);
-      throttle.pipe(this.res);
-      this.out = throttle;
+      this.pacer = new Pacer(
+        this.kbps,
+        (slice) => this.res.write(slice),
+        () => this.res.end(),
+      );
     }
   }
 
   data(chunk: Buffer): void {
-    if (this.out.write(chunk)) return;
-    const up = this.upstreamReq;
-    up?.pause();
-    this.out.once('drain', () => up?.resume());
+    const more = this.pacer === undefined ? this.res.write(chunk) : this.pacer.push(chunk);
+    if (more || this.paused) return;
+    this.paused = true;
+    this.upstreamReq?.pause();
+    const resume = (): void => {
+      this.paused = false;
+      this.upstreamReq?.resume();
+    };
+    if (this.pacer === undefined) this.res.onDrain(resume);
+    else this.pacer.onDrain(resume);
   }
 
   end(): void {
-    this.out.end();
+    if (this.pacer === undefined) this.res.end();
+    else this.pacer.end();
   }
 
   error(err: UpstreamError): void {
@@ -138,20 +147,22 @@ class Exchange implements ExchangeSink {
   }
 
   private fail(status: number, error: string, hint: string): void {
+    this.req.discard();
     sendError(this.res, status, this.upstream.servedBy, error, hint);
-    this.req.resume();
     this.finish(status);
   }
 
-  private onClientClose(): void {
+  private onClientClose(finished: boolean): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.done) return;
-    if (this.res.writableFinished) {
+    if (finished) {
       this.finish(this.res.statusCode);
       return;
     }
     this.finish(CLIENT_CLOSED);
+    this.pacer?.stop();
     this.upstreamReq?.abort();
+    if (!this.req.complete) this.shadow?.abort();
   }
 
   private finish(code: number | string): void {
@@ -171,35 +182,34 @@ class Exchange implements ExchangeSink {
 }
 
 /** Streams the client's body upstream (re-chunked when it came chunked), pausing the client when upstream is slow. */
-function streamBody(req: IncomingMessage, up: UpstreamRequest, shadow: UpstreamRequest | undefined): void {
+function streamBody(req: ClientRequest, up: UpstreamRequest, shadow: UpstreamRequest | undefined): void {
   const chunked = req.headers['transfer-encoding'] !== undefined;
-  req.on('data', (chunk: Buffer) => {
-    const framed = chunked
-      ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, CRLF])
-      : chunk;
-    shadow?.write(framed);
-    if (!up.write(framed)) {
-      req.pause();
-      up.onDrain(() => req.resume());
-    }
-  });
-  req.on('end', () => {
-    if (chunked) {
-      shadow?.write(LAST_CHUNK);
-      up.write(LAST_CHUNK);
-    }
-    shadow?.end();
-    up.end();
-  });
-  req.on('close', () => {
-    if (!req.complete) shadow?.abort();
-  });
+  req.setBodySink(
+    (chunk) => {
+      const framed = chunked
+        ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, CRLF])
+        : chunk;
+      shadow?.write(framed);
+      if (!up.write(framed)) {
+        req.pause();
+        up.onDrain(() => req.resume());
+      }
+    },
+    () => {
+      if (chunked) {
+        shadow?.write(LAST_CHUNK);
+        up.write(LAST_CHUNK);
+      }
+      shadow?.end();
+      up.end();
+    },
+  );
 }
 
 const CRLF = Buffer.from('\r\n');
 const LAST_CHUNK = Buffer.from('0\r\n\r\n');
 
-function sendError(res: ServerResponse, status: number, servedBy: string, error: string, hint: string): void {
+function sendError(res: ClientResponse, status: number, servedBy: string, error: string, hint: string): void {
   const body = JSON.stringify({ error, servedBy, hint });
   res.writeHead(status, {
     'content-type': 'application/json',

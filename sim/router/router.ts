@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer } from 'node:http';
+import { type AddressInfo, createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { adminApi } from './admin.js';
+import { ClientConnection } from './client-conn.js';
 import { dataPlane } from './proxy.js';
 import type { RouteTable } from './route-table.js';
 import { RouterState } from './state.js';
@@ -36,6 +37,8 @@ export interface RunningRouter {
   close(): Promise<void>;
 }
 
+const CLIENT_IDLE_MS = 65_000;
+
 /** Starts the data plane and the admin API in this process. */
 export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
   if (options.token === '')
@@ -47,7 +50,12 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     if (!checked.ok) throw new Error(`initial route table is invalid:\n  ${checked.problems.join('\n  ')}`);
     state.setTable(checked.table);
   }
-  const data = createServer({ keepAliveTimeout: 65_000, noDelay: true }, dataPlane(state));
+  // The data plane speaks HTTP/1.1 itself (client-conn.ts): Node's http.Server cost as much per request again.
+  const handler = dataPlane(state);
+  const data = createTcpServer(
+    { allowHalfOpen: true },
+    (socket) => new ClientConnection(socket, handler, CLIENT_IDLE_MS),
+  );
   const admin = createServer(adminApi(state, options.token));
   const dataSockets = track(data);
   const adminSockets = track(admin);

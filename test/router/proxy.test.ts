@@ -93,6 +93,16 @@ describe('data plane', () => {
     expect(head).toBe(42);
   });
 
+  it('streams a large response intact', async () => {
+    const big = Buffer.alloc(5 << 20, 'q');
+    const upstream = await startUpstream('big', (_req, res) => res.end(big));
+    upstreams.push(upstream);
+    router = await startTestRouter(table({ v1: [upstream.url] }, { weights: { v1: 1 } }));
+    const reply = await router.get('/big');
+    expect(reply.body.length).toBe(big.length);
+    expect(reply.body === big.toString()).toBe(true);
+  });
+
   it('drops hop-by-hop headers, including those named in Connection', async () => {
     const [a] = await ups('a');
     router = await startTestRouter(table({ v1: [a!.url] }, { weights: { v1: 1 } }));

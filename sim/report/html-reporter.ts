@@ -1,0 +1,121 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { xml } from './junit-reporter.js';
+import { budgetText, buildMatrix, keyFigure, secs } from './matrix.js';
+import type { RunReport, ScenarioReport } from './model.js';
+import type { Reporter } from './reporter.js';
+import { scenarioChart } from './svg-chart.js';
+
+const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1000px}
+h1{font-size:20px}h2{font-size:17px;margin-top:32px}table{border-collapse:collapse;margin:8px 0}
+td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f4f4f4}
+.passed{background:#eaf7ea}.failure{background:#fdeaea}.error{background:#fff6e0}
+a{color:inherit}.muted{color:#666}.num{text-align:right}details{margin:6px 0}
+.chart .grid{stroke:#eee}.chart .ln{fill:none;stroke-width:1.6}.chart .dash{stroke-dasharray:4 3;stroke-width:1.2}
+.chart text{font-size:10px;fill:#555}.chart .pt{font-size:11px;fill:#222}.chart .yl{text-anchor:end}
+.badge{font-size:11px;font-weight:600;padding:0 4px;border-radius:3px;color:#fff}.badge.passed{background:#2a7d2a}.badge.failure{background:#c0392b}.badge.error{background:#b7791f}
+.ok{color:#2a7d2a}.bad{color:#c0392b}.chart .xl{text-anchor:middle}.chart .ml{font-size:10px;text-anchor:middle}.chart .marker line{stroke-dasharray:2 2}`;
+
+/** A coloured PASS/FAIL/ERROR badge (text, not emoji: headless browsers often lack an emoji font). */
+function badge(s: ScenarioReport): string {
+  return `<span class="badge ${s.status}">${s.status === 'passed' ? 'PASS' : s.status === 'error' ? 'ERROR' : 'FAIL'}</span>`;
+}
+
+const tick = (ok: boolean) => (ok ? '<span class="ok">✓</span>' : '<span class="bad">✗</span>');
+
+function anchor(s: ScenarioReport): string {
+  return `s-${s.name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
+}
+
+function matrix(report: RunReport): string {
+  const m = buildMatrix(report);
+  const head = `<tr><th>strategy \\ fault</th>${m.faults.map((f) => `<th>${xml(f)}</th>`).join('')}</tr>`;
+  const rows = m.strategies.map((strategy) => {
+    const cells = m.faults.map((f) => {
+      const cell = m.cell(strategy, f);
+      if (!cell) return '<td class="muted">·</td>';
+      const worst = cell.scenarios.find((s) => s.status !== 'passed')?.status ?? 'passed';
+      const items = cell.scenarios.map(
+        (s) =>
+          `<div>${badge(s)} <a href="#${anchor(s)}"><b>${xml(s.classification)}</b></a> ${xml(keyFigure(s))}</div>`,
+      );
+      return `<td class="${worst}">${items.join('')}</td>`;
+    });
+    return `<tr><th>${xml(strategy)}</th>${cells.join('')}</tr>`;
+  });
+  return `<table id="matrix">${head}${rows.join('')}</table>`;
+}
+
+function impactTable(s: ScenarioReport): string {
+  const phases = Object.entries(s.blastRadius.byPhase);
+  const rows = phases.flatMap(([phase, byVersion]) =>
+    Object.entries(byVersion ?? {}).map(
+      ([v, i]) =>
+        `<tr><td>${xml(phase)}</td><td>${xml(v)}</td><td class="num">${i.requests}</td><td class="num">${i.failed}</td><td class="num">${i.slow}</td><td class="num">${i.wrongVerdicts}</td></tr>`,
+    ),
+  );
+  return `<table><tr><th>phase</th><th>version</th><th>requests</th><th>failed</th><th>slow</th><th>wrong verdicts</th></tr>${rows.join('')}</table>`;
+}
+
+function scenarioSection(s: ScenarioReport): string {
+  const o = s.observed;
+  const figures = `<table><tr><th>outcome</th><th>detect</th><th>decision</th><th>rollback</th><th>failed</th><th>wrong verdicts</th><th>lost</th><th>budget</th></tr><tr><td>${xml(o.outcome)} (expected ${xml(s.expected.outcome)})</td><td>${secs(o.timeToDetectMs)}</td><td>${secs(o.timeToDecisionMs)}</td><td>${secs(o.timeToRollbackMs)}</td><td class="num">${o.failedRequests}</td><td class="num">${o.wrongVerdicts}</td><td class="num">${o.lostSubmissions}</td><td class="num">${budgetText(s)}</td></tr></table>`;
+  const expectations = s.expectations
+    .map(
+      (e) => `<li>${tick(e.passed)} ${xml(e.name)}: expected ${xml(e.expected)}, got ${xml(e.actual)}</li>`,
+    )
+    .join('');
+  const faults = s.faults
+    .map(
+      (f) =>
+        `<li>${tick(f.verified)} ${xml(f.type)} on ${xml(f.target)}: ${xml(f.description)} — applied: ${xml(f.appliedDetail)}; observed: ${xml(f.detail)}</li>`,
+    )
+    .join('');
+  const measurements = s.measurements
+    .map(
+      (m) =>
+        `<tr><td class="num">${(m.at / 1000).toFixed(1)}s</td><td>${xml(m.check)}</td><td class="${m.phase === 'successful' ? 'ok' : 'bad'}">${xml(m.phase)}</td><td>${xml(m.message)}</td></tr>`,
+    )
+    .join('');
+  const events = s.timeline
+    .map(
+      (e) =>
+        `<tr><td class="num">${(e.at / 1000).toFixed(1)}s</td><td>${xml(e.type)}</td><td>${xml(e.message)}</td></tr>`,
+    )
+    .join('');
+  const chart = s.series.t.length ? scenarioChart(s) : '<p class="muted">no traffic was recorded</p>';
+  return `<section class="scenario" id="${anchor(s)}" data-status="${s.status}">
+<h2>${badge(s)} ${xml(s.name)} <span class="muted">— ${xml(s.strategy)}, ${xml(s.classification)}</span></h2>
+<p>${xml(s.description)}</p><p><b>${xml(s.reason)}</b>${s.error?.hint ? `<br>hint: ${xml(s.error.hint)}` : ''}</p>
+${figures}${chart}
+<ul>${expectations}</ul>${faults ? `<h3>Faults</h3><ul>${faults}</ul>` : ''}
+<details><summary>blast radius by phase and version</summary>${impactTable(s)}</details>
+<details><summary>measurements (${s.measurements.length})</summary><table class="measurements">${measurements}</table></details>
+<details><summary>timeline (${s.timeline.length} events)</summary><table>${events}</table></details>
+</section>`;
+}
+
+/** The whole report as one self-contained HTML page (inline CSS and SVG; no scripts, no network). */
+export function renderHtml(report: RunReport): string {
+  const { total, passed, failed, errors } = report.summary;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Rehearsal ${xml(report.runId)}: ${passed}/${total} passed</title><style>${STYLE}</style></head>
+<body><h1>Release rehearsal ${xml(report.runId)}: ${passed}/${total} passed${failed ? `, ${failed} failed` : ''}${errors ? `, ${errors} harness errors` : ''}${report.interrupted ? ' (interrupted)' : ''}</h1>
+<p class="muted">platform ${xml(report.platform)} · rehearsal ${xml(report.tool.version)} · node ${xml(report.tool.node)} · ${xml(report.startedAt)} → ${xml(report.finishedAt)}</p>
+<h2>Readiness matrix</h2>${matrix(report)}
+${report.scenarios.map(scenarioSection).join('\n')}
+</body></html>
+`;
+}
+
+/** `index.html`: the matrix and a timeline chart per scenario in one file that works from file://. */
+export class HtmlReporter implements Reporter {
+  readonly name = 'html';
+
+  async write(report: RunReport, dir: string): Promise<string[]> {
+    const file = join(dir, 'index.html');
+    await writeFile(file, renderHtml(report));
+    return [file];
+  }
+}

@@ -1,0 +1,97 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_SLO } from './budget.js';
+import { budgetText, buildMatrix, keyFigure, secs, statusMark } from './matrix.js';
+import type { RunReport, ScenarioReport } from './model.js';
+import type { Reporter } from './reporter.js';
+
+/** Escapes text for a Markdown table cell. */
+export function mdCell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function matrixTable(report: RunReport): string[] {
+  const m = buildMatrix(report);
+  const lines = [
+    row(['strategy \\ fault', ...m.faults.map(mdCell)]),
+    row(['---', ...m.faults.map(() => '---')]),
+  ];
+  for (const strategy of m.strategies) {
+    const cells = m.faults.map((f) => {
+      const cell = m.cell(strategy, f);
+      if (!cell) return '·';
+      return cell.scenarios
+        .map((s) => `${statusMark(s)} **${mdCell(s.classification)}** ${mdCell(keyFigure(s))}`)
+        .join('<br>');
+    });
+    lines.push(row([mdCell(strategy), ...cells]));
+  }
+  return lines;
+}
+
+function detailRow(s: ScenarioReport): string {
+  return row([
+    `${statusMark(s)} ${mdCell(s.name)}`,
+    mdCell(s.classification),
+    `${mdCell(s.observed.outcome)} (expected ${mdCell(s.expected.outcome)})`,
+    secs(s.observed.timeToDetectMs),
+    secs(s.observed.timeToRollbackMs),
+    String(s.observed.failedRequests),
+    String(s.observed.lostSubmissions),
+    budgetText(s),
+  ]);
+}
+
+/** The summary as Markdown: headline, readiness matrix, one row per scenario, and what went wrong. */
+export function renderMarkdown(report: RunReport): string {
+  const { total, passed, failed, errors } = report.summary;
+  const ok = failed + errors === 0 && !report.interrupted;
+  const lines = [
+    `## ${ok ? '✅' : '❌'} Release rehearsal: ${passed}/${total} passed${failed ? `, ${failed} failed` : ''}${errors ? `, ${errors} harness errors` : ''}${report.interrupted ? ' (interrupted)' : ''}`,
+    '',
+    `Run \`${report.runId}\` on \`${report.platform}\`, rehearsal ${report.tool.version}, node ${report.tool.node}, ${report.startedAt}.`,
+    '',
+    '### Readiness matrix',
+    '',
+    ...matrixTable(report),
+    '',
+    '### Scenarios',
+    '',
+    row(['scenario', 'class', 'outcome', 'detect', 'rollback', 'failed', 'lost', 'budget']),
+    row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:']),
+    ...report.scenarios.map(detailRow),
+  ];
+  const bad = report.scenarios.filter((s) => s.status !== 'passed');
+  if (bad.length) {
+    lines.push('', '### What went wrong', '');
+    for (const s of bad) {
+      lines.push(
+        `- **${mdCell(s.name)}** (${s.status}): ${mdCell(s.reason)}${s.error?.hint ? ` — hint: ${mdCell(s.error.hint)}` : ''}`,
+      );
+      for (const e of s.expectations.filter((x) => !x.passed))
+        lines.push(`  - ${mdCell(e.name)}: expected ${mdCell(e.expected)}, got ${mdCell(e.actual)}`);
+    }
+  }
+  const slo = report.scenarios.find((s) => s.budget)?.budget?.slo ?? DEFAULT_SLO;
+  lines.push(
+    '',
+    `<sub>Cells: classification and key figure (time to detect for rollbacks, failed user requests otherwise). Budget: share of the ${+(slo * 100).toFixed(3)}% SLO error budget burned by the release's failed requests.</sub>`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+/** `summary.md`: the readiness matrix for a CI step summary or a pull-request comment. */
+export class MarkdownReporter implements Reporter {
+  readonly name = 'markdown';
+
+  async write(report: RunReport, dir: string): Promise<string[]> {
+    const file = join(dir, 'summary.md');
+    await writeFile(file, renderMarkdown(report));
+    return [file];
+  }
+}

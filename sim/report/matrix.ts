@@ -1,0 +1,65 @@
+import type { RunReport, ScenarioReport } from './model.js';
+
+/** One cell of the readiness matrix: the scenarios of one strategy under one fault set. */
+export interface MatrixCell {
+  scenarios: ScenarioReport[];
+}
+
+/** The readiness matrix: strategies (rows) x fault sets (columns). */
+export interface Matrix {
+  strategies: string[];
+  faults: string[];
+  cell(strategy: string, fault: string): MatrixCell | undefined;
+}
+
+/** The column a scenario belongs to: its fault types joined with "+", or "no fault". */
+export function faultKey(s: ScenarioReport): string {
+  const types = [...new Set(s.faults.map((f) => f.type))].sort();
+  return types.length ? types.join(' + ') : 'no fault';
+}
+
+/** Builds the matrix; "no fault" comes first, then fault sets in order of appearance. */
+export function buildMatrix(report: RunReport): Matrix {
+  const cells = new Map<string, MatrixCell>();
+  const strategies: string[] = [];
+  const faults: string[] = [];
+  for (const s of report.scenarios) {
+    const f = faultKey(s);
+    if (!strategies.includes(s.strategy)) strategies.push(s.strategy);
+    if (!faults.includes(f)) faults.push(f);
+    const key = `${s.strategy}\u0000${f}`;
+    const cell = cells.get(key) ?? { scenarios: [] };
+    cell.scenarios.push(s);
+    cells.set(key, cell);
+  }
+  faults.sort((a, b) => Number(b === 'no fault') - Number(a === 'no fault'));
+  return { strategies, faults, cell: (strategy, fault) => cells.get(`${strategy}\u0000${fault}`) };
+}
+
+/** Seconds with one decimal, or "-". */
+export function secs(ms: number | undefined): string {
+  return ms === undefined ? '-' : `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** Budget burned as a percentage, or "-". */
+export function budgetText(s: ScenarioReport): string {
+  const b = s.budget;
+  if (!b) return '-';
+  return b.burned === null ? 'all' : `${(b.burned * 100).toFixed(b.burned < 0.1 ? 1 : 0)}%`;
+}
+
+/** The key figure of a scenario: detection time when it rolled back, failed requests otherwise, and any expectation not met. */
+export function keyFigure(s: ScenarioReport): string {
+  if (s.status === 'error') return 'harness error';
+  const failed = `${s.observed.failedRequests} failed`;
+  const missed = s.expectations.filter((e) => !e.passed).map((e) => e.name);
+  const why = missed.length ? ` (not met: ${missed.join(', ')})` : '';
+  if (s.observed.outcome === 'rolled-back')
+    return `detect ${secs(s.observed.timeToDetectMs)}, ${failed}${why}`;
+  return `${s.observed.outcome}, ${failed}${why}`;
+}
+
+/** A short mark for a scenario's result. */
+export function statusMark(s: ScenarioReport): string {
+  return s.status === 'passed' ? '✅' : s.status === 'error' ? '⚠️' : '❌';
+}

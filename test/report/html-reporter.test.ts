@@ -1,0 +1,126 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HtmlReporter, renderHtml } from '../../sim/report/html-reporter.js';
+import { fixtureReport, root } from './helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const artifacts = join(root, 'reports/test-artifacts');
+
+describe('renderHtml', () => {
+  it('is one self-contained file: no scripts, links or network references', () => {
+    const html = renderHtml(fixtureReport());
+    expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    expect(html.length).toBeLessThan(300_000);
+  });
+
+  it('escapes names from scenario files', () => {
+    const r = fixtureReport();
+    r.scenarios[0]!.name = '<img onerror=x>';
+    expect(renderHtml(r)).not.toContain('<img onerror');
+  });
+});
+
+describe.skipIf(!existsSync(CHROMIUM))('index.html in a real browser (chromium)', () => {
+  let browser: Browser;
+  let file: string;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rehearsal-html-'));
+    [file] = await new HtmlReporter().write(fixtureReport(), dir);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('renders the matrix and a chart with data per scenario from file://, offline, without errors', async () => {
+    const report = fixtureReport();
+    const context = await browser.newContext({ offline: true, viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(pathToFileURL(file).href);
+
+    const matrix = page.locator('#matrix');
+    await expect(matrix.isVisible()).resolves.toBe(true);
+    const headers = await matrix.locator('tr').first().locator('th').allTextContents();
+    expect(headers).toEqual(['strategy \\ fault', 'no fault', 'http-errors']);
+    const canaryRow = await matrix.locator('tr').nth(1).innerText();
+    expect(canaryRow).toContain('promoted');
+    expect(canaryRow).toContain('caught');
+    expect(canaryRow).toMatch(/detect \d+\.\ds/);
+
+    const sections = page.locator('section.scenario');
+    expect(await sections.count()).toBe(report.scenarios.length);
+    for (const [i, s] of report.scenarios.entries()) {
+      const section = sections.nth(i);
+      expect(await section.locator('h2').innerText()).toContain(s.name);
+      const chart = section.locator('svg.chart');
+      const box = await chart.boundingBox();
+      expect(box?.width).toBeGreaterThan(300);
+      expect(box?.height).toBeGreaterThan(200);
+      const series = await chart.locator('path[data-series]').evaluateAll((ps) =>
+        ps.map((p) => ({
+          name: p.getAttribute('data-series'),
+          points: Number(p.getAttribute('data-points')),
+          length: (p as SVGPathElement).getTotalLength(),
+        })),
+      );
+      const names = series.map((x) => x.name);
+      expect(names).toContain(`${s.versions.candidate} weight`);
+      expect(names).toContain(`${s.versions.stable} users error rate`);
+      expect(names).toContain(`${s.versions.stable} monitoring p95`);
+      expect(names).toContain(`${s.versions.candidate} users p95`);
+      for (const x of series) expect(x.points, x.name!).toBeGreaterThan(0);
+      expect(series.filter((x) => x.length > 0).length).toBeGreaterThan(4);
+      const markers = await chart
+        .locator('g.marker')
+        .evaluateAll((gs) => gs.map((g) => g.getAttribute('data-type')));
+      if (s.observed.outcome === 'rolled-back')
+        expect(markers).toEqual(
+          expect.arrayContaining(['fault-injected', 'first-failure', 'decision', 'all-traffic-on-stable']),
+        );
+      if (s.observed.outcome === 'promoted') expect(markers).toContain('promoted');
+    }
+
+    mkdirSync(artifacts, { recursive: true });
+    const shot = join(artifacts, 'index.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    expect(statSync(shot).size).toBeGreaterThan(10_000);
+    expect(problems).toEqual([]);
+    expect(requests.every((u) => u.startsWith('file://'))).toBe(true);
+    await context.close();
+    expect(readFileSync(file, 'utf8')).toContain('<svg');
+  });
+});
+
+describe('renderHtml for a harness error', () => {
+  it('shows the error and its hint instead of a chart', () => {
+    const r = fixtureReport();
+    const s = r.scenarios[0]!;
+    Object.assign(s, {
+      status: 'error',
+      classification: 'harness-error',
+      reason: 'harness error: router did not start',
+      error: { message: 'router did not start', hint: 'see the router log' },
+    });
+    s.series = { t: [], candidateWeight: [], users: {}, monitoring: {} };
+    s.timeline = [];
+    const html = renderHtml(r);
+    expect(html).toContain('<span class="badge error">ERROR</span> canary-error-spike');
+    expect(html).toContain('hint: see the router log');
+    expect(html).toContain('no traffic was recorded');
+  });
+});

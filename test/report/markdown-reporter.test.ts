@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { mdCell, renderMarkdown } from '../../sim/report/markdown-reporter.js';
+import { fixtureReport } from './helpers.js';
+
+describe('renderMarkdown', () => {
+  it('shows the readiness matrix: strategies x faults with the key figure in each cell', () => {
+    const md = renderMarkdown(fixtureReport());
+    const lines = md.split('\n');
+    const head = lines.findIndex((l) => l.startsWith('| strategy'));
+    expect(lines[head]).toBe('| strategy \\ fault | no fault | http-errors |');
+    expect(lines[head + 1]).toBe('| --- | --- | --- |');
+    const canary = lines[head + 2]!;
+    expect(canary).toMatch(
+      /^\| canary \| ✅ \*\*promoted\*\* promoted, 0 failed \| ✅ \*\*caught\*\* detect \d+\.\ds, \d+ failed<br>❌ \*\*caught\*\* detect 2\.2s, 2 failed \(not met: detectWithin, maxFailedRequests\) \|$/,
+    );
+  });
+
+  it('has a headline, a row per scenario with the budget, and what went wrong', () => {
+    const md = renderMarkdown(fixtureReport());
+    expect(md.split('\n')[0]).toBe('## ❌ Release rehearsal: 2/3 passed, 1 failed');
+    expect(md).toMatch(
+      /\| ✅ canary-error-spike \| caught \| rolled-back \(expected rolled-back\) \| \d+\.\ds \| \d+\.\ds \| \d+ \| 0 \| \d+% \|/,
+    );
+    expect(md).toContain(
+      '- **canary-error-spike-strict** (failure): detectWithin: expected <= 1.0s, got 2.2s',
+    );
+    expect(md).toContain('  - maxFailedRequests: expected <= 0, got 2');
+  });
+
+  it('says all passed when all did', () => {
+    const r = fixtureReport();
+    r.scenarios = r.scenarios.filter((s) => s.status === 'passed');
+    r.summary = { total: 2, passed: 2, failed: 0, errors: 0 };
+    const md = renderMarkdown(r);
+    expect(md.split('\n')[0]).toBe('## ✅ Release rehearsal: 2/2 passed');
+    expect(md).not.toContain('What went wrong');
+  });
+
+  it('keeps table cells intact', () => {
+    expect(mdCell('a|b\nc')).toBe('a\\|b c');
+  });
+});
