@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { makeRunId } from '../engine/run-suite.js';
+import { HtmlReporter } from '../report/html-reporter.js';
 import { JsonReporter } from '../report/json-reporter.js';
 import type { RunReport } from '../report/model.js';
 import { writeReports } from '../report/reporter.js';
 import { resolveModel, type ServiceModel } from '../simulate/model.js';
 import { type ScenarioSimulation, simulateMany } from '../simulate/monte-carlo.js';
 import { resolvePolicies } from '../simulate/policies.js';
-import { comparisonTable, SimulationHtmlReporter, type SimulationReport } from '../simulate/report.js';
+import { comparisonTable, type SimulationReport } from '../simulate/report.js';
 import { unsupportedFaults } from '../simulate/simulated-faults.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
 import { paths } from '../util/paths.js';
@@ -163,7 +164,7 @@ export const simulateCommand: Command = {
       simulation,
       summary: { total: 0, passed: 0, failed: 0, errors: 0 },
     };
-    const written = await writeReports([new JsonReporter(), new SimulationHtmlReporter()], report, dir);
+    const written = await writeReports([new JsonReporter(), new HtmlReporter()], report, dir);
     for (const f of written.failures) ctx.err(`warning: reporter ${f.reporter} failed: ${f.error}`);
     ctx.out(
       `${rehearsals} rehearsals, ${requests.toLocaleString('en')} simulated requests in ${(wallMs / 1000).toFixed(1)}s (${Math.round(simulation.performance.simulatedRequestsPerSecond).toLocaleString('en')} req/s)`,

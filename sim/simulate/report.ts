@@ -1,7 +1,3 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { RunReport } from '../report/model.js';
-import type { Reporter } from '../report/reporter.js';
 import type { ScenarioSimulation } from './monte-carlo.js';
 import type { Distribution, Proportion } from './stats.js';
 
@@ -78,21 +74,4 @@ export function simulationHtml(sim: SimulationReport): string {
   });
   const perf = sim.performance;
   return `<p>${sim.runs} runs per policy, model ${esc(sim.model.source)}${sim.model.file ? ` (${esc(sim.model.file)})` : ''}; ${perf.rehearsals} rehearsals in ${(perf.wallMs / 1000).toFixed(1)}s, ${Math.round(perf.simulatedRequestsPerSecond).toLocaleString('en')} simulated req/s. Brackets: 95% intervals.</p>\n${tables.join('\n')}`;
-}
-
-/** Writes simulation.html, a standalone page of the simulation section. */
-export class SimulationHtmlReporter implements Reporter {
-  readonly name = 'simulation-html';
-
-  async write(report: RunReport, dir: string): Promise<string[]> {
-    if (!report.simulation) return [];
-    const file = join(dir, 'simulation.html');
-    const style =
-      'body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}small{color:#666;font-weight:normal}';
-    await writeFile(
-      file,
-      `<!doctype html><html><head><meta charset="utf-8"><title>Simulation ${esc(report.runId)}</title><style>${style}</style></head><body><h1>Simulation ${esc(report.runId)}</h1>\n${simulationHtml(report.simulation)}\n</body></html>\n`,
-    );
-    return [file];
-  }
 }

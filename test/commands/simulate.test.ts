@@ -58,8 +58,9 @@ describe('rehearse simulate (real CLI)', () => {
     expect(ours.timeToRollbackMs!.p90.ci95).toHaveLength(2);
     for (const p of healthy.policies) expect(p.falseRollbackRate).toBeDefined();
     expect(sim.performance.simulatedRequests).toBeGreaterThan(0);
-    expect(existsSync(join(dir, 'simulation.html'))).toBe(true);
-    expect(readFileSync(join(dir, 'simulation.html'), 'utf8')).toContain('<td>ours</td>');
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect(html).toContain('<h2>Simulation</h2>');
+    expect(html).toContain('<td>ours</td>');
   });
 
   it('rejects an unknown policy and a bad --runs with exit 2 and the valid values', async () => {
