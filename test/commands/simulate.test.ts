@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../sim/report/model.js';
 import { runCli } from '../helpers/cli.js';
+import { schemaErrors, undocumented } from '../report/helpers.js';
 
 describe('rehearse simulate (real CLI)', () => {
   const reports = mkdtempSync(join(tmpdir(), 'rehearsal-sim-'));
@@ -41,6 +42,8 @@ describe('rehearse simulate (real CLI)', () => {
 
   it('writes the simulation section of report.json: rates with intervals, time quantiles, blast radius, same seeds per policy', () => {
     const sim = report.simulation!;
+    expect(schemaErrors(report)).toEqual([]);
+    expect(undocumented(report)).toEqual([]);
     expect(report.platform).toBe('simulated');
     expect(sim.runs).toBe(40);
     expect(sim.policies).toEqual(['flagger', 'argo', 'ours']);
