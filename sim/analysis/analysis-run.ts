@@ -14,7 +14,10 @@ export class AnalysisRun {
   }
 
   /** Measures every check once and returns the decision with this round's measurements. */
-  round(now: number, since: number): { decision: AnalysisDecision; measurements: Measurement[]; reason?: string } {
+  round(
+    now: number,
+    since: number,
+  ): { decision: AnalysisDecision; measurements: Measurement[]; reason?: string } {
     const round = this.checks.map((c) => c.measure(now, since));
     for (const m of round) {
       this.measurements.push(m);
@@ -22,11 +25,17 @@ export class AnalysisRun {
     }
     for (const c of this.checks) {
       const tally = this.tallies.get(c.name)!;
-      if (tally.state === 'failed') return { decision: 'fail', measurements: round, reason: `${c.name}: ${lastOf(round, c.name)}` };
+      if (tally.state === 'failed')
+        return { decision: 'fail', measurements: round, reason: `${c.name}: ${lastOf(round, c.name)}` };
     }
     for (const c of this.checks) {
       const tally = this.tallies.get(c.name)!;
-      if (tally.state === 'inconclusive') return { decision: 'inconclusive', measurements: round, reason: `${c.name}: too many inconclusive measurements` };
+      if (tally.state === 'inconclusive')
+        return {
+          decision: 'inconclusive',
+          measurements: round,
+          reason: `${c.name}: too many inconclusive measurements`,
+        };
     }
     return { decision: 'continue', measurements: round };
   }
@@ -34,7 +43,10 @@ export class AnalysisRun {
   /** Checks that have not yet had one successful measurement since `since`. */
   unproven(since: number): string[] {
     return this.checks
-      .filter((c) => !this.measurements.some((m) => m.check === c.name && m.at >= since && m.phase === 'successful'))
+      .filter(
+        (c) =>
+          !this.measurements.some((m) => m.check === c.name && m.at >= since && m.phase === 'successful'),
+      )
       .map((c) => c.name);
   }
 }

@@ -4,7 +4,12 @@ import type { Measurement } from './measurement.js';
 export interface Check {
   readonly name: string;
   /** Failure-counting limits of this check. */
-  readonly limits: { failureLimit: number; consecutiveFailureLimit?: number | undefined; inconclusiveLimit?: number | undefined };
+  readonly limits: {
+    failureLimit: number;
+    consecutiveFailureLimit?: number | undefined;
+    inconclusiveLimit?: number | undefined;
+    consecutiveErrorLimit?: number | undefined;
+  };
   /** Measures at `now`, looking at data since `since` (when the candidate started taking traffic). Never throws. */
   measure(now: number, since: number): Measurement;
 }
@@ -14,6 +19,11 @@ export function safely(name: string, now: number, fn: () => Measurement): Measur
   try {
     return fn();
   } catch (error) {
-    return { check: name, at: now, phase: 'error', message: error instanceof Error ? error.message : String(error) };
+    return {
+      check: name,
+      at: now,
+      phase: 'error',
+      message: error instanceof Error ? error.message : String(error),
+    };
   }
 }

@@ -1,26 +1,59 @@
 import { z } from 'zod';
 import { duration } from '../scenario/common.js';
-import { metricNames } from '../monitor/metrics.js';
+import { burnRateCheckSchema } from './burn-rate-check.js';
+import { noDataPolicy } from './check-base.js';
+import { mannWhitneyCheckSchema } from './mann-whitney-check.js';
+import { sequentialCheckSchema } from './sequential-check.js';
+import { thresholdCheckSchema } from './threshold-check.js';
 
-/** What a check does when its query returns no data. */
-export const noDataPolicy = z.enum(['fail', 'inconclusive', 'ignore']);
+export { type NoDataPolicy, noDataPolicy } from './check-base.js';
+export { thresholdCheckSchema, type ThresholdCheckConfig } from './threshold-check.js';
 
-/** A metric compared with a bound over a window (what Flagger and Argo Rollouts do). */
-export const thresholdCheckSchema = z
-  .strictObject({
-    name: z.string().optional(),
-    metric: z.enum(metricNames),
-    version: z.enum(['candidate', 'stable']).default('candidate'),
-    max: z.number().optional(),
-    min: z.number().optional(),
-    window: duration.optional(),
-    failureLimit: z.number().int().min(0).default(0),
-    consecutiveFailureLimit: z.number().int().min(1).optional(),
-    inconclusiveLimit: z.number().int().min(0).optional(),
-    minRequests: z.number().int().min(1).default(10),
-    noData: noDataPolicy.optional(),
-  })
-  .refine((c) => c.max !== undefined || c.min !== undefined, { message: 'needs a bound: max or min', path: ['max'] });
+/** Every kind of check, by the field that names it in YAML. */
+const kinds = [
+  { kind: 'threshold', schema: thresholdCheckSchema, is: (o: Record<string, unknown>) => 'metric' in o },
+  {
+    kind: 'sequential',
+    schema: sequentialCheckSchema,
+    is: (o: Record<string, unknown>) => 'compare' in o && o.test === 'sequential',
+  },
+  {
+    kind: 'mann-whitney',
+    schema: mannWhitneyCheckSchema,
+    is: (o: Record<string, unknown>) => 'compare' in o && o.test === 'mann-whitney',
+  },
+  { kind: 'burn-rate', schema: burnRateCheckSchema, is: (o: Record<string, unknown>) => 'slo' in o },
+] as const;
+
+type KindOutput = { [K in (typeof kinds)[number] as K['kind']]: z.output<K['schema']> & { kind: K['kind'] } };
+
+/** One check of any kind, tagged with its `kind` after parsing. */
+export type CheckConfig = KindOutput[keyof KindOutput];
+
+/**
+ * A check: `metric:` (threshold), `compare: …, test: sequential | mann-whitney` (canary vs stable) or
+ * `slo:` (burn rate). The kind is told by those fields, so a problem is reported against that kind's fields.
+ */
+export const checkSchema = z.unknown().transform((input, ctx): CheckConfig => {
+  const o = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
+  const kind = kinds.find((k) => k.is(o));
+  if (!kind) {
+    ctx.addIssue({
+      code: 'custom',
+      input,
+      message:
+        'must be a check: { metric: … } (threshold), { compare: error_rate | rejected_verdicts, test: sequential }, { compare: latency, test: mann-whitney } or { slo: availability, objective: … }',
+    });
+    return z.NEVER;
+  }
+  const parsed = kind.schema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ ...issue, path: issue.path } as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  }
+  return { ...parsed.data, kind: kind.kind } as CheckConfig;
+});
 
 /** The analysis block of a strategy. */
 export const analysisSchema = z.strictObject({
@@ -28,12 +61,8 @@ export const analysisSchema = z.strictObject({
   initialDelay: duration.default(0),
   window: duration.default(10_000),
   noData: noDataPolicy.default('inconclusive'),
-  checks: z.array(thresholdCheckSchema).default([]),
+  checks: z.array(checkSchema).default([]),
 });
 
-/** A threshold check as the controller receives it. */
-export type ThresholdCheckConfig = z.output<typeof thresholdCheckSchema>;
 /** Analysis settings as the controller receives them. */
 export type AnalysisConfig = z.output<typeof analysisSchema>;
-/** The no-data policy. */
-export type NoDataPolicy = z.output<typeof noDataPolicy>;

@@ -23,7 +23,12 @@ export class CheckTally {
   successes = 0;
 
   constructor(
-    private readonly limits: { failureLimit: number; consecutiveFailureLimit?: number | undefined; inconclusiveLimit?: number | undefined; consecutiveErrorLimit?: number },
+    private readonly limits: {
+      failureLimit: number;
+      consecutiveFailureLimit?: number | undefined;
+      inconclusiveLimit?: number | undefined;
+      consecutiveErrorLimit?: number | undefined;
+    },
   ) {}
 
   /** Counts one measurement. */
@@ -42,9 +47,11 @@ export class CheckTally {
 
   /** `failed` once past a limit, `inconclusive` once past the inconclusive limit, else `running`. */
   get state(): 'running' | 'failed' | 'inconclusive' {
-    const { failureLimit, consecutiveFailureLimit, inconclusiveLimit, consecutiveErrorLimit = 4 } = this.limits;
+    const { failureLimit, consecutiveFailureLimit, inconclusiveLimit } = this.limits;
+    const consecutiveErrorLimit = this.limits.consecutiveErrorLimit ?? 4;
     if (this.failures > failureLimit) return 'failed';
-    if (consecutiveFailureLimit !== undefined && this.consecutiveFailures >= consecutiveFailureLimit) return 'failed';
+    if (consecutiveFailureLimit !== undefined && this.consecutiveFailures >= consecutiveFailureLimit)
+      return 'failed';
     if (this.consecutiveErrors > consecutiveErrorLimit) return 'failed';
     if (inconclusiveLimit !== undefined && this.inconclusive > inconclusiveLimit) return 'inconclusive';
     return 'running';

@@ -1,5 +1,5 @@
 import { cleanLeftovers } from '../platform/docker/cleanup.js';
-import { ENGINE_HINT, connectEngine, probeEngine } from '../platform/docker/engine.js';
+import { connectEngine, ENGINE_HINT, probeEngine } from '../platform/docker/engine.js';
 import { ExitCode } from '../util/errors.js';
 import type { Command } from './command.js';
 
@@ -10,7 +10,10 @@ export const cleanCommand: Command = {
   usage: 'rehearse clean [--all] [--images]',
   options: {
     all: { type: 'boolean', description: 'also remove resources of runs that are still in progress' },
-    images: { type: 'boolean', description: 'also remove the cached images (rebuilt on the next docker run)' },
+    images: {
+      type: 'boolean',
+      description: 'also remove the cached images (rebuilt on the next docker run)',
+    },
   },
   async run(ctx) {
     const docker = connectEngine();
@@ -19,7 +22,10 @@ export const cleanCommand: Command = {
       ctx.err(`${engine.detail} — nothing cleaned; ${ENGINE_HINT}`);
       return ExitCode.platformUnavailable;
     }
-    const removed = await cleanLeftovers(docker, { all: ctx.flags.all === true, images: ctx.flags.images === true });
+    const removed = await cleanLeftovers(docker, {
+      all: ctx.flags.all === true,
+      images: ctx.flags.images === true,
+    });
     const counts = [
       `${removed.containers.length} container(s)`,
       `${removed.networks.length} network(s)`,
@@ -27,8 +33,10 @@ export const cleanCommand: Command = {
       ...(ctx.flags.images ? [`${removed.images.length} image(s)`] : []),
     ];
     ctx.out(`removed ${counts.join(', ')} labelled rehearsal=1`);
-    for (const name of [...removed.containers, ...removed.networks, ...removed.volumes, ...removed.images]) ctx.out(`  ${name}`);
-    if (removed.spared > 0) ctx.out(`spared ${removed.spared} resource(s) of runs still in progress (--all removes them too)`);
+    for (const name of [...removed.containers, ...removed.networks, ...removed.volumes, ...removed.images])
+      ctx.out(`  ${name}`);
+    if (removed.spared > 0)
+      ctx.out(`spared ${removed.spared} resource(s) of runs still in progress (--all removes them too)`);
     return ExitCode.ok;
   },
 };

@@ -9,7 +9,7 @@ import { resolveModel, type ServiceModel } from '../simulate/model.js';
 import { type ScenarioSimulation, simulateMany } from '../simulate/monte-carlo.js';
 import { resolvePolicies } from '../simulate/policies.js';
 import { comparisonTable, type SimulationReport } from '../simulate/report.js';
-import { unsupportedFaults } from '../simulate/simulated-faults.js';
+import { unsupportedReason } from '../simulate/support.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
 import { paths } from '../util/paths.js';
 import type { Command } from './command.js';
@@ -103,7 +103,7 @@ export const simulateCommand: Command = {
     const skipped: { scenario: string; reason: string }[] = [];
     for (const { scenario, file: scenarioFile } of scenarios) {
       if (ctx.signal.aborted) break;
-      const unsupported = unsupportedFaults(scenario);
+      const unsupported = unsupportedReason(scenario);
       if (unsupported) {
         ctx.err(`skipped ${scenario.name} (${scenarioFile}): ${unsupported}`);
         skipped.push({ scenario: scenario.name, reason: unsupported });

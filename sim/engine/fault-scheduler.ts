@@ -65,17 +65,20 @@ export class FaultScheduler {
   }
 
   /** Each fault with its evidence: applied (read back) and observed in what users got. */
-  outcomes(records: RequestRecord[]): FaultOutcome[] {
+  outcomes(records: RequestRecord[], smoke?: (version: string, marker: string) => number): FaultOutcome[] {
     return this.items.map((i) => {
       const marker = i.fault.marker;
-      const observed = marker ? records.filter((r) => r.fault === marker && r.version === i.version).length : undefined;
+      const byUsers = marker ? records.filter((r) => r.fault === marker && r.version === i.version).length : undefined;
+      // Smoke responses on a blue-green preview count as evidence too: a fault caught there never reaches a user.
+      const bySmoke = marker && smoke ? smoke(i.version, marker) : 0;
+      const observed = byUsers === undefined ? undefined : byUsers + bySmoke;
       const verified = i.applied && (observed === undefined || observed > 0);
       const detail = !i.applied
         ? i.appliedDetail
         : observed === 0
           ? `applied (${i.appliedDetail}) but no user response showed it: the faulty version took no traffic while it was active`
           : observed !== undefined
-            ? `${observed} user response(s) carried the fault`
+            ? `${byUsers} user response(s)${bySmoke > 0 ? ` and ${bySmoke} preview smoke response(s)` : ''} carried the fault`
             : i.appliedDetail;
       return {
         type: i.fault.config.type,

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AnalysisRun } from '../analysis/analysis-run.js';
-import { ThresholdCheck } from '../analysis/threshold-check.js';
+import { createCheck } from '../analysis/checks.js';
+import { WeightHistory } from '../analysis/weight-history.js';
 import type { Clock } from '../clock/clock.js';
 import { Queries } from '../monitor/queries.js';
 import { Scraper } from '../monitor/scraper.js';
@@ -13,12 +14,13 @@ import type { Deployment, Platform } from '../platform/platform.js';
 import type { ScenarioReport } from '../report/model.js';
 import { userSeries } from '../report/series.js';
 import { ReleaseController } from '../release/controller.js';
-import { planStrategy } from '../release/strategies/index.js';
+import { HttpPreviewTraffic, type PreviewRequest } from '../release/preview.js';
+import { baselinePool, planStrategy } from '../release/strategies/index.js';
 import { Timeline, type TimelineEvent } from '../release/timeline.js';
 import { RouterClient } from '../router/client.js';
 import { RouteEditor } from '../router/route-editor.js';
 import type { LoadedScenario } from '../scenario/load.js';
-import { loadCorpus } from '../traffic/corpus.js';
+import { type Corpus, loadCorpus } from '../traffic/corpus.js';
 import { BuiltinDriver } from '../traffic/builtin-driver.js';
 import type { DriverName, TrafficDriver } from '../traffic/driver.js';
 import { TrafficGenerator } from '../traffic/generator.js';
@@ -79,12 +81,11 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
   const versions = { stable: scenario.service.stable, candidate: scenario.service.candidate };
   const endpoint = await platform.startRouter();
   const router = new RouteEditor(new RouterClient(endpoint.adminUrl, endpoint.token));
-  const stable = await platform.deploy({
-    version: versions.stable,
-    replicas: scenario.service.replicas,
-    toggles: scenario.service.toggles?.[versions.stable] ?? {},
+  const specFor = (version: string) => ({
+    toggles: scenario.service.toggles?.[version] ?? {},
     ...(scenario.service.workers ? { workers: scenario.service.workers } : {}),
   });
+  const stable = await platform.deploy({ ...specFor(versions.stable), version: versions.stable, replicas: scenario.service.replicas });
   const deployments = new Map<string, Deployment>([[versions.stable, stable]]);
   await router.update((t) => {
     t.pools = { [versions.stable]: stable.instances.map((i) => ({ id: i.id, url: i.routerUrl })), [versions.candidate]: [] };
@@ -108,8 +109,12 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
   );
   const faults = new FaultScheduler(scenario.faults, versions, deployments, { clock, log, timeline, router, serviceToken: platform.adminToken });
   const analysisConfig = scenario.strategy.analysis;
-  const checks = analysisConfig.checks.map((c) => new ThresholdCheck(c, queries, versions, { windowMs: analysisConfig.window, noData: analysisConfig.noData }));
+  const weights = new WeightHistory();
+  const checkVersions = { ...versions, baseline: baselinePool(scenario.strategy, versions.stable) };
+  const defaults = { windowMs: analysisConfig.window, noData: analysisConfig.noData };
+  const checks = analysisConfig.checks.map((c) => createCheck(c, { queries, versions: checkVersions, weights, defaults }));
   const analysis = new AnalysisRun(checks);
+  const preview = new HttpPreviewTraffic(endpoint.url, clock, scenario.strategy.type === 'blue-green' ? scenario.strategy.preview.rate : 10, previewRequests(corpus));
   const controller = new ReleaseController({
     clock,
     log,
@@ -118,8 +123,12 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     timeline,
     analysis,
     analysisConfig,
-    versions,
+    versions: checkVersions,
     stable,
+    weights,
+    preview,
+    lastServedAt: (v) => queries.lastServedAt(v),
+    specFor,
     afterDeploy: async (d) => {
       deployments.set(d.version, d);
       await faults.injectDue();
@@ -165,7 +174,7 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     background.abort();
     await Promise.all([scraping, faulting, grace]);
     const reconciliation = await reconcile(records, endpoint.url, clock);
-    const faultOutcomes = faults.outcomes(records);
+    const faultOutcomes = faults.outcomes(records, (v, m) => preview.marked(v, m));
     await faults.revertAll();
     const judgement = judge({ scenario, controller: result, events: timeline.events, records, lost: reconciliation.lost, faults: faultOutcomes });
     await writeFile(join(workdir, 'requests.jsonl'), records.map((r) => JSON.stringify(r)).join('\n'));
@@ -191,6 +200,7 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
         failedRequests: judgement.failedRequests,
         wrongVerdicts: judgement.wrongVerdicts,
         lostSubmissions: judgement.lostSubmissions,
+        ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
       },
       expectations: judgement.expectations,
       blastRadius: judgement.blastRadius,
@@ -214,6 +224,18 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
 function withPlatformInfo(report: ScenarioReport, platform: Platform): ScenarioReport {
   const info = platform.describe?.();
   return info && Object.keys(info).length > 0 ? { ...report, platformInfo: info } : report;
+}
+
+/** Smoke requests for a blue-green preview: accepted solutions and leaderboard reads, not user traffic. */
+function previewRequests(corpus: Corpus): PreviewRequest[] {
+  const accepted = corpus.byVerdict.get('accepted') ?? [];
+  const out: PreviewRequest[] = accepted.slice(0, 4).map((sol) => ({
+    method: 'POST',
+    path: '/submissions?wait=true',
+    body: JSON.stringify({ problem_id: sol.problemId, source_code: sol.source, language_id: 63, user_id: 'preview-smoke' }),
+  }));
+  out.push({ method: 'GET', path: '/leaderboard' });
+  return out;
 }
 
 function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Partial<Pick<T, K>> {

@@ -3,6 +3,11 @@ import type { MetricStore } from './store.js';
 
 const REQUESTS = 'rehearsal_router_requests_total';
 const BUCKETS = 'rehearsal_router_request_duration_seconds_bucket';
+const MIRROR = 'rehearsal_router_mirror_requests_total';
+const JUDGED = 'judge_submissions_judged_total';
+const HTTP = 'judge_http_requests_total';
+const LAG_BUCKETS = 'judge_leaderboard_update_lag_seconds_bucket';
+const QUEUE = 'judge_queue_depth';
 
 /** A query's answer: the value and how many requests it rests on. */
 export interface QueryValue {
@@ -29,36 +34,116 @@ export class Queries {
         return this.latencyQuantile(version, 0.95, from, to);
       case 'latency_p99_ms':
         return this.latencyQuantile(version, 0.99, from, to);
+      case 'acceptance_rate':
+        return this.acceptanceRate(version, from, to);
+      case 'submission_success_rate':
+        return this.submissionSuccessRate(version, from, to);
+      case 'leaderboard_lag_p95_ms':
+        return this.histogramQuantile(LAG_BUCKETS, { job: 'judge', version }, 0.95, from, to);
+      case 'judge_queue_depth':
+        return this.queueDepth(version, to);
     }
+  }
+
+  /** Share of verdicts committed by `version`'s instances that are Accepted. */
+  acceptanceRate(version: string, from: number, to: number): QueryValue | undefined {
+    const judged = this.store.increase(JUDGED, { job: 'judge', version }, from, to);
+    if (judged === undefined || judged === 0) return undefined;
+    const accepted = this.store.increase(JUDGED, { job: 'judge', version, verdict: 'accepted' }, from, to) ?? 0;
+    return { value: accepted / judged, requests: judged };
+  }
+
+  /** Verdicts other than Accepted and all verdicts committed by `version` (for count tests). */
+  rejectedVerdictCounts(version: string, from: number, to: number): { errors: number; requests: number } | undefined {
+    const judged = this.store.increase(JUDGED, { job: 'judge', version }, from, to);
+    if (judged === undefined) return undefined;
+    const accepted = this.store.increase(JUDGED, { job: 'judge', version, verdict: 'accepted' }, from, to) ?? 0;
+    return { errors: judged - accepted, requests: judged };
+  }
+
+  /** Share of POST /submissions that `version` answered 2xx. */
+  submissionSuccessRate(version: string, from: number, to: number): QueryValue | undefined {
+    const match = { job: 'judge', version, route: '/submissions', method: 'POST' };
+    const all = this.store.increase(HTTP, match, from, to);
+    if (all === undefined || all === 0) return undefined;
+    const ok = this.store.increase(HTTP, { ...match, status: /^2\d\d$/ }, from, to) ?? 0;
+    return { value: ok / all, requests: all };
+  }
+
+  /** Latest judge queue depth reported by `version`'s instances (the store is shared: the max, not the sum). */
+  queueDepth(version: string, at: number): QueryValue | undefined {
+    let max: number | undefined;
+    let seen = 0;
+    for (const s of this.store.select(QUEUE, { job: 'judge', version })) {
+      const v = this.store.latest(QUEUE, { ...s.labels }, at);
+      if (v === undefined) continue;
+      seen++;
+      max = Math.max(max ?? v, v);
+    }
+    return max === undefined ? undefined : { value: max, requests: seen };
+  }
+
+  /** Per-bucket request counts of `version`'s router latency histogram over the window: [upper bound in ms, count][]. */
+  latencyBins(version: string, from: number, to: number): [number, number][] {
+    const cumulative = this.cumulativeBuckets(BUCKETS, { version }, from, to);
+    let prev = 0;
+    return cumulative.map(([le, c]) => {
+      const bin: [number, number] = [le * 1000, c - prev];
+      prev = c;
+      return bin;
+    });
   }
 
   /** Share of requests answered 5xx (including the router's own 502/503 for the version). */
   errorRate(version: string, from: number, to: number): QueryValue | undefined {
-    const requests = this.store.increase(REQUESTS, { version }, from, to);
-    if (requests === undefined || requests === 0) return undefined;
-    const errors = this.store.increase(REQUESTS, { version, code: /^5\d\d$/ }, from, to) ?? 0;
-    return { value: errors / requests, requests };
+    const c = this.errorCounts(version, from, to);
+    if (c === undefined || c.requests === 0) return undefined;
+    return { value: c.errors / c.requests, requests: c.requests };
   }
 
-  /** Error and request counts over the window (for count tests). */
+  /**
+   * Error and request counts over the window (for count tests). Shadow copies mirrored to the version
+   * count too (their answers reach no user, but they are the version's answers): 5xx or no answer is an error.
+   */
   errorCounts(version: string, from: number, to: number): { errors: number; requests: number } | undefined {
     const requests = this.store.increase(REQUESTS, { version }, from, to);
-    if (requests === undefined) return undefined;
-    return { errors: this.store.increase(REQUESTS, { version, code: /^5\d\d$/ }, from, to) ?? 0, requests };
+    const mirrored = this.store.increase(MIRROR, { version }, from, to);
+    if (requests === undefined && mirrored === undefined) return undefined;
+    const errors = this.store.increase(REQUESTS, { version, code: /^5\d\d$/ }, from, to) ?? 0;
+    const mirrorErrors = this.store.increase(MIRROR, { version, code: /^(5\d\d|error)$/ }, from, to) ?? 0;
+    return { errors: errors + mirrorErrors, requests: (requests ?? 0) + (mirrored ?? 0) };
+  }
+
+  /** When `version` last served a request, as far as scrapes show (ms); undefined if never. */
+  lastServedAt(version: string): number | undefined {
+    let last: number | undefined;
+    for (const s of this.store.select(REQUESTS, { version })) {
+      for (let i = 1; i < s.t.length; i++) if (s.v[i]! > s.v[i - 1]!) last = Math.max(last ?? 0, s.t[i]!);
+      if (s.t.length === 1 && s.v[0]! > 0) last = Math.max(last ?? 0, s.t[0]!);
+    }
+    return last;
   }
 
   /** A latency quantile in milliseconds, interpolated within histogram buckets as histogram_quantile does. */
   latencyQuantile(version: string, q: number, from: number, to: number): QueryValue | undefined {
-    const byLe = new Map<number, number>();
-    for (const s of this.store.select(BUCKETS, { version })) {
-      const le = s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le);
-      const inc = this.store.increase(BUCKETS, { ...s.labels }, from, to);
-      if (inc !== undefined) byLe.set(le, (byLe.get(le) ?? 0) + inc);
-    }
-    const buckets = [...byLe.entries()].sort((a, b) => a[0] - b[0]);
+    return this.histogramQuantile(BUCKETS, { version }, q, from, to);
+  }
+
+  private histogramQuantile(name: string, match: Record<string, string>, q: number, from: number, to: number): QueryValue | undefined {
+    const buckets = this.cumulativeBuckets(name, match, from, to);
     const total = buckets.at(-1)?.[1] ?? 0;
     if (total === 0) return undefined;
     return { value: bucketQuantile(q, buckets) * 1000, requests: total };
+  }
+
+  private cumulativeBuckets(name: string, match: Record<string, string>, from: number, to: number): [number, number][] {
+    const byLe = new Map<number, number>();
+    for (const s of this.store.select(name, match)) {
+      const le = s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le);
+      const inc = this.store.increase(name, { ...s.labels }, from, to);
+      if (inc !== undefined) byLe.set(le, (byLe.get(le) ?? 0) + inc);
+    }
+    return [...byLe.entries()].sort((a, b) => a[0] - b[0]);
   }
 }
 

@@ -49,6 +49,11 @@ export interface Deployment extends AsyncDisposable {
   instances: Instance[];
   /** Graceful stop: SIGTERM, then a kill after the grace period. */
   stop(graceMs?: number): Promise<void>;
+  /**
+   * Changes the number of instances: new ones are started and waited for until ready and appended to
+   * `instances`; on scaling down the last instances are stopped gracefully and removed (route them away first).
+   */
+  scale(replicas: number): Promise<void>;
 }
 
 /** The router as started by a platform. */

@@ -1,11 +1,16 @@
 import type { AnalysisRun } from '../analysis/analysis-run.js';
 import type { AnalysisConfig } from '../analysis/config.js';
 import type { Measurement } from '../analysis/measurement.js';
+import { WeightHistory } from '../analysis/weight-history.js';
 import type { Clock } from '../clock/clock.js';
-import type { Deployment, Platform } from '../platform/platform.js';
+import type { Deployment, DeploySpec, Platform } from '../platform/platform.js';
 import type { RouteTableSink } from '../router/route-editor.js';
+import { messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
-import type { Action } from './actions.js';
+import type { Action, ApproveRule } from './actions.js';
+import { noPreviewTraffic, type PreviewTraffic } from './preview.js';
+import { describeRouting, ReleaseState } from './release-state.js';
+import { Rollback, startGated } from './start-gated.js';
 import type { Timeline } from './timeline.js';
 
 /** How a release ended. */
@@ -16,6 +21,8 @@ export interface ControllerResult {
   outcome: Outcome;
   reason: string;
   measurements: Measurement[];
+  /** Problems found on the way that did not change the decision (e.g. a stable pool too small to absorb a rollback). */
+  warnings: string[];
 }
 
 /** What the controller works with. It reads monitoring only: it has no access to client-side records. */
@@ -27,25 +34,39 @@ export interface ControllerDeps {
   timeline: Timeline;
   analysis: AnalysisRun;
   analysisConfig: AnalysisConfig;
-  versions: { stable: string; candidate: string };
+  /** Pool names; `baseline` when the strategy runs a fresh baseline of stable. */
+  versions: { stable: string; candidate: string; baseline?: string | undefined };
   stable: Deployment;
+  /** The weights set, over time; shared with checks that accumulate per interval. */
+  weights?: WeightHistory;
+  /** Smoke traffic for blue-green's preview. */
+  preview?: PreviewTraffic;
+  /** From monitoring: when `version` last served a request (ms from the start of traffic). */
+  lastServedAt?: (version: string) => number | undefined;
+  /** Toggles and workers a version's instances start with (the scenario's service block). */
+  specFor?: (version: string) => Omit<DeploySpec, 'version' | 'replicas'>;
   /** Called after the candidate is deployed, before it takes traffic (faults due by then are injected). */
   afterDeploy?: (d: Deployment) => Promise<void>;
-  /** Drain time before a removed candidate is stopped. */
+  /** Drain time before a removed pool is stopped. */
   drainMs?: number;
 }
 
-class Rollback extends Error {}
-
 /** Executes a release plan step by step, analysing as it goes, and promotes or rolls back. */
 export class ReleaseController {
-  private candidate: Deployment | undefined;
-  private weight = 0;
+  private readonly state: ReleaseState;
+  private readonly weights: WeightHistory;
+  private readonly stableReplicas: number;
+  private readonly warnings: string[] = [];
   private analysisSince: number | undefined;
   private nextRoundAt = 0;
-  private failedReason = '';
+  private lastRoundPassed = false;
+  private previewRun: { stop(): Promise<void> } | undefined;
 
-  constructor(private readonly deps: ControllerDeps) {}
+  constructor(private readonly deps: ControllerDeps) {
+    this.state = new ReleaseState(deps.versions, deps.stable);
+    this.weights = deps.weights ?? new WeightHistory();
+    this.stableReplicas = deps.stable.instances.length;
+  }
 
   /** Runs the plan to promotion, rollback or pause. Aborting `signal` stops it where it is. */
   async run(plan: Action[], signal: AbortSignal): Promise<ControllerResult> {
@@ -59,14 +80,23 @@ export class ReleaseController {
           return this.result('paused', paused);
         }
       }
-      return this.result('promoted', `${this.deps.versions.candidate} took 100% of traffic after every step passed`);
+      return this.result(
+        'promoted',
+        `${this.deps.versions.candidate} took 100% of traffic after every step passed`,
+      );
     } catch (error) {
       if (error instanceof Rollback) {
         await this.rollback(error.message);
         return this.result('rolled-back', error.message);
       }
+      if (error instanceof Paused) {
+        timeline.add('paused', error.message);
+        return this.result('paused', error.message);
+      }
       if (signal.aborted) return this.result('aborted', 'the rehearsal ended before the release finished');
       throw error;
+    } finally {
+      await this.stopPreview();
     }
   }
 
@@ -75,18 +105,68 @@ export class ReleaseController {
     const { timeline, versions } = this.deps;
     switch (action.kind) {
       case 'deploy': {
-        this.candidate = await this.deps.platform.deploy({ version: action.version, replicas: action.replicas });
-        timeline.add('deploy', `${action.version} deployed`, { instances: this.candidate.instances.map((i) => i.id) });
-        await this.deps.afterDeploy?.(this.candidate);
-        await this.route(0);
+        this.state.candidate = await startGated(
+          this.deps.clock,
+          () =>
+            this.deps.platform.deploy({
+              ...this.deps.specFor?.(action.version),
+              version: action.version,
+              replicas: action.replicas,
+            }),
+          undefined,
+          signal,
+        );
+        timeline.add('deploy', `${action.version} deployed`, {
+          instances: this.state.candidate.instances.map((i) => i.id),
+        });
+        await this.deps.afterDeploy?.(this.state.candidate);
+        await this.route();
+        return undefined;
+      }
+      case 'deployBaseline': {
+        this.state.baseline = await startGated(
+          this.deps.clock,
+          () =>
+            this.deps.platform.deploy({
+              ...this.deps.specFor?.(versions.stable),
+              version: versions.stable,
+              replicas: action.replicas,
+            }),
+          undefined,
+          signal,
+        );
+        timeline.add('deploy', `baseline of ${versions.stable} deployed as pool ${versions.baseline}`, {
+          instances: this.state.baseline.instances.map((i) => i.id),
+        });
+        await this.route();
         return undefined;
       }
       case 'setWeight':
-        await this.route(action.weight);
-        if (action.weight > 0 && this.analysisSince === undefined) {
-          this.analysisSince = timeline.now();
-          this.nextRoundAt = this.analysisSince + this.deps.analysisConfig.initialDelay + this.deps.analysisConfig.interval;
-        }
+        this.state.weight = action.weight;
+        await this.route();
+        return undefined;
+      case 'mirror':
+        this.state.mirrorPercent = action.percent;
+        await this.route();
+        return undefined;
+      case 'segments':
+        this.state.sticky = true;
+        this.state.segmentRules = [
+          ...action.segments.map((segment) => ({ segment, version: versions.candidate })),
+          ...(action.bucket > 0
+            ? [{ bucket: [0, action.bucket] as [number, number], version: versions.candidate }]
+            : []),
+        ];
+        await this.route();
+        return undefined;
+      case 'preview':
+        this.state.preview = action.on;
+        await this.route();
+        if (action.on) this.previewRun = (this.deps.preview ?? noPreviewTraffic).start(versions.candidate);
+        else await this.stopPreview();
+        return undefined;
+      case 'roll':
+        await this.roll(action, signal);
         return undefined;
       case 'pause':
         await this.hold(action.ms, signal);
@@ -95,14 +175,120 @@ export class ReleaseController {
         const start = timeline.now();
         await this.hold(action.ms, signal);
         const unproven = this.deps.analysis.unproven(start);
-        if (unproven.length > 0) return `analysis inconclusive: no passing measurement for ${unproven.join('; ')}`;
+        if (unproven.length > 0)
+          return `analysis inconclusive: no passing measurement for ${unproven.join('; ')}`;
         return undefined;
       }
+      case 'approve':
+        return this.approve(action.gate, action.rule, signal);
       case 'promote':
-        await this.route(100);
+        this.state.segmentRules = [];
+        this.state.weight = 100;
+        await this.route();
         timeline.add('promoted', `${versions.candidate} promoted`);
         return undefined;
+      case 'retireStable':
+        await this.deps.clock.sleep(action.afterMs, signal);
+        this.state.stableInPool = false;
+        await this.route();
+        await this.deps.clock.sleep(this.deps.drainMs ?? 1000, signal);
+        await this.deps.stable.stop();
+        timeline.add(
+          'stable-stopped',
+          `${versions.stable} scaled down after being kept warm for ${action.afterMs / 1000}s`,
+        );
+        return undefined;
     }
+  }
+
+  /** A manual gate: analysis keeps running while it waits, so a failing candidate still rolls back (flagger#1801). */
+  private async approve(gate: string, rule: ApproveRule, signal: AbortSignal): Promise<string | undefined> {
+    const { timeline } = this.deps;
+    switch (rule.kind) {
+      case 'auto':
+        timeline.add('approval', `gate "${gate}" approved automatically`);
+        return undefined;
+      case 'after':
+        await this.hold(rule.ms, signal);
+        timeline.add('approval', `gate "${gate}" approved after ${rule.ms / 1000}s`);
+        return undefined;
+      case 'reject':
+        timeline.add('approval', `gate "${gate}" rejected by the rehearsal's rule`);
+        throw new Rollback(`gate "${gate}" rejected`);
+      case 'when-passing': {
+        const end = timeline.now() + rule.timeoutMs;
+        this.lastRoundPassed = false;
+        while (!this.lastRoundPassed && timeline.now() < end)
+          await this.hold(Math.min(this.deps.analysisConfig.interval, end - timeline.now()), signal);
+        if (!this.lastRoundPassed)
+          return `gate "${gate}" not approved: no analysis round passed within ${rule.timeoutMs / 1000}s`;
+        timeline.add('approval', `gate "${gate}" approved: every check passed a round`);
+        return undefined;
+      }
+    }
+  }
+
+  /** One rolling batch: take `unavailable` stable instances out, bring the candidate up (readiness-gated), then retire the rest of the batch. */
+  private async roll(action: Extract<Action, { kind: 'roll' }>, signal: AbortSignal): Promise<void> {
+    const { versions, stable, timeline } = this.deps;
+    const current = this.state.candidate?.instances.length ?? 0;
+    const added = action.candidateReplicas - current;
+    const target = Math.max(0, this.stableReplicas - action.candidateReplicas);
+    await this.shrinkStable(Math.max(target, stable.instances.length - action.unavailable), signal);
+    const grow = this.state.candidate
+      ? async () => {
+          await this.state.candidate!.scale(action.candidateReplicas);
+          return this.state.candidate!;
+        }
+      : () =>
+          this.deps.platform.deploy({
+            ...this.deps.specFor?.(versions.candidate),
+            version: versions.candidate,
+            replicas: added,
+          });
+    const first = !this.state.candidate;
+    this.state.candidate = await startGated(this.deps.clock, grow, action.progressDeadlineMs, signal);
+    timeline.add(
+      'deploy',
+      `${versions.candidate} at ${this.state.candidate.instances.length} ready instance(s)`,
+      { instances: this.state.candidate.instances.map((i) => i.id) },
+    );
+    if (first) await this.deps.afterDeploy?.(this.state.candidate);
+    this.state.weight = this.instanceShare();
+    await this.route();
+    await this.shrinkStable(target, signal);
+  }
+
+  private async shrinkStable(to: number, signal: AbortSignal): Promise<void> {
+    const { stable, versions, timeline } = this.deps;
+    if (stable.instances.length <= to) return;
+    const keep = stable.instances.slice(0, to);
+    const c = this.state.candidate?.instances.length ?? 0;
+    this.state.weight = c + to === 0 ? 0 : Math.round((100 * c) / (c + to));
+    await this.deps.router.update((t) => {
+      this.state.apply(t);
+      t.pools[versions.stable] = keep.map((i) => ({ id: i.id, url: i.routerUrl }));
+    });
+    this.weights.set(timeline.now(), this.state.weight);
+    timeline.add(
+      'weights',
+      `${versions.stable} down to ${to} instance(s) (the rest draining); ${versions.candidate} ${this.state.weight}%`,
+      {
+        [versions.stable]: 100 - this.state.weight,
+        [versions.candidate]: this.state.weight,
+      },
+    );
+    await this.deps.clock.sleep(this.deps.drainMs ?? 1000, signal);
+    await stable.scale(to);
+    this.state.weight = this.instanceShare();
+    await this.route();
+    timeline.add('scaled', `${versions.stable} scaled down to ${to} instance(s)`);
+  }
+
+  private instanceShare(): number {
+    const c = this.state.candidate?.instances.length ?? 0;
+    const s = this.deps.stable.instances.length;
+    return c + s === 0 ? 0 : Math.round((100 * c) / (c + s));
   }
 
   /** Waits `ms`, running analysis rounds on schedule; throws Rollback when analysis fails. */
@@ -122,46 +308,101 @@ export class ReleaseController {
 
   private analyse(): void {
     const { timeline, analysis } = this.deps;
-    const now = timeline.now();
-    const { decision, measurements, reason } = analysis.round(now, this.analysisSince!);
+    const { decision, measurements, reason } = analysis.round(timeline.now(), this.analysisSince!);
+    this.lastRoundPassed = measurements.every((m) => m.phase === 'successful');
     timeline.add('analysis', `round: ${measurements.map((m) => m.phase).join(', ')}`, { measurements });
     const failed = measurements.find((m) => m.phase === 'failed');
-    if (failed && !timeline.first('first-failure')) timeline.add('first-failure', failed.message, { check: failed.check });
-    if (decision === 'fail') {
-      this.failedReason = reason ?? 'analysis failed';
-      throw new Rollback(this.failedReason);
-    }
+    if (failed && !timeline.first('first-failure'))
+      timeline.add('first-failure', failed.message, { check: failed.check });
+    if (decision === 'fail') throw new Rollback(reason ?? 'analysis failed');
+    if (decision === 'inconclusive') throw new Paused(reason ?? 'analysis inconclusive');
   }
 
   private async rollback(reason: string): Promise<void> {
-    const { timeline, versions } = this.deps;
+    const { timeline, versions, stable } = this.deps;
     timeline.add('decision', `roll back: ${reason}`);
-    await this.route(0);
+    await this.stopPreview();
+    Object.assign(this.state, {
+      weight: 0,
+      segmentRules: [],
+      mirrorPercent: 0,
+      preview: false,
+      stableInPool: true,
+    });
+    // Traffic moves first, unless there is no stable instance at all to move it to.
+    if (stable.instances.length === 0) await this.restoreStable();
+    await this.route();
     timeline.add('all-traffic-on-stable', `100% of traffic on ${versions.stable}`);
-    if (this.candidate) {
+    await this.restoreStable();
+    if (this.state.candidate || this.state.baseline) {
       await this.deps.clock.sleep(this.deps.drainMs ?? 1000);
-      await this.route(0, false);
-      await this.candidate.stop();
+      this.state.candidateInPool = false;
+      await this.route();
+      await Promise.all([this.state.candidate?.stop(), this.state.baseline?.stop()]);
       timeline.add('candidate-stopped', `${versions.candidate} stopped`);
+      const last = this.deps.lastServedAt?.(versions.candidate);
+      if (last !== undefined)
+        timeline.add(
+          'candidate-last-request',
+          `monitoring saw ${versions.candidate} serve its last request by ${(last / 1000).toFixed(1)}s`,
+          { at: last },
+        );
     }
   }
 
-  private async route(weight: number, includeCandidate = true): Promise<void> {
-    const { stable, candidate } = this.deps.versions;
-    await this.deps.router.update((table) => {
-      table.pools[stable] = this.deps.stable.instances.map((i) => ({ id: i.id, url: i.routerUrl }));
-      table.pools[candidate] = includeCandidate && this.candidate ? this.candidate.instances.map((i) => ({ id: i.id, url: i.routerUrl })) : [];
-      table.weights = { [stable]: 100 - weight, [candidate]: weight };
-    });
-    if (!includeCandidate) {
-      this.deps.timeline.add('weights', `${candidate} removed from the router after draining`, { [stable]: 100 - weight, [candidate]: weight });
-    } else if (weight !== this.weight) {
-      this.deps.timeline.add('weights', `${candidate} ${weight}%, ${stable} ${100 - weight}%`, { [stable]: 100 - weight, [candidate]: weight });
+  /** A rollback onto fewer stable instances than before the release is reported, and stable is scaled back up. */
+  private async restoreStable(): Promise<void> {
+    const { timeline, versions, stable } = this.deps;
+    if (stable.instances.length < this.stableReplicas) {
+      const warning = `rollback onto ${stable.instances.length} of ${this.stableReplicas} ${versions.stable} instance(s): the stable pool is too small to absorb all traffic; scaling it back up`;
+      this.warnings.push(warning);
+      timeline.add('rollback-capacity', warning);
+      try {
+        await stable.scale(this.stableReplicas);
+        await this.route();
+        timeline.add('scaled', `${versions.stable} back to ${stable.instances.length} instance(s)`);
+      } catch (error) {
+        this.warnings.push(`could not scale ${versions.stable} back up: ${messageOf(error)}`);
+      }
     }
-    this.weight = weight;
+  }
+
+  private async stopPreview(): Promise<void> {
+    const run = this.previewRun;
+    this.previewRun = undefined;
+    await run?.stop();
+  }
+
+  private async route(): Promise<void> {
+    const { versions, timeline } = this.deps;
+    const before = this.deps.router.current;
+    await this.deps.router.update((t) => this.state.apply(t));
+    const share = this.state.nominalShare();
+    const prev = this.weights.changes.at(-1)?.weight ?? 0;
+    if (this.state.candidateExposed && this.analysisSince === undefined) {
+      this.analysisSince = timeline.now();
+      this.nextRoundAt =
+        this.analysisSince + this.deps.analysisConfig.initialDelay + this.deps.analysisConfig.interval;
+    }
+    const after = this.deps.router.current;
+    if (
+      share !== prev ||
+      JSON.stringify(before.rules) !== JSON.stringify(after.rules) ||
+      JSON.stringify(before.mirror) !== JSON.stringify(after.mirror) ||
+      JSON.stringify(before.pools) !== JSON.stringify(after.pools)
+    ) {
+      this.weights.set(timeline.now(), share);
+      timeline.add('weights', describeRouting(after, versions.candidate, share), {
+        ...after.weights,
+        candidateShare: share,
+      });
+    }
   }
 
   private result(outcome: Outcome, reason: string): ControllerResult {
-    return { outcome, reason, measurements: this.deps.analysis.measurements };
+    return { outcome, reason, measurements: this.deps.analysis.measurements, warnings: this.warnings };
   }
 }
+
+/** Thrown inside the plan to pause (analysis inconclusive beyond its limit). */
+class Paused extends Error {}

@@ -56,6 +56,8 @@ export interface ScenarioReport {
     failedRequests: number;
     wrongVerdicts: number;
     lostSubmissions: number;
+    /** What the controller noticed without changing its decision (e.g. a rollback onto too few stable instances). */
+    warnings?: string[];
   };
   expectations: ExpectationResult[];
   blastRadius: BlastRadius;

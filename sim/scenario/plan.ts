@@ -1,3 +1,4 @@
+import { describeCheck } from '../analysis/checks.js';
 import { createFault } from '../faults/index.js';
 import { describeAction } from '../release/actions.js';
 import { planStrategy } from '../release/strategies/index.js';
@@ -14,7 +15,7 @@ export function describePlan(s: Scenario, platform: string): string[] {
     `  platform ${s.platform ?? platform}, seed ${s.seed}; ${replicas} instance(s) of ${stable} behind the router`,
     `  traffic: ${rate} for ${formatDuration(s.traffic.duration)} (${s.traffic.arrivals} arrivals), mix submit ${s.traffic.mix.submit} / poll ${s.traffic.mix.poll} / leaderboard ${s.traffic.mix.leaderboard}${s.traffic.driver === 'k6' ? ', sent by k6' : ''}`,
     `  strategy ${s.strategy.type}, analysis every ${formatDuration(s.strategy.analysis.interval)} over ${formatDuration(s.strategy.analysis.window)} (noData: ${s.strategy.analysis.noData}):`,
-    ...s.strategy.analysis.checks.map((c) => `    check ${c.version} ${c.metric}${c.max !== undefined ? ` <= ${c.max}` : ''}${c.min !== undefined ? ` >= ${c.min}` : ''}, failureLimit ${c.failureLimit}`),
+    ...s.strategy.analysis.checks.map((c) => `    check ${describeCheck(c)}`),
     '  steps:',
     ...planStrategy(s.strategy, { version: candidate, replicas }).map((a, i) => `    ${i + 1}. ${describeAction(a, candidate, stable)}`),
     ...s.faults.map((f) => `  fault at ${formatDuration(f.at)}${f.duration !== undefined ? ` for ${formatDuration(f.duration)}` : ''}: ${createFault(f).describe()}`),

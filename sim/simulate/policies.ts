@@ -1,41 +1,29 @@
-import type { Check } from '../analysis/check.js';
-import type { AnalysisConfig, ThresholdCheckConfig } from '../analysis/config.js';
-import { ThresholdCheck } from '../analysis/threshold-check.js';
-import type { Queries } from '../monitor/queries.js';
+import { type AnalysisConfig, type CheckConfig, checkSchema } from '../analysis/config.js';
 import type { Scenario } from '../scenario/schema.js';
 import { RehearsalError } from '../util/errors.js';
-import { BurnRateCheck, SequentialErrorCheck } from './policy-checks.js';
 
-/** A release policy: the analysis the controller runs, built for one scenario. */
+/** A release policy: an analysis config (checks and limits) applied to a scenario. */
 export interface Policy {
   /** One line for reports. */
   description: string;
-  /** The analysis settings and checks, reading `queries`. */
-  build(scenario: Scenario, queries: Queries): { analysisConfig: AnalysisConfig; checks: Check[] };
+  /** The analysis block the controller runs under this policy. */
+  analysis(scenario: Scenario): AnalysisConfig;
 }
 
 /** The scenario's own error-rate and p95 bounds, or defaults; every policy compares the same bounds. */
 function bounds(scenario: Scenario): { maxErrorRate: number; maxP95Ms: number } {
-  const checks = scenario.strategy.analysis.checks;
+  const thresholds = scenario.strategy.analysis.checks.filter(
+    (c): c is Extract<CheckConfig, { kind: 'threshold' }> => c.kind === 'threshold',
+  );
   return {
-    maxErrorRate: checks.find((c) => c.metric === 'error_rate' && c.max !== undefined)?.max ?? 0.01,
-    maxP95Ms: checks.find((c) => c.metric === 'latency_p95_ms' && c.max !== undefined)?.max ?? 500,
+    maxErrorRate: thresholds.find((c) => c.metric === 'error_rate' && c.max !== undefined)?.max ?? 0.01,
+    maxP95Ms: thresholds.find((c) => c.metric === 'latency_p95_ms' && c.max !== undefined)?.max ?? 500,
   };
 }
 
-function thresholds(
-  scenario: Scenario,
-  queries: Queries,
-  config: AnalysisConfig,
-  extra: Partial<ThresholdCheckConfig>,
-): Check[] {
-  const { maxErrorRate, maxP95Ms } = bounds(scenario);
-  const versions = { stable: scenario.service.stable, candidate: scenario.service.candidate };
-  const base = { version: 'candidate' as const, failureLimit: 0, minRequests: 10, ...extra };
-  return [
-    { ...base, metric: 'error_rate' as const, max: maxErrorRate },
-    { ...base, metric: 'latency_p95_ms' as const, max: maxP95Ms },
-  ].map((c) => new ThresholdCheck(c, queries, versions, { windowMs: config.window, noData: config.noData }));
+/** Checks written as in a scenario's YAML, parsed (defaults applied, kind tagged) by the same schema. */
+function checks(...written: Record<string, unknown>[]): CheckConfig[] {
+  return written.map((c) => checkSchema.parse(c));
 }
 
 /** Every policy `--policy` accepts. */
@@ -43,71 +31,67 @@ export const policies = {
   /** The scenario's analysis block as written (what `rehearse run` does). */
   scenario: {
     description: "the scenario's own analysis block",
-    build(scenario, queries) {
-      const analysisConfig = scenario.strategy.analysis;
-      const versions = { stable: scenario.service.stable, candidate: scenario.service.candidate };
+    analysis: (scenario) => scenario.strategy.analysis,
+  },
+  /** Flagger: thresholds every interval over one interval, rollback after 5 failed checks counted over the whole run, no data fails. */
+  flagger: {
+    description:
+      'Flagger-style: thresholds every interval, rollback after 5 cumulative failed checks, no data = failed',
+    analysis(scenario) {
+      const a = scenario.strategy.analysis;
+      const { maxErrorRate, maxP95Ms } = bounds(scenario);
+      const base = { failureLimit: 4, noData: 'fail', minRequests: 1, window: a.interval };
       return {
-        analysisConfig,
-        checks: analysisConfig.checks.map(
-          (c) =>
-            new ThresholdCheck(c, queries, versions, {
-              windowMs: analysisConfig.window,
-              noData: analysisConfig.noData,
-            }),
+        ...a,
+        noData: 'fail',
+        checks: checks(
+          { ...base, metric: 'error_rate', max: maxErrorRate },
+          { ...base, metric: 'latency_p95_ms', max: maxP95Ms },
         ),
       };
     },
   },
-  /** Flagger: threshold checks every interval over one interval, rollback after 5 failed checks counted over the whole run, no data fails. */
-  flagger: {
-    description:
-      'Flagger-style: thresholds every interval, rollback after 5 cumulative failed checks, no data = failed',
-    build(scenario, queries) {
-      const a = scenario.strategy.analysis;
-      const analysisConfig: AnalysisConfig = { ...a, window: a.interval, noData: 'fail', checks: [] };
-      return {
-        analysisConfig,
-        checks: thresholds(scenario, queries, analysisConfig, {
-          failureLimit: 4,
-          noData: 'fail',
-          minRequests: 1,
-        }),
-      };
-    },
-  },
-  /** Argo Rollouts: thresholds with failureLimit 2 (the third failure aborts), empty results pass as `len(result)==0 ||` idioms do. */
+  /** Argo Rollouts: thresholds with failureLimit 2 (the third failure aborts); empty results pass, as `len(result) == 0 ||` idioms do. */
   argo: {
     description: 'Argo-style: thresholds with failureLimit 2, empty results pass',
-    build(scenario, queries) {
+    analysis(scenario) {
       const a = scenario.strategy.analysis;
-      const analysisConfig: AnalysisConfig = { ...a, noData: 'ignore', checks: [] };
+      const { maxErrorRate, maxP95Ms } = bounds(scenario);
+      const base = { failureLimit: 2, noData: 'ignore' };
       return {
-        analysisConfig,
-        checks: thresholds(scenario, queries, analysisConfig, { failureLimit: 2, noData: 'ignore' }),
+        ...a,
+        noData: 'ignore',
+        checks: checks(
+          { ...base, metric: 'error_rate', max: maxErrorRate },
+          { ...base, metric: 'latency_p95_ms', max: maxP95Ms },
+        ),
       };
     },
   },
-  /** Ours: anytime-valid sequential error test + thresholds needing 2 consecutive failures + a multi-window burn rate. */
+  /** Ours: the anytime-valid sequential error test + thresholds needing 2 consecutive failures + an SLO burn-rate page. */
   ours: {
     description:
-      'ours: sequential error test (alpha 0.05) + thresholds (2 consecutive failures) + burn rate 14.4x on a 99.9% SLO',
-    build(scenario, queries) {
+      'ours: sequential error test (alpha 0.05) + thresholds (2 consecutive failures) + burn rate (99.9% SLO, page rows, 30 days compressed to 36 h, 6 consecutive)',
+    analysis(scenario) {
       const a = scenario.strategy.analysis;
-      const analysisConfig: AnalysisConfig = { ...a, checks: [] };
-      const versions = { stable: scenario.service.stable, candidate: scenario.service.candidate };
-      const longMs = Math.max(12 * scenario.monitoring.scrapeInterval, 3 * a.window);
-      const shortMs = Math.max(2 * scenario.monitoring.scrapeInterval, longMs / 12);
+      const { maxErrorRate, maxP95Ms } = bounds(scenario);
+      const base = { failureLimit: 1000, consecutiveFailureLimit: 2 };
       return {
-        analysisConfig,
-        checks: [
-          new SequentialErrorCheck(queries, versions, 0.05),
-          ...thresholds(scenario, queries, analysisConfig, {
+        ...a,
+        checks: checks(
+          { compare: 'error_rate', test: 'sequential', alpha: 0.05 },
+          { ...base, metric: 'error_rate', max: maxErrorRate },
+          { ...base, metric: 'latency_p95_ms', max: maxP95Ms },
+          {
+            // The check clips its windows to the canary's start, so its first rounds see a few requests: it must persist.
             failureLimit: 1000,
-            consecutiveFailureLimit: 2,
-            noData: 'inconclusive',
-          }),
-          new BurnRateCheck(queries, versions.candidate, 0.999, 14.4, longMs, shortMs),
-        ],
+            consecutiveFailureLimit: 6,
+            slo: 'availability',
+            objective: 0.999,
+            period: '36h',
+            minWindow: Math.max(2000, 2 * scenario.monitoring.scrapeInterval),
+          },
+        ),
       };
     },
   },

@@ -1,9 +1,11 @@
 import { AnalysisRun } from '../analysis/analysis-run.js';
+import { createCheck } from '../analysis/checks.js';
+import { WeightHistory } from '../analysis/weight-history.js';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import { Queries } from '../monitor/queries.js';
 import { MetricStore } from '../monitor/store.js';
 import { type ControllerResult, ReleaseController } from '../release/controller.js';
-import { planStrategy } from '../release/strategies/index.js';
+import { baselinePool, planStrategy } from '../release/strategies/index.js';
 import { Timeline, type TimelineEvent } from '../release/timeline.js';
 import type { Scenario } from '../scenario/schema.js';
 import { nullLogger } from '../util/logger.js';
@@ -80,7 +82,13 @@ export async function simulateScenario(
     replicas: scenario.service.replicas,
     advance,
   });
-  const { analysisConfig, checks } = policies[opts.policy ?? 'scenario'].build(scenario, queries);
+  const analysisConfig = policies[opts.policy ?? 'scenario'].analysis(scenario);
+  const weights = new WeightHistory();
+  const checkVersions = { ...versions, baseline: baselinePool(scenario.strategy, versions.stable) };
+  const defaults = { windowMs: analysisConfig.window, noData: analysisConfig.noData };
+  const checks = analysisConfig.checks.map((c) =>
+    createCheck(c, { queries, versions: checkVersions, weights, defaults }),
+  );
 
   const task = async () => {
     const stable = await new SimulatedPlatform(service, clock, 0, advance).deploy({
@@ -102,8 +110,10 @@ export async function simulateScenario(
       timeline,
       analysis: new AnalysisRun(checks),
       analysisConfig,
-      versions,
+      versions: checkVersions,
       stable,
+      weights,
+      lastServedAt: (v) => queries.lastServedAt(v),
       afterDeploy: async (d) => {
         deployed.add(d.version);
         faults.injectDue();

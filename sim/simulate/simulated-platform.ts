@@ -49,6 +49,14 @@ export class SimulatedPlatform {
       up = 0;
       service.setInstances(spec.version, 0);
     };
-    return { version: spec.version, instances, stop, [Symbol.asyncDispose]: stop };
+    const scale = async (replicas: number) => {
+      if (replicas > instances.length && this.deployMs > 0) await this.clock.sleep(this.deployMs);
+      this.advance();
+      up += Math.max(0, replicas - instances.length);
+      while (instances.length < replicas) instances.push(instance(instances.length));
+      while (instances.length > replicas) await instances.pop()!.kill();
+      service.setInstances(spec.version, up);
+    };
+    return { version: spec.version, instances, stop, scale, [Symbol.asyncDispose]: stop };
   }
 }

@@ -62,7 +62,7 @@ describe('scenario validation', () => {
         faults: 'faults:\n  - { type: http-errors, target: v9, rate: 0.1 }',
       }),
     );
-    expect(p).toContain('scenarios/x.yaml: strategy.steps[0] must have exactly one of setWeight, pause, analyze; got setWeight, pause');
+    expect(p).toContain('scenarios/x.yaml: strategy.steps[0] must have exactly one of setWeight, pause, analyze, approve, mirror; got setWeight, pause');
     expect(p.some((l) => l.startsWith('scenarios/x.yaml: faults[0].target must be candidate, stable, v1 or v2'))).toBe(true);
   });
 

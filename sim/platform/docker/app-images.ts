@@ -31,9 +31,17 @@ export function importedPackages(dir: string): string[] {
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith('.js')) {
         const code = readFileSync(path, 'utf8');
-        for (const m of code.matchAll(/^\s*(?:import|export)\b[^;'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm)) {
+        for (const m of code.matchAll(
+          /^\s*(?:import|export)\b[^;'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm,
+        )) {
           const spec = (m[1] ?? m[2])!;
-          if (spec.startsWith('node:') || spec.startsWith('.') || builtinModules.includes(spec.split('/')[0]!) || !PACKAGE_NAME.test(spec)) continue;
+          if (
+            spec.startsWith('node:') ||
+            spec.startsWith('.') ||
+            builtinModules.includes(spec.split('/')[0]!) ||
+            !PACKAGE_NAME.test(spec)
+          )
+            continue;
           found.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
         }
       }
@@ -47,7 +55,9 @@ function stageJudge(): BuildContext {
   const ctx = new BuildContext();
   const nodeModules = join(packageRoot, 'node_modules');
   ctx.text('app/package.json', '{ "type": "module", "private": true }\n');
-  ctx.folder(dist('fixtures/judge-service'), 'app/dist/fixtures/judge-service', (rel) => rel.endsWith('.map'));
+  ctx.folder(dist('fixtures/judge-service'), 'app/dist/fixtures/judge-service', (rel) =>
+    rel.endsWith('.map'),
+  );
   ctx.folder(join(packageRoot, 'fixtures/problems'), 'app/fixtures/problems');
   for (const name of runtimeClosure(nodeModules, importedPackages(dist('fixtures/judge-service')))) {
     ctx.folder(join(nodeModules, name), `app/node_modules/${name}`, (rel) => prunable(name, rel));
@@ -58,20 +68,34 @@ function stageJudge(): BuildContext {
 
 function stageRouter(): BuildContext {
   const deps = importedPackages(dist('sim/router'));
-  if (deps.length > 0) throw new RehearsalError(`the router imports ${deps.join(', ')}`, 'the router image carries no node_modules; add them to stageRouter');
+  if (deps.length > 0)
+    throw new RehearsalError(
+      `the router imports ${deps.join(', ')}`,
+      'the router image carries no node_modules; add them to stageRouter',
+    );
   const ctx = new BuildContext();
   ctx.text('app/package.json', '{ "type": "module", "private": true }\n');
   ctx.folder(dist('sim/router'), 'app/dist/sim/router', (rel) => rel.endsWith('.map'));
   return ctx;
 }
 
-async function ensureApp(docker: Docker, base: BaseImage, kind: 'judge-service' | 'router', stage: () => BuildContext): Promise<string> {
+async function ensureApp(
+  docker: Docker,
+  base: BaseImage,
+  kind: 'judge-service' | 'router',
+  stage: () => BuildContext,
+): Promise<string> {
   const ctx = stage();
   try {
     const labels = { [IMAGE_LABEL]: kind, 'rehearsal.base': base.ref };
     const tag = `rehearsal/${kind}:${ctx.hash(`${JSON.stringify(labels)}\n${readFileSync(dockerfile(kind), 'utf8')}`)}`;
     if (await hasImage(docker, tag)) return tag;
-    await buildImage(docker, ctx, { tag, dockerfile: dockerfile(kind), buildargs: { BASE_IMAGE: base.ref }, labels });
+    await buildImage(docker, ctx, {
+      tag,
+      dockerfile: dockerfile(kind),
+      buildargs: { BASE_IMAGE: base.ref },
+      labels,
+    });
     return tag;
   } finally {
     ctx.dispose();

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
-import { IMAGE_LABEL, OWNER_LABEL, OWNER_PROCESS_LABEL, labelFilter } from './labels.js';
+import { IMAGE_LABEL, labelFilter, OWNER_LABEL, OWNER_PROCESS_LABEL } from './labels.js';
 
 /** What a clean-up removed. */
 export interface Removed {
@@ -19,7 +19,11 @@ export interface RemoveOptions {
 }
 
 /** Removes every container, then network, then volume carrying all of `labels` (`key` or `key=value`). */
-export async function removeLabelled(docker: Docker, labels: string[], opts: RemoveOptions = {}): Promise<Removed> {
+export async function removeLabelled(
+  docker: Docker,
+  labels: string[],
+  opts: RemoveOptions = {},
+): Promise<Removed> {
   const filters = labelFilter(...labels);
   const spare = opts.spare ?? (() => false);
   const removed: Removed = { containers: [], networks: [], volumes: [] };
@@ -68,7 +72,13 @@ export function ownerAlive(labels: Record<string, string>): boolean {
 export function removeLabelledSync(label: string): void {
   const run = (args: string[]) => {
     try {
-      return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 15_000 }).split('\n').filter(Boolean);
+      return execFileSync('docker', args, {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: 15_000,
+      })
+        .split('\n')
+        .filter(Boolean);
     } catch {
       return [];
     }
@@ -90,7 +100,10 @@ export interface CleanOptions {
 }
 
 /** Removes what crashed runs left behind (only resources labelled as ours); live runs are spared unless `all`. */
-export async function cleanLeftovers(docker: Docker, opts: CleanOptions = {}): Promise<Removed & { images: string[]; spared: number }> {
+export async function cleanLeftovers(
+  docker: Docker,
+  opts: CleanOptions = {},
+): Promise<Removed & { images: string[]; spared: number }> {
   let spared = 0;
   const spare = (labels: Record<string, string>) => {
     const keep = !opts.all && ownerAlive(labels);
@@ -102,7 +115,13 @@ export async function cleanLeftovers(docker: Docker, opts: CleanOptions = {}): P
   if (opts.images) {
     for (const image of await docker.listImages({ filters: labelFilter(IMAGE_LABEL) })) {
       for (const tag of image.RepoTags ?? []) {
-        await docker.getImage(tag).remove().then(() => images.push(tag), () => undefined);
+        await docker
+          .getImage(tag)
+          .remove()
+          .then(
+            () => images.push(tag),
+            () => undefined,
+          );
       }
     }
   }

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
-import { RehearsalError, messageOf } from '../../util/errors.js';
+import { messageOf, RehearsalError } from '../../util/errors.js';
 
 /** A free TCP port on 127.0.0.1, chosen up front so that a restarted container keeps its published port. */
 export function freePort(): Promise<number> {
@@ -32,7 +32,12 @@ export function loopbackBindings(ports: Record<number, number>): {
 
 /** The last `lines` lines of a container's output (stdout and stderr, demultiplexed). */
 export async function containerLogs(container: Docker.Container, lines?: number): Promise<string> {
-  const raw = (await container.logs({ stdout: true, stderr: true, follow: false, ...(lines ? { tail: lines } : {}) })) as unknown as Buffer;
+  const raw = (await container.logs({
+    stdout: true,
+    stderr: true,
+    follow: false,
+    ...(lines ? { tail: lines } : {}),
+  })) as unknown as Buffer;
   const out: Buffer[] = [];
   let at = 0;
   while (at + 8 <= raw.length) {
@@ -56,7 +61,12 @@ export async function saveLogs(container: Docker.Container, file: string): Promi
  * Polls `url` from the harness until it answers 2xx, checking that the container still runs: a container that
  * exits fails at once with its last output. Needs nothing inside the image (no shell, no curl).
  */
-export async function waitContainerReady(container: Docker.Container, url: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+export async function waitContainerReady(
+  container: Docker.Container,
+  url: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   for (let round = 0; Date.now() < deadline; round++) {
@@ -73,11 +83,17 @@ export async function waitContainerReady(container: Docker.Container, url: strin
       const state = (await container.inspect()).State;
       if (!state.Running) {
         const logs = await containerLogs(container, 8).catch(() => '');
-        throw new RehearsalError(`container ${container.id.slice(0, 12)} exited during start-up (code ${state.ExitCode})`, `its last output: ${logs.trim() || '(none)'}`);
+        throw new RehearsalError(
+          `container ${container.id.slice(0, 12)} exited during start-up (code ${state.ExitCode})`,
+          `its last output: ${logs.trim() || '(none)'}`,
+        );
       }
     }
     await sleep(100);
   }
   const logs = await containerLogs(container, 8).catch(() => '');
-  throw new RehearsalError(`${url} not ready within ${timeoutMs} ms (last: ${last})`, `container output: ${logs.trim() || '(none)'}`);
+  throw new RehearsalError(
+    `${url} not ready within ${timeoutMs} ms (last: ${last})`,
+    `container output: ${logs.trim() || '(none)'}`,
+  );
 }

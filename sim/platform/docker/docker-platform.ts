@@ -3,14 +3,21 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { PlatformUnavailableError } from '../../util/errors.js';
-import type { DeploySpec, Deployment, Platform, PlatformContext, Probe, RouterEndpoint } from '../platform.js';
+import type {
+  Deployment,
+  DeploySpec,
+  Platform,
+  PlatformContext,
+  Probe,
+  RouterEndpoint,
+} from '../platform.js';
 import { type AppImages, ensureAppImages } from './app-images.js';
 import { describeBasePath, ensureBase } from './base-image.js';
 import { removeLabelled, removeLabelledSync } from './cleanup.js';
 import { freePort, loopbackBindings, saveLogs, waitContainerReady } from './containers.js';
 import { DockerInstance, JUDGE_PORT } from './docker-instance.js';
-import { ENGINE_HINT, connectEngine, probeEngine } from './engine.js';
-import { SCOPE_LABEL, dockerName, scopeLabels } from './labels.js';
+import { connectEngine, ENGINE_HINT, probeEngine } from './engine.js';
+import { dockerName, SCOPE_LABEL, scopeLabels } from './labels.js';
 
 const live = new Set<string>();
 let exitHooked = false;
@@ -26,26 +33,43 @@ export class DockerPlatform implements Platform {
   private network: Docker.Network | undefined;
   private volume = '';
   private counters = new Map<string, number>();
+  private topLevelCgroups = false;
 
   async probe(): Promise<Probe> {
     const engine = await probeEngine(this.docker);
-    if (!engine.reachable) return { name: this.name, available: false, detail: engine.detail, hint: ENGINE_HINT };
-    return { name: this.name, available: true, detail: `engine ${engine.version}; ${await describeBasePath(this.docker)}` };
+    if (!engine.reachable)
+      return { name: this.name, available: false, detail: engine.detail, hint: ENGINE_HINT };
+    return {
+      name: this.name,
+      available: true,
+      detail: `engine ${engine.version}; ${await describeBasePath(this.docker)}`,
+    };
   }
 
   async start(ctx: PlatformContext): Promise<void> {
     const engine = await probeEngine(this.docker);
-    if (!engine.reachable) throw new PlatformUnavailableError(`docker platform unavailable: ${engine.detail}`, ENGINE_HINT);
+    if (!engine.reachable)
+      throw new PlatformUnavailableError(`docker platform unavailable: ${engine.detail}`, ENGINE_HINT);
     this.ctx = ctx;
     this.scope = `rh-${dockerName(ctx.runId).slice(-20)}-${randomBytes(2).toString('hex')}`;
     mkdirSync(join(ctx.workdir, 'logs'), { recursive: true });
     const t0 = Date.now();
     const base = await ensureBase(this.docker, ctx.log);
     this.images = await ensureAppImages(this.docker, base);
-    ctx.log.info(`docker: images ready in ${Date.now() - t0} ms; base ${base.ref} (${base.path}); ${this.images.judge}, ${this.images.router}`);
+    ctx.log.info(
+      `docker: images ready in ${Date.now() - t0} ms; base ${base.ref} (${base.path}); ${this.images.judge}, ${this.images.router}`,
+    );
+    // With cgroupfs, containers normally share one `docker` cgroup that weighs as much as a single process: on a
+    // busy machine they would get a fraction of the CPU that the same programs get as local processes.
+    this.topLevelCgroups = (await this.docker.info()).CgroupDriver === 'cgroupfs';
     this.guardExit();
     const labels = this.labels();
-    this.network = await this.docker.createNetwork({ Name: this.scope, Driver: 'bridge', Labels: labels, CheckDuplicate: true });
+    this.network = await this.docker.createNetwork({
+      Name: this.scope,
+      Driver: 'bridge',
+      Labels: labels,
+      CheckDuplicate: true,
+    });
     this.volume = `${this.scope}-store`;
     await this.docker.createVolume({ Name: this.volume, Labels: labels });
   }
@@ -57,6 +81,7 @@ export class DockerPlatform implements Platform {
     const container = await this.createContainer(`${this.scope}-router`, images.router, [], {
       env: [`REHEARSAL_ROUTER_TOKEN=${token}`],
       ports: { 8000: port, 8001: adminPort },
+      processes: 1,
     });
     const endpoint = { url: `http://127.0.0.1:${port}`, adminUrl: `http://127.0.0.1:${adminPort}`, token };
     await waitContainerReady(container, `${endpoint.adminUrl}/healthz`, 30_000, ctx.signal);
@@ -65,18 +90,39 @@ export class DockerPlatform implements Platform {
 
   async deploy(spec: DeploySpec): Promise<Deployment> {
     const { ctx } = this.ready();
-    const instances = await Promise.all(Array.from({ length: spec.replicas }, () => this.startInstance(spec)));
+    const instances = await Promise.all(
+      Array.from({ length: spec.replicas }, () => this.startInstance(spec)),
+    );
+    const retire = async (i: DockerInstance, graceMs: number) => {
+      await i.stop(graceMs);
+      await saveLogs(i.container, join(ctx.workdir, 'logs', `${i.id}.log`));
+      await i.container.remove({ force: true, v: true }).catch(() => undefined);
+    };
     const stop = async (graceMs = 3000) => {
-      await Promise.all(
-        instances.map(async (i) => {
-          await i.stop(graceMs);
-          await saveLogs(i.container, join(ctx.workdir, 'logs', `${i.id}.log`));
-          await i.container.remove({ force: true, v: true }).catch(() => undefined);
-        }),
-      );
+      await Promise.all(instances.map((i) => retire(i, graceMs)));
+    };
+    // Scaling up appends ready instances; scaling down retires the last ones (the caller routes them away first).
+    const scale = async (replicas: number) => {
+      if (replicas > instances.length) {
+        instances.push(
+          ...(await Promise.all(
+            Array.from({ length: replicas - instances.length }, () => this.startInstance(spec)),
+          )),
+        );
+      } else if (replicas < instances.length) {
+        await Promise.all(instances.splice(Math.max(0, replicas)).map((i) => retire(i, 3000)));
+      }
+      ctx.log.debug(`scaled ${spec.version} to ${instances.length}`);
     };
     ctx.log.debug(`deployed ${spec.version}`, { instances: instances.map((i) => `${i.name} ${i.url}`) });
-    return { version: spec.version, instances, stop, [Symbol.asyncDispose]: () => stop() };
+    const deployment: Deployment & { scale(replicas: number): Promise<void> } = {
+      version: spec.version,
+      instances,
+      stop,
+      scale,
+      [Symbol.asyncDispose]: () => stop(),
+    };
+    return deployment;
   }
 
   async dispose(): Promise<void> {
@@ -96,7 +142,14 @@ export class DockerPlatform implements Platform {
   describe(): Record<string, string> {
     if (!this.images) return {};
     const { base, judge, router } = this.images;
-    return { basePath: base.path, baseImage: base.ref, baseDetail: base.detail, judgeImage: judge, routerImage: router, scope: this.scope };
+    return {
+      basePath: base.path,
+      baseImage: base.ref,
+      baseDetail: base.detail,
+      judgeImage: judge,
+      routerImage: router,
+      scope: this.scope,
+    };
   }
 
   private async startInstance(spec: DeploySpec): Promise<DockerInstance> {
@@ -107,9 +160,14 @@ export class DockerPlatform implements Platform {
     const name = `${this.scope}-${dockerName(id)}`;
     const args = ['--version', spec.version, '--instance', id, '--admin-token', this.adminToken];
     if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
-    if (spec.toggles && Object.keys(spec.toggles).length > 0) args.push('--toggles', JSON.stringify(spec.toggles));
+    if (spec.toggles && Object.keys(spec.toggles).length > 0)
+      args.push('--toggles', JSON.stringify(spec.toggles));
     const hostPort = await freePort();
-    const container = await this.createContainer(name, images.judge, args, { ports: { [JUDGE_PORT]: hostPort }, volume: this.volume });
+    const container = await this.createContainer(name, images.judge, args, {
+      ports: { [JUDGE_PORT]: hostPort },
+      volume: this.volume,
+      processes: 1 + (spec.workers ?? 2),
+    });
     const instance = new DockerInstance(id, spec.version, name, container, network, hostPort);
     await waitContainerReady(container, `${instance.url}/readyz`, 30_000, ctx.signal);
     return instance;
@@ -119,7 +177,7 @@ export class DockerPlatform implements Platform {
     name: string,
     image: string,
     cmd: string[],
-    opts: { env?: string[]; ports: Record<number, number>; volume?: string },
+    opts: { env?: string[]; ports: Record<number, number>; volume?: string; processes: number },
   ): Promise<Docker.Container> {
     const { ExposedPorts, PortBindings } = loopbackBindings(opts.ports);
     const container = await this.docker.createContainer({
@@ -133,7 +191,11 @@ export class DockerPlatform implements Platform {
       HostConfig: {
         PortBindings,
         NetworkMode: this.scope,
-        ...(opts.volume ? { Mounts: [{ Type: 'volume' as const, Source: opts.volume, Target: '/data' }] } : {}),
+        // Each container its own top-level cgroup, weighted like its processes would be outside Docker.
+        ...(this.topLevelCgroups ? { CgroupParent: '/', CpuShares: 1024 * opts.processes } : {}),
+        ...(opts.volume
+          ? { Mounts: [{ Type: 'volume' as const, Source: opts.volume, Target: '/data' }] }
+          : {}),
       },
       NetworkingConfig: { EndpointsConfig: { [this.scope]: { Aliases: [name] } } },
     });
@@ -155,7 +217,8 @@ export class DockerPlatform implements Platform {
   }
 
   private ready(): { ctx: PlatformContext; images: AppImages; network: Docker.Network } {
-    if (!this.ctx || !this.images || !this.network) throw new Error('docker platform: start() must be called first');
+    if (!this.ctx || !this.images || !this.network)
+      throw new Error('docker platform: start() must be called first');
     return { ctx: this.ctx, images: this.images, network: this.network };
   }
 }

@@ -24,7 +24,10 @@ export async function probeEngine(docker: Docker = connectEngine(), timeoutMs = 
     const version = await Promise.race([docker.ping().then(() => docker.version()), timeout]);
     return { reachable: true, version: version.Version };
   } catch (error) {
-    return { reachable: false, detail: `Docker engine not reachable at ${engineAddress()}: ${messageOf(error)}` };
+    return {
+      reachable: false,
+      detail: `Docker engine not reachable at ${engineAddress()}: ${messageOf(error)}`,
+    };
   } finally {
     clearTimeout(timer);
   }

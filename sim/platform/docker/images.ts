@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { RehearsalError, messageOf } from '../../util/errors.js';
+import { messageOf, RehearsalError } from '../../util/errors.js';
 import type { BuildContext } from './build-context.js';
 
 /** Whether an image with this reference exists in the engine. */
@@ -22,7 +22,12 @@ export function followProgress(docker: Docker, stream: NodeJS.ReadableStream, wh
     docker.modem.followProgress(
       stream,
       (err: Error | null) => {
-        if (err || failure) reject(new Error(`${what} failed: ${failure ?? messageOf(err)}${tail.length ? `; last output: ${tail.join(' | ')}` : ''}`));
+        if (err || failure)
+          reject(
+            new Error(
+              `${what} failed: ${failure ?? messageOf(err)}${tail.length ? `; last output: ${tail.join(' | ')}` : ''}`,
+            ),
+          );
         else resolve();
       },
       (event: ProgressEvent) => {
@@ -56,14 +61,19 @@ export async function buildImage(docker: Docker, ctx: BuildContext, opts: BuildO
     );
     await followProgress(docker, stream, `docker build ${opts.tag}`);
   } catch (error) {
-    throw new RehearsalError(`could not build image ${opts.tag}: ${messageOf(error)}`, `check ${opts.dockerfile} and \`docker info\``, 3, {
-      cause: error,
-    });
+    throw new RehearsalError(
+      `could not build image ${opts.tag}: ${messageOf(error)}`,
+      `check ${opts.dockerfile} and \`docker info\``,
+      3,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
 /** Pulls `ref`, giving up after `timeoutMs`; resolves to the reason on failure instead of throwing. */
-export async function tryPull(docker: Docker, ref: string, timeoutMs = 120_000): Promise<string | undefined> {
+export async function tryPull(docker: Docker, ref: string, timeoutMs = 60_000): Promise<string | undefined> {
   const abort = AbortSignal.timeout(timeoutMs);
   try {
     const stream = await docker.pull(ref, { abortSignal: abort });

@@ -26,7 +26,13 @@ export function labelFilter(...labels: string[]): string {
 
 /** Turns any text into something Docker accepts in a container, network or volume name. */
 export function dockerName(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 48) || 'x';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '')
+      .slice(0, 48) || 'x'
+  );
 }
 
 /**

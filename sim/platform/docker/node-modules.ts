@@ -9,7 +9,11 @@ const PRUNE: Record<string, (rel: string) => boolean> = {
   // zod's src/ is only reached through its "@zod/source" export condition, which Node never sets.
   zod: (rel) => rel === 'src' || rel.startsWith('src/'),
   'better-sqlite3': (rel) =>
-    rel === 'deps' || rel === 'src' || rel.startsWith('deps/') || rel.startsWith('src/') || (rel.startsWith('build/') && !isKeptBuildPath(rel)),
+    rel === 'deps' ||
+    rel === 'src' ||
+    rel.startsWith('deps/') ||
+    rel.startsWith('src/') ||
+    (rel.startsWith('build/') && !isKeptBuildPath(rel)),
 };
 
 function isKeptBuildPath(rel: string): boolean {
@@ -26,7 +30,9 @@ export function runtimeClosure(nodeModules: string, roots: string[]): string[] {
     const manifest = join(nodeModules, name, 'package.json');
     if (!existsSync(manifest)) throw new Error(`${name} is not installed in ${nodeModules}; run \`npm ci\``);
     seen.add(name);
-    const deps = (JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
+    const deps =
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string> })
+        .dependencies ?? {};
     queue.push(...Object.keys(deps));
   }
   return [...seen].sort();

@@ -53,11 +53,27 @@ export class LocalPlatform implements Platform {
     const instances = started.map((s) => s.instance);
     const procs = started.map((s) => s.proc);
     const stop = async (graceMs = 3000) => {
-      await Promise.all(procs.map((p) => stopNodeProcess(p, graceMs)));
-      for (const p of procs) this.processes.delete(p);
+      const all = procs.splice(0);
+      await Promise.all(all.map((p) => stopNodeProcess(p, graceMs)));
+      for (const p of all) this.processes.delete(p);
+    };
+    const scale = async (replicas: number) => {
+      if (replicas > instances.length) {
+        const more = await Promise.all(Array.from({ length: replicas - instances.length }, () => this.startInstance(spec)));
+        for (const m of more) {
+          instances.push(m.instance);
+          procs.push(m.proc);
+        }
+      } else if (replicas < instances.length) {
+        instances.splice(Math.max(0, replicas));
+        const gone = procs.splice(Math.max(0, replicas));
+        await Promise.all(gone.map((p) => stopNodeProcess(p, 3000)));
+        for (const p of gone) this.processes.delete(p);
+      }
+      ctx.log.debug(`scaled ${spec.version} to ${instances.length}`);
     };
     ctx.log.debug(`deployed ${spec.version}`, { instances: instances.map((i) => i.url) });
-    return { version: spec.version, instances, stop, [Symbol.asyncDispose]: () => stop() };
+    return { version: spec.version, instances, stop, scale, [Symbol.asyncDispose]: () => stop() };
   }
 
   async dispose(): Promise<void> {

@@ -35,6 +35,7 @@ export async function startNodeProcess(opts: StartOptions): Promise<NodeProcess>
   });
   track(child);
   const log = createWriteStream(opts.logFile, { flags: 'a' });
+  log.on('error', () => undefined);
   child.stderr!.pipe(log, { end: false });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const lines = createInterface({ input: child.stdout! });
@@ -54,7 +55,8 @@ export async function startNodeProcess(opts: StartOptions): Promise<NodeProcess>
     child.once('error', (e) => fail(`could not be started: ${e.message}`));
     child.once('exit', (code, signal) => fail(`exited during start-up (code ${code}, signal ${signal})`));
     lines.on('line', (line) => {
-      log.write(`${line}\n`);
+      // stdout can still hold lines after the process exited and the log was closed.
+      if (!log.writableEnded) log.write(`${line}\n`);
       tail.push(line);
       if (tail.length > 20) tail.shift();
       if (!line.includes('"listening"')) return;

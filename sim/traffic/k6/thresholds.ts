@@ -1,4 +1,4 @@
-import type { ThresholdCheckConfig } from '../../analysis/config.js';
+import type { CheckConfig } from '../../analysis/config.js';
 import type { MetricName } from '../../monitor/metrics.js';
 
 /** The custom metrics the generated script records, per serving version. */
@@ -9,7 +9,8 @@ export const k6Metrics = {
   wrongVerdict: 'rehearsal_wrong_verdict',
 } as const;
 
-const mapping: Record<MetricName, { metric: string; stat: string }> = {
+// Client-side metrics only: business metrics (verdicts, queue depth) and comparison checks have no k6 form.
+const mapping: Partial<Record<MetricName, { metric: string; stat: string }>> = {
   error_rate: { metric: k6Metrics.failed, stat: 'rate' },
   request_rate: { metric: k6Metrics.requests, stat: 'rate' },
   latency_p50_ms: { metric: k6Metrics.latency, stat: 'p(50)' },
@@ -23,13 +24,16 @@ const mapping: Record<MetricName, { metric: string; stat: string }> = {
  * whole run, not over the check's sliding window.
  */
 export function thresholdsFromChecks(
-  checks: ThresholdCheckConfig[],
+  checks: CheckConfig[],
   versions: { stable: string; candidate: string },
 ): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const check of checks) {
-    const { metric, stat } = mapping[check.metric];
-    const key = `${metric}{version:${versions[check.version]}}`;
+    if (check.kind !== 'threshold') continue;
+    const mapped = mapping[check.metric];
+    if (!mapped) continue;
+    const { metric, stat } = mapped;
+    const key = `${metric}{version:${versions[check.version === 'baseline' ? 'stable' : check.version]}}`;
     const list = out[key] ?? [];
     if (check.max !== undefined) list.push(`${stat}<=${check.max}`);
     if (check.min !== undefined) list.push(`${stat}>=${check.min}`);

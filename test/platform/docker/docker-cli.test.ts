@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../../sim/report/model.js';
-import { runCli } from '../../helpers/cli.js';
+import { runCli, startCli } from '../../helpers/cli.js';
 import { noEngine } from './engine-helper.js';
 
 const docker = new Docker();
@@ -17,8 +18,17 @@ describe.skipIf(noEngine !== undefined)('rehearse on --platform docker (live)', 
   const foreign: Docker.Container[] = [];
 
   beforeAll(async () => {
-    result = await runCli(['run', '--platform', 'docker', 'scenarios/canary-healthy.yaml', 'scenarios/canary-error-spike.yaml', '--reports', reports]);
+    result = await runCli([
+      'run',
+      '--platform',
+      'docker',
+      'scenarios/canary-healthy.yaml',
+      'scenarios/canary-error-spike.yaml',
+      '--reports',
+      reports,
+    ]);
     const [dir] = readdirSync(reports);
+    if (!dir) throw new Error(`no report written (exit ${result.code}): ${result.stdout}${result.stderr}`);
     report = JSON.parse(readFileSync(join(reports, dir!, 'report.json'), 'utf8')) as RunReport;
   }, 300_000);
 
@@ -51,6 +61,28 @@ describe.skipIf(noEngine !== undefined)('rehearse on --platform docker (live)', 
     expect((await docker.listVolumes({ filters: byLabel(label) })).Volumes ?? []).toEqual([]);
   });
 
+  it('Ctrl-C during a run removes its containers, network and volume before exiting', async () => {
+    const run = startCli([
+      'run',
+      '--platform',
+      'docker',
+      'scenarios/canary-healthy.yaml',
+      '--reports',
+      reports,
+    ]);
+    const owner = `rehearsal.owner=${run.child.pid}@${hostname()}`;
+    for (let i = 0; i < 600; i++) {
+      if ((await docker.listContainers({ filters: byLabel(owner) })).length >= 3) break;
+      await sleep(100);
+    }
+    expect((await docker.listContainers({ filters: byLabel(owner) })).length).toBeGreaterThanOrEqual(3);
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(4);
+    expect(await docker.listContainers({ all: true, filters: byLabel(owner) })).toEqual([]);
+    expect(await docker.listNetworks({ filters: byLabel(owner) })).toEqual([]);
+    expect((await docker.listVolumes({ filters: byLabel(owner) })).Volumes ?? []).toEqual([]);
+  }, 120_000);
+
   it('doctor reports the engine and the base-image path', async () => {
     const doctor = await runCli(['doctor']);
     expect(doctor.stdout).toMatch(/^ok {2}docker +engine \S+; .*(base image|local base build)/m);
@@ -63,13 +95,21 @@ describe.skipIf(noEngine !== undefined)('rehearse on --platform docker (live)', 
       foreign.push(c);
       return c.id;
     };
-    const crashed = await make({ rehearsal: '1', 'rehearsal.run': 'crashed', 'rehearsal.owner': '2147483646@nowhere' });
-    const live = await make({ rehearsal: '1', 'rehearsal.run': 'live', 'rehearsal.owner': `${process.pid}@${(await import('node:os')).hostname()}` });
+    const crashed = await make({
+      rehearsal: '1',
+      'rehearsal.run': 'crashed',
+      'rehearsal.owner': '2147483646@nowhere',
+    });
+    const live = await make({
+      rehearsal: '1',
+      'rehearsal.run': 'live',
+      'rehearsal.owner': `${process.pid}@${hostname()}`,
+    });
     const notOurs = await make({ 'some.other.tool': '1' });
     const clean = await runCli(['clean']);
     expect(clean.code, clean.stderr).toBe(0);
-    expect(clean.stdout).toMatch(/removed 1 container\(s\)/);
-    expect(clean.stdout).toMatch(/spared 1 resource/);
+    expect(clean.stdout).toMatch(/removed [1-9]\d* container\(s\)/);
+    expect(clean.stdout).toMatch(/spared [1-9]\d* resource/);
     const ids = (await docker.listContainers({ all: true })).map((c) => c.Id);
     expect(ids).not.toContain(crashed);
     expect(ids).toEqual(expect.arrayContaining([live, notOurs]));

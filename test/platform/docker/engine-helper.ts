@@ -13,7 +13,8 @@ const probe = await probeEngine();
  * Why the Docker tests are skipped here, or undefined when they run. In CI (.ci/run starts dockerd) they always
  * run, so a missing engine fails them instead of hiding them.
  */
-export const noEngine: string | undefined = probe.reachable || process.env.CI === 'true' ? undefined : probe.detail;
+export const noEngine: string | undefined =
+  probe.reachable || process.env.CI === 'true' ? undefined : probe.detail;
 
 // One line per test run (test files run in forks of the same parent), not one per file.
 const marker = join(tmpdir(), `rehearsal-docker-skip-${process.ppid}`);

@@ -8,7 +8,11 @@ const root = join(import.meta.dirname, '../../..');
 
 describe('image contents', () => {
   it('finds the packages the compiled judge service imports, and none for the router', () => {
-    expect(importedPackages(join(root, 'dist/fixtures/judge-service'))).toEqual(['better-sqlite3', 'prom-client', 'zod']);
+    expect(importedPackages(join(root, 'dist/fixtures/judge-service'))).toEqual([
+      'better-sqlite3',
+      'prom-client',
+      'zod',
+    ]);
     expect(importedPackages(join(root, 'dist/sim/router'))).toEqual([]);
   });
 
@@ -20,7 +24,9 @@ describe('image contents', () => {
   });
 
   it('names a missing package and what to run', () => {
-    expect(() => runtimeClosure(join(root, 'node_modules'), ['no-such-package-x'])).toThrow(/no-such-package-x is not installed.*npm ci/);
+    expect(() => runtimeClosure(join(root, 'node_modules'), ['no-such-package-x'])).toThrow(
+      /no-such-package-x is not installed.*npm ci/,
+    );
   });
 
   it('keeps the SQLite addon but not its sources, and drops declarations and maps', () => {
@@ -36,7 +42,11 @@ describe('image contents', () => {
 describe('labels and names', () => {
   it('labels a scope with owner, run, scope and owning process', () => {
     const labels = scopeLabels('20261127-1-ab', 'rh-x');
-    expect(labels).toMatchObject({ rehearsal: '1', 'rehearsal.run': '20261127-1-ab', 'rehearsal.scope': 'rh-x' });
+    expect(labels).toMatchObject({
+      rehearsal: '1',
+      'rehearsal.run': '20261127-1-ab',
+      'rehearsal.scope': 'rh-x',
+    });
     expect(labels['rehearsal.owner']).toMatch(new RegExp(`^${process.pid}@`));
     expect(JSON.parse(labelFilter('rehearsal=1'))).toEqual({ label: ['rehearsal=1'] });
   });

@@ -1,0 +1,49 @@
+import type { Queries } from '../monitor/queries.js';
+import { BurnRateCheck } from './burn-rate-check.js';
+import type { Check } from './check.js';
+import type { CheckDefaults, CheckVersions } from './check-base.js';
+import type { CheckConfig } from './config.js';
+import { MannWhitneyCheck } from './mann-whitney-check.js';
+import { SequentialCheck } from './sequential-check.js';
+import { ThresholdCheck } from './threshold-check.js';
+import type { WeightHistory } from './weight-history.js';
+
+/** What every check is built from: monitoring queries and the weights the controller set (no I/O, no clock of its own). */
+export interface CheckDeps {
+  queries: Queries;
+  versions: CheckVersions;
+  weights: WeightHistory;
+  defaults: CheckDefaults;
+}
+
+/** Every check kind by name: how to build it from its configuration. */
+export const checkKinds = {
+  threshold: (c: Extract<CheckConfig, { kind: 'threshold' }>, d: CheckDeps) =>
+    new ThresholdCheck(c, d.queries, d.versions, d.defaults),
+  sequential: (c: Extract<CheckConfig, { kind: 'sequential' }>, d: CheckDeps) =>
+    new SequentialCheck(c, d.queries, d.versions, d.weights, d.defaults),
+  'mann-whitney': (c: Extract<CheckConfig, { kind: 'mann-whitney' }>, d: CheckDeps) =>
+    new MannWhitneyCheck(c, d.queries, d.versions, d.defaults),
+  'burn-rate': (c: Extract<CheckConfig, { kind: 'burn-rate' }>, d: CheckDeps) =>
+    new BurnRateCheck(c, d.queries, d.versions, d.defaults),
+} as const;
+
+/** Builds the check a configuration describes. */
+export function createCheck(config: CheckConfig, deps: CheckDeps): Check {
+  const build = checkKinds[config.kind] as (c: CheckConfig, d: CheckDeps) => Check;
+  return build(config, deps);
+}
+
+/** A one-line description for `rehearse plan`. */
+export function describeCheck(c: CheckConfig): string {
+  switch (c.kind) {
+    case 'threshold':
+      return `${c.version} ${c.metric}${c.max !== undefined ? ` <= ${c.max}` : ''}${c.min !== undefined ? ` >= ${c.min}` : ''}, failureLimit ${c.failureLimit}`;
+    case 'sequential':
+      return `${c.compare} canary vs stable, anytime-valid sequential test at α ${c.alpha}`;
+    case 'mann-whitney':
+      return `latency canary vs stable, Mann-Whitney at α ${c.alpha}, allowed increase ×${c.allowedIncrease}`;
+    case 'burn-rate':
+      return `${c.version} availability ${c.objective} burn rate (${c.severities.join(', ')}; 30 days compressed to ${c.period / 1000}s)`;
+  }
+}
