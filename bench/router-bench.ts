@@ -8,7 +8,7 @@ import { startNginx } from './nginx.js';
 import { firstJsonLine, hasCommand, Processes } from './procs.js';
 import { type BenchReport, printReport } from './report.js';
 
-// `npm run bench` = `node dist/bench/router-bench.js [--smoke] [--out FILE] [--nginx-workers N|auto]`.
+// `node dist/bench/router-bench.js [--smoke] [--out FILE] [--nginx-workers N|auto]`; part of `npm run bench` (bench/index.ts).
 // Every figure is a ratio against a reference measured in the same run: the upstream reached directly, and nginx
 // proxying the same upstreams with the same weights. Each figure is the median over alternating rounds.
 

@@ -105,16 +105,19 @@ async function main(): Promise<void> {
   const p50 = quantile(ourTimes, 0.5);
   const max = quantile(ourTimes, 1);
   const refP50 = quantile(theirTimes, 0.5);
-  const missed = ours.filter((r) => r.observed.outcome !== 'rolled-back').length;
+  const missed = ours.filter((r) => r.status !== 'error' && r.observed.outcome !== 'rolled-back').length;
   const falseRollbacks = healthy.filter((r) => r.observed.outcome === 'rolled-back').length;
+  const harnessErrors = [...ours, ...flagger, ...healthy].filter((r) => r.status === 'error').length;
+  const decidedHealthy = healthy.filter((r) => r.status !== 'error').length;
   const lines = [
     '',
     `canary, 5% HTTP 500 on v2 at 40 req/s, ${ours.length} seeded run(s); time = fault start → all traffic on stable`,
     `  shipped analysis: p50 ${s(p50)}, max ${s(max)} (target <= ${s(TARGET_MS)}: ${max !== undefined && max <= TARGET_MS && missed === 0 ? 'met' : 'NOT met'}); not rolled back: ${missed}`,
-    `  Flagger-style counting (threshold 5) at the same interval, same seeds: p50 ${s(refP50)}, max ${s(quantile(theirTimes, 1))}; not rolled back: ${flagger.filter((r) => r.observed.outcome !== 'rolled-back').length}`,
+    `  Flagger-style counting (threshold 5) at the same interval, same seeds: p50 ${s(refP50)}, max ${s(quantile(theirTimes, 1))}; not rolled back: ${flagger.filter((r) => r.observed.outcome !== 'rolled-back').length} (paused: fewer than 5 failures within an analyze step)`,
     `  ratio shipped / Flagger-style (same run): ${p50 !== undefined && refP50 ? (p50 / refP50).toFixed(2) : '-'}`,
     `  ratio shipped / Flagger's documented interval × threshold (1 min × 5 = 300 s): ${p50 !== undefined ? (p50 / FLAGGER_DOCUMENTED_MS).toFixed(3) : '-'}`,
-    `false rollbacks of a healthy canary: ${falseRollbacks} of ${healthy.length} (target 0)`,
+    `false rollbacks of a healthy canary: ${falseRollbacks} of ${decidedHealthy} decided run(s) (target 0)`,
+    `harness errors (runs that could not rehearse; not counted above): ${harnessErrors}`,
     `reports: ${runDir}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

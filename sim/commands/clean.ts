@@ -1,5 +1,6 @@
 import { cleanLeftovers } from '../platform/docker/cleanup.js';
 import { connectEngine, ENGINE_HINT, probeEngine } from '../platform/docker/engine.js';
+import { cleanKube, kubeCleanLines } from '../platform/kind/cleanup.js';
 import { ExitCode } from '../util/errors.js';
 import type { Command } from './command.js';
 
@@ -7,15 +8,22 @@ import type { Command } from './command.js';
 export const cleanCommand: Command = {
   name: 'clean',
   summary: 'remove containers, networks and volumes that crashed runs left behind (only ours, by label)',
-  usage: 'rehearse clean [--all] [--images]',
+  usage: 'rehearse clean [--all] [--images] [--kubeconfig FILE] [--context NAME]',
   options: {
     all: { type: 'boolean', description: 'also remove resources of runs that are still in progress' },
     images: {
       type: 'boolean',
       description: 'also remove the cached images (rebuilt on the next docker run)',
     },
+    kubeconfig: { type: 'string', description: "kind: look for leftover namespaces in this kubeconfig's cluster" },
+    context: { type: 'string', description: "kind: look for leftover namespaces in this context's cluster" },
   },
   async run(ctx) {
+    const target = {
+      ...(ctx.flags.kubeconfig ? { kubeconfig: String(ctx.flags.kubeconfig) } : {}),
+      ...(ctx.flags.context ? { context: String(ctx.flags.context) } : {}),
+    };
+    for (const line of kubeCleanLines(await cleanKube(target, { all: ctx.flags.all === true }, ctx.env))) ctx.out(line);
     const docker = connectEngine();
     const engine = await probeEngine(docker);
     if (!engine.reachable) {

@@ -1,18 +1,25 @@
-import { createPlatform, platformNames } from '../platform/index.js';
+import { type PlatformOptions, clusterPlatforms, createPlatform, platformNames } from '../platform/index.js';
 import { probeK6 } from '../traffic/k6/runner.js';
-import { ExitCode } from '../util/errors.js';
+import { ExitCode, messageOf } from '../util/errors.js';
 import type { Command } from './command.js';
 
 /** `rehearse doctor`: probes every platform and says what each needs. */
 export const doctorCommand: Command = {
   name: 'doctor',
   summary: 'show which platforms (and the optional k6 traffic driver) can run here, and what is missing',
-  usage: 'rehearse doctor',
-  options: {},
+  usage: 'rehearse doctor [--cluster NAME] [--kubeconfig FILE] [--context NAME]',
+  options: {
+    cluster: { type: 'string', description: 'kind: check this existing kind cluster' },
+    kubeconfig: { type: 'string', description: 'kind: check the cluster of this kubeconfig file' },
+    context: { type: 'string', description: 'kind: check this kubeconfig context' },
+  },
   async run(ctx) {
     let localOk = true;
     for (const name of platformNames) {
-      const probe = await createPlatform(name).probe();
+      // A probe that throws is a bug in that probe, not a reason to hide the others.
+      const probe = await createPlatform(name, clusterPlatforms.includes(name) ? clusterFlags(ctx.flags) : {})
+        .probe()
+        .catch((error: unknown) => ({ name, available: false, detail: `probe failed: ${messageOf(error)}`, hint: 'report this; the other platforms are unaffected' }));
       if (name === 'local') localOk = probe.available;
       ctx.out(
         `${probe.available ? 'ok ' : 'no '} ${name.padEnd(7)} ${probe.detail}${probe.hint ? ` — ${probe.hint}` : ''}`,
@@ -25,3 +32,9 @@ export const doctorCommand: Command = {
     return localOk ? ExitCode.ok : ExitCode.platformUnavailable;
   },
 };
+
+function clusterFlags(flags: Record<string, unknown>): PlatformOptions {
+  const out: PlatformOptions = {};
+  for (const key of ['cluster', 'kubeconfig', 'context'] as const) if (typeof flags[key] === 'string') out[key] = flags[key];
+  return out;
+}

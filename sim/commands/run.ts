@@ -1,7 +1,7 @@
 import { basename, resolve } from 'node:path';
 import { RealClock } from '../clock/real-clock.js';
 import { runSuite } from '../engine/run-suite.js';
-import { createPlatform, platformNames } from '../platform/index.js';
+import { type PlatformOptions, clusterPlatforms, createPlatform, platformNames } from '../platform/index.js';
 import { LiveProgress, ProgressPrinter } from '../report/progress.js';
 import { palette, scenarioLine, summaryTable, terminalMode } from '../report/terminal.js';
 import { type DriverName, driverNames } from '../traffic/driver.js';
@@ -9,7 +9,7 @@ import { probeK6, requireK6 } from '../traffic/k6/runner.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
 import { paths } from '../util/paths.js';
 import type { Command } from './command.js';
-import { selectScenarios } from './select.js';
+import { filterScenarios, selectScenarios } from './select.js';
 
 const SHOWN = new Set([
   'deploy',
@@ -28,7 +28,8 @@ const SHOWN = new Set([
 export const runCommand: Command = {
   name: 'run',
   summary: 'rehearse scenarios and write reports/<run-id>/ (default: the scenarios tagged "default")',
-  usage: 'rehearse run [files|dirs] [--platform local] [--tag T] [--reports DIR] [--driver builtin|k6]',
+  usage:
+    'rehearse run [files|dirs] [--platform local] [--tag T] [--strategy S] [--fault F] [--parallel N] [--reports DIR] [--driver builtin|k6] [--cluster NAME] [--kubeconfig FILE] [--context NAME]',
   options: {
     platform: { type: 'string', description: `where to run: ${platformNames.join(', ')} (default local)` },
     tag: {
@@ -36,8 +37,21 @@ export const runCommand: Command = {
       multiple: true,
       description: 'only scenarios with this tag, strategy or fault type',
     },
+    strategy: { type: 'string', multiple: true, description: 'only scenarios of this strategy type' },
+    fault: {
+      type: 'string',
+      multiple: true,
+      description: 'only scenarios injecting this fault kind (`none`: healthy releases)',
+    },
+    parallel: {
+      type: 'string',
+      description: 'scenarios rehearsed at once (default 1; each has its own processes)',
+    },
     reports: { type: 'string', description: 'folder for reports (default reports/)' },
     driver: { type: 'string', description: `who sends the traffic: ${driverNames.join(', ')} (default: each scenario's traffic.driver)` },
+    cluster: { type: 'string', description: 'kind: reuse this existing kind cluster instead of creating one per scenario' },
+    kubeconfig: { type: 'string', description: 'kind: target the cluster of this kubeconfig file' },
+    context: { type: 'string', description: 'kind: target this kubeconfig context' },
   },
   async run(ctx) {
     const platform = String(ctx.flags.platform ?? 'local');
@@ -48,14 +62,36 @@ export const runCommand: Command = {
         ExitCode.invalidScenario,
       );
     }
+    const only = {
+      strategies: ctx.flags.strategy as string[] | undefined,
+      faults: ctx.flags.fault as string[] | undefined,
+    };
+    const filtered = Boolean(only.strategies?.length || only.faults?.length);
+    const scenarios = filterScenarios(
+      selectScenarios(
+        ctx.args,
+        ctx.cwd,
+        ctx.flags.tag as string[] | undefined,
+        filtered ? undefined : 'default',
+      ),
+      only,
+    );
+    const parallel = Number(ctx.flags.parallel ?? 1);
+    if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) {
+      throw new RehearsalError(
+        `--parallel must be a whole number from 1 to 16, got ${String(ctx.flags.parallel)}`,
+        'each parallel scenario runs its own processes; 2 suits a 2-core machine',
+        ExitCode.invalidScenario,
+      );
+    }
+    const platformOptions = clusterOptions(ctx.flags, platform);
     const driver = ctx.flags.driver === undefined ? undefined : String(ctx.flags.driver);
     if (driver !== undefined && !(driverNames as readonly string[]).includes(driver)) {
       throw new RehearsalError(`unknown traffic driver "${driver}"`, `use one of: ${driverNames.join(', ')}`, ExitCode.invalidScenario);
     }
-    const scenarios = selectScenarios(ctx.args, ctx.cwd, ctx.flags.tag as string[] | undefined, 'default');
     const needsK6 = scenarios.some((s) => (driver ?? s.scenario.traffic.driver) === 'k6');
     const k6Path = needsK6 ? requireK6(await probeK6(ctx.env.PATH)) : undefined;
-    const probe = await createPlatform(platform).probe();
+    const probe = await createPlatform(platform, platformOptions).probe();
     if (!probe.available) {
       throw new RehearsalError(
         `platform ${platform} unavailable: ${probe.detail}`,
@@ -70,28 +106,33 @@ export const runCommand: Command = {
       platform,
       ...(driver ? { driver: driver as DriverName } : {}),
       ...(k6Path ? { k6Path } : {}),
+      platformOptions,
       reportsDir: resolve(ctx.cwd, String(ctx.flags.reports ?? paths.reports)),
       clock: new RealClock(),
       log: ctx.log,
       signal: ctx.signal,
       toolVersion: paths.version,
       nodeVersion: process.version,
+      parallel,
       onScenarioStart: (s, i, n) => {
         ctx.out(
           `[${i + 1}/${n}] ${s.scenario.name} (${s.file}): ${s.scenario.strategy.type}, up to ${s.scenario.traffic.duration / 1000}s of traffic`,
         );
-        progress.start(new LiveProgress(s.scenario.name, s.scenario.traffic.duration));
+        // One live progress line fits one scenario at a time.
+        if (parallel === 1) progress.start(new LiveProgress(s.scenario.name, s.scenario.traffic.duration));
       },
-      onEvent: (_name, e) =>
+      onEvent: (name, e) =>
         progress.event(
           e,
           SHOWN.has(e.type)
-            ? p.dim(`  ${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`)
+            ? p.dim(`  ${parallel > 1 ? `${name}: ` : ''}${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`)
             : undefined,
         ),
-      onRecord: (_name, r) => progress.record(r),
+      onRecord: (_name, r) => {
+        if (parallel === 1) progress.record(r);
+      },
       onScenarioEnd: (r) => {
-        progress.end();
+        if (parallel === 1) progress.end();
         ctx.out(scenarioLine(r, p));
       },
     });
@@ -104,3 +145,15 @@ export const runCommand: Command = {
     return report.summary.failed + report.summary.errors === 0 ? ExitCode.ok : ExitCode.rehearsalFailed;
   },
 };
+
+function clusterOptions(flags: Record<string, unknown>, platform: string): PlatformOptions {
+  const options: PlatformOptions = {};
+  for (const key of ['cluster', 'kubeconfig', 'context'] as const) {
+    if (flags[key] === undefined) continue;
+    if (!clusterPlatforms.includes(platform)) {
+      throw new RehearsalError(`--${key} applies to --platform ${clusterPlatforms.join('|')} only`, `add --platform ${clusterPlatforms[0]}`, ExitCode.invalidScenario);
+    }
+    options[key] = String(flags[key]);
+  }
+  return options;
+}

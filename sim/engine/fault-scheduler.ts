@@ -1,5 +1,12 @@
 import type { Clock } from '../clock/clock.js';
-import { type Fault, type FaultConfig, type InjectedFault, createFault } from '../faults/index.js';
+import {
+  type DeployResult,
+  type Fault,
+  type FaultConfig,
+  type InjectedFault,
+  createFault,
+} from '../faults/index.js';
+import type { Scraper } from '../monitor/scraper.js';
 import type { Deployment } from '../platform/platform.js';
 import type { Timeline } from '../release/timeline.js';
 import type { RouteEditor } from '../router/route-editor.js';
@@ -18,6 +25,25 @@ interface Scheduled {
   revertedAt?: number;
   applied: boolean;
   appliedDetail: string;
+  /** The verification in flight, if any. */
+  verifying?: Promise<void>;
+}
+
+/** What the scheduler needs from the engine. */
+export interface FaultSchedulerDeps {
+  clock: Clock;
+  log: Logger;
+  timeline: Timeline;
+  router: RouteEditor;
+  scraper: Scraper;
+  serviceToken: string;
+  /** Aborts when the rehearsal ends. */
+  signal: AbortSignal;
+}
+
+/** Whether a marker header value (comma-separated when several faults shaped a response) names `marker`. */
+function carries(header: string | undefined, marker: string): boolean {
+  return header?.split(',').some((m) => m.trim() === marker) ?? false;
 }
 
 /** Injects a scenario's faults on schedule, verifies them, and reverts them; nothing stays injected. */
@@ -26,20 +52,68 @@ export class FaultScheduler {
 
   constructor(
     configs: FaultConfig[],
-    private readonly versions: { stable: string; candidate: string },
+    versions: { stable: string; candidate: string },
     private readonly deployments: Map<string, Deployment>,
-    private readonly deps: { clock: Clock; log: Logger; timeline: Timeline; router: RouteEditor; serviceToken: string },
+    private readonly deps: FaultSchedulerDeps,
   ) {
     this.items = configs.map((c) => {
-      const version = c.target === 'candidate' ? versions.candidate : c.target === 'stable' ? versions.stable : c.target;
-      return { fault: createFault(c), version, started: false, applied: false, appliedDetail: 'not injected: its target never ran' };
+      const version =
+        c.target === 'candidate' ? versions.candidate : c.target === 'stable' ? versions.stable : c.target;
+      return {
+        fault: createFault(c),
+        version,
+        started: false,
+        applied: false,
+        appliedDetail: 'not injected: its target never ran',
+      };
     });
+  }
+
+  /** Toggles a version must start with (start-time faults such as crash-on-start); marks those faults injected. */
+  startToggles(version: string): Record<string, unknown> {
+    const toggles: Record<string, unknown> = {};
+    for (const item of this.items) {
+      if (item.started || item.version !== version || !item.fault.startToggles) continue;
+      Object.assign(toggles, item.fault.startToggles());
+      item.started = true;
+      item.injectedAt = this.deps.timeline.now();
+      item.appliedDetail = 'passed at start, but the deployment never reported back';
+      this.deps.timeline.add(
+        'fault-injected',
+        `${item.fault.config.type} on ${version}: ${item.fault.describe()} (at start)`,
+      );
+    }
+    return toggles;
+  }
+
+  /** Records how a version's deployment went, for start-time faults to verify against. */
+  deployed(version: string, result: DeployResult): void {
+    for (const item of this.items) {
+      if (item.version !== version || !item.fault.verifyStart || item.injectedAt === undefined) continue;
+      const check = item.fault.verifyStart(result);
+      item.applied = check.ok;
+      item.appliedDetail = check.detail;
+      item.injected = { verify: async () => check, revert: async () => undefined };
+      this.deps.timeline.add(
+        'fault-verified',
+        `${item.fault.config.type}: ${check.ok ? 'applied' : 'NOT applied'} (${check.detail})`,
+      );
+    }
   }
 
   /** Injects every fault that is due and whose target now exists (called when a version is deployed). */
   async injectDue(): Promise<void> {
     const now = this.deps.timeline.now();
-    await Promise.all(this.items.filter((i) => !i.started && i.fault.config.at <= now && this.deployments.has(i.version)).map((i) => this.inject(i)));
+    await Promise.all(
+      this.items
+        .filter((i) => !i.started && i.fault.config.at <= now && this.deployments.has(i.version))
+        .map((i) => this.inject(i)),
+    );
+  }
+
+  /** Waits for every verification still in flight. */
+  async settle(): Promise<void> {
+    await Promise.all(this.items.map((i) => i.verifying));
   }
 
   /** Runs the schedule until `signal` aborts: injections at `at`, reverts after `duration`. */
@@ -49,7 +123,13 @@ export class FaultScheduler {
       await this.injectDue();
       for (const item of this.items) {
         const d = item.fault.config.duration;
-        if (item.injected && item.revertedAt === undefined && d !== undefined && timeline.now() >= item.injectedAt! + d) await this.revert(item);
+        if (
+          item.injected &&
+          item.revertedAt === undefined &&
+          d !== undefined &&
+          timeline.now() >= item.injectedAt! + d
+        )
+          await this.revert(item);
       }
       try {
         await clock.sleep(100, signal);
@@ -61,14 +141,20 @@ export class FaultScheduler {
 
   /** Reverts every fault still in place. */
   async revertAll(): Promise<void> {
-    await Promise.all(this.items.filter((i) => i.injected && i.revertedAt === undefined).map((i) => this.revert(i)));
+    await Promise.all(
+      this.items.filter((i) => i.injected && i.revertedAt === undefined).map((i) => this.revert(i)),
+    );
   }
 
   /** Each fault with its evidence: applied (read back) and observed in what users got. */
   outcomes(records: RequestRecord[], smoke?: (version: string, marker: string) => number): FaultOutcome[] {
     return this.items.map((i) => {
       const marker = i.fault.marker;
-      const byUsers = marker ? records.filter((r) => r.fault === marker && r.version === i.version).length : undefined;
+      const anyVersion = i.fault.markerScope === 'any';
+      const byUsers =
+        marker && i.applied
+          ? records.filter((r) => carries(r.fault, marker) && (anyVersion || r.version === i.version)).length
+          : undefined;
       // Smoke responses on a blue-green preview count as evidence too: a fault caught there never reaches a user.
       const bySmoke = marker && smoke ? smoke(i.version, marker) : 0;
       const observed = byUsers === undefined ? undefined : byUsers + bySmoke;
@@ -78,7 +164,7 @@ export class FaultScheduler {
         : observed === 0
           ? `applied (${i.appliedDetail}) but no user response showed it: the faulty version took no traffic while it was active`
           : observed !== undefined
-            ? `${byUsers} user response(s)${bySmoke > 0 ? ` and ${bySmoke} preview smoke response(s)` : ''} carried the fault`
+            ? `${byUsers} user response(s)${bySmoke > 0 ? ` and ${bySmoke} preview smoke response(s)` : ''} carried the fault (${i.appliedDetail})`
             : i.appliedDetail;
       return {
         type: i.fault.config.type,
@@ -101,18 +187,38 @@ export class FaultScheduler {
     item.started = true;
     item.injectedAt = timeline.now();
     try {
-      item.injected = await item.fault.inject({
+      const injected = await item.fault.inject({
         clock: this.deps.clock,
         log,
+        version: item.version,
         instances: () => this.deployments.get(item.version)?.instances ?? deployment.instances,
         router: this.deps.router,
+        scraper: this.deps.scraper,
         serviceToken: this.deps.serviceToken,
+        signal: this.deps.signal,
       });
-      timeline.add('fault-injected', `${item.fault.config.type} on ${item.version}: ${item.fault.describe()}`);
-      const check = await item.injected.verify();
-      item.applied = check.ok;
-      item.appliedDetail = check.detail;
-      timeline.add('fault-verified', `${item.fault.config.type}: ${check.ok ? 'applied' : 'NOT applied'} (${check.detail})`);
+      item.injected = injected;
+      item.appliedDetail = 'injected; verification did not finish';
+      timeline.add(
+        'fault-injected',
+        `${item.fault.config.type} on ${item.version}: ${item.fault.describe()}`,
+      );
+      // Verified in the background: some effects (a counter rising, a scrape gap) take a moment to show.
+      item.verifying = injected.verify().then(
+        (check) => {
+          item.applied = check.ok;
+          item.appliedDetail = check.detail;
+          timeline.add(
+            'fault-verified',
+            `${item.fault.config.type}: ${check.ok ? 'applied' : 'NOT applied'} (${check.detail})`,
+          );
+        },
+        (error: unknown) => {
+          item.applied = false;
+          item.appliedDetail = `verification failed: ${messageOf(error)}`;
+          timeline.add('error', `fault ${item.fault.config.type} could not be verified: ${messageOf(error)}`);
+        },
+      );
     } catch (error) {
       item.applied = false;
       item.appliedDetail = `injection failed: ${messageOf(error)}`;
@@ -126,7 +232,10 @@ export class FaultScheduler {
       await item.injected?.revert();
       this.deps.timeline.add('fault-reverted', `${item.fault.config.type} on ${item.version} reverted`);
     } catch (error) {
-      this.deps.timeline.add('error', `fault ${item.fault.config.type} could not be reverted: ${messageOf(error)}`);
+      this.deps.timeline.add(
+        'error',
+        `fault ${item.fault.config.type} could not be reverted: ${messageOf(error)}`,
+      );
     }
   }
 }

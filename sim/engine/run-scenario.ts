@@ -9,8 +9,8 @@ import { Queries } from '../monitor/queries.js';
 import { Scraper } from '../monitor/scraper.js';
 import { monitoringSeries } from '../monitor/series.js';
 import { MetricStore } from '../monitor/store.js';
-import { createPlatform } from '../platform/index.js';
-import type { Deployment, Platform } from '../platform/platform.js';
+import { type PlatformOptions, createPlatform } from '../platform/index.js';
+import type { DeploySpec, Deployment, Platform } from '../platform/platform.js';
 import type { ScenarioReport } from '../report/model.js';
 import { userSeries } from '../report/series.js';
 import { ReleaseController } from '../release/controller.js';
@@ -33,6 +33,7 @@ import { makeUsers } from '../traffic/users.js';
 import { ExitCode, RehearsalError, messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { paths } from '../util/paths.js';
+import { trafficDistortion } from '../verdict/distortion.js';
 import { judge } from '../verdict/judge.js';
 import { FaultScheduler } from './fault-scheduler.js';
 import { errorReport } from './error-report.js';
@@ -51,6 +52,8 @@ export interface ScenarioEnv {
   driver?: DriverName;
   /** The k6 executable, found by the caller's probe; a scenario driven by k6 needs it. */
   k6Path?: string;
+  /** Cluster options (`--cluster`, `--kubeconfig`, `--context`) for platforms that take them. */
+  platformOptions?: PlatformOptions;
 }
 
 /** Rehearses one scenario end to end on a platform and judges it. Everything it started is stopped before it returns. */
@@ -62,7 +65,7 @@ export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv)
   if ((env.driver ?? scenario.traffic.driver) === 'k6' && !env.k6Path) {
     throw new RehearsalError(`${scenario.name}: traffic driver k6 unavailable: k6 not found on PATH`, installHint, ExitCode.platformUnavailable);
   }
-  const platform = createPlatform(scenario.platform ?? env.platform);
+  const platform = createPlatform(scenario.platform ?? env.platform, env.platformOptions);
   try {
     await platform.start({ runId: env.runId, workdir, log: env.log, signal: env.signal });
     return withPlatformInfo(await rehearse(loaded, env, platform, workdir), platform);
@@ -107,7 +110,27 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     scenario.monitoring.scrapeInterval,
     log,
   );
-  const faults = new FaultScheduler(scenario.faults, versions, deployments, { clock, log, timeline, router, serviceToken: platform.adminToken });
+  const background = new AbortController();
+  const faults = new FaultScheduler(scenario.faults, versions, deployments, {
+    clock,
+    log,
+    timeline,
+    router,
+    scraper,
+    serviceToken: platform.adminToken,
+    signal: background.signal,
+  });
+  const deployCandidate = async (spec: DeploySpec): Promise<Deployment> => {
+    const toggles = { ...(scenario.service.toggles?.[spec.version] ?? {}), ...faults.startToggles(spec.version) };
+    try {
+      const d = await platform.deploy({ ...spec, toggles, ...(scenario.service.workers ? { workers: scenario.service.workers } : {}) });
+      faults.deployed(spec.version, { deployment: d });
+      return d;
+    } catch (error) {
+      faults.deployed(spec.version, { error: messageOf(error) });
+      throw error;
+    }
+  };
   const analysisConfig = scenario.strategy.analysis;
   const weights = new WeightHistory();
   const checkVersions = { ...versions, baseline: baselinePool(scenario.strategy, versions.stable) };
@@ -118,7 +141,7 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
   const controller = new ReleaseController({
     clock,
     log,
-    platform,
+    platform: { deploy: deployCandidate },
     router,
     timeline,
     analysis,
@@ -150,7 +173,6 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
           }),
         );
 
-  const background = new AbortController();
   const stopController = new AbortController();
   const onAbort = () => stopController.abort();
   env.signal.addEventListener('abort', onAbort, { once: true });
@@ -174,11 +196,13 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     background.abort();
     await Promise.all([scraping, faulting, grace]);
     const reconciliation = await reconcile(records, endpoint.url, clock);
+    await faults.settle();
     const faultOutcomes = faults.outcomes(records, (v, m) => preview.marked(v, m));
     await faults.revertAll();
     const judgement = judge({ scenario, controller: result, events: timeline.events, records, lost: reconciliation.lost, faults: faultOutcomes });
     await writeFile(join(workdir, 'requests.jsonl'), records.map((r) => JSON.stringify(r)).join('\n'));
-    const distorted = stats.notSent > 0 || stats.lagP99Ms > 100 || (stats.droppedIterations ?? 0) > 0;
+    const distortion = trafficDistortion(stats);
+    if (distortion) log.warn(`${scenario.name}: measured under distortion: ${distortion}`);
     const durationMs = Math.min(scenario.traffic.duration, timeline.now());
     return {
       name: scenario.name,
@@ -191,7 +215,8 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
       passed: judgement.passed,
       status: judgement.passed ? 'passed' : 'failure',
       classification: judgement.classification,
-      reason: judgement.reason,
+      reason: distortion ? `${judgement.reason} (measured under distortion: ${distortion})` : judgement.reason,
+      measuredUnderDistortion: distortion !== null,
       expected: { outcome: scenario.expect.outcome },
       observed: {
         outcome: result.outcome,
@@ -200,11 +225,13 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
         failedRequests: judgement.failedRequests,
         wrongVerdicts: judgement.wrongVerdicts,
         lostSubmissions: judgement.lostSubmissions,
+        stableFailures: judgement.stableFailures,
+        ...(judgement.rollback ? { rollback: judgement.rollback } : {}),
         ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
       },
       expectations: judgement.expectations,
       blastRadius: judgement.blastRadius,
-      traffic: { ...stats, distorted },
+      traffic: { ...stats, distorted: distortion !== null, ...(distortion ? { distortion } : {}) },
       measurements: result.measurements,
       timeline: timeline.events,
       series: {

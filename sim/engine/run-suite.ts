@@ -7,6 +7,7 @@ import { defaultReporters } from '../report/reporters.js';
 import { type ReportOutcome, type Reporter, writeReports } from '../report/reporter.js';
 import type { TimelineEvent } from '../release/timeline.js';
 import type { LoadedScenario } from '../scenario/load.js';
+import type { PlatformOptions } from '../platform/index.js';
 import type { DriverName } from '../traffic/driver.js';
 import type { RequestRecord } from '../traffic/record.js';
 import type { Logger } from '../util/logger.js';
@@ -23,6 +24,8 @@ export interface SuiteOptions {
   toolVersion: string;
   nodeVersion: string;
   reporters?: Reporter[];
+  /** Scenarios rehearsed at once (each has its own processes, ports and store file); default 1. */
+  parallel?: number;
   onScenarioStart?: (s: LoadedScenario, index: number, total: number) => void;
   onScenarioEnd?: (r: ScenarioReport) => void;
   onEvent?: (scenario: string, e: TimelineEvent) => void;
@@ -31,6 +34,8 @@ export interface SuiteOptions {
   driver?: DriverName;
   /** The k6 executable, when a scenario is driven by k6. */
   k6Path?: string;
+  /** Cluster options for platforms that take them (kind). */
+  platformOptions?: PlatformOptions;
 }
 
 /** A run id that sorts by time: 20261127-193012-ab12. */
@@ -39,17 +44,28 @@ export function makeRunId(now: Date, suffix: string): string {
   return `${iso.slice(0, 15)}-${suffix}`;
 }
 
-/** Rehearses scenarios one after another and writes the run's reports. */
-export async function runSuite(scenarios: LoadedScenario[], opts: SuiteOptions): Promise<{ report: RunReport; dir: string; written: ReportOutcome }> {
+/** Rehearses scenarios, `parallel` at a time (default one after another), and writes the run's reports in file order. */
+export async function runSuite(
+  scenarios: LoadedScenario[],
+  opts: SuiteOptions,
+): Promise<{ report: RunReport; dir: string; written: ReportOutcome }> {
   const startedAt = new Date(opts.clock.now());
   const runId = opts.runId ?? makeRunId(startedAt, Math.random().toString(16).slice(2, 6));
   const dir = join(opts.reportsDir, runId);
   mkdirSync(dir, { recursive: true });
-  const results: ScenarioReport[] = [];
-  for (const [i, loaded] of scenarios.entries()) {
-    if (opts.signal.aborted) break;
-    opts.onScenarioStart?.(loaded, i, scenarios.length);
-    const result = withBudget(await rehearseScenario(loaded, {
+  const slots: (ScenarioReport | undefined)[] = new Array(scenarios.length);
+  let next = 0;
+  const worker = async () => {
+    while (!opts.signal.aborted && next < scenarios.length) {
+      const i = next++;
+      const loaded = scenarios[i]!;
+      opts.onScenarioStart?.(loaded, i, scenarios.length);
+      slots[i] = withBudget(await rehearse(loaded));
+      opts.onScenarioEnd?.(slots[i]!);
+    }
+  };
+  const rehearse = (loaded: LoadedScenario) =>
+    rehearseScenario(loaded, {
       runId,
       runDir: dir,
       platform: opts.platform,
@@ -60,10 +76,11 @@ export async function runSuite(scenarios: LoadedScenario[], opts: SuiteOptions):
       ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),
       ...(opts.driver ? { driver: opts.driver } : {}),
       ...(opts.k6Path ? { k6Path: opts.k6Path } : {}),
-    }));
-    results.push(result);
-    opts.onScenarioEnd?.(result);
-  }
+      ...(opts.platformOptions ? { platformOptions: opts.platformOptions } : {}),
+    });
+  const width = Math.max(1, Math.min(opts.parallel ?? 1, scenarios.length));
+  await Promise.all(Array.from({ length: width }, worker));
+  const results = slots.filter((r): r is ScenarioReport => r !== undefined);
   const report: RunReport = {
     schemaVersion: 1,
     runId,

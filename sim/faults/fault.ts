@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
+import type { Scraper } from '../monitor/scraper.js';
+import type { Deployment, Instance } from '../platform/platform.js';
 import type { RouteEditor } from '../router/route-editor.js';
-import type { Instance } from '../platform/platform.js';
 import { duration } from '../scenario/common.js';
 import type { Logger } from '../util/logger.js';
 
@@ -17,15 +18,24 @@ export const faultBase = {
   share: z.number().min(0).max(1).default(1),
 };
 
+/** The layer a fault acts on, for `rehearse list` and reports. */
+export type FaultLayer = 'service' | 'instance' | 'network' | 'store' | 'monitoring';
+
 /** What a fault is given to act on. */
 export interface FaultContext {
   clock: Clock;
   log: Logger;
+  /** The target version's label. */
+  version: string;
   /** The current instances of the target version (empty if it is not deployed). */
   instances(): Instance[];
   router: RouteEditor;
+  /** The harness's scraper: monitoring faults turn its distortion knobs and read its counters. */
+  scraper: Scraper;
   /** Bearer token of the judge service's admin API. */
   serviceToken: string;
+  /** Aborts when the rehearsal ends: background loops of a fault stop then. */
+  signal: AbortSignal;
 }
 
 /** Whether a fault took effect, and the evidence. */
@@ -42,6 +52,9 @@ export interface InjectedFault {
   revert(): Promise<void>;
 }
 
+/** How a start-time fault saw its deployment go: the deployment, or the error it failed with. */
+export type DeployResult = { deployment: Deployment; error?: undefined } | { deployment?: undefined; error: string };
+
 /** One kind of fault, configured from a scenario. */
 export interface Fault {
   /** The fault's configuration after defaults. */
@@ -53,7 +66,13 @@ export interface Fault {
    * if the fault marks them; used to verify from ground truth that it took effect.
    */
   readonly marker?: string;
-  /** Applies the fault to its targets. */
+  /** `any`: marked responses count whichever version served them (a wrong verdict is shown by whoever is polled). */
+  readonly markerScope?: 'target' | 'any';
+  /** Toggles the target's instances must start with (faults that act at start, such as crash-on-start). */
+  startToggles?(): Record<string, unknown>;
+  /** For start-time faults: whether the deployment went as the fault meant it to. */
+  verifyStart?(result: DeployResult): FaultCheck;
+  /** Applies the fault to its targets (a start-time fault has already acted: this returns what reverts it). */
   inject(ctx: FaultContext): Promise<InjectedFault>;
 }
 
@@ -67,4 +86,10 @@ export const noFault: InjectedFault = {
 export function pickInstances(instances: Instance[], share: number): Instance[] {
   const n = Math.max(1, Math.round(instances.length * share));
   return [...instances].sort((a, b) => a.id.localeCompare(b.id)).slice(0, n);
+}
+
+/** Combines per-target problems into one check: ok when there are none. */
+export function checkAll(problems: (string | null)[], okDetail: string): FaultCheck {
+  const wrong = problems.filter((p): p is string => p !== null);
+  return wrong.length === 0 ? { ok: true, detail: okDetail } : { ok: false, detail: wrong.join('; ') };
 }

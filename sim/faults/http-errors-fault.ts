@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { messageOf } from '../util/errors.js';
-import { type Fault, type FaultContext, type InjectedFault, faultBase, pickInstances } from './fault.js';
-import { getToggles, putToggles } from './service-toggles.js';
+import { type Fault, type FaultContext, type InjectedFault, faultBase } from './fault.js';
+import { injectToggles } from './toggle-fault.js';
 
 /** Configuration of `http-errors`. */
 export const httpErrorsSchema = z.strictObject({
@@ -21,29 +20,7 @@ export class HttpErrorsFault implements Fault {
     return `${this.config.target} answers ${(this.config.rate * 100).toFixed(1)}% of requests with HTTP 500`;
   }
 
-  async inject(ctx: FaultContext): Promise<InjectedFault> {
-    const targets = pickInstances(ctx.instances(), this.config.share);
-    await Promise.all(targets.map((i) => putToggles(i, ctx.serviceToken, { errorRate: this.config.rate })));
-    return {
-      verify: async () => {
-        const states = await Promise.all(
-          targets.map(async (i) => {
-            try {
-              const t = await getToggles(i, ctx.serviceToken);
-              return t.errorRate === this.config.rate ? null : `${i.id} reports errorRate=${String(t.errorRate)}`;
-            } catch (error) {
-              return `${i.id}: ${messageOf(error)}`;
-            }
-          }),
-        );
-        const wrong = states.filter((s): s is string => s !== null);
-        return wrong.length === 0
-          ? { ok: true, detail: `errorRate=${this.config.rate} read back from ${targets.map((i) => i.id).join(', ')}` }
-          : { ok: false, detail: wrong.join('; ') };
-      },
-      revert: async () => {
-        await Promise.allSettled(targets.map((i) => putToggles(i, ctx.serviceToken, { errorRate: 0 })));
-      },
-    };
+  inject(ctx: FaultContext): Promise<InjectedFault> {
+    return injectToggles(ctx, this.config.share, { errorRate: this.config.rate });
   }
 }

@@ -8,6 +8,8 @@ const JUDGED = 'judge_submissions_judged_total';
 const HTTP = 'judge_http_requests_total';
 const LAG_BUCKETS = 'judge_leaderboard_update_lag_seconds_bucket';
 const QUEUE = 'judge_queue_depth';
+/** Codes that count as errors: 5xx, and connections the router reset (the user got no response at all). */
+const ERROR_CODES = /^(5\d\d|reset)$/;
 
 /** A query's answer: the value and how many requests it rests on. */
 export interface QueryValue {
@@ -94,7 +96,7 @@ export class Queries {
     });
   }
 
-  /** Share of requests answered 5xx (including the router's own 502/503 for the version). */
+  /** Share of requests answered 5xx (including the router's own 502/503 for the version) or reset. */
   errorRate(version: string, from: number, to: number): QueryValue | undefined {
     const c = this.errorCounts(version, from, to);
     if (c === undefined || c.requests === 0) return undefined;
@@ -109,7 +111,7 @@ export class Queries {
     const requests = this.store.increase(REQUESTS, { version }, from, to);
     const mirrored = this.store.increase(MIRROR, { version }, from, to);
     if (requests === undefined && mirrored === undefined) return undefined;
-    const errors = this.store.increase(REQUESTS, { version, code: /^5\d\d$/ }, from, to) ?? 0;
+    const errors = this.store.increase(REQUESTS, { version, code: ERROR_CODES }, from, to) ?? 0;
     const mirrorErrors = this.store.increase(MIRROR, { version, code: /^(5\d\d|error)$/ }, from, to) ?? 0;
     return { errors: errors + mirrorErrors, requests: (requests ?? 0) + (mirrored ?? 0) };
   }

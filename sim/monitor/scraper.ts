@@ -18,6 +18,8 @@ export interface ScrapeDistortion {
   delayMs: number;
   /** Label values rewritten on the way in (queries then find nothing). */
   relabel?: (labels: Record<string, string>) => Record<string, string>;
+  /** Every scrape fails as if the metrics endpoints were down (counted in `failures`). */
+  down?: boolean;
 }
 
 /** Scrapes targets at an interval into a store; the controller reads the store and nothing else. */
@@ -30,7 +32,8 @@ export class Scraper {
     private readonly store: MetricStore,
     private readonly targets: () => ScrapeTarget[],
     private readonly clock: Clock,
-    private readonly intervalMs: number,
+    /** Time between scrapes. */
+    readonly intervalMs: number,
     private readonly log: Logger,
   ) {}
 
@@ -41,6 +44,7 @@ export class Scraper {
     await Promise.all(
       this.targets().map(async (target) => {
         try {
+          if (this.distortion.down) throw new Error('metrics endpoint down (metrics-down fault)');
           const res = await fetch(target.url, { signal: AbortSignal.timeout(Math.max(500, this.intervalMs)) });
           const text = await res.text();
           if (!res.ok) throw new Error(`HTTP ${res.status}`);

@@ -41,6 +41,8 @@ export interface Instance {
   pause(): Promise<void>;
   /** Unfreezes a paused instance. */
   resume(): Promise<void>;
+  /** Kills it and starts it again at the same address with its start-up toggles, ready; absent where unsupported. */
+  restart?(): Promise<void>;
 }
 
 /** The running instances of one version; stopping it stops them all. */

@@ -87,7 +87,7 @@ function scenarioSection(s: ScenarioReport): string {
   const chart = s.series.t.length ? scenarioChart(s) : '<p class="muted">no traffic was recorded</p>';
   return `<section class="scenario" id="${anchor(s)}" data-status="${s.status}">
 <h2>${badge(s)} ${xml(s.name)} <span class="muted">— ${xml(s.strategy)}, ${xml(s.classification)}</span></h2>
-<p>${xml(s.description)}</p><p><b>${xml(s.reason)}</b>${s.error?.hint ? `<br>hint: ${xml(s.error.hint)}` : ''}</p>
+<p>${xml(s.description)}</p><p><b>${xml(s.reason)}</b>${s.error?.hint ? `<br>hint: ${xml(s.error.hint)}` : ''}</p>${s.measuredUnderDistortion || s.traffic.distorted ? `<p class="bad">⚠ Measured under distortion: ${xml(s.traffic.distortion ?? 'the traffic generator fell behind its schedule')}</p>` : ''}
 ${figures}${chart}
 <ul>${expectations}</ul>${faults ? `<h3>Faults</h3><ul>${faults}</ul>` : ''}
 <details><summary>blast radius by phase and version</summary>${impactTable(s)}</details>

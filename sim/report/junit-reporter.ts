@@ -12,7 +12,7 @@ export function xml(text: string): string {
 }
 
 function properties(s: ScenarioReport): string {
-  const props: [string, string | number | undefined][] = [
+  const props: [string, string | number | boolean | undefined][] = [
     ['seed', s.seed],
     ['strategy', s.strategy],
     ['classification', s.classification],
@@ -24,6 +24,13 @@ function properties(s: ScenarioReport): string {
     ['wrongVerdicts', s.observed.wrongVerdicts],
     ['lostSubmissions', s.observed.lostSubmissions],
     ['budgetBurned', s.budget?.burned ?? undefined],
+    ['measuredUnderDistortion', s.measuredUnderDistortion ?? s.traffic.distorted],
+    ['traffic.targetRate', s.traffic.targetRate.toFixed(1)],
+    ['traffic.achievedRate', s.traffic.achievedRate.toFixed(1)],
+    ['traffic.lagP99Ms', Math.round(s.traffic.lagP99Ms)],
+    ['traffic.lagMaxMs', Math.round(s.traffic.lagMaxMs)],
+    ['traffic.notSent', s.traffic.notSent],
+    ['traffic.distortion', s.traffic.distortion],
     ...phaseFigures(s),
     ...s.faults.map((f, i): [string, string] => [
       `fault.${i}`,

@@ -35,7 +35,7 @@ function matrixTable(report: RunReport): string[] {
 
 function detailRow(s: ScenarioReport): string {
   return row([
-    `${statusMark(s)} ${mdCell(s.name)}`,
+    `${statusMark(s)} ${mdCell(s.name)}${s.measuredUnderDistortion || s.traffic.distorted ? ' ⚠️ distorted' : ''}`,
     mdCell(s.classification),
     `${mdCell(s.observed.outcome)} (expected ${mdCell(s.expected.outcome)})`,
     secs(s.observed.timeToDetectMs),
@@ -65,6 +65,18 @@ export function renderMarkdown(report: RunReport): string {
     row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:']),
     ...report.scenarios.map(detailRow),
   ];
+  const distorted = report.scenarios.filter((s) => s.measuredUnderDistortion || s.traffic.distorted);
+  if (distorted.length) {
+    lines.push('', '### ⚠️ Measured under distortion', '');
+    lines.push(
+      'The traffic generator could not keep its schedule; these verdicts and their figures are skewed.',
+      '',
+    );
+    for (const s of distorted)
+      lines.push(
+        `- **${mdCell(s.name)}**: ${mdCell(s.traffic.distortion ?? 'the generator fell behind its schedule')}`,
+      );
+  }
   const bad = report.scenarios.filter((s) => s.status !== 'passed');
   if (bad.length) {
     lines.push('', '### What went wrong', '');

@@ -1,3 +1,4 @@
+import type { RollbackEffect } from '../verdict/aftermath.js';
 import type { Measurement } from '../analysis/measurement.js';
 import type { Outcome } from '../release/controller.js';
 import type { TimelineEvent } from '../release/timeline.js';
@@ -56,6 +57,10 @@ export interface ScenarioReport {
     failedRequests: number;
     wrongVerdicts: number;
     lostSubmissions: number;
+    /** Requests that failed on the stable version during and after the release. */
+    stableFailures?: number;
+    /** After a rollback: whether it restored service, and the evidence. */
+    rollback?: RollbackEffect;
     /** What the controller noticed without changing its decision (e.g. a rollback onto too few stable instances). */
     warnings?: string[];
   };
@@ -63,7 +68,10 @@ export interface ScenarioReport {
   blastRadius: BlastRadius;
   /** Error budget burned by the release; filled in by the engine (`withBudget`). */
   budget?: ErrorBudget;
-  traffic: TrafficStats & { distorted: boolean };
+  /** How well the schedule was kept; `distortion` says why the figures are skewed when `distorted`. */
+  traffic: TrafficStats & { distorted: boolean; distortion?: string };
+  /** The traffic generator fell behind its schedule: the verdict and its figures were measured under distortion. */
+  measuredUnderDistortion?: boolean;
   measurements: Measurement[];
   timeline: TimelineEvent[];
   series: Series;

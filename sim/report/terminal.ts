@@ -31,7 +31,22 @@ const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000
 export function scenarioLine(r: ScenarioReport, p: Palette): string {
   const mark =
     r.status === 'passed' ? p.green('PASS') : r.status === 'error' ? p.yellow('ERROR') : p.red('FAIL');
-  return `${mark} ${r.name}: ${r.classification}, ${r.observed.outcome} (expected ${r.expected.outcome}); detect ${secs(r.observed.timeToDetectMs)}, rollback ${secs(r.observed.timeToRollbackMs)}, failed requests ${r.observed.failedRequests}, lost ${r.observed.lostSubmissions}${r.status === 'passed' ? '' : `\n     ${r.reason}`}`;
+  return `${mark} ${r.name}: ${r.classification}, ${r.observed.outcome} (expected ${r.expected.outcome}); detect ${secs(r.observed.timeToDetectMs)}, rollback ${secs(r.observed.timeToRollbackMs)}, failed requests ${r.observed.failedRequests}, lost ${r.observed.lostSubmissions}${r.status === 'passed' ? notes(r) : `\n     ${r.reason}`}${distortionLine(r, p)}`;
+}
+
+/** A warning line when the verdict was measured while the generator could not keep its schedule. */
+function distortionLine(r: ScenarioReport, p: Palette): string {
+  if (!r.measuredUnderDistortion && !r.traffic.distorted) return '';
+  const why = r.traffic.distortion ?? 'the traffic generator fell behind its schedule';
+  return `\n     ${p.yellow('MEASURED UNDER DISTORTION')}: ${why}`;
+}
+
+/** What a passing scenario's report must still say: an ineffective rollback, failures on stable. */
+function notes(r: ScenarioReport): string {
+  const out: string[] = [];
+  if (r.observed.rollback && !r.observed.rollback.restored) out.push(r.observed.rollback.detail);
+  if (r.observed.stableFailures) out.push(`${r.observed.stableFailures} request(s) failed on ${r.versions.stable} (stable), not counted against ${r.versions.candidate}`);
+  return out.map((n) => `\n     note: ${n}`).join('');
 }
 
 /** The final table of a run. */

@@ -1,3 +1,4 @@
+import { cachedLookup } from './dns-cache.js';
 import { connect, type Socket } from 'node:net';
 import type { UpstreamErrorKind } from './metrics.js';
 import { ResponseParser, type ResponseSink } from './response-parser.js';
@@ -44,6 +45,8 @@ interface Conn {
   connected: boolean;
   gotBytes: boolean;
   reused: boolean;
+  /** When it last went back to the idle list (ms, wall clock). */
+  idleSince: number;
   retry: (() => void) | undefined;
   bodyPending: boolean;
 }
@@ -84,6 +87,13 @@ const CONNECT_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
+/**
+ * How long a pooled connection may sit idle before we stop reusing it. Below Node's default server
+ * keepAliveTimeout (5 s), so we never write a request with a body onto a socket the upstream is closing
+ * (that race cannot be retried safely and would show as a 502 the release did not cause).
+ */
+export const IDLE_REUSE_MS = 2000;
+
 /** Keep-alive HTTP/1.1 connections to one instance; cheaper per request than `http.request` with an Agent. */
 export class ConnectionPool {
   private readonly idle: Conn[] = [];
@@ -98,7 +108,7 @@ export class ConnectionPool {
   /** Sends `head` on an idle or new connection; the returned handle streams a body and controls the response. */
   request(head: string, sink: ExchangeSink, options: { noBody: boolean; body: boolean }): UpstreamRequest {
     const { noBody, body } = options;
-    const conn = this.idle.pop() ?? this.open();
+    const conn = this.takeIdle() ?? this.open();
     const handle = new Pending(conn, sink);
     conn.parser = new ResponseParser(sink, noBody);
     conn.sink = sink;
@@ -116,13 +126,24 @@ export class ConnectionPool {
     return handle;
   }
 
+  /** The most recently idled connection still fresh enough to reuse; staler ones are closed. */
+  private takeIdle(): Conn | undefined {
+    const now = Date.now();
+    while (this.idle.length > 0) {
+      const conn = this.idle.pop()!;
+      if (now - conn.idleSince < IDLE_REUSE_MS) return conn;
+      conn.socket.destroy();
+    }
+    return undefined;
+  }
+
   /** Closes every connection, idle or busy. */
   close(): void {
     for (const conn of this.all) conn.socket.destroy();
   }
 
   private open(): Conn {
-    const socket = connect({ host: this.host, port: this.port, noDelay: true });
+    const socket = connect({ host: this.host, port: this.port, noDelay: true, lookup: cachedLookup });
     const conn: Conn = {
       socket,
       parser: undefined,
@@ -132,6 +153,7 @@ export class ConnectionPool {
       reused: false,
       retry: undefined,
       bodyPending: false,
+      idleSince: 0,
     };
     this.all.add(conn);
     socket.on('connect', () => {
@@ -193,6 +215,7 @@ export class ConnectionPool {
 
   private release(conn: Conn): void {
     conn.reused = true;
+    conn.idleSince = Date.now();
     conn.socket.resume();
     this.idle.push(conn);
   }

@@ -45,6 +45,10 @@ const expectSchema = z.strictObject({
   maxFailedRequests: z.number().int().min(0).optional(),
   maxWrongVerdicts: z.number().int().min(0).optional(),
   lostSubmissions: z.number().int().min(0).default(0),
+  /** The metric the first failed check must measure (e.g. acceptance_rate: caught by business metrics, not error rate). */
+  detectedBy: z.string().optional(),
+  /** Whether rolling back must restore service (false: stable is broken too, and the report must say so). */
+  rollbackRestoresService: z.boolean().optional(),
 });
 
 const monitoringSchema = z.strictObject({
@@ -78,6 +82,9 @@ export const scenarioSchema = z
           path: ['faults', i, 'target'],
           message: `must be candidate, stable, ${s.service.stable} or ${s.service.candidate}, got ${JSON.stringify(f.target)}`,
         });
+      } else if (f.type === 'crash-on-start' && f.target !== 'candidate' && f.target !== s.service.candidate) {
+        // Stable is started before any fault is scheduled; a stable that never starts leaves nothing to release.
+        ctx.addIssue({ code: 'custom', path: ['faults', i, 'target'], message: `crash-on-start acts on the candidate only, got ${JSON.stringify(f.target)}` });
       }
     });
   });

@@ -2,6 +2,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { ControllerResult } from '../release/controller.js';
 import type { TimelineEvent } from '../release/timeline.js';
 import { type RequestRecord, isFailed, isWrongVerdict } from '../traffic/record.js';
+import { type RollbackEffect, rollbackEffect, stableFailures } from './aftermath.js';
 import { type BlastRadius, type PhaseMarks, type TrafficCount, blastRadius, blastRadiusFromCounts } from './blast-radius.js';
 
 /** How the rehearsal is classified (ANALYSIS.md §5). */
@@ -43,6 +44,10 @@ export interface Judgement {
   failedRequests: number;
   wrongVerdicts: number;
   lostSubmissions: number;
+  /** Requests that failed on the stable version during and after the release (not blamed on the candidate). */
+  stableFailures: number;
+  /** After a rollback: whether it restored service. */
+  rollback?: RollbackEffect;
   blastRadius: BlastRadius;
 }
 
@@ -63,6 +68,10 @@ export interface GroundTruth {
   failedRequests: number;
   wrongVerdicts: number;
   lastCandidateRequestMs?: number;
+  /** Requests that failed on stable after the candidate was deployed. */
+  stableFailures: number;
+  /** After a rollback: whether it restored service. */
+  rollback?: RollbackEffect;
 }
 
 /** Judges a rehearsal: expectations vs (controller decisions + ground truth). */
@@ -78,6 +87,8 @@ export function judge(input: JudgeInput): Judgement {
     failedRequests: released.filter((r) => isFailed(r) && r.version !== stable).length,
     wrongVerdicts: released.filter((r) => isWrongVerdict(r) && r.version !== stable).length,
     ...(onCandidate.length ? { lastCandidateRequestMs: Math.max(...onCandidate.map((r) => r.intendedAt)) } : {}),
+    stableFailures: stableFailures(records, stable, deployedAt),
+    ...withRollback(marks.allOnStableAt !== undefined ? rollbackEffect(records, stable, marks.allOnStableAt, deployedAt) : undefined),
   });
 }
 
@@ -90,16 +101,51 @@ export function judgeCounts(input: Omit<JudgeInput, 'records'> & { counts: Traff
   let failedRequests = 0;
   let wrongVerdicts = 0;
   let last: number | undefined;
+  let onStable = 0;
+  const after = { requests: 0, failed: 0 };
+  const before = { requests: 0, failed: 0 };
   for (const c of counts) {
     if (c.version === candidate && c.requests > 0) last = Math.max(last ?? 0, c.at);
+    if (c.version === stable && deployedAt !== undefined && c.at >= deployedAt) onStable += c.failed;
+    if (c.version === stable && (deployedAt === undefined || c.at < deployedAt)) {
+      before.requests += c.requests;
+      before.failed += c.failed;
+    }
+    if (marks.allOnStableAt !== undefined && c.at >= marks.allOnStableAt + 1500) {
+      after.requests += c.requests;
+      after.failed += c.failed;
+    }
     if (deployedAt === undefined || c.at < deployedAt || c.version === stable) continue;
     failedRequests += c.failed;
     wrongVerdicts += c.wrongVerdicts;
   }
   return judgeTruth(
     { ...input, records: [] },
-    { blastRadius: blastRadiusFromCounts(counts, marks), failedRequests, wrongVerdicts, ...(last !== undefined ? { lastCandidateRequestMs: last } : {}) },
+    {
+      blastRadius: blastRadiusFromCounts(counts, marks),
+      failedRequests,
+      wrongVerdicts,
+      ...(last !== undefined ? { lastCandidateRequestMs: last } : {}),
+      stableFailures: onStable,
+      ...withRollback(after.requests > 0 ? countsRollbackEffect(after, before, stable) : undefined),
+    },
   );
+}
+
+/** The rollback effect of aftermath.ts from counts (same rule: restored when failures after are at most max(2%, 2× before)). */
+function countsRollbackEffect(after: { requests: number; failed: number }, before: { requests: number; failed: number }, stable: string): RollbackEffect {
+  const failureRate = after.failed / after.requests;
+  const baselineRate = before.requests ? before.failed / before.requests : 0;
+  const restored = failureRate <= Math.max(0.02, baselineRate * 2);
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const detail = restored
+    ? `after the rollback ${pct(failureRate)} of ${after.requests} requests failed (before the release: ${pct(baselineRate)})`
+    : `rollback did not restore service: ${pct(failureRate)} of ${after.requests} requests still failed after all traffic was on ${stable} (before the release: ${pct(baselineRate)})`;
+  return { restored, failureRate, baselineRate, requests: after.requests, detail };
+}
+
+function withRollback(rollback: RollbackEffect | undefined): { rollback?: RollbackEffect } {
+  return rollback ? { rollback } : {};
 }
 
 /** The times that split a run into phases, from its timeline. */
@@ -115,6 +161,7 @@ export function phaseMarks(events: TimelineEvent[], outcome: ControllerResult['o
 
 function judgeTruth(input: JudgeInput, truth: GroundTruth): Judgement {
   const { scenario, controller, events, faults } = input;
+  const { stable, candidate } = scenario.service;
   const at = (type: TimelineEvent['type']) => events.find((e) => e.type === type)?.at;
   const faultStart = faults.map((f) => f.injectedAt).filter((t): t is number => t !== undefined).sort((a, b) => a - b)[0];
   const firstFailure = at('first-failure');
@@ -140,6 +187,21 @@ function judgeTruth(input: JudgeInput, truth: GroundTruth): Judgement {
   if (expect.maxFailedRequests !== undefined) expectations.push(bound('maxFailedRequests', expect.maxFailedRequests, failedRequests));
   if (expect.maxWrongVerdicts !== undefined) expectations.push(bound('maxWrongVerdicts', expect.maxWrongVerdicts, wrongVerdicts));
   expectations.push(bound('lostSubmissions', expect.lostSubmissions, input.lost.length));
+  if (expect.detectedBy !== undefined) {
+    const check = events.find((e) => e.type === 'first-failure')?.data?.check;
+    const actual = typeof check === 'string' ? check : 'no check failed';
+    expectations.push({ name: 'detectedBy', expected: expect.detectedBy, actual, passed: actual.includes(expect.detectedBy) });
+  }
+  const rollback = truth.rollback;
+  if (expect.rollbackRestoresService !== undefined) {
+    expectations.push({
+      name: 'rollbackRestoresService',
+      expected: String(expect.rollbackRestoresService),
+      actual: rollback ? String(rollback.restored) : 'no rollback',
+      passed: rollback?.restored === expect.rollbackRestoresService,
+    });
+  }
+  const onStable = truth.stableFailures;
 
   const unverified = faults.filter((f) => !f.verified);
   const classification = classify(scenario, controller.outcome, unverified.length > 0);
@@ -151,10 +213,16 @@ function judgeTruth(input: JudgeInput, truth: GroundTruth): Judgement {
       : failedExpectations.length > 0
         ? failedExpectations.map((e) => `${e.name}: expected ${e.expected}, got ${e.actual}`).join('; ')
         : `${controller.outcome} as expected: ${controller.reason}`;
+  const notes = [
+    ...(rollback && !rollback.restored ? [rollback.detail] : []),
+    ...(onStable > 0 && classification !== 'caught' && classification !== 'missed'
+      ? [`${onStable} request(s) failed on ${stable}, the stable version: not counted against ${candidate}`]
+      : []),
+  ];
   return {
     passed,
     classification,
-    reason,
+    reason: [reason, ...notes].join('; '),
     expectations,
     ...(timeToDetectMs !== undefined ? { timeToDetectMs } : {}),
     ...(since(decisionAt) !== undefined ? { timeToDecisionMs: since(decisionAt)! } : {}),
@@ -163,6 +231,8 @@ function judgeTruth(input: JudgeInput, truth: GroundTruth): Judgement {
     failedRequests,
     wrongVerdicts,
     lostSubmissions: input.lost.length,
+    stableFailures: onStable,
+    ...(rollback ? { rollback } : {}),
     blastRadius: radius,
   };
 }

@@ -79,9 +79,11 @@ describe('judgeCounts (the aggregate path of judge)', () => {
     const { records, counts } = traffic();
     const fromRecords = judge({ scenario, controller, events, records, lost: [], faults: [fault] });
     const fromCounts = judgeCounts({ scenario, controller, events, counts, lost: [], faults: [fault] });
-    const { lastCandidateRequestMs: exact, ...rest } = fromRecords;
-    const { lastCandidateRequestMs: stepStart, ...restCounts } = fromCounts;
+    const { lastCandidateRequestMs: exact, rollback: r1, reason: _a, ...rest } = fromRecords;
+    const { lastCandidateRequestMs: stepStart, rollback: r2, reason: _b, ...restCounts } = fromCounts;
     expect(restCounts).toEqual(rest);
+    // The rollback's aftermath starts 1.5 s after all traffic is on stable: counts see it from the next whole step.
+    expect(r2?.restored).toBe(r1?.restored);
     // Counts know the step, not the request: the last candidate request is dated by its step's start.
     expect(stepStart).toBe(Math.floor(exact! / 1000) * 1000);
     expect(fromCounts.failedRequests).toBeGreaterThan(0);

@@ -115,7 +115,7 @@ export class DockerPlatform implements Platform {
       ctx.log.debug(`scaled ${spec.version} to ${instances.length}`);
     };
     ctx.log.debug(`deployed ${spec.version}`, { instances: instances.map((i) => `${i.name} ${i.url}`) });
-    const deployment: Deployment & { scale(replicas: number): Promise<void> } = {
+    const deployment: Deployment = {
       version: spec.version,
       instances,
       stop,

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { RehearsalError } from '../../util/errors.js';
 import { nullLogger } from '../../util/logger.js';
 import { paths } from '../../util/paths.js';
-import type { DeploySpec, Deployment, Instance, Platform, PlatformContext, Probe, RouterEndpoint } from '../platform.js';
+import type {
+  DeploySpec,
+  Deployment,
+  Instance,
+  Platform,
+  PlatformContext,
+  Probe,
+  RouterEndpoint,
+} from '../platform.js';
 import { killGroup } from './child-registry.js';
 import { type NodeProcess, startNodeProcess, stopNodeProcess } from './node-process.js';
 import { waitReady } from './wait-ready.js';
@@ -21,14 +29,24 @@ export class LocalPlatform implements Platform {
     const { existsSync } = await import('node:fs');
     const missing = [paths.judgeService, paths.router].filter((p) => !existsSync(p));
     if (missing.length > 0) {
-      return { name: this.name, available: false, detail: `not built: ${missing.join(', ')}`, hint: 'run `npm run build`' };
+      return {
+        name: this.name,
+        available: false,
+        detail: `not built: ${missing.join(', ')}`,
+        hint: 'run `npm run build`',
+      };
     }
-    return { name: this.name, available: true, detail: `node ${process.version}, child processes on 127.0.0.1` };
+    return {
+      name: this.name,
+      available: true,
+      detail: `node ${process.version}, child processes on 127.0.0.1`,
+    };
   }
 
   async start(ctx: PlatformContext): Promise<void> {
     const probe = await this.probe();
-    if (!probe.available) throw new RehearsalError(`local platform unavailable: ${probe.detail}`, probe.hint ?? '', 3);
+    if (!probe.available)
+      throw new RehearsalError(`local platform unavailable: ${probe.detail}`, probe.hint ?? '', 3);
     this.ctx = ctx;
     mkdirSync(join(ctx.workdir, 'logs'), { recursive: true });
   }
@@ -51,9 +69,9 @@ export class LocalPlatform implements Platform {
     const ctx = this.context();
     const started = await Promise.all(Array.from({ length: spec.replicas }, () => this.startInstance(spec)));
     const instances = started.map((s) => s.instance);
-    const procs = started.map((s) => s.proc);
     const stop = async (graceMs = 3000) => {
-      const all = procs.splice(0);
+      // Each slot's process may have been replaced by a restart: read it now.
+      const all = started.splice(0).map((s) => s.proc);
       await Promise.all(all.map((p) => stopNodeProcess(p, graceMs)));
       for (const p of all) this.processes.delete(p);
     };
@@ -62,11 +80,11 @@ export class LocalPlatform implements Platform {
         const more = await Promise.all(Array.from({ length: replicas - instances.length }, () => this.startInstance(spec)));
         for (const m of more) {
           instances.push(m.instance);
-          procs.push(m.proc);
+          started.push(m);
         }
       } else if (replicas < instances.length) {
         instances.splice(Math.max(0, replicas));
-        const gone = procs.splice(Math.max(0, replicas));
+        const gone = started.splice(Math.max(0, replicas)).map((s) => s.proc);
         await Promise.all(gone.map((p) => stopNodeProcess(p, 3000)));
         for (const p of gone) this.processes.delete(p);
       }
@@ -87,14 +105,55 @@ export class LocalPlatform implements Platform {
   }
 
   private async startInstance(spec: DeploySpec): Promise<{ instance: Instance; proc: NodeProcess }> {
-    const ctx = this.context();
     const n = this.counters.get(spec.version) ?? 0;
     this.counters.set(spec.version, n + 1);
     const id = `${spec.version}-${n}`;
-    const args = ['--port', '0', '--version', spec.version, '--instance', id, '--db', join(ctx.workdir, 'store.sqlite')];
+    const first = await this.spawnInstance(spec, id, 0);
+    const port = first.port;
+    // Mutable: a restart replaces the process behind the same id and address.
+    const slot = { proc: first.proc, instance: undefined as unknown as Instance };
+    const url = `http://127.0.0.1:${port}`;
+    slot.instance = {
+      id,
+      version: spec.version,
+      url,
+      routerUrl: url,
+      kill: async () => {
+        killGroup(slot.proc.child.pid!, 'SIGKILL');
+        await slot.proc.exited;
+      },
+      pause: async () => killGroup(slot.proc.child.pid!, 'SIGSTOP'),
+      resume: async () => killGroup(slot.proc.child.pid!, 'SIGCONT'),
+      restart: async () => {
+        killGroup(slot.proc.child.pid!, 'SIGKILL');
+        await slot.proc.exited;
+        this.processes.delete(slot.proc);
+        slot.proc = (await this.spawnInstance(spec, id, port)).proc;
+      },
+    };
+    return slot as { instance: Instance; proc: NodeProcess };
+  }
+
+  private async spawnInstance(
+    spec: DeploySpec,
+    id: string,
+    port: number,
+  ): Promise<{ proc: NodeProcess; port: number }> {
+    const ctx = this.context();
+    const args = [
+      '--port',
+      String(port),
+      '--version',
+      spec.version,
+      '--instance',
+      id,
+      '--db',
+      join(ctx.workdir, 'store.sqlite'),
+    ];
     args.push('--admin-token', this.adminToken, '--problems', paths.problems);
     if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
-    if (spec.toggles && Object.keys(spec.toggles).length > 0) args.push('--toggles', JSON.stringify(spec.toggles));
+    if (spec.toggles && Object.keys(spec.toggles).length > 0)
+      args.push('--toggles', JSON.stringify(spec.toggles));
     const proc = await startNodeProcess({
       script: paths.judgeService,
       args,
@@ -102,25 +161,12 @@ export class LocalPlatform implements Platform {
       label: `judge service ${id}`,
     });
     this.processes.add(proc);
-    const url = `http://127.0.0.1:${(proc.listening as { port: number }).port}`;
-    await waitReady(`${url}/readyz`, 15_000, ctx.signal).catch((error: unknown) => {
+    const bound = (proc.listening as { port: number }).port;
+    await waitReady(`http://127.0.0.1:${bound}/readyz`, 15_000, ctx.signal).catch((error: unknown) => {
       killGroup(proc.child.pid!);
       throw error;
     });
-    const pid = proc.child.pid!;
-    const instance: Instance = {
-      id,
-      version: spec.version,
-      url,
-      routerUrl: url,
-      kill: async () => {
-        killGroup(pid, 'SIGKILL');
-        await proc.exited;
-      },
-      pause: async () => killGroup(pid, 'SIGSTOP'),
-      resume: async () => killGroup(pid, 'SIGCONT'),
-    };
-    return { instance, proc };
+    return { proc, port: bound };
   }
 
   private context(): PlatformContext {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,6 +34,7 @@ describe.skipIf(noEngine !== undefined)('rehearse on --platform docker (live)', 
 
   afterAll(async () => {
     await Promise.all(foreign.map((c) => c.remove({ force: true }).catch(() => undefined)));
+    rmSync(reports, { recursive: true, force: true });
   });
 
   it('passes the healthy and the erroring canary with the same expectations as on local', () => {

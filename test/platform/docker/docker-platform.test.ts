@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -28,6 +28,7 @@ describe.skipIf(noEngine !== undefined)('docker platform (live containers)', () 
   let router: RouterEndpoint;
   let v1: Deployment;
   let v2: Deployment;
+  const workdir = mkdtempSync(join(tmpdir(), 'rehearsal-docker-test-'));
 
   beforeAll(async () => {
     await platform.start({
@@ -55,6 +56,7 @@ describe.skipIf(noEngine !== undefined)('docker platform (live containers)', () 
 
   afterAll(async () => {
     await platform.dispose();
+    rmSync(workdir, { recursive: true, force: true });
     const left = await docker.listContainers({
       all: true,
       filters: JSON.stringify({ label: [`rehearsal.run=${runId}`] }),
@@ -81,7 +83,9 @@ describe.skipIf(noEngine !== undefined)('docker platform (live containers)', () 
     expect([networks.length, volumes.length]).toEqual([1, 1]);
     if ((await docker.info()).CgroupDriver === 'cgroupfs') {
       // Own top-level cgroups: under contention the containers get the CPU their processes would get locally.
-      const judge = await docker.getContainer(containers.find((c) => !c.Names[0]!.endsWith('-router'))!.Id).inspect();
+      const judge = await docker
+        .getContainer(containers.find((c) => !c.Names[0]!.endsWith('-router'))!.Id)
+        .inspect();
       expect([judge.HostConfig.CgroupParent, judge.HostConfig.CpuShares]).toEqual(['/', 2048]);
     }
     expect(platform.describe()).toMatchObject({
@@ -145,11 +149,10 @@ describe.skipIf(noEngine !== undefined)('docker platform (live containers)', () 
   }, 40_000);
 
   it('scales a deployment up (ready containers) and down (containers removed)', async () => {
-    const scalable = v2 as Deployment & { scale(n: number): Promise<void> };
-    await scalable.scale(2);
+    await v2.scale(2);
     const added = v2.instances[1] as DockerInstance;
     expect((await get(`${added.url}/readyz`)).status).toBe(200);
-    await scalable.scale(1);
+    await v2.scale(1);
     expect(v2.instances).toHaveLength(1);
     await expect(added.container.inspect()).rejects.toMatchObject({ statusCode: 404 });
   }, 60_000);

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
+import { injectToggles } from './toggle-fault.js';
+
+/** Configuration of `latency`: every request (`fixed`) or only a share of them (`tail`). */
+export const latencySchema = z.strictObject({
+  type: z.literal('latency'),
+  ...faultBase,
+  /** Extra milliseconds per affected request. */
+  ms: z.number().int().gt(0).max(60_000),
+  /** `fixed`: every request; `tail`: only `requests` of them (a fat tail). */
+  mode: z.enum(['fixed', 'tail']).default('fixed'),
+  /** With `tail`: share of requests delayed. */
+  requests: z.number().gt(0).max(1).default(0.05),
+});
+
+/** The target version answers slower: all requests, or only a tail (toggles `extraLatencyMs` / `tailLatency`). */
+export class LatencyFault implements Fault {
+  readonly marker: string;
+
+  constructor(readonly config: z.output<typeof latencySchema>) {
+    this.marker = config.mode === 'tail' ? 'tail-latency' : 'latency';
+  }
+
+  describe(): string {
+    const { mode, ms, requests, target } = this.config;
+    return mode === 'tail'
+      ? `${target} adds ${ms} ms to ${(requests * 100).toFixed(1)}% of requests`
+      : `${target} adds ${ms} ms to every request`;
+  }
+
+  inject(ctx: FaultContext): Promise<InjectedFault> {
+    const { mode, ms, requests } = this.config;
+    const toggles = mode === 'tail' ? { tailLatency: { share: requests, ms } } : { extraLatencyMs: ms };
+    return injectToggles(ctx, this.config.share, toggles);
+  }
+}

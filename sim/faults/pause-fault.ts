@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
+import { injectOnInstances } from './instance-fault.js';
+
+/** Configuration of `pause`. */
+export const pauseSchema = z.strictObject({ type: z.literal('pause'), ...faultBase });
+
+/** Freezes a share of the target's instances (SIGSTOP): connections open but hang until resumed. */
+export class PauseFault implements Fault {
+  constructor(readonly config: z.output<typeof pauseSchema>) {}
+
+  describe(): string {
+    return `freeze ${(this.config.share * 100).toFixed(0)}% of ${this.config.target}'s instances`;
+  }
+
+  inject(ctx: FaultContext): Promise<InjectedFault> {
+    return injectOnInstances(ctx, this.config.share, {
+      apply: (i) => i.pause(),
+      expect: 'silent',
+      undo: (i) => i.resume(),
+    });
+  }
+}

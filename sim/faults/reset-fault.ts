@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
+import { injectNetwork } from './network-fault.js';
+
+/** Configuration of `reset`. */
+export const resetSchema = z.strictObject({
+  type: z.literal('reset'),
+  ...faultBase,
+  /** Share of the target's connections reset by the router. */
+  rate: z.number().gt(0).max(1),
+});
+
+/** Connections to the target are reset (the client sees no response at all). */
+export class ResetFault implements Fault {
+  constructor(readonly config: z.output<typeof resetSchema>) {}
+
+  describe(): string {
+    return `the router resets ${(this.config.rate * 100).toFixed(1)}% of connections to ${this.config.target}`;
+  }
+
+  inject(ctx: FaultContext): Promise<InjectedFault> {
+    return injectNetwork(ctx, { resetRate: this.config.rate });
+  }
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
+import { injectToggles } from './toggle-fault.js';
+
+/** Configuration of `wrong-verdicts`. */
+export const wrongVerdictsSchema = z.strictObject({
+  type: z.literal('wrong-verdicts'),
+  ...faultBase,
+  /** Share of verdicts flipped (accepted ↔ not accepted). */
+  rate: z.number().gt(0).max(1).default(1),
+  /** Only these problems (ids under fixtures/problems); unset = all. */
+  problems: z.array(z.string().min(1)).min(1).optional(),
+});
+
+/**
+ * The target version judges wrongly and still answers HTTP 200 (toggles `wrongVerdictRate`,
+ * `wrongVerdictProblems`): only business metrics (acceptance rate) can see it, never the error rate.
+ */
+export class WrongVerdictsFault implements Fault {
+  readonly marker = 'wrong-verdict';
+  /** A flipped verdict is shown by whichever instance answers the poll, whatever its version. */
+  readonly markerScope = 'any' as const;
+
+  constructor(readonly config: z.output<typeof wrongVerdictsSchema>) {}
+
+  describe(): string {
+    const on = this.config.problems ? `problems ${this.config.problems.join(', ')}` : 'every problem';
+    return `${this.config.target} flips ${(this.config.rate * 100).toFixed(0)}% of verdicts on ${on}, with HTTP 200`;
+  }
+
+  inject(ctx: FaultContext): Promise<InjectedFault> {
+    return injectToggles(ctx, this.config.share, {
+      wrongVerdictRate: this.config.rate,
+      ...(this.config.problems ? { wrongVerdictProblems: this.config.problems } : {}),
+    });
+  }
+}

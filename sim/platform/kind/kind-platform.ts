@@ -1,0 +1,248 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { messageOf, PlatformUnavailableError } from '../../util/errors.js';
+import { type AppImages, ensureAppImages } from '../docker/app-images.js';
+import { ensureBase } from '../docker/base-image.js';
+import { connectEngine, ENGINE_HINT, probeEngine } from '../docker/engine.js';
+import { waitReady } from '../local/wait-ready.js';
+import type { DeploySpec, Platform, PlatformContext, Probe, RouterEndpoint } from '../platform.js';
+import { type ClusterHandle, closeCluster, openCluster, planCluster } from './cluster.js';
+import { type KindOptions, kindLoadArgs, kubectlTarget } from './commands.js';
+import { KindDeployment } from './kind-deployment.js';
+import { KindInstance } from './kind-instance.js';
+import { Kube } from './kube.js';
+import * as m from './manifests.js';
+import { PortForward } from './port-forward.js';
+import { probeKind } from './probe.js';
+import { checkTools, run, TOOL_HINTS } from './tools.js';
+
+const ROLLOUT_MS = 180_000;
+const live = new Map<string, () => void>();
+let exitHooked = false;
+
+/**
+ * The judge service and the router on Kubernetes: a kind cluster made for the run, an existing one (--cluster), or
+ * any cluster (--kubeconfig/--context). Each scenario gets its own labelled namespace, deleted when it ends.
+ */
+export class KindPlatform implements Platform {
+  readonly name = 'kind';
+  readonly adminToken = randomBytes(12).toString('hex');
+  private ctx: PlatformContext | undefined;
+  private cluster: ClusterHandle | undefined;
+  private kube: Kube | undefined;
+  private images: AppImages | undefined;
+  private scope: m.ManifestScope | undefined;
+  private readonly deployments: KindDeployment[] = [];
+  private readonly forwards: PortForward[] = [];
+  private readonly counters = new Map<string, number>();
+  private disposed = false;
+  private readonly key = randomBytes(4).toString('hex');
+
+  constructor(private readonly opts: KindOptions = {}) {}
+
+  probe(): Promise<Probe> {
+    return probeKind(this.opts);
+  }
+
+  async start(ctx: PlatformContext): Promise<void> {
+    this.ctx = ctx;
+    const plan = planCluster(this.opts, ctx.runId);
+    const missing = (await checkTools()).filter(
+      (t) => !t.ok && (t.name === 'kubectl' || plan.mode !== 'target' || plan.kindName),
+    );
+    if (missing.length > 0)
+      throw new PlatformUnavailableError(
+        `kind platform unavailable: ${missing.map((t) => t.detail).join('; ')}`,
+        missing.map((t) => t.hint).join('; '),
+      );
+    const docker = connectEngine();
+    const engine = await probeEngine(docker);
+    if (!engine.reachable)
+      throw new PlatformUnavailableError(`kind platform unavailable: ${engine.detail}`, ENGINE_HINT);
+    mkdirSync(join(ctx.workdir, 'logs'), { recursive: true });
+    this.images = await ensureAppImages(docker, await ensureBase(docker, ctx.log));
+    this.cluster = await openCluster(
+      this.opts,
+      ctx.runId,
+      ctx.workdir,
+      ctx.log,
+      (h) => {
+        this.cluster = h;
+        this.guard(h);
+      },
+      ctx.signal,
+    );
+    this.guard(this.cluster);
+    this.kube = new Kube(this.cluster.target);
+    const reach = await this.kube.reach();
+    if (!reach.ok)
+      throw new PlatformUnavailableError(`kind platform unavailable: ${reach.detail}`, TOOL_HINTS.cluster);
+    const { judge, router } = this.images;
+    if (this.cluster.kindName) {
+      await run('kind', kindLoadArgs(this.cluster.kindName, [judge, router]), {
+        hint: `\`kind get clusters\`; the images are ${judge} and ${router}`,
+        timeoutMs: 300_000,
+      });
+    } else {
+      ctx.log.warn(
+        `kind: ${this.cluster.describe} is not a kind cluster: ${judge} and ${router} must already be on its nodes`,
+      );
+    }
+    const namespace = `rh-${m.dnsLabel(ctx.runId, 50)}-${randomBytes(2).toString('hex')}`;
+    this.scope = { namespace, runId: ctx.runId, owner: `${process.pid}@${hostname()}` };
+    this.guard(this.cluster);
+    await this.kube.create(m.namespaceManifest(this.scope));
+    await this.kube.create(m.storeClaim(this.scope));
+    ctx.log.info(`kind: namespace ${namespace} on ${this.cluster.describe} (Kubernetes ${reach.version})`);
+  }
+
+  async startRouter(): Promise<RouterEndpoint> {
+    const { ctx, kube, scope, images, cluster } = this.ready();
+    const token = randomBytes(12).toString('hex');
+    await kube.create(m.routerDeployment(scope, images.router, token));
+    await kube.create(m.routerService(scope, cluster.owned));
+    await kube.waitRollout(scope.namespace, m.ROUTER_NAME, { app: 'router' }, ROLLOUT_MS, ctx.signal);
+    let endpoint: RouterEndpoint;
+    if (cluster.owned) {
+      endpoint = {
+        url: `http://127.0.0.1:${m.ROUTER_NODE_PORTS.http}`,
+        adminUrl: `http://127.0.0.1:${m.ROUTER_NODE_PORTS.admin}`,
+        token,
+      };
+    } else {
+      const svc = `service/${m.ROUTER_NAME}`;
+      const open = async (port: number) => {
+        const forward = await PortForward.open(cluster.target, scope.namespace, svc, port, ctx.log);
+        this.forwards.push(forward);
+        return forward.url;
+      };
+      endpoint = { url: await open(m.ROUTER_PORTS.http), adminUrl: await open(m.ROUTER_PORTS.admin), token };
+    }
+    await waitReady(`${endpoint.adminUrl}/healthz`, 30_000, ctx.signal);
+    return endpoint;
+  }
+
+  async deploy(spec: DeploySpec): Promise<KindDeployment> {
+    const { ctx, kube, scope, images, cluster } = this.ready();
+    const n = this.counters.get(spec.version) ?? 0;
+    this.counters.set(spec.version, n + 1);
+    const name = m.versionName(spec.version) + (n > 0 ? `-${n}` : '');
+    await kube.create(
+      m.judgeDeployment(scope, { ...spec, name, image: images.judge, adminToken: this.adminToken }),
+    );
+    if (n === 0) await kube.create(m.versionService(scope, spec.version));
+    const labels = m.judgePodLabels(scope, spec.version, name);
+    await kube.waitRollout(scope.namespace, name, labels, ROLLOUT_MS, ctx.signal);
+    const pods = await kube.readyPods(scope.namespace, labels);
+    const instances = await Promise.all(
+      pods.map(async (pod) => {
+        const forward = await PortForward.open(
+          cluster.target,
+          scope.namespace,
+          `pod/${pod.name}`,
+          m.JUDGE_PORT,
+          ctx.log,
+        );
+        this.forwards.push(forward);
+        await waitReady(`${forward.url}/readyz`, 30_000, ctx.signal);
+        return new KindInstance(
+          pod.name,
+          spec.version,
+          scope.namespace,
+          pod.ip,
+          forward,
+          kube,
+          cluster.target,
+        );
+      }),
+    );
+    const deployment = new KindDeployment(
+      spec.version,
+      name,
+      scope.namespace,
+      instances,
+      kube,
+      cluster.target,
+      join(ctx.workdir, 'logs'),
+    );
+    this.deployments.push(deployment);
+    ctx.log.debug(`deployed ${spec.version}`, {
+      instances: instances.map((i) => `${i.id} ${i.routerUrl} via ${i.url}`),
+    });
+    return deployment;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed || !this.cluster) return;
+    this.disposed = true;
+    for (const f of this.forwards) f.close();
+    const problems: string[] = [];
+    await Promise.all(this.deployments.filter((d) => !d.stopped).map((d) => d.saveLogs()));
+    if (this.kube && this.scope)
+      await this.kube.deleteNamespace(this.scope.namespace).catch((e) => problems.push(messageOf(e)));
+    await closeCluster(this.cluster).catch((e) => problems.push(messageOf(e)));
+    live.delete(this.key);
+    if (problems.length > 0)
+      this.ctx?.log.warn(
+        `kind: clean-up incomplete: ${problems.join('; ')} — \`rehearse clean\` finds leftovers by label`,
+      );
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
+  /** Details for the report: the cluster (and its kubeconfig/context), the namespace and the image tags. */
+  describe(): Record<string, string> {
+    if (!this.images || !this.cluster) return {};
+    const { base, judge, router } = this.images;
+    const { kubeconfig, context } = this.cluster.target;
+    return {
+      cluster: this.cluster.describe,
+      ...(kubeconfig ? { kubeconfig } : {}),
+      ...(context ? { context } : {}),
+      namespace: this.scope?.namespace ?? '',
+      basePath: base.path,
+      baseImage: base.ref,
+      judgeImage: judge,
+      routerImage: router,
+    };
+  }
+
+  /** Last resort on exit without dispose(): 'exit' handlers are synchronous, so this shells out to kubectl and kind. */
+  private guard(cluster: ClusterHandle): void {
+    const scope = this.scope;
+    live.set(this.key, () => {
+      const quiet = { stdio: 'ignore' as const, timeout: 20_000 };
+      try {
+        if (scope)
+          execFileSync(
+            'kubectl',
+            [...kubectlTarget(cluster.target), 'delete', 'namespace', scope.namespace, '--wait=false'],
+            quiet,
+          );
+        if (cluster.owned && cluster.kindName)
+          execFileSync(
+            'kind',
+            ['delete', 'cluster', '--name', cluster.kindName, '--kubeconfig', cluster.target.kubeconfig!],
+            quiet,
+          );
+      } catch {}
+    });
+    if (exitHooked) return;
+    exitHooked = true;
+    process.once('exit', () => {
+      for (const clean of live.values()) clean();
+    });
+  }
+
+  private ready() {
+    const { ctx, kube, scope, images, cluster } = this;
+    if (!ctx || !kube || !scope || !images || !cluster)
+      throw new Error('kind platform: start() must be called first');
+    return { ctx, kube, scope, images, cluster };
+  }
+}
