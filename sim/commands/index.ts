@@ -1,3 +1,4 @@
+import { calibrateCommand } from './calibrate.js';
 import { cleanCommand } from './clean.js';
 import type { Command } from './command.js';
 import { doctorCommand } from './doctor.js';
@@ -6,6 +7,7 @@ import { listCommand } from './list.js';
 import { planCommand } from './plan.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
+import { simulateCommand } from './simulate.js';
 import { validateCommand } from './validate.js';
 
 /** Every `rehearse` sub-command by name. Add a command by adding a file and a line here. */
@@ -18,6 +20,8 @@ export const commands = {
   'export-k6': exportK6Command,
   list: listCommand,
   report: reportCommand,
+  simulate: simulateCommand,
+  calibrate: calibrateCommand,
 } as const satisfies Record<string, Command>;
 
 export type { Command, CommandContext, Flags } from './command.js';

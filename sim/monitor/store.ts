@@ -18,23 +18,34 @@ function matches(labels: Record<string, string>, match: Match): boolean {
   return true;
 }
 
+const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 /** An in-memory time-series store of scraped samples, queried the way PromQL's increase() works. */
 export class MetricStore {
   private readonly series = new Map<string, Series>();
   private readonly byName = new Map<string, Series[]>();
+  /** select() answers, valid until a new series appears. */
+  private readonly selected = new Map<string, Series[]>();
+  private readonly byLabels = new WeakMap<Record<string, string>, Series>();
 
   /** Adds one scrape's samples at time `t`, with the target's labels merged in. */
-  add(t: number, samples: Sample[], targetLabels: Record<string, string> = {}): void {
+  add(t: number, samples: Sample[], targetLabels: Record<string, string> = NO_LABELS): void {
     for (const s of samples) {
-      const labels = { ...s.labels, ...targetLabels };
-      const key = `${s.name}${JSON.stringify(labels)}`;
-      let series = this.series.get(key);
+      // Producers that reuse label objects across scrapes (the simulator) skip the key computation.
+      let series = targetLabels === NO_LABELS ? this.byLabels.get(s.labels) : undefined;
       if (!series) {
-        series = { name: s.name, labels, t: [], v: [] };
-        this.series.set(key, series);
-        const list = this.byName.get(s.name) ?? [];
-        list.push(series);
-        this.byName.set(s.name, list);
+        const labels = targetLabels === NO_LABELS ? { ...s.labels } : { ...s.labels, ...targetLabels };
+        const key = `${s.name}${JSON.stringify(labels)}`;
+        series = this.series.get(key);
+        if (!series) {
+          series = { name: s.name, labels, t: [], v: [] };
+          this.series.set(key, series);
+          const list = this.byName.get(s.name) ?? [];
+          list.push(series);
+          this.byName.set(s.name, list);
+          this.selected.clear();
+        }
+        if (targetLabels === NO_LABELS) this.byLabels.set(s.labels, series);
       }
       series.t.push(t);
       series.v.push(s.value);
@@ -43,7 +54,17 @@ export class MetricStore {
 
   /** Every series of `name` whose labels match. */
   select(name: string, match: Match = {}): Series[] {
-    return (this.byName.get(name) ?? []).filter((s) => matches(s.labels, match));
+    let key = name;
+    for (const k in match) {
+      const v = match[k]!;
+      key += typeof v === 'string' ? `\u0000${k}=${v}` : `\u0000${k}=/${v.source}/${v.flags}`;
+    }
+    let found = this.selected.get(key);
+    if (!found) {
+      found = (this.byName.get(name) ?? []).filter((s) => matches(s.labels, match));
+      this.selected.set(key, found);
+    }
+    return found;
   }
 
   /**

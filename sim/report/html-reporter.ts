@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { simulationHtml } from '../simulate/report.js';
 import { join } from 'node:path';
 import { xml } from './junit-reporter.js';
 import { budgetText, buildMatrix, keyFigure, secs } from './matrix.js';
@@ -105,6 +106,7 @@ export function renderHtml(report: RunReport): string {
 <p class="muted">platform ${xml(report.platform)} · rehearsal ${xml(report.tool.version)} · node ${xml(report.tool.node)} · ${xml(report.startedAt)} → ${xml(report.finishedAt)}</p>
 <h2>Readiness matrix</h2>${matrix(report)}
 ${report.scenarios.map(scenarioSection).join('\n')}
+${report.simulation ? `<h2>Simulation</h2>${simulationHtml(report.simulation)}` : ''}
 </body></html>
 `;
 }

@@ -5,6 +5,7 @@ import type { TimelineEvent } from '../release/timeline.js';
 import type { TrafficStats } from '../traffic/generator.js';
 import type { BlastRadius } from '../verdict/blast-radius.js';
 import type { Classification, ExpectationResult, FaultOutcome } from '../verdict/judge.js';
+import type { SimulationReport } from '../simulate/report.js';
 
 /** Per-second series for charts: what users saw (ground truth) and what monitoring saw. */
 export interface Series {
@@ -92,5 +93,7 @@ export interface RunReport {
   tool: { name: 'rehearsal'; version: string; node: string };
   interrupted: boolean;
   scenarios: ScenarioReport[];
+  /** Monte Carlo results of `rehearse simulate`; absent for live runs. */
+  simulation?: SimulationReport;
   summary: { total: number; passed: number; failed: number; errors: number };
 }

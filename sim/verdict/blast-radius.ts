@@ -37,6 +37,40 @@ function phaseOf(at: number, marks: PhaseMarks): ReleasePhase {
   return 'after-rollback';
 }
 
+/** Ground truth aggregated per version over a time step (the simulator's alternative to per-request records). */
+export interface TrafficCount {
+  /** Start of the step, ms from the start of traffic. */
+  at: number;
+  version: string;
+  requests: number;
+  failed: number;
+  /** Requests that did not fail but took longer than the scenario's slowMs. */
+  slow: number;
+  wrongVerdicts: number;
+}
+
+/** The same blast radius as `blastRadius`, from counts per version per step instead of records. */
+export function blastRadiusFromCounts(counts: TrafficCount[], marks: PhaseMarks): BlastRadius {
+  const byVersion: Record<string, VersionImpact> = {};
+  const byPhase: BlastRadius['byPhase'] = {};
+  for (const c of counts) {
+    const phase = phaseOf(c.at, marks);
+    const perPhase = byPhase[phase] ?? {};
+    byPhase[phase] = perPhase;
+    const total = byVersion[c.version] ?? empty();
+    const inPhase = perPhase[c.version] ?? empty();
+    byVersion[c.version] = total;
+    perPhase[c.version] = inPhase;
+    for (const impact of [total, inPhase]) {
+      impact.requests += c.requests;
+      impact.failed += c.failed;
+      impact.slow += c.slow;
+      impact.wrongVerdicts += c.wrongVerdicts;
+    }
+  }
+  return { byVersion, byPhase };
+}
+
 /** Counts failed, slow and wrong-verdict requests by serving version and phase. */
 export function blastRadius(records: RequestRecord[], slowMs: number, marks: PhaseMarks): BlastRadius {
   const byVersion: Record<string, VersionImpact> = {};

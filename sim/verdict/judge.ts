@@ -3,7 +3,7 @@ import type { ControllerResult } from '../release/controller.js';
 import type { TimelineEvent } from '../release/timeline.js';
 import { type RequestRecord, isFailed, isWrongVerdict } from '../traffic/record.js';
 import { type RollbackEffect, rollbackEffect, stableFailures } from './aftermath.js';
-import { type BlastRadius, blastRadius } from './blast-radius.js';
+import { type BlastRadius, type PhaseMarks, type TrafficCount, blastRadius, blastRadiusFromCounts } from './blast-radius.js';
 
 /** How the rehearsal is classified (ANALYSIS.md §5). */
 export type Classification = 'caught' | 'promoted' | 'missed' | 'false-rollback' | 'inconclusive' | 'harness-error';
@@ -61,23 +61,115 @@ export interface JudgeInput {
   faults: FaultOutcome[];
 }
 
+/** What users experienced, however it was gathered (per-request records live, counts in simulation). */
+export interface GroundTruth {
+  blastRadius: BlastRadius;
+  /** Failed requests served by a non-stable version after the candidate was deployed. */
+  failedRequests: number;
+  wrongVerdicts: number;
+  lastCandidateRequestMs?: number;
+  /** Requests that failed on stable after the candidate was deployed. */
+  stableFailures: number;
+  /** After a rollback: whether it restored service. */
+  rollback?: RollbackEffect;
+}
+
 /** Judges a rehearsal: expectations vs (controller decisions + ground truth). */
 export function judge(input: JudgeInput): Judgement {
-  const { scenario, controller, events, records, faults } = input;
+  const { scenario, records } = input;
+  const { stable, candidate } = scenario.service;
+  const marks = phaseMarks(input.events, input.controller.outcome);
+  const deployedAt = marks.candidateDeployedAt;
+  const released = records.filter((r) => deployedAt !== undefined && r.intendedAt >= deployedAt);
+  const onCandidate = records.filter((r) => r.version === candidate);
+  return judgeTruth(input, {
+    blastRadius: blastRadius(records, scenario.traffic.slowMs, marks),
+    failedRequests: released.filter((r) => isFailed(r) && r.version !== stable).length,
+    wrongVerdicts: released.filter((r) => isWrongVerdict(r) && r.version !== stable).length,
+    ...(onCandidate.length ? { lastCandidateRequestMs: Math.max(...onCandidate.map((r) => r.intendedAt)) } : {}),
+    stableFailures: stableFailures(records, stable, deployedAt),
+    ...withRollback(marks.allOnStableAt !== undefined ? rollbackEffect(records, stable, marks.allOnStableAt, deployedAt) : undefined),
+  });
+}
+
+/** Judges a simulated rehearsal from counts per version per step; same fields as `judge`. */
+export function judgeCounts(input: Omit<JudgeInput, 'records'> & { counts: TrafficCount[] }): Judgement {
+  const { scenario, counts } = input;
+  const { stable, candidate } = scenario.service;
+  const marks = phaseMarks(input.events, input.controller.outcome);
+  const deployedAt = marks.candidateDeployedAt;
+  let failedRequests = 0;
+  let wrongVerdicts = 0;
+  let last: number | undefined;
+  let onStable = 0;
+  const after = { requests: 0, failed: 0 };
+  const before = { requests: 0, failed: 0 };
+  for (const c of counts) {
+    if (c.version === candidate && c.requests > 0) last = Math.max(last ?? 0, c.at);
+    if (c.version === stable && deployedAt !== undefined && c.at >= deployedAt) onStable += c.failed;
+    if (c.version === stable && (deployedAt === undefined || c.at < deployedAt)) {
+      before.requests += c.requests;
+      before.failed += c.failed;
+    }
+    if (marks.allOnStableAt !== undefined && c.at >= marks.allOnStableAt + 1500) {
+      after.requests += c.requests;
+      after.failed += c.failed;
+    }
+    if (deployedAt === undefined || c.at < deployedAt || c.version === stable) continue;
+    failedRequests += c.failed;
+    wrongVerdicts += c.wrongVerdicts;
+  }
+  return judgeTruth(
+    { ...input, records: [] },
+    {
+      blastRadius: blastRadiusFromCounts(counts, marks),
+      failedRequests,
+      wrongVerdicts,
+      ...(last !== undefined ? { lastCandidateRequestMs: last } : {}),
+      stableFailures: onStable,
+      ...withRollback(after.requests > 0 ? countsRollbackEffect(after, before, stable) : undefined),
+    },
+  );
+}
+
+/** The rollback effect of aftermath.ts from counts (same rule: restored when failures after are at most max(2%, 2× before)). */
+function countsRollbackEffect(after: { requests: number; failed: number }, before: { requests: number; failed: number }, stable: string): RollbackEffect {
+  const failureRate = after.failed / after.requests;
+  const baselineRate = before.requests ? before.failed / before.requests : 0;
+  const restored = failureRate <= Math.max(0.02, baselineRate * 2);
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const detail = restored
+    ? `after the rollback ${pct(failureRate)} of ${after.requests} requests failed (before the release: ${pct(baselineRate)})`
+    : `rollback did not restore service: ${pct(failureRate)} of ${after.requests} requests still failed after all traffic was on ${stable} (before the release: ${pct(baselineRate)})`;
+  return { restored, failureRate, baselineRate, requests: after.requests, detail };
+}
+
+function withRollback(rollback: RollbackEffect | undefined): { rollback?: RollbackEffect } {
+  return rollback ? { rollback } : {};
+}
+
+/** The times that split a run into phases, from its timeline. */
+export function phaseMarks(events: TimelineEvent[], outcome: ControllerResult['outcome']): PhaseMarks {
+  const at = (type: TimelineEvent['type']) => events.find((e) => e.type === type)?.at;
+  return {
+    candidateDeployedAt: at('deploy'),
+    decisionAt: outcome === 'rolled-back' ? at('decision') : undefined,
+    allOnStableAt: outcome === 'rolled-back' ? at('all-traffic-on-stable') : undefined,
+    promotedAt: at('promoted'),
+  };
+}
+
+function judgeTruth(input: JudgeInput, truth: GroundTruth): Judgement {
+  const { scenario, controller, events, faults } = input;
   const { stable, candidate } = scenario.service;
   const at = (type: TimelineEvent['type']) => events.find((e) => e.type === type)?.at;
-  const deployedAt = at('deploy');
   const faultStart = faults.map((f) => f.injectedAt).filter((t): t is number => t !== undefined).sort((a, b) => a - b)[0];
   const firstFailure = at('first-failure');
-  const decisionAt = controller.outcome === 'rolled-back' ? at('decision') : undefined;
-  const allOnStable = controller.outcome === 'rolled-back' ? at('all-traffic-on-stable') : undefined;
-  const marks = { candidateDeployedAt: deployedAt, decisionAt, allOnStableAt: allOnStable, promotedAt: at('promoted') };
-  const radius = blastRadius(records, scenario.traffic.slowMs, marks);
-  const released = records.filter((r) => deployedAt !== undefined && r.intendedAt >= deployedAt);
-  const failedRequests = released.filter((r) => isFailed(r) && r.version !== stable).length;
-  const wrongVerdicts = released.filter((r) => isWrongVerdict(r) && r.version !== stable).length;
-  const onCandidate = records.filter((r) => r.version === candidate);
-  const lastCandidateRequestMs = onCandidate.length ? Math.max(...onCandidate.map((r) => r.intendedAt)) : undefined;
+  const marks = phaseMarks(events, controller.outcome);
+  const decisionAt = marks.decisionAt;
+  const allOnStable = marks.allOnStableAt;
+  const { failedRequests, wrongVerdicts, lastCandidateRequestMs } = truth;
+  const radius = truth.blastRadius;
   const since = (t: number | undefined) => (t !== undefined && faultStart !== undefined ? Math.max(0, t - faultStart) : undefined);
 
   const expect = scenario.expect;
@@ -100,7 +192,7 @@ export function judge(input: JudgeInput): Judgement {
     const actual = typeof check === 'string' ? check : 'no check failed';
     expectations.push({ name: 'detectedBy', expected: expect.detectedBy, actual, passed: actual.includes(expect.detectedBy) });
   }
-  const rollback = allOnStable !== undefined ? rollbackEffect(records, stable, allOnStable, deployedAt) : undefined;
+  const rollback = truth.rollback;
   if (expect.rollbackRestoresService !== undefined) {
     expectations.push({
       name: 'rollbackRestoresService',
@@ -109,7 +201,7 @@ export function judge(input: JudgeInput): Judgement {
       passed: rollback?.restored === expect.rollbackRestoresService,
     });
   }
-  const onStable = stableFailures(records, stable, deployedAt);
+  const onStable = truth.stableFailures;
 
   const unverified = faults.filter((f) => !f.verified);
   const classification = classify(scenario, controller.outcome, unverified.length > 0);

@@ -1,0 +1,144 @@
+import type { Clock } from '../clock/clock.js';
+import type { FaultConfig } from '../faults/index.js';
+import { createFault } from '../faults/index.js';
+import type { Timeline } from '../release/timeline.js';
+import type { Scenario } from '../scenario/schema.js';
+import { RehearsalError } from '../util/errors.js';
+import type { FaultOutcome } from '../verdict/judge.js';
+import type { Effect, SimulatedService } from './simulated-service.js';
+
+/** Why a scenario cannot be simulated (a fault kind with no model), or undefined when it can. */
+export function unsupportedFaults(scenario: Scenario): string | undefined {
+  const missing = [...new Set(scenario.faults.map((f) => f.type).filter((t) => !faultEffects[t]))];
+  return missing.length > 0
+    ? `fault type(s) ${missing.join(', ')} have no simulation model (simulate supports: ${Object.keys(faultEffects).join(', ')})`
+    : undefined;
+}
+
+/** How each fault kind changes the simulated service; a kind missing here cannot be simulated. */
+export const faultEffects: Record<string, (config: FaultConfig, share: number) => Effect> = {
+  'http-errors': (c, share) => ({ errorRate: (c as { rate: number }).rate * share, marker: 'http-errors' }),
+};
+
+interface Item {
+  config: FaultConfig;
+  version: string;
+  marker?: string;
+  injectedAt?: number;
+  revertedAt?: number;
+  remove?: () => void;
+}
+
+/** Applies a scenario's faults to the simulated service on their schedule, with the same timeline events as live runs. */
+export class SimulatedFaults {
+  private readonly items: Item[];
+
+  constructor(
+    configs: FaultConfig[],
+    versions: { stable: string; candidate: string },
+    private readonly service: SimulatedService,
+    private readonly deployed: Set<string>,
+    private readonly deps: { clock: Clock; timeline: Timeline; replicas: number; advance: () => void },
+  ) {
+    const unsupported = configs.filter((c) => !faultEffects[c.type]).map((c) => c.type);
+    if (unsupported.length > 0) {
+      throw new RehearsalError(
+        `fault type(s) ${unsupported.join(', ')} have no simulation model`,
+        `simulate supports: ${Object.keys(faultEffects).join(', ')}; rehearse such scenarios live with \`rehearse run\``,
+        2,
+      );
+    }
+    this.items = configs.map((config) => ({
+      config,
+      version:
+        config.target === 'candidate'
+          ? versions.candidate
+          : config.target === 'stable'
+            ? versions.stable
+            : config.target,
+      ...(createFault(config).marker ? { marker: createFault(config).marker! } : {}),
+    }));
+  }
+
+  /** Injects every fault that is due and whose target is deployed. */
+  injectDue(): void {
+    const now = this.deps.timeline.now();
+    for (const item of this.items) {
+      if (item.injectedAt !== undefined || item.config.at > now || !this.deployed.has(item.version)) continue;
+      this.deps.advance();
+      const affected = Math.max(1, Math.round(this.deps.replicas * item.config.share)) / this.deps.replicas;
+      item.remove = this.service.addEffect(
+        item.version,
+        faultEffects[item.config.type]!(item.config, Math.min(1, affected)),
+      );
+      item.injectedAt = now;
+      const description = createFault(item.config).describe();
+      this.deps.timeline.add('fault-injected', `${item.config.type} on ${item.version}: ${description}`);
+      this.deps.timeline.add('fault-verified', `${item.config.type}: applied (simulated)`);
+    }
+  }
+
+  /** Runs the schedule until `signal` aborts, waking only when something is due. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { clock, timeline } = this.deps;
+    while (!signal.aborted) {
+      this.injectDue();
+      for (const item of this.items) {
+        const d = item.config.duration;
+        if (
+          item.remove &&
+          item.revertedAt === undefined &&
+          d !== undefined &&
+          timeline.now() >= item.injectedAt! + d
+        )
+          this.revert(item);
+      }
+      const next = this.items
+        .flatMap((i) =>
+          i.injectedAt === undefined
+            ? [i.config.at]
+            : i.revertedAt === undefined && i.config.duration !== undefined
+              ? [i.injectedAt + i.config.duration]
+              : [],
+        )
+        .filter((t) => t > timeline.now());
+      try {
+        await clock.sleep(next.length > 0 ? Math.min(...next) - timeline.now() : 60_000, signal);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** Each fault with its evidence, as the live scheduler reports it. */
+  outcomes(): FaultOutcome[] {
+    return this.items.map((i) => {
+      const observed = i.marker ? this.service.marked(i.version, i.marker) : undefined;
+      const applied = i.injectedAt !== undefined;
+      const verified = applied && (observed === undefined || observed > 0);
+      return {
+        type: i.config.type,
+        target: i.version,
+        description: createFault(i.config).describe(),
+        ...(i.injectedAt !== undefined ? { injectedAt: i.injectedAt } : {}),
+        ...(i.revertedAt !== undefined ? { revertedAt: i.revertedAt } : {}),
+        applied,
+        appliedDetail: applied ? 'applied to the model' : 'not injected: its target never ran',
+        ...(observed !== undefined ? { observedResponses: observed } : {}),
+        verified,
+        detail: !applied
+          ? 'not injected'
+          : observed === 0
+            ? 'applied but no user response showed it'
+            : `${observed ?? 0} user response(s) carried the fault`,
+      };
+    });
+  }
+
+  private revert(item: Item): void {
+    this.deps.advance();
+    item.remove?.();
+    item.revertedAt = this.deps.timeline.now();
+    this.deps.timeline.add('fault-reverted', `${item.config.type} on ${item.version} reverted`);
+  }
+}

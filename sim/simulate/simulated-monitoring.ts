@@ -1,0 +1,55 @@
+import type { Clock } from '../clock/clock.js';
+import type { MetricStore } from '../monitor/store.js';
+import type { Random } from '../util/random.js';
+import type { SimulatedService } from './simulated-service.js';
+
+/** How monitoring distorts what it sees: late samples and lost scrapes. */
+export interface MonitoringModel {
+  scrapeIntervalMs: number;
+  /** Samples are stored this long after they were taken. */
+  lagMs: number;
+  /** Probability that a scrape is lost (a gap). */
+  gapProbability: number;
+}
+
+/** Scrapes the simulated router's counters into a MetricStore on the clock, as the live Scraper does over HTTP. */
+export class SimulatedMonitoring {
+  scrapes = 0;
+  gaps = 0;
+
+  constructor(
+    private readonly service: SimulatedService,
+    private readonly store: MetricStore,
+    private readonly clock: Clock,
+    private readonly now: () => number,
+    private readonly model: MonitoringModel,
+    private readonly rng: Random,
+  ) {}
+
+  /** Scrapes once, now (unless this scrape is lost). */
+  scrapeOnce(): void {
+    const takenAt = this.now();
+    this.service.advanceTo(takenAt);
+    if (this.model.gapProbability > 0 && this.rng.next() < this.model.gapProbability) {
+      this.gaps++;
+      return;
+    }
+    const samples = this.service.samples();
+    this.scrapes++;
+    if (this.model.lagMs > 0)
+      void this.clock.sleep(this.model.lagMs).then(() => this.store.add(takenAt, samples));
+    else this.store.add(takenAt, samples);
+  }
+
+  /** Scrapes every interval until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      this.scrapeOnce();
+      try {
+        await this.clock.sleep(this.model.scrapeIntervalMs, signal);
+      } catch {
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import type { Scenario } from '../scenario/schema.js';
+import { unsupportedFaults } from './simulated-faults.js';
+
+/** Metrics the simulator produces: the router's request counters and latency histogram, nothing from the judge service itself. */
+const modelledMetrics = new Set([
+  'error_rate',
+  'request_rate',
+  'latency_p50_ms',
+  'latency_p95_ms',
+  'latency_p99_ms',
+]);
+
+/** Why the simulator cannot rehearse a scenario faithfully, or undefined when it can. */
+export function unsupportedReason(scenario: Scenario): string | undefined {
+  const strategy = scenario.strategy;
+  if (strategy.type !== 'canary')
+    return `strategy ${strategy.type} has no simulation model yet (route rules, preview traffic and rolling replacement are not modelled; canary is)`;
+  if (strategy.baseline) return 'a canary with a fresh baseline has no simulation model yet';
+  if (strategy.steps.some((s) => 'mirror' in s && s.mirror !== undefined))
+    return 'mirrored (shadow) traffic has no simulation model yet';
+  for (const c of strategy.analysis.checks) {
+    if (c.kind === 'threshold' && !modelledMetrics.has(c.metric))
+      return `check metric ${c.metric} comes from the judge service, which the model does not expose (it models router metrics: ${[...modelledMetrics].join(', ')})`;
+    if (c.kind === 'sequential' && c.compare !== 'error_rate')
+      return `sequential check on ${c.compare} needs judge-service metrics the model does not expose`;
+  }
+  return unsupportedFaults(scenario);
+}

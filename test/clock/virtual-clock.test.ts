@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../sim/clock/virtual-clock.js';
+
+describe('VirtualClock', () => {
+  it('wakes sleepers in time order and only moves time when everything sleeps', async () => {
+    const clock = new VirtualClock();
+    const woke: string[] = [];
+    const sleeper = async (name: string, ms: number) => {
+      await clock.sleep(ms);
+      woke.push(`${name}@${clock.now()}`);
+    };
+    await clock.run(Promise.all([sleeper('b', 200), sleeper('a', 100), sleeper('c', 200)]));
+    expect(woke).toEqual(['a@100', 'b@200', 'c@200']);
+  });
+
+  it('runs nested sleeps of concurrent loops (controller, scraper, faults) to the right virtual times', async () => {
+    const clock = new VirtualClock();
+    const scrapes: number[] = [];
+    const stop = new AbortController();
+    const scraper = (async () => {
+      while (!stop.signal.aborted) {
+        scrapes.push(clock.now());
+        await clock.sleep(1000, stop.signal).catch(() => undefined);
+      }
+    })();
+    const controller = (async () => {
+      await clock.sleep(3500);
+      stop.abort();
+      await scraper;
+      return clock.now();
+    })();
+    expect(await clock.run(controller)).toBe(3500);
+    expect(scrapes).toEqual([0, 1000, 2000, 3000]);
+  });
+
+  it('rejects an aborted sleep, drops its timer and removes its abort listener once resolved', async () => {
+    const clock = new VirtualClock();
+    const abort = new AbortController();
+    const aborted = clock.sleep(1000, abort.signal);
+    abort.abort();
+    await expect(aborted).rejects.toThrow();
+    expect(clock.pending).toBe(0);
+    const signal = new AbortController().signal;
+    let listeners = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((...a: Parameters<typeof add>) => {
+      listeners++;
+      add(...a);
+    }) as typeof add;
+    signal.removeEventListener = ((...a: Parameters<typeof remove>) => {
+      listeners--;
+      remove(...a);
+    }) as typeof remove;
+    await clock.run(Promise.all(Array.from({ length: 8 }, (_, i) => clock.sleep(i, signal))));
+    expect(listeners).toBe(0);
+  });
+
+  it('propagates the task error and fails loudly when the task waits on something other than the clock', async () => {
+    const clock = new VirtualClock();
+    await expect(
+      clock.run(
+        (async () => {
+          await clock.sleep(10);
+          throw new Error('boom');
+        })(),
+      ),
+    ).rejects.toThrow('boom');
+    await expect(clock.run(new Promise(() => undefined))).rejects.toThrow(
+      /waiting on something other than the clock/,
+    );
+  });
+
+  it('covers half an hour of 1-second sleeps without real waiting', async () => {
+    const clock = new VirtualClock();
+    const started = Date.now();
+    await clock.run(
+      (async () => {
+        for (let i = 0; i < 1800; i++) await clock.sleep(1000);
+      })(),
+    );
+    expect(clock.now()).toBe(1_800_000);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
