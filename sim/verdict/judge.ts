@@ -2,6 +2,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { ControllerResult } from '../release/controller.js';
 import type { TimelineEvent } from '../release/timeline.js';
 import { type RequestRecord, isFailed, isWrongVerdict } from '../traffic/record.js';
+import { baselinePool } from '../release/strategies/index.js';
 import { type RollbackEffect, rollbackEffect, stableFailures } from './aftermath.js';
 import { type BlastRadius, type PhaseMarks, type TrafficCount, blastRadius, blastRadiusFromCounts } from './blast-radius.js';
 
@@ -82,10 +83,13 @@ export function judge(input: JudgeInput): Judgement {
   const deployedAt = marks.candidateDeployedAt;
   const released = records.filter((r) => deployedAt !== undefined && r.intendedAt >= deployedAt);
   const onCandidate = records.filter((r) => r.version === candidate);
+  // A baseline pool runs stable's code: its failures are not the candidate's.
+  const baseline = baselinePool(scenario.strategy, stable);
+  const blamed = (r: (typeof records)[number]) => r.version !== stable && r.version !== baseline;
   return judgeTruth(input, {
     blastRadius: blastRadius(records, scenario.traffic.slowMs, marks),
-    failedRequests: released.filter((r) => isFailed(r) && r.version !== stable).length,
-    wrongVerdicts: released.filter((r) => isWrongVerdict(r) && r.version !== stable).length,
+    failedRequests: released.filter((r) => isFailed(r) && blamed(r)).length,
+    wrongVerdicts: released.filter((r) => isWrongVerdict(r) && blamed(r)).length,
     ...(onCandidate.length ? { lastCandidateRequestMs: Math.max(...onCandidate.map((r) => r.intendedAt)) } : {}),
     stableFailures: stableFailures(records, stable, deployedAt),
     ...withRollback(marks.allOnStableAt !== undefined ? rollbackEffect(records, stable, marks.allOnStableAt, deployedAt) : undefined),
@@ -115,7 +119,7 @@ export function judgeCounts(input: Omit<JudgeInput, 'records'> & { counts: Traff
       after.requests += c.requests;
       after.failed += c.failed;
     }
-    if (deployedAt === undefined || c.at < deployedAt || c.version === stable) continue;
+    if (deployedAt === undefined || c.at < deployedAt || c.version === stable || c.version === baselinePool(scenario.strategy, stable)) continue;
     failedRequests += c.failed;
     wrongVerdicts += c.wrongVerdicts;
   }

@@ -49,4 +49,19 @@ describe('judge', () => {
     expect(j).toMatchObject({ passed: false, classification: 'inconclusive' });
     expect(j.reason).toContain('fault not verified');
   });
+
+  it('does not blame the candidate for failures on a baseline pool of stable', () => {
+    const withBaseline = parseScenario(
+      scenarioYaml({
+        strategy:
+          'strategy:\n  type: canary\n  baseline: true\n  steps: [ { setWeight: 10 }, { analyze: 2s } ]\n  analysis:\n    checks:\n      - { metric: error_rate, max: 0.01 }',
+        expect: 'expect:\n  outcome: rolled-back',
+      }),
+      'x.yaml',
+    ).scenario!;
+    const withFailures = [...records, rec(3000, 'v1-baseline', 500)];
+    const j = judge({ scenario: withBaseline, controller, events, records: withFailures, lost: [], faults: [fault] });
+    expect(j.failedRequests).toBe(2);
+    expect(j.blastRadius.byVersion['v1-baseline']?.failed).toBe(1);
+  });
 });
