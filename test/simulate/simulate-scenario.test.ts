@@ -67,13 +67,15 @@ describe('simulateScenario', () => {
     );
   });
 
-  it('models monitoring lag and lost scrapes: detection comes later and less often on the same seeds', async () => {
+  // A paused release keeps analysing (no data pauses, later failing data rolls back), so lag and gaps
+  // delay detection rather than prevent it.
+  it('models monitoring lag and lost scrapes: detection comes later on the same seeds', async () => {
     const scenario = shipped('scenarios/canary-error-spike.yaml');
     const blurred = { ...model, monitoring: { lagMs: 3000, gapProbability: 0.3 } };
     const sharp = (await simulateMany(scenario, model, { runs: 150, seed: 1, policies: ['ours'] })).policies[0]!;
     const late = (await simulateMany(scenario, blurred, { runs: 150, seed: 1, policies: ['ours'] })).policies[0]!;
     expect(late.timeToDetectMs!.p50.value).toBeGreaterThan(sharp.timeToDetectMs!.p50.value);
-    expect(late.detectionProbability!.value).toBeLessThan(sharp.detectionProbability!.value);
+    expect(late.timeToDetectMs!.p90.value).toBeGreaterThan(sharp.timeToDetectMs!.p90.value);
   });
 
   // Agreement: the stored live report (test/simulate/fixtures/live-canary.json, from `rehearse run` of
