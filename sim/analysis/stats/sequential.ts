@@ -44,45 +44,78 @@ const SPAN = 30;
  * the test stays valid however often it is looked at.
  */
 export function sequentialEvidence(intervals: CountInterval[], k = 100): SequentialEvidence | undefined {
-  const used = intervals.filter((i) => i.share > 0 && i.share < 1 && i.ec + i.eb > 0);
-  const ec = sum(used.map((i) => i.ec));
-  const eb = sum(used.map((i) => i.eb));
-  const expectedEc = sum(used.map((i) => i.share * (i.ec + i.eb)));
-  if (used.length === 0) return undefined;
-  const ref = used[0]!.share;
+  // A check calls this at every look with the same, growing array: keep the per-grid sums and add only the
+  // new intervals, so a long run costs O(intervals × grid) in all instead of at every look.
+  let state = cache.get(intervals);
+  if (!state || state.k !== k || state.seen > intervals.length) {
+    state = { k, seen: 0, ec: 0, eb: 0, expectedEc: 0, allSame: true };
+    cache.set(intervals, state);
+  }
+  for (let j = state.seen; j < intervals.length; j++) addInterval(state, intervals[j]!);
+  state.seen = intervals.length;
+  const grid = state.grid;
+  if (!grid) return undefined;
+  const { ec, eb, expectedEc } = state;
   const canaryWorse = ec > expectedEc;
-  if (used.every((i) => Math.abs(i.share - ref) < 1e-9))
-    return { lnO: lnOddsConstant(ec, eb, ref, k), ec, eb, expectedEc, canaryWorse };
-  const a = k * ref;
-  const b = k * (1 - ref);
-  const lb = lnBeta(a, b);
-  const refLogit = logit(ref);
-  // The prior on the log relative risk has a standard deviation of about 1/√(k·ρ̄·(1−ρ̄)); the grid spans
-  // many of them (and at least ±6), fine enough that a constant share reproduces the closed form.
-  const half = Math.min(SPAN, Math.max(6, 14 / Math.sqrt(k * ref * (1 - ref)) + 4));
-  const dt = (2 * half) / (GRID - 1);
-  const parts = used.map((i) => ({
-    ec: i.ec,
-    eb: i.eb,
-    logit: logit(i.share),
-    lnS: Math.log(i.share),
-    ln1mS: Math.log(1 - i.share),
-  }));
+  if (state.allSame) return { lnO: lnOddsConstant(ec, eb, grid.ref, k), ec, eb, expectedEc, canaryWorse };
   const terms: number[] = [];
   for (let g = 0; g < GRID; g++) {
-    const shift = -half + g * dt;
-    const t = refLogit + shift;
-    let llr = 0;
-    for (const i of parts) {
-      const ti = i.logit + shift;
-      const sp = softplus(ti);
-      // ln ρi = ti − softplus(ti); ln(1 − ρi) = −softplus(ti)
-      llr += i.ec * (ti - sp - i.lnS) + i.eb * (-sp - i.ln1mS);
-    }
+    const t = grid.refLogit - grid.half + g * grid.dt;
     const spt = softplus(t);
-    terms.push(a * (t - spt) + b * -spt - lb + llr + Math.log(dt));
+    terms.push(grid.a * (t - spt) + grid.b * -spt - grid.lb + grid.llr[g]! + Math.log(grid.dt));
   }
   return { lnO: logSumExp(terms), ec, eb, expectedEc, canaryWorse };
+}
+
+interface Grid {
+  ref: number;
+  a: number;
+  b: number;
+  lb: number;
+  refLogit: number;
+  half: number;
+  dt: number;
+  /** Per grid point: the summed log likelihood ratio of the intervals seen so far. */
+  llr: Float64Array;
+}
+
+interface GridState {
+  k: number;
+  seen: number;
+  ec: number;
+  eb: number;
+  expectedEc: number;
+  allSame: boolean;
+  grid?: Grid;
+}
+
+const cache = new WeakMap<CountInterval[], GridState>();
+
+function addInterval(state: GridState, i: CountInterval): void {
+  if (!(i.share > 0 && i.share < 1 && i.ec + i.eb > 0)) return;
+  if (!state.grid) {
+    const ref = i.share;
+    const a = state.k * ref;
+    const b = state.k * (1 - ref);
+    // The prior on the log relative risk has a standard deviation of about 1/√(k·ρ̄·(1−ρ̄)); the grid spans
+    // many of them (and at least ±6), fine enough that a constant share reproduces the closed form.
+    const half = Math.min(SPAN, Math.max(6, 14 / Math.sqrt(state.k * ref * (1 - ref)) + 4));
+    state.grid = { ref, a, b, lb: lnBeta(a, b), refLogit: logit(ref), half, dt: (2 * half) / (GRID - 1), llr: new Float64Array(GRID) };
+  }
+  const grid = state.grid;
+  state.ec += i.ec;
+  state.eb += i.eb;
+  state.expectedEc += i.share * (i.ec + i.eb);
+  if (Math.abs(i.share - grid.ref) >= 1e-9) state.allSame = false;
+  const lg = logit(i.share);
+  const lnS = Math.log(i.share);
+  const ln1mS = Math.log(1 - i.share);
+  for (let g = 0; g < GRID; g++) {
+    // ln ρi = ti − softplus(ti); ln(1 − ρi) = −softplus(ti)
+    const ti = lg - grid.half + g * grid.dt;
+    const sp = softplus(ti);
+    grid.llr[g]! += i.ec * (ti - sp - lnS) + i.eb * (-sp - ln1mS);
+  }
 }
 
 function logit(p: number): number {
@@ -94,6 +127,3 @@ function softplus(x: number): number {
   return x > 30 ? x : Math.log1p(Math.exp(x));
 }
 
-function sum(xs: number[]): number {
-  return xs.reduce((s, x) => s + x, 0);
-}
