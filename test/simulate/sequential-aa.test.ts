@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { sequentialEvidence } from '../../sim/analysis/stats/sequential.js';
+import { type CountInterval, sequentialEvidence } from '../../sim/analysis/stats/sequential.js';
 import { binomial } from '../../sim/simulate/draws.js';
 import { Random } from '../../sim/util/random.js';
 
 /**
  * One run of the count test (sim/analysis/stats/sequential.ts) on simulated counts: 200 req/s, canary
- * share `rho`, an hour looked at every 10 s. Counts are pooled per weight segment (exact at a constant
- * share). Returns the time of the first rejection, or null.
+ * share `rho`, an hour looked at every 10 s. Like the check, it keeps one growing array of intervals, so
+ * each look adds only the new ones. Returns the time of the first rejection, or null.
  */
 function firstRejection(
   rng: Random,
@@ -16,16 +16,13 @@ function firstRejection(
   lookEvery = 1,
   alpha = 0.05,
 ): number | null {
-  const segments = new Map<number, { ec: number; eb: number; share: number }>();
+  const intervals: CountInterval[] = [];
   for (let i = 0; i < 360; i++) {
     const share = rho(i);
     const cr = binomial(rng, 2000, share);
-    const seg = segments.get(share) ?? { ec: 0, eb: 0, share };
-    seg.ec += binomial(rng, cr, p1);
-    seg.eb += binomial(rng, 2000 - cr, p0);
-    segments.set(share, seg);
+    intervals.push({ ec: binomial(rng, cr, p1), eb: binomial(rng, 2000 - cr, p0), share });
     if ((i + 1) % lookEvery !== 0) continue;
-    const e = sequentialEvidence([...segments.values()], 100);
+    const e = sequentialEvidence(intervals, 100);
     if (e?.canaryWorse && e.lnO >= Math.log(1 / alpha)) return (i + 1) * 10;
   }
   return null;

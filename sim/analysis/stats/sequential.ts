@@ -44,38 +44,33 @@ const SPAN = 30;
  * the test stays valid however often it is looked at.
  */
 export function sequentialEvidence(intervals: CountInterval[], k = 100): SequentialEvidence | undefined {
-  // A check calls this at every look with the same, growing array: keep the per-grid sums and add only the
-  // new intervals, so a long run costs O(intervals × grid) in all instead of at every look.
+  // A check calls this at every look with the same, growing array: keep the sums and add only the new
+  // intervals. Intervals wait in `pending`, pooled by share (their log likelihood ratio is linear in the
+  // counts), and reach the grid only when the share has changed at least once; while it has not, the
+  // closed form answers in O(1). A long run costs O(distinct shares × grid) in all, not at every look.
   let state = cache.get(intervals);
   if (!state || state.k !== k || state.seen > intervals.length) {
-    state = { k, seen: 0, ec: 0, eb: 0, expectedEc: 0, allSame: true };
+    state = { k, seen: 0, ec: 0, eb: 0, expectedEc: 0, allSame: true, pending: new Map() };
     cache.set(intervals, state);
   }
   for (let j = state.seen; j < intervals.length; j++) addInterval(state, intervals[j]!);
   state.seen = intervals.length;
-  const grid = state.grid;
-  if (!grid) return undefined;
+  if (state.ref === undefined) return undefined;
   const { ec, eb, expectedEc } = state;
   const canaryWorse = ec > expectedEc;
-  if (state.allSame) return { lnO: lnOddsConstant(ec, eb, grid.ref, k), ec, eb, expectedEc, canaryWorse };
-  const terms: number[] = [];
-  for (let g = 0; g < GRID; g++) {
-    const t = grid.refLogit - grid.half + g * grid.dt;
-    const spt = softplus(t);
-    terms.push(grid.a * (t - spt) + grid.b * -spt - grid.lb + grid.llr[g]! + Math.log(grid.dt));
-  }
+  if (state.allSame) return { lnO: lnOddsConstant(ec, eb, state.ref, k), ec, eb, expectedEc, canaryWorse };
+  const grid = foldPending(state, state.ref);
+  const terms = new Array<number>(GRID);
+  for (let g = 0; g < GRID; g++) terms[g] = grid.prior[g]! + grid.llr[g]!;
   return { lnO: logSumExp(terms), ec, eb, expectedEc, canaryWorse };
 }
 
 interface Grid {
-  ref: number;
-  a: number;
-  b: number;
-  lb: number;
-  refLogit: number;
   half: number;
   dt: number;
-  /** Per grid point: the summed log likelihood ratio of the intervals seen so far. */
+  /** Per grid point: the log prior density of the relative risk times the grid step. */
+  prior: Float64Array;
+  /** Per grid point: the summed log likelihood ratio of the intervals folded in so far. */
   llr: Float64Array;
 }
 
@@ -85,7 +80,11 @@ interface GridState {
   ec: number;
   eb: number;
   expectedEc: number;
+  /** The reference share ρ̄: the first interval's with any errors. */
+  ref?: number;
   allSame: boolean;
+  /** Counts not yet folded into the grid, pooled by share. */
+  pending: Map<number, { ec: number; eb: number }>;
   grid?: Grid;
 }
 
@@ -93,29 +92,51 @@ const cache = new WeakMap<CountInterval[], GridState>();
 
 function addInterval(state: GridState, i: CountInterval): void {
   if (!(i.share > 0 && i.share < 1 && i.ec + i.eb > 0)) return;
+  state.ref ??= i.share;
+  state.ec += i.ec;
+  state.eb += i.eb;
+  state.expectedEc += i.share * (i.ec + i.eb);
+  if (Math.abs(i.share - state.ref) >= 1e-9) state.allSame = false;
+  const pooled = state.pending.get(i.share);
+  if (pooled) {
+    pooled.ec += i.ec;
+    pooled.eb += i.eb;
+  } else state.pending.set(i.share, { ec: i.ec, eb: i.eb });
+}
+
+/** Builds the grid on first use and adds the pending counts to it. */
+function foldPending(state: GridState, ref: number): Grid {
   if (!state.grid) {
-    const ref = i.share;
     const a = state.k * ref;
     const b = state.k * (1 - ref);
     // The prior on the log relative risk has a standard deviation of about 1/√(k·ρ̄·(1−ρ̄)); the grid spans
     // many of them (and at least ±6), fine enough that a constant share reproduces the closed form.
     const half = Math.min(SPAN, Math.max(6, 14 / Math.sqrt(state.k * ref * (1 - ref)) + 4));
-    state.grid = { ref, a, b, lb: lnBeta(a, b), refLogit: logit(ref), half, dt: (2 * half) / (GRID - 1), llr: new Float64Array(GRID) };
+    const refLogit = logit(ref);
+    const dt = (2 * half) / (GRID - 1);
+    const lb = lnBeta(a, b);
+    const prior = new Float64Array(GRID);
+    for (let g = 0; g < GRID; g++) {
+      const t = refLogit - half + g * dt;
+      const spt = softplus(t);
+      prior[g] = a * (t - spt) + b * -spt - lb + Math.log(dt);
+    }
+    state.grid = { half, dt, prior, llr: new Float64Array(GRID) };
   }
   const grid = state.grid;
-  state.ec += i.ec;
-  state.eb += i.eb;
-  state.expectedEc += i.share * (i.ec + i.eb);
-  if (Math.abs(i.share - grid.ref) >= 1e-9) state.allSame = false;
-  const lg = logit(i.share);
-  const lnS = Math.log(i.share);
-  const ln1mS = Math.log(1 - i.share);
-  for (let g = 0; g < GRID; g++) {
-    // ln ρi = ti − softplus(ti); ln(1 − ρi) = −softplus(ti)
-    const ti = lg - grid.half + g * grid.dt;
-    const sp = softplus(ti);
-    grid.llr[g]! += i.ec * (ti - sp - lnS) + i.eb * (-sp - ln1mS);
+  for (const [share, { ec, eb }] of state.pending) {
+    const lg = logit(share);
+    const lnS = Math.log(share);
+    const ln1mS = Math.log(1 - share);
+    for (let g = 0; g < GRID; g++) {
+      // ln ρi = ti − softplus(ti); ln(1 − ρi) = −softplus(ti)
+      const ti = lg - grid.half + g * grid.dt;
+      const sp = softplus(ti);
+      grid.llr[g]! += ec * (ti - sp - lnS) + eb * (-sp - ln1mS);
+    }
   }
+  state.pending.clear();
+  return grid;
 }
 
 function logit(p: number): number {
