@@ -23,7 +23,7 @@ function interrupts(): AbortSignal {
     count++;
     if (count === 1) {
       err(`\n${sig}: stopping and cleaning up (again to force)…`);
-      abort.abort(new RehearsalError('interrupted', 'run it again', ExitCode.interrupted));
+      abort.abort(new RehearsalError(`interrupted by ${sig}`, 'run it again', ExitCode.interrupted));
     } else {
       killAllTracked();
       process.exit(ExitCode.interrupted);

@@ -6,6 +6,7 @@ import { LiveProgress, ProgressPrinter } from '../report/progress.js';
 import { palette, scenarioLine, summaryTable, terminalMode } from '../report/terminal.js';
 import { type DriverName, driverNames } from '../traffic/driver.js';
 import { probeK6, requireK6 } from '../traffic/k6/runner.js';
+import { formatDuration, parseDuration } from '../util/duration.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
 import { paths } from '../util/paths.js';
 import type { Command } from './command.js';
@@ -29,7 +30,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'rehearse scenarios and write reports/<run-id>/ (default: the scenarios tagged "default")',
   usage:
-    'rehearse run [files|dirs] [--platform local] [--tag T] [--strategy S] [--fault F] [--parallel N] [--reports DIR] [--driver builtin|k6] [--cluster NAME] [--kubeconfig FILE] [--context NAME]',
+    'rehearse run [files|dirs] [--platform local] [--tag T] [--strategy S] [--fault F] [--parallel N] [--timeout 30m] [--reports DIR] [--driver builtin|k6] [--cluster NAME] [--kubeconfig FILE] [--context NAME]',
   options: {
     platform: { type: 'string', description: `where to run: ${platformNames.join(', ')} (default local)` },
     tag: {
@@ -46,6 +47,10 @@ export const runCommand: Command = {
     parallel: {
       type: 'string',
       description: 'scenarios rehearsed at once (default 1; each has its own processes)',
+    },
+    timeout: {
+      type: 'string',
+      description: 'stop the whole run after this long (e.g. 30m): everything is torn down, finished scenarios are reported, exit 4',
     },
     reports: { type: 'string', description: 'folder for reports (default reports/)' },
     driver: { type: 'string', description: `who sends the traffic: ${driverNames.join(', ')} (default: each scenario's traffic.driver)` },
@@ -84,6 +89,7 @@ export const runCommand: Command = {
         ExitCode.invalidScenario,
       );
     }
+    const timeoutMs = runTimeout(ctx.flags.timeout);
     const platformOptions = clusterOptions(ctx.flags, platform);
     const driver = ctx.flags.driver === undefined ? undefined : String(ctx.flags.driver);
     if (driver !== undefined && !(driverNames as readonly string[]).includes(driver)) {
@@ -102,6 +108,15 @@ export const runCommand: Command = {
     const mode = terminalMode(ctx.tty, ctx.env);
     const p = palette(mode.color);
     const progress = new ProgressPrinter(ctx, p, mode.live, 5000, ctx.columns ?? 120);
+    const deadline = new AbortController();
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            ctx.err(`run timed out after ${formatDuration(timeoutMs)}: stopping the scenario in progress and tearing everything down`);
+            deadline.abort(new RehearsalError(`timed out after ${formatDuration(timeoutMs)} (--timeout)`, 'raise --timeout or select fewer scenarios', ExitCode.interrupted));
+          }, timeoutMs);
+    timer?.unref();
     const { report, dir, written } = await runSuite(scenarios, {
       platform,
       ...(driver ? { driver: driver as DriverName } : {}),
@@ -110,7 +125,7 @@ export const runCommand: Command = {
       reportsDir: resolve(ctx.cwd, String(ctx.flags.reports ?? paths.reports)),
       clock: new RealClock(),
       log: ctx.log,
-      signal: ctx.signal,
+      signal: AbortSignal.any([ctx.signal, deadline.signal]),
       toolVersion: paths.version,
       nodeVersion: process.version,
       parallel,
@@ -136,6 +151,7 @@ export const runCommand: Command = {
         ctx.out(scenarioLine(r, p));
       },
     });
+    clearTimeout(timer);
     progress.end();
     ctx.out('');
     ctx.out(summaryTable(report, p));
@@ -145,6 +161,20 @@ export const runCommand: Command = {
     return report.summary.failed + report.summary.errors === 0 ? ExitCode.ok : ExitCode.rehearsalFailed;
   },
 };
+
+/** `--timeout`: a duration from 1s to 24h, or undefined when not given. */
+function runTimeout(flag: unknown): number | undefined {
+  if (flag === undefined) return undefined;
+  const ms = parseDuration(String(flag));
+  if (ms === undefined || ms < 1000 || ms > 86_400_000) {
+    throw new RehearsalError(
+      `--timeout must be a duration from 1s to 24h like 90s, 30m or 2h, got ${String(flag)}`,
+      'the whole run stops at the deadline; scenarios finished by then are reported',
+      ExitCode.invalidScenario,
+    );
+  }
+  return ms;
+}
 
 function clusterOptions(flags: Record<string, unknown>, platform: string): PlatformOptions {
   const options: PlatformOptions = {};

@@ -38,6 +38,12 @@ export interface SuiteOptions {
   platformOptions?: PlatformOptions;
 }
 
+/** The reason an abort carries, as one line for the report. */
+function reasonOf(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  return reason === undefined ? 'interrupted' : String(reason);
+}
+
 /** A run id that sorts by time: 20261127-193012-ab12. */
 export function makeRunId(now: Date, suffix: string): string {
   const iso = now.toISOString().replace(/[-:]/g, '').replace('T', '-');
@@ -89,6 +95,10 @@ export async function runSuite(
     platform: opts.platform,
     tool: { name: 'rehearsal', version: opts.toolVersion, node: opts.nodeVersion },
     interrupted: opts.signal.aborted,
+    ...(opts.signal.aborted ? { interruptedBy: reasonOf(opts.signal.reason) } : {}),
+    ...(results.length < scenarios.length
+      ? { notRun: scenarios.filter((_, i) => slots[i] === undefined).map((s) => s.scenario.name) }
+      : {}),
     scenarios: results,
     summary: {
       total: results.length,

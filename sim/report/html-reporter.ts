@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { simulationHtml } from '../simulate/report.js';
 import { join } from 'node:path';
 import { xml } from './junit-reporter.js';
-import { budgetText, buildMatrix, keyFigure, secs } from './matrix.js';
+import { budgetText, buildMatrix, interruptionNote, keyFigure, secs } from './matrix.js';
 import type { RunReport, ScenarioReport } from './model.js';
 import type { Reporter } from './reporter.js';
 import { scenarioChart } from './svg-chart.js';
@@ -102,7 +102,7 @@ export function renderHtml(report: RunReport): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Rehearsal ${xml(report.runId)}: ${passed}/${total} passed</title><style>${STYLE}</style></head>
-<body><h1>Release rehearsal ${xml(report.runId)}: ${passed}/${total} passed${failed ? `, ${failed} failed` : ''}${errors ? `, ${errors} harness errors` : ''}${report.interrupted ? ' (interrupted)' : ''}</h1>
+<body><h1>Release rehearsal ${xml(report.runId)}: ${passed}/${total} passed${failed ? `, ${failed} failed` : ''}${errors ? `, ${errors} harness errors` : ''}${xml(interruptionNote(report))}</h1>
 <p class="muted">platform ${xml(report.platform)} · rehearsal ${xml(report.tool.version)} · node ${xml(report.tool.node)} · ${xml(report.startedAt)} → ${xml(report.finishedAt)}</p>
 <h2>Readiness matrix</h2>${matrix(report)}
 ${report.scenarios.map(scenarioSection).join('\n')}

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_SLO } from './budget.js';
-import { budgetText, buildMatrix, keyFigure, secs, statusMark } from './matrix.js';
+import { budgetText, buildMatrix, interruptionNote, keyFigure, secs, statusMark } from './matrix.js';
 import type { RunReport, ScenarioReport } from './model.js';
 import type { Reporter } from './reporter.js';
 
@@ -51,7 +51,7 @@ export function renderMarkdown(report: RunReport): string {
   const { total, passed, failed, errors } = report.summary;
   const ok = failed + errors === 0 && !report.interrupted;
   const lines = [
-    `## ${ok ? '✅' : '❌'} Release rehearsal: ${passed}/${total} passed${failed ? `, ${failed} failed` : ''}${errors ? `, ${errors} harness errors` : ''}${report.interrupted ? ' (interrupted)' : ''}`,
+    `## ${ok ? '✅' : '❌'} Release rehearsal: ${passed}/${total} passed${failed ? `, ${failed} failed` : ''}${errors ? `, ${errors} harness errors` : ''}${interruptionNote(report)}`,
     '',
     `Run \`${report.runId}\` on \`${report.platform}\`, rehearsal ${report.tool.version}, node ${report.tool.node}, ${report.startedAt}.`,
     '',

@@ -92,6 +92,10 @@ export interface RunReport {
   platform: string;
   tool: { name: 'rehearsal'; version: string; node: string };
   interrupted: boolean;
+  /** Why the run stopped early (Ctrl-C, `--timeout`); present only when `interrupted`. */
+  interruptedBy?: string;
+  /** Scenarios selected but never started because the run stopped early. */
+  notRun?: string[];
   scenarios: ScenarioReport[];
   /** Monte Carlo results of `rehearse simulate`; absent for live runs. */
   simulation?: SimulationReport;

@@ -1,4 +1,4 @@
-import { budgetText } from './matrix.js';
+import { budgetText, interruptionNote } from './matrix.js';
 import type { RunReport, ScenarioReport } from './model.js';
 
 /** Colours for a TTY, or none (NO_COLOR, CI, pipes). */
@@ -81,5 +81,6 @@ export function summaryTable(report: RunReport, p: Palette): string {
     ...lines.slice(1),
     '',
     failed + errors === 0 ? p.green(total) : p.red(total),
+    ...(report.interrupted ? [p.yellow(interruptionNote(report).trim().replace(/^\((.*)\)$/, '$1'))] : []),
   ].join('\n');
 }

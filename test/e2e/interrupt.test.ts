@@ -28,7 +28,36 @@ describe('interrupting and refusing runs', () => {
     const [dir] = readdirSync(reports);
     const report = JSON.parse(readFileSync(join(reports, dir!, 'report.json'), 'utf8')) as RunReport;
     expect(report.interrupted).toBe(true);
+    expect(report.interruptedBy).toBe('interrupted by SIGINT');
   }, 60_000);
+
+  it('--timeout stops the run at its deadline: torn down, finished work reported with the reason and what did not run, exit 4', async () => {
+    const reports = mkdtempSync(join(tmpdir(), 'rehearsal-timeout-'));
+    const tag = `e2e-timeout-${process.pid}`;
+    const run = startCli(
+      ['run', 'scenarios/canary-healthy.yaml', 'scenarios/blue-green-healthy.yaml', '--timeout', '6s', '--reports', reports],
+      { tag },
+    );
+    const code = await run.exit;
+    expect(code, run.stdout() + run.stderr()).toBe(4);
+    expect(run.stderr()).toContain('run timed out after 6s');
+    await waitFor(() => processesTagged(tag).length === 0, 5000);
+    const [dir] = readdirSync(reports);
+    const report = JSON.parse(readFileSync(join(reports, dir!, 'report.json'), 'utf8')) as RunReport;
+    expect(report.interrupted).toBe(true);
+    expect(report.interruptedBy).toBe('timed out after 6s (--timeout)');
+    expect(report.notRun).toEqual(['blue-green-healthy']);
+    expect(report.scenarios.map((s) => s.name)).toEqual(['canary-healthy']);
+    expect(readFileSync(join(reports, dir!, 'summary.md'), 'utf8')).toContain(
+      '(interrupted: timed out after 6s (--timeout); 1 not run: blue-green-healthy)',
+    );
+  }, 60_000);
+
+  it('refuses a malformed --timeout before starting anything', async () => {
+    const result = await runCli(['run', 'scenarios/canary-healthy.yaml', '--timeout', 'soon'], { tag: `e2e-to-${process.pid}` });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--timeout must be a duration from 1s to 24h like 90s, 30m or 2h, got soon');
+  });
 
   it('SIGKILL of the harness still takes its instances down (they watch its pipe)', async () => {
     const reports = mkdtempSync(join(tmpdir(), 'rehearsal-kill-'));
