@@ -66,7 +66,7 @@ export async function runSuite(
       const i = next++;
       const loaded = scenarios[i]!;
       opts.onScenarioStart?.(loaded, i, scenarios.length);
-      slots[i] = withBudget(await rehearse(loaded));
+      slots[i] = withBudget(await rehearse(loaded), loaded.scenario.slo);
       opts.onScenarioEnd?.(slots[i]!);
     }
   };

@@ -68,6 +68,8 @@ export const scenarioSchema = z
     monitoring: monitoringSchema.default(monitoringSchema.parse({})),
     strategy: strategySchema,
     faults: z.array(faultSchema).default([]),
+    /** The availability objective the report's error budget is measured against (0.999: 99.9% of requests succeed). */
+    slo: z.number().gt(0).lt(1).default(0.999),
     expect: expectSchema,
   })
   .superRefine((s, ctx) => {

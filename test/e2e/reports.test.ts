@@ -26,7 +26,7 @@ describe('rehearse run writes every report format (live, ~20 s)', () => {
     const yaml = readFileSync(join(root, 'scenarios/canary-error-spike.yaml'), 'utf8').replace(
       /duration: 30s/,
       'duration: 15s',
-    );
+    ) + '\nslo: 0.99\n';
     writeFileSync(join(work, 'spike.yaml'), yaml);
     const r = cli(['run', join(work, 'spike.yaml'), '--reports', join(work, 'reports')], {
       CI: 'true',
@@ -58,6 +58,9 @@ describe('rehearse run writes every report format (live, ~20 s)', () => {
     expect(existsSync(join(dir, report.$schema!))).toBe(true);
     const s = report.scenarios[0]!;
     expect(s.budget?.totalRequests).toBeGreaterThan(300);
+    // The scenario's own objective (slo: 0.99), not the default 99.9%.
+    expect(s.budget?.slo).toBe(0.99);
+    expect(s.budget?.allowedFailures).toBeCloseTo(s.budget!.totalRequests * 0.01, 3);
     expect(s.series.t.length).toBeGreaterThan(5);
     expect(s.faults[0]?.verified).toBe(true);
   });

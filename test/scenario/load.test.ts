@@ -35,6 +35,14 @@ describe('scenario validation', () => {
     expect(problems(scenarioYaml({ seed: 'seed: lots' }))).toEqual(['scenarios/x.yaml: seed must be a number, got "lots"']);
   });
 
+  it('takes the error budget\'s objective from slo (default 99.9%) and refuses one outside (0, 1)', () => {
+    expect(parseScenario(scenarioYaml(), 'x.yaml').scenario?.slo).toBe(0.999);
+    expect(parseScenario(scenarioYaml({ extra: 'slo: 0.99' }), 'x.yaml').scenario?.slo).toBe(0.99);
+    expect(problems(scenarioYaml({ extra: 'slo: 99.9' }))).toEqual([
+      'scenarios/x.yaml: slo must be < 1, got 99.9',
+    ]);
+  });
+
   it('reports an unknown fault type listing the valid ones', () => {
     const [p] = problems(scenarioYaml({ faults: 'faults:\n  - { type: meteor-strike }' }));
     expect(p).toMatch(/^scenarios\/x\.yaml: faults\[0\]\.type must be one of "http-errors"/);
