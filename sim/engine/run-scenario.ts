@@ -37,6 +37,7 @@ import { trafficDistortion } from '../verdict/distortion.js';
 import { judge } from '../verdict/judge.js';
 import { FaultScheduler } from './fault-scheduler.js';
 import { errorReport } from './error-report.js';
+import { ReadinessWatcher } from './readiness-watch.js';
 
 /** What a scenario run needs from its caller. */
 export interface ScenarioEnv {
@@ -174,6 +175,17 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
           }),
         );
 
+  const probeConfig = scenario.service.readinessProbe;
+  const readiness = probeConfig
+    ? new ReadinessWatcher({
+        editor: router,
+        instances: () => [...deployments.values()].flatMap((d) => d.instances),
+        clock,
+        timeline,
+        log,
+        config: probeConfig,
+      })
+    : undefined;
   const stopController = new AbortController();
   const onAbort = () => stopController.abort();
   env.signal.addEventListener('abort', onAbort, { once: true });
@@ -182,6 +194,7 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     timeline.add('traffic-start', `${schedule.length} requests planned over ${scenario.traffic.duration / 1000}s (driver ${driver.name})`);
     const scraping = scraper.run(background.signal);
     const faulting = faults.run(background.signal);
+    const probing = readiness?.run(background.signal);
     const releasing = controller.run(plan, stopController.signal);
     releasing.then(
       () => driver.stopAt(timeline.now() + scenario.traffic.settle),
@@ -195,7 +208,7 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
       throw error;
     });
     background.abort();
-    await Promise.all([scraping, faulting, grace]);
+    await Promise.all([scraping, faulting, probing, grace]);
     const reconciliation = await reconcile(records, endpoint.url, clock);
     await faults.settle();
     const faultOutcomes = faults.outcomes(records, (v, m) => preview.marked(v, m));

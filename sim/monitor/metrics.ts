@@ -9,6 +9,7 @@ export const metricCatalog = {
   submission_success_rate: { unit: 'ratio', basis: 'submissions', description: 'share of POST /submissions the version answered 2xx' },
   leaderboard_lag_p95_ms: { unit: 'ms', basis: 'verdicts', description: '95th percentile of acknowledgement → verdict and leaderboard committed' },
   judge_queue_depth: { unit: 'submissions', basis: 'gauge', description: 'submissions acknowledged but not yet judged (latest, max over the version’s instances)' },
+  memory_rss_mb: { unit: 'MiB', basis: 'gauge', description: 'resident memory of the service process (latest, max over the version’s instances)' },
 } as const;
 
 /** A metric a check can name. */

@@ -8,6 +8,7 @@ const JUDGED = 'judge_submissions_judged_total';
 const HTTP = 'judge_http_requests_total';
 const LAG_BUCKETS = 'judge_leaderboard_update_lag_seconds_bucket';
 const QUEUE = 'judge_queue_depth';
+const RSS = 'judge_process_resident_memory_bytes';
 /** Codes that count as errors: 5xx, connections the router reset, and 499 (the user gave up waiting). */
 const ERROR_CODES = /^(5\d\d|reset|499)$/;
 
@@ -44,6 +45,10 @@ export class Queries {
         return this.histogramQuantile(LAG_BUCKETS, { job: 'judge', version }, 0.95, from, to);
       case 'judge_queue_depth':
         return this.queueDepth(version, to);
+      case 'memory_rss_mb': {
+        const rss = this.latestMax(RSS, version, to);
+        return rss && { value: rss.value / 1024 / 1024, requests: rss.requests };
+      }
     }
   }
 
@@ -74,10 +79,15 @@ export class Queries {
 
   /** Latest judge queue depth reported by `version`'s instances (the store is shared: the max, not the sum). */
   queueDepth(version: string, at: number): QueryValue | undefined {
+    return this.latestMax(QUEUE, version, at);
+  }
+
+  /** The largest latest value of a judge gauge over `version`'s instances; `requests` counts the instances seen. */
+  private latestMax(name: string, version: string, at: number): QueryValue | undefined {
     let max: number | undefined;
     let seen = 0;
-    for (const s of this.store.select(QUEUE, { job: 'judge', version })) {
-      const v = this.store.latest(QUEUE, { ...s.labels }, at);
+    for (const s of this.store.select(name, { job: 'judge', version })) {
+      const v = this.store.latest(name, { ...s.labels }, at);
       if (v === undefined) continue;
       seen++;
       max = Math.max(max ?? v, v);

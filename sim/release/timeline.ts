@@ -21,6 +21,7 @@ export type EventType =
   | 'fault-injected'
   | 'fault-verified'
   | 'fault-reverted'
+  | 'readiness'
   | 'error';
 
 /** One event, at ms from the start of traffic. */

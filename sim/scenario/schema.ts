@@ -30,12 +30,21 @@ const trafficSchema = z.strictObject({
   driver: z.enum(driverNames).default('builtin'),
 });
 
+/** How the harness probes instances and takes the unready ones out of the router (see sim/engine/readiness-watch.ts). */
+const readinessProbeSchema = z.strictObject({
+  period: duration.refine((ms) => ms >= 100 && ms <= 60_000, 'must be between 100ms and 60s').default(500),
+  timeout: duration.refine((ms) => ms >= 50 && ms <= 60_000, 'must be between 50ms and 60s').default(1000),
+  failureThreshold: z.number().int().min(1).max(20).default(2),
+});
+
 const serviceSchema = z.strictObject({
   replicas: z.number().int().min(1).max(16).default(2),
   stable: versionLabel.default('v1'),
   candidate: versionLabel.default('v2'),
   workers: z.number().int().min(1).max(8).optional(),
   toggles: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  /** Unready instances leave the router as behind a Kubernetes Service; `false` routes to every instance regardless. */
+  readinessProbe: z.union([z.literal(false), readinessProbeSchema]).default(readinessProbeSchema.parse({})),
 });
 
 const expectSchema = z.strictObject({
