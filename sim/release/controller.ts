@@ -10,6 +10,7 @@ import type { Logger } from '../util/logger.js';
 import type { Action, ApproveRule } from './actions.js';
 import { noPreviewTraffic, type PreviewTraffic } from './preview.js';
 import { describeRouting, ReleaseState } from './release-state.js';
+import { type RollingContext, rollBatch } from './rolling-batches.js';
 import { Rollback, startGated } from './start-gated.js';
 import type { Timeline } from './timeline.js';
 
@@ -162,7 +163,7 @@ export class ReleaseController {
         else await this.stopPreview();
         return undefined;
       case 'roll':
-        await this.roll(action, signal);
+        await rollBatch(this.rolling(), action, signal);
         return undefined;
       case 'pause':
         await this.hold(action.ms, signal);
@@ -222,69 +223,6 @@ export class ReleaseController {
         return undefined;
       }
     }
-  }
-
-  /** One rolling batch: take `unavailable` stable instances out, bring the candidate up (readiness-gated), then retire the rest of the batch. */
-  private async roll(action: Extract<Action, { kind: 'roll' }>, signal: AbortSignal): Promise<void> {
-    const { versions, stable, timeline } = this.deps;
-    const current = this.state.candidate?.instances.length ?? 0;
-    const added = action.candidateReplicas - current;
-    const target = Math.max(0, this.stableReplicas - action.candidateReplicas);
-    await this.shrinkStable(Math.max(target, stable.instances.length - action.unavailable), signal);
-    const grow = this.state.candidate
-      ? async () => {
-          await this.state.candidate!.scale(action.candidateReplicas);
-          return this.state.candidate!;
-        }
-      : () =>
-          this.deps.platform.deploy({
-            ...this.deps.specFor?.(versions.candidate),
-            version: versions.candidate,
-            replicas: added,
-          });
-    const first = !this.state.candidate;
-    this.state.candidate = await startGated(this.deps.clock, grow, action.progressDeadlineMs, signal);
-    timeline.add(
-      'deploy',
-      `${versions.candidate} at ${this.state.candidate.instances.length} ready instance(s)`,
-      { instances: this.state.candidate.instances.map((i) => i.id) },
-    );
-    if (first) await this.deps.afterDeploy?.(this.state.candidate);
-    this.state.weight = this.instanceShare();
-    await this.route();
-    await this.shrinkStable(target, signal);
-  }
-
-  private async shrinkStable(to: number, signal: AbortSignal): Promise<void> {
-    const { stable, versions, timeline } = this.deps;
-    if (stable.instances.length <= to) return;
-    const keep = stable.instances.slice(0, to);
-    const c = this.state.candidate?.instances.length ?? 0;
-    this.state.weight = c + to === 0 ? 0 : Math.round((100 * c) / (c + to));
-    await this.deps.router.update((t) => {
-      this.state.apply(t);
-      t.pools[versions.stable] = keep.map((i) => ({ id: i.id, url: i.routerUrl }));
-    });
-    this.weights.set(timeline.now(), this.state.weight);
-    timeline.add(
-      'weights',
-      `${versions.stable} down to ${to} instance(s) (the rest draining); ${versions.candidate} ${this.state.weight}%`,
-      {
-        [versions.stable]: 100 - this.state.weight,
-        [versions.candidate]: this.state.weight,
-      },
-    );
-    await this.deps.clock.sleep(this.deps.drainMs ?? 1000, signal);
-    await stable.scale(to);
-    this.state.weight = this.instanceShare();
-    await this.route();
-    timeline.add('scaled', `${versions.stable} scaled down to ${to} instance(s)`);
-  }
-
-  private instanceShare(): number {
-    const c = this.state.candidate?.instances.length ?? 0;
-    const s = this.deps.stable.instances.length;
-    return c + s === 0 ? 0 : Math.round((100 * c) / (c + s));
   }
 
   /** Waits `ms`, running analysis rounds on schedule; throws Rollback when analysis fails. */
@@ -396,6 +334,16 @@ export class ReleaseController {
     const run = this.previewRun;
     this.previewRun = undefined;
     await run?.stop();
+  }
+
+  private rolling(): RollingContext {
+    return {
+      deps: this.deps,
+      state: this.state,
+      weights: this.weights,
+      stableReplicas: this.stableReplicas,
+      route: () => this.route(),
+    };
   }
 
   private async route(): Promise<void> {

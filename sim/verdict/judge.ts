@@ -167,7 +167,11 @@ function judgeTruth(input: JudgeInput, truth: GroundTruth): Judgement {
   const { scenario, controller, events, faults } = input;
   const { stable, candidate } = scenario.service;
   const at = (type: TimelineEvent['type']) => events.find((e) => e.type === type)?.at;
-  const faultStart = faults.map((f) => f.injectedAt).filter((t): t is number => t !== undefined).sort((a, b) => a - b)[0];
+  // Harm starts at the first fault's injection; a candidate faulty by construction (start-up toggles, no
+  // scheduled fault) harms from its deploy, so its time to detect is still measured.
+  const faultStart =
+    faults.map((f) => f.injectedAt).filter((t): t is number => t !== undefined).sort((a, b) => a - b)[0] ??
+    (scenario.faults.length === 0 ? events.find((e) => e.type === 'deploy' && e.message.startsWith(`${candidate} `))?.at : undefined);
   const firstFailure = at('first-failure');
   const marks = phaseMarks(events, controller.outcome);
   const decisionAt = marks.decisionAt;

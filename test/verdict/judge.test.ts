@@ -30,6 +30,17 @@ describe('judge', () => {
     expect(j.blastRadius.byPhase['after-rollback']?.v1?.failed).toBe(1);
   });
 
+  it('measures detection from the candidate\'s deploy when it is faulty by construction (no scheduled fault)', () => {
+    const slowByConstruction = parseScenario(scenarioYaml({ faults: 'faults: []', expect: 'expect:\n  outcome: rolled-back\n  detectWithin: 3s' }), 'x.yaml').scenario!;
+    const timeline: TimelineEvent[] = [
+      { at: 500, type: 'deploy', message: 'baseline of v1 deployed as pool v1-baseline' },
+      { at: 1500, type: 'deploy', message: 'v2 deployed' },
+      ...events.slice(1),
+    ];
+    const j = judge({ scenario: slowByConstruction, controller, events: timeline, records, lost: [], faults: [] });
+    expect(j).toMatchObject({ passed: true, timeToDetectMs: 2500, timeToRollbackMs: 4600 });
+  });
+
   it('fails expectations that did not hold and says which', () => {
     const j = judge({ scenario: scenario('expect:\n  outcome: rolled-back\n  detectWithin: 2s\n  maxFailedRequests: 1\n  lostSubmissions: 0'), controller, events, records, lost: ['tok-1'], faults: [fault] });
     expect(j.passed).toBe(false);
