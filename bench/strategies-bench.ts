@@ -96,7 +96,9 @@ async function main(): Promise<void> {
   for (let i = 0; i < healthyRuns && !stop.signal.aborted; i++) {
     const r = await rehearse(load('scenarios/canary-healthy.yaml', 2000 + i), runDir, stop.signal);
     healthy.push(r);
-    process.stdout.write(`${r.name}: ${r.observed.outcome} (${r.classification})${r.error ? ` harness error: ${r.error.message}` : ''}\n`);
+    process.stdout.write(
+      `${r.name}: ${r.observed.outcome} (${r.classification})${r.error ? ` harness error: ${r.error.message}` : ''}\n`,
+    );
   }
   const times = (rs: ScenarioReport[]) =>
     rs.map((r) => r.observed.timeToRollbackMs).filter((t): t is number => t !== undefined);

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { type Command, commands } from './commands/index.js';
 import { killAllTracked } from './platform/local/child-registry.js';
-import { ExitCode, RehearsalError, ScenarioError, messageOf } from './util/errors.js';
+import { ExitCode, messageOf, RehearsalError, ScenarioError } from './util/errors.js';
 import { streamLogger } from './util/logger.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -38,22 +38,33 @@ async function main(argv: string[]): Promise<number> {
   const name = argv.find((a) => !a.startsWith('-'));
   const command = name ? (commands as Record<string, Command>)[name] : undefined;
   if (!command) {
-    if (name) throw new RehearsalError(`unknown command "${name}"`, `commands: ${Object.keys(commands).join(', ')} (rehearse --help)`, ExitCode.invalidScenario);
+    if (name)
+      throw new RehearsalError(
+        `unknown command "${name}"`,
+        `commands: ${Object.keys(commands).join(', ')} (rehearse --help)`,
+        ExitCode.invalidScenario,
+      );
     out(usage());
     return argv.includes('--help') || argv.includes('-h') ? ExitCode.ok : ExitCode.invalidScenario;
   }
   const { positionals, values } = parseArgs({
-    args: argv.filter((a, i) => i !== argv.indexOf(name!)),
+    args: argv.filter((_a, i) => i !== argv.indexOf(name!)),
     allowPositionals: true,
     options: {
-      ...Object.fromEntries(Object.entries(command.options).map(([k, o]) => [k, { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) }])),
+      ...Object.fromEntries(
+        Object.entries(command.options).map(([k, o]) => [
+          k,
+          { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) },
+        ]),
+      ),
       verbose: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     out(`${command.usage}\n  ${command.summary}\n`);
-    for (const [k, o] of Object.entries(command.options)) out(`  --${k}${o.type === 'string' ? ' VALUE' : ''}  ${o.description}`);
+    for (const [k, o] of Object.entries(command.options))
+      out(`  --${k}${o.type === 'string' ? ' VALUE' : ''}  ${o.description}`);
     return ExitCode.ok;
   }
   return command.run({
@@ -66,7 +77,9 @@ async function main(argv: string[]): Promise<number> {
     log: streamLogger(err, Boolean(values.verbose)),
     signal: interrupts(),
     tty: Boolean(process.stdout.isTTY),
-    ...(process.stdout.isTTY ? { write: (text: string) => process.stdout.write(text), columns: process.stdout.columns } : {}),
+    ...(process.stdout.isTTY
+      ? { write: (text: string) => process.stdout.write(text), columns: process.stdout.columns }
+      : {}),
   });
 }
 
@@ -80,7 +93,11 @@ main(process.argv.slice(2)).then(
       err(`${error.problems.length} problem(s); nothing was started`);
     } else if (error instanceof RehearsalError) {
       err(`error: ${error.message}\nhint: ${error.hint}`);
-    } else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    } else if (
+      error instanceof TypeError &&
+      'code' in error &&
+      String(error.code).startsWith('ERR_PARSE_ARGS')
+    ) {
       err(`error: ${error.message}\nhint: rehearse --help`);
       process.exitCode = ExitCode.invalidScenario;
       return;

@@ -7,7 +7,7 @@ import { sequentialCheckSchema } from './sequential-check.js';
 import { thresholdCheckSchema } from './threshold-check.js';
 
 export { type NoDataPolicy, noDataPolicy } from './check-base.js';
-export { thresholdCheckSchema, type ThresholdCheckConfig } from './threshold-check.js';
+export { type ThresholdCheckConfig, thresholdCheckSchema } from './threshold-check.js';
 
 /** Every kind of check, by the field that names it in YAML. */
 const kinds = [

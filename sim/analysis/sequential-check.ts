@@ -57,7 +57,9 @@ export class SequentialCheck implements Check {
 
   measure(now: number, since: number): Measurement {
     return safely(this.name, now, () => {
-      const comparator = this.versions.baseline ? `${this.versions.baseline} (or ${this.versions.stable})` : this.versions.stable;
+      const comparator = this.versions.baseline
+        ? `${this.versions.baseline} (or ${this.versions.stable})`
+        : this.versions.stable;
       if (this.measuredTo === undefined || this.measuredTo < since) {
         this.intervals = [];
         this.measuredTo = since;
@@ -65,8 +67,13 @@ export class SequentialCheck implements Check {
       for (const part of this.weights.split(this.measuredTo, now)) {
         const c = this.counts(this.versions.candidate, part.from, part.to);
         // The baseline takes no traffic while the candidate only gets shadow copies: stable is the comparator then.
-        const fromBaseline = this.versions.baseline ? this.counts(this.versions.baseline, part.from, part.to) : undefined;
-        const b = fromBaseline && fromBaseline.requests > 0 ? fromBaseline : this.counts(this.versions.stable, part.from, part.to);
+        const fromBaseline = this.versions.baseline
+          ? this.counts(this.versions.baseline, part.from, part.to)
+          : undefined;
+        const b =
+          fromBaseline && fromBaseline.requests > 0
+            ? fromBaseline
+            : this.counts(this.versions.stable, part.from, part.to);
         if (!c || !b || c.requests + b.requests === 0) continue;
         this.intervals.push({ ec: c.errors, eb: b.errors, share: c.requests / (c.requests + b.requests) });
       }

@@ -1,4 +1,4 @@
-import { type Clock, abortError } from './clock.js';
+import { abortError, type Clock } from './clock.js';
 
 /** Wall-clock time, for live rehearsals. */
 export class RealClock implements Clock {
@@ -13,10 +13,13 @@ export class RealClock implements Clock {
         clearTimeout(timer);
         reject(abortError(signal));
       };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, ms));
+      const timer = setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.max(0, ms),
+      );
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }

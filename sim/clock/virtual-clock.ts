@@ -1,4 +1,4 @@
-import { type Clock, abortError } from './clock.js';
+import { abortError, type Clock } from './clock.js';
 
 interface Timer {
   at: number;
@@ -72,7 +72,8 @@ export class VirtualClock implements Clock {
       if (!moved && !done) await flushMicrotasks(8);
       if (!moved && !done && this.timers.length === 0) {
         await new Promise((r) => setImmediate(r));
-        if (this.timers.length === 0 && !done) throw new Error('virtual clock: task is waiting on something other than the clock');
+        if (this.timers.length === 0 && !done)
+          throw new Error('virtual clock: task is waiting on something other than the clock');
       }
     }
     return tracked;

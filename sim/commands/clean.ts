@@ -15,7 +15,10 @@ export const cleanCommand: Command = {
       type: 'boolean',
       description: 'also remove the cached images (rebuilt on the next docker run)',
     },
-    kubeconfig: { type: 'string', description: "kind: look for leftover namespaces in this kubeconfig's cluster" },
+    kubeconfig: {
+      type: 'string',
+      description: "kind: look for leftover namespaces in this kubeconfig's cluster",
+    },
     context: { type: 'string', description: "kind: look for leftover namespaces in this context's cluster" },
   },
   async run(ctx) {
@@ -23,7 +26,8 @@ export const cleanCommand: Command = {
       ...(ctx.flags.kubeconfig ? { kubeconfig: String(ctx.flags.kubeconfig) } : {}),
       ...(ctx.flags.context ? { context: String(ctx.flags.context) } : {}),
     };
-    for (const line of kubeCleanLines(await cleanKube(target, { all: ctx.flags.all === true }, ctx.env))) ctx.out(line);
+    for (const line of kubeCleanLines(await cleanKube(target, { all: ctx.flags.all === true }, ctx.env)))
+      ctx.out(line);
     const docker = connectEngine();
     const engine = await probeEngine(docker);
     if (!engine.reachable) {

@@ -1,4 +1,4 @@
-import { type PlatformOptions, clusterPlatforms, createPlatform, platformNames } from '../platform/index.js';
+import { clusterPlatforms, createPlatform, type PlatformOptions, platformNames } from '../platform/index.js';
 import { probeK6 } from '../traffic/k6/runner.js';
 import { ExitCode, messageOf } from '../util/errors.js';
 import type { Command } from './command.js';
@@ -19,7 +19,12 @@ export const doctorCommand: Command = {
       // A probe that throws is a bug in that probe, not a reason to hide the others.
       const probe = await createPlatform(name, clusterPlatforms.includes(name) ? clusterFlags(ctx.flags) : {})
         .probe()
-        .catch((error: unknown) => ({ name, available: false, detail: `probe failed: ${messageOf(error)}`, hint: 'report this; the other platforms are unaffected' }));
+        .catch((error: unknown) => ({
+          name,
+          available: false,
+          detail: `probe failed: ${messageOf(error)}`,
+          hint: 'report this; the other platforms are unaffected',
+        }));
       if (name === 'local') localOk = probe.available;
       ctx.out(
         `${probe.available ? 'ok ' : 'no '} ${name.padEnd(7)} ${probe.detail}${probe.hint ? ` — ${probe.hint}` : ''}`,
@@ -35,6 +40,7 @@ export const doctorCommand: Command = {
 
 function clusterFlags(flags: Record<string, unknown>): PlatformOptions {
   const out: PlatformOptions = {};
-  for (const key of ['cluster', 'kubeconfig', 'context'] as const) if (typeof flags[key] === 'string') out[key] = flags[key];
+  for (const key of ['cluster', 'kubeconfig', 'context'] as const)
+    if (typeof flags[key] === 'string') out[key] = flags[key];
   return out;
 }

@@ -1,7 +1,7 @@
 import { basename, resolve } from 'node:path';
 import { RealClock } from '../clock/real-clock.js';
 import { runSuite } from '../engine/run-suite.js';
-import { type PlatformOptions, clusterPlatforms, createPlatform, platformNames } from '../platform/index.js';
+import { clusterPlatforms, createPlatform, type PlatformOptions, platformNames } from '../platform/index.js';
 import { LiveProgress, ProgressPrinter } from '../report/progress.js';
 import { palette, scenarioLine, summaryTable, terminalMode } from '../report/terminal.js';
 import { type DriverName, driverNames } from '../traffic/driver.js';
@@ -50,11 +50,18 @@ export const runCommand: Command = {
     },
     timeout: {
       type: 'string',
-      description: 'stop the whole run after this long (e.g. 30m): everything is torn down, finished scenarios are reported, exit 4',
+      description:
+        'stop the whole run after this long (e.g. 30m): everything is torn down, finished scenarios are reported, exit 4',
     },
     reports: { type: 'string', description: 'folder for reports (default reports/)' },
-    driver: { type: 'string', description: `who sends the traffic: ${driverNames.join(', ')} (default: each scenario's traffic.driver)` },
-    cluster: { type: 'string', description: 'kind: reuse this existing kind cluster instead of creating one per scenario' },
+    driver: {
+      type: 'string',
+      description: `who sends the traffic: ${driverNames.join(', ')} (default: each scenario's traffic.driver)`,
+    },
+    cluster: {
+      type: 'string',
+      description: 'kind: reuse this existing kind cluster instead of creating one per scenario',
+    },
     kubeconfig: { type: 'string', description: 'kind: target the cluster of this kubeconfig file' },
     context: { type: 'string', description: 'kind: target this kubeconfig context' },
   },
@@ -93,7 +100,11 @@ export const runCommand: Command = {
     const platformOptions = clusterOptions(ctx.flags, platform);
     const driver = ctx.flags.driver === undefined ? undefined : String(ctx.flags.driver);
     if (driver !== undefined && !(driverNames as readonly string[]).includes(driver)) {
-      throw new RehearsalError(`unknown traffic driver "${driver}"`, `use one of: ${driverNames.join(', ')}`, ExitCode.invalidScenario);
+      throw new RehearsalError(
+        `unknown traffic driver "${driver}"`,
+        `use one of: ${driverNames.join(', ')}`,
+        ExitCode.invalidScenario,
+      );
     }
     const needsK6 = scenarios.some((s) => (driver ?? s.scenario.traffic.driver) === 'k6');
     const k6Path = needsK6 ? requireK6(await probeK6(ctx.env.PATH)) : undefined;
@@ -113,8 +124,16 @@ export const runCommand: Command = {
       timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
-            ctx.err(`run timed out after ${formatDuration(timeoutMs)}: stopping the scenario in progress and tearing everything down`);
-            deadline.abort(new RehearsalError(`timed out after ${formatDuration(timeoutMs)} (--timeout)`, 'raise --timeout or select fewer scenarios', ExitCode.interrupted));
+            ctx.err(
+              `run timed out after ${formatDuration(timeoutMs)}: stopping the scenario in progress and tearing everything down`,
+            );
+            deadline.abort(
+              new RehearsalError(
+                `timed out after ${formatDuration(timeoutMs)} (--timeout)`,
+                'raise --timeout or select fewer scenarios',
+                ExitCode.interrupted,
+              ),
+            );
           }, timeoutMs);
     timer?.unref();
     const { report, dir, written } = await runSuite(scenarios, {
@@ -140,7 +159,9 @@ export const runCommand: Command = {
         progress.event(
           e,
           SHOWN.has(e.type)
-            ? p.dim(`  ${parallel > 1 ? `${name}: ` : ''}${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`)
+            ? p.dim(
+                `  ${parallel > 1 ? `${name}: ` : ''}${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`,
+              )
             : undefined,
         ),
       onRecord: (_name, r) => {
@@ -181,7 +202,11 @@ function clusterOptions(flags: Record<string, unknown>, platform: string): Platf
   for (const key of ['cluster', 'kubeconfig', 'context'] as const) {
     if (flags[key] === undefined) continue;
     if (!clusterPlatforms.includes(platform)) {
-      throw new RehearsalError(`--${key} applies to --platform ${clusterPlatforms.join('|')} only`, `add --platform ${clusterPlatforms[0]}`, ExitCode.invalidScenario);
+      throw new RehearsalError(
+        `--${key} applies to --platform ${clusterPlatforms.join('|')} only`,
+        `add --platform ${clusterPlatforms[0]}`,
+        ExitCode.invalidScenario,
+      );
     }
     options[key] = String(flags[key]);
   }

@@ -1,6 +1,6 @@
 import type { ScenarioReport } from '../report/model.js';
 import type { LoadedScenario } from '../scenario/load.js';
-import { RehearsalError, messageOf } from '../util/errors.js';
+import { messageOf, RehearsalError } from '../util/errors.js';
 
 /** The report of a scenario the harness could not rehearse (classification `harness-error`). */
 export function errorReport(loaded: LoadedScenario, error: unknown, durationMs: number): ScenarioReport {
@@ -23,7 +23,16 @@ export function errorReport(loaded: LoadedScenario, error: unknown, durationMs: 
     observed: { outcome: 'none', reason: message, failedRequests: 0, wrongVerdicts: 0, lostSubmissions: 0 },
     expectations: [],
     blastRadius: { byVersion: {}, byPhase: {} },
-    traffic: { planned: 0, sent: 0, notSent: 0, targetRate: 0, achievedRate: 0, lagP99Ms: 0, lagMaxMs: 0, distorted: false },
+    traffic: {
+      planned: 0,
+      sent: 0,
+      notSent: 0,
+      targetRate: 0,
+      achievedRate: 0,
+      lagP99Ms: 0,
+      lagMaxMs: 0,
+      distorted: false,
+    },
     measurements: [],
     timeline: [],
     series: { t: [], candidateWeight: [], users: {}, monitoring: {} },

@@ -1,10 +1,10 @@
 import type { Clock } from '../clock/clock.js';
 import {
+  createFault,
   type DeployResult,
   type Fault,
   type FaultConfig,
   type InjectedFault,
-  createFault,
 } from '../faults/index.js';
 import type { Scraper } from '../monitor/scraper.js';
 import type { Deployment } from '../platform/platform.js';

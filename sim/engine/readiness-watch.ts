@@ -1,8 +1,8 @@
 import type { Clock } from '../clock/clock.js';
 import type { Timeline } from '../release/timeline.js';
 import type { RouteEditor } from '../router/route-editor.js';
-import type { Logger } from '../util/logger.js';
 import { messageOf } from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
 
 /** How instances are probed for readiness (Kubernetes' readinessProbe, compressed to rehearsal time). */
 export interface ReadinessProbeConfig {
@@ -83,10 +83,14 @@ export class ReadinessWatcher {
       if (count >= config.failureThreshold && !this.unready.has(key)) {
         this.unready.add(key);
         changed = true;
-        timeline.add('readiness', `${key} not ready (${failure}, ${count} probes in a row): out of the router`, {
-          instance: key,
-          ready: false,
-        });
+        timeline.add(
+          'readiness',
+          `${key} not ready (${failure}, ${count} probes in a row): out of the router`,
+          {
+            instance: key,
+            ready: false,
+          },
+        );
       }
     });
     // Instances that left the table (rolled back, scaled down) are forgotten quietly.
@@ -109,7 +113,9 @@ export class ReadinessWatcher {
 async function probe(url: string, timeoutMs: number, signal?: AbortSignal): Promise<string | undefined> {
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    const res = await fetch(`${url}/readyz`, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    const res = await fetch(`${url}/readyz`, {
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
     const body = await res.text().catch(() => '');
     if (res.status === 200) return undefined;
     const reasons = readReasons(body);

@@ -9,34 +9,34 @@ import { Queries } from '../monitor/queries.js';
 import { Scraper } from '../monitor/scraper.js';
 import { monitoringSeries } from '../monitor/series.js';
 import { MetricStore } from '../monitor/store.js';
-import { type PlatformOptions, createPlatform } from '../platform/index.js';
-import type { DeploySpec, Deployment, Platform } from '../platform/platform.js';
-import type { ScenarioReport } from '../report/model.js';
-import { userSeries } from '../report/series.js';
+import { createPlatform, type PlatformOptions } from '../platform/index.js';
+import type { Deployment, DeploySpec, Platform } from '../platform/platform.js';
 import { ReleaseController } from '../release/controller.js';
 import { HttpPreviewTraffic, type PreviewRequest } from '../release/preview.js';
 import { baselinePool, planStrategy } from '../release/strategies/index.js';
 import { Timeline, type TimelineEvent } from '../release/timeline.js';
+import type { ScenarioReport } from '../report/model.js';
+import { userSeries } from '../report/series.js';
 import { RouterClient } from '../router/client.js';
 import { RouteEditor } from '../router/route-editor.js';
 import type { LoadedScenario } from '../scenario/load.js';
-import { type Corpus, loadCorpus } from '../traffic/corpus.js';
 import { BuiltinDriver } from '../traffic/builtin-driver.js';
+import { type Corpus, loadCorpus } from '../traffic/corpus.js';
 import type { DriverName, TrafficDriver } from '../traffic/driver.js';
 import { TrafficGenerator } from '../traffic/generator.js';
 import { K6Driver } from '../traffic/k6/k6-driver.js';
 import { installHint } from '../traffic/k6/runner.js';
-import type { RequestRecord } from '../traffic/record.js';
 import { reconcile } from '../traffic/reconcile.js';
+import type { RequestRecord } from '../traffic/record.js';
 import { planTraffic } from '../traffic/schedule.js';
 import { makeUsers } from '../traffic/users.js';
-import { ExitCode, RehearsalError, messageOf } from '../util/errors.js';
+import { ExitCode, messageOf, RehearsalError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { paths } from '../util/paths.js';
 import { trafficDistortion } from '../verdict/distortion.js';
 import { judge } from '../verdict/judge.js';
-import { FaultScheduler } from './fault-scheduler.js';
 import { errorReport } from './error-report.js';
+import { FaultScheduler } from './fault-scheduler.js';
 import { ReadinessWatcher } from './readiness-watch.js';
 
 /** What a scenario run needs from its caller. */
@@ -64,7 +64,11 @@ export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv)
   const workdir = join(env.runDir, scenario.name);
   mkdirSync(workdir, { recursive: true });
   if ((env.driver ?? scenario.traffic.driver) === 'k6' && !env.k6Path) {
-    throw new RehearsalError(`${scenario.name}: traffic driver k6 unavailable: k6 not found on PATH`, installHint, ExitCode.platformUnavailable);
+    throw new RehearsalError(
+      `${scenario.name}: traffic driver k6 unavailable: k6 not found on PATH`,
+      installHint,
+      ExitCode.platformUnavailable,
+    );
   }
   const platform = createPlatform(scenario.platform ?? env.platform, env.platformOptions);
   try {
@@ -79,7 +83,12 @@ export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv)
   }
 }
 
-async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Platform, workdir: string): Promise<ScenarioReport> {
+async function rehearse(
+  loaded: LoadedScenario,
+  env: ScenarioEnv,
+  platform: Platform,
+  workdir: string,
+): Promise<ScenarioReport> {
   const { scenario, file } = loaded;
   const { clock, log } = env;
   const versions = { stable: scenario.service.stable, candidate: scenario.service.candidate };
@@ -89,15 +98,27 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     toggles: scenario.service.toggles?.[version] ?? {},
     ...(scenario.service.workers ? { workers: scenario.service.workers } : {}),
   });
-  const stable = await platform.deploy({ ...specFor(versions.stable), version: versions.stable, replicas: scenario.service.replicas });
+  const stable = await platform.deploy({
+    ...specFor(versions.stable),
+    version: versions.stable,
+    replicas: scenario.service.replicas,
+  });
   const deployments = new Map<string, Deployment>([[versions.stable, stable]]);
   await router.update((t) => {
-    t.pools = { [versions.stable]: stable.instances.map((i) => ({ id: i.id, url: i.routerUrl })), [versions.candidate]: [] };
+    t.pools = {
+      [versions.stable]: stable.instances.map((i) => ({ id: i.id, url: i.routerUrl })),
+      [versions.candidate]: [],
+    };
     t.weights = { [versions.stable]: 100, [versions.candidate]: 0 };
   });
 
   const corpus = loadCorpus(paths.problems);
-  const schedule = planTraffic(scenario.traffic, scenario.seed, makeUsers(scenario.traffic.users, scenario.seed), corpus);
+  const schedule = planTraffic(
+    scenario.traffic,
+    scenario.seed,
+    makeUsers(scenario.traffic.users, scenario.seed),
+    corpus,
+  );
   const timeline = new Timeline(clock, (e) => env.onEvent?.(scenario.name, e));
   const store = new MetricStore();
   const queries = new Queries(store);
@@ -105,7 +126,12 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     store,
     () => [
       { url: `${endpoint.adminUrl}/metrics`, labels: { job: 'router' } },
-      ...[...deployments.values()].flatMap((d) => d.instances.map((i) => ({ url: `${i.url}/metrics`, labels: { job: 'judge', version: i.version, instance: i.id } }))),
+      ...[...deployments.values()].flatMap((d) =>
+        d.instances.map((i) => ({
+          url: `${i.url}/metrics`,
+          labels: { job: 'judge', version: i.version, instance: i.id },
+        })),
+      ),
     ],
     { now: () => timeline.now(), sleep: (ms, s) => clock.sleep(ms, s) },
     scenario.monitoring.scrapeInterval,
@@ -122,9 +148,16 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     signal: background.signal,
   });
   const deployCandidate = async (spec: DeploySpec): Promise<Deployment> => {
-    const toggles = { ...(scenario.service.toggles?.[spec.version] ?? {}), ...faults.startToggles(spec.version) };
+    const toggles = {
+      ...(scenario.service.toggles?.[spec.version] ?? {}),
+      ...faults.startToggles(spec.version),
+    };
     try {
-      const d = await platform.deploy({ ...spec, toggles, ...(scenario.service.workers ? { workers: scenario.service.workers } : {}) });
+      const d = await platform.deploy({
+        ...spec,
+        toggles,
+        ...(scenario.service.workers ? { workers: scenario.service.workers } : {}),
+      });
       faults.deployed(spec.version, { deployment: d });
       return d;
     } catch (error) {
@@ -136,9 +169,16 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
   const weights = new WeightHistory();
   const checkVersions = { ...versions, baseline: baselinePool(scenario.strategy, versions.stable) };
   const defaults = { windowMs: analysisConfig.window, noData: analysisConfig.noData };
-  const checks = analysisConfig.checks.map((c) => createCheck(c, { queries, versions: checkVersions, weights, defaults }));
+  const checks = analysisConfig.checks.map((c) =>
+    createCheck(c, { queries, versions: checkVersions, weights, defaults }),
+  );
   const analysis = new AnalysisRun(checks);
-  const preview = new HttpPreviewTraffic(endpoint.url, clock, scenario.strategy.type === 'blue-green' ? scenario.strategy.preview.rate : 10, previewRequests(corpus));
+  const preview = new HttpPreviewTraffic(
+    endpoint.url,
+    clock,
+    scenario.strategy.type === 'blue-green' ? scenario.strategy.preview.rate : 10,
+    previewRequests(corpus),
+  );
   const controller = new ReleaseController({
     clock,
     log,
@@ -162,7 +202,17 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
   const onRecord = (r: RequestRecord) => env.onRecord?.(scenario.name, r);
   const driver: TrafficDriver =
     (env.driver ?? scenario.traffic.driver) === 'k6'
-      ? new K6Driver({ k6: env.k6Path!, loaded, schedule, workdir, target: endpoint.url, clock, t0: timeline.t0, log, onRecord })
+      ? new K6Driver({
+          k6: env.k6Path!,
+          loaded,
+          schedule,
+          workdir,
+          target: endpoint.url,
+          clock,
+          t0: timeline.t0,
+          log,
+          onRecord,
+        })
       : new BuiltinDriver(
           new TrafficGenerator(schedule, {
             target: endpoint.url,
@@ -189,9 +239,15 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
   const stopController = new AbortController();
   const onAbort = () => stopController.abort();
   env.signal.addEventListener('abort', onAbort, { once: true });
-  const plan = planStrategy(scenario.strategy, { version: versions.candidate, replicas: scenario.service.replicas });
+  const plan = planStrategy(scenario.strategy, {
+    version: versions.candidate,
+    replicas: scenario.service.replicas,
+  });
   try {
-    timeline.add('traffic-start', `${schedule.length} requests planned over ${scenario.traffic.duration / 1000}s (driver ${driver.name})`);
+    timeline.add(
+      'traffic-start',
+      `${schedule.length} requests planned over ${scenario.traffic.duration / 1000}s (driver ${driver.name})`,
+    );
     const scraping = scraper.run(background.signal);
     const faulting = faults.run(background.signal);
     const probing = readiness?.run(background.signal);
@@ -201,8 +257,14 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
       () => undefined,
     );
     const { records, stats } = await driver.run(env.signal);
-    timeline.add('traffic-end', `${stats.sent} requests sent${stats.thresholdsFailed ? '; k6 thresholds failed (exit 99)' : ''}`);
-    const grace = clock.sleep(3000, background.signal).then(() => stopController.abort()).catch(() => undefined);
+    timeline.add(
+      'traffic-end',
+      `${stats.sent} requests sent${stats.thresholdsFailed ? '; k6 thresholds failed (exit 99)' : ''}`,
+    );
+    const grace = clock
+      .sleep(3000, background.signal)
+      .then(() => stopController.abort())
+      .catch(() => undefined);
     const result = await releasing.catch((error: unknown) => {
       timeline.add('error', `controller failed: ${messageOf(error)}`);
       throw error;
@@ -213,7 +275,14 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
     await faults.settle();
     const faultOutcomes = faults.outcomes(records, (v, m) => preview.marked(v, m));
     await faults.revertAll();
-    const judgement = judge({ scenario, controller: result, events: timeline.events, records, lost: reconciliation.lost, faults: faultOutcomes });
+    const judgement = judge({
+      scenario,
+      controller: result,
+      events: timeline.events,
+      records,
+      lost: reconciliation.lost,
+      faults: faultOutcomes,
+    });
     await writeFile(join(workdir, 'requests.jsonl'), records.map((r) => JSON.stringify(r)).join('\n'));
     const distortion = trafficDistortion(stats);
     if (distortion) log.warn(`${scenario.name}: measured under distortion: ${distortion}`);
@@ -229,13 +298,20 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
       passed: judgement.passed,
       status: judgement.passed ? 'passed' : 'failure',
       classification: judgement.classification,
-      reason: distortion ? `${judgement.reason} (measured under distortion: ${distortion})` : judgement.reason,
+      reason: distortion
+        ? `${judgement.reason} (measured under distortion: ${distortion})`
+        : judgement.reason,
       measuredUnderDistortion: distortion !== null,
       expected: { outcome: scenario.expect.outcome },
       observed: {
         outcome: result.outcome,
         reason: result.reason,
-        ...pick(judgement, ['timeToDetectMs', 'timeToDecisionMs', 'timeToRollbackMs', 'lastCandidateRequestMs']),
+        ...pick(judgement, [
+          'timeToDetectMs',
+          'timeToDecisionMs',
+          'timeToRollbackMs',
+          'lastCandidateRequestMs',
+        ]),
         failedRequests: judgement.failedRequests,
         wrongVerdicts: judgement.wrongVerdicts,
         lostSubmissions: judgement.lostSubmissions,
@@ -250,7 +326,13 @@ async function rehearse(loaded: LoadedScenario, env: ScenarioEnv, platform: Plat
       timeline: timeline.events,
       series: {
         ...userSeries(records, timeline.events, versions.candidate, durationMs),
-        monitoring: monitoringSeries(queries, [versions.stable, versions.candidate], durationMs, 1000, analysisConfig.window),
+        monitoring: monitoringSeries(
+          queries,
+          [versions.stable, versions.candidate],
+          durationMs,
+          1000,
+          analysisConfig.window,
+        ),
       },
       durationMs: clock.now() - timeline.t0,
     };
@@ -273,7 +355,12 @@ function previewRequests(corpus: Corpus): PreviewRequest[] {
   const out: PreviewRequest[] = accepted.slice(0, 4).map((sol) => ({
     method: 'POST',
     path: '/submissions?wait=true',
-    body: JSON.stringify({ problem_id: sol.problemId, source_code: sol.source, language_id: 63, user_id: 'preview-smoke' }),
+    body: JSON.stringify({
+      problem_id: sol.problemId,
+      source_code: sol.source,
+      language_id: 63,
+      user_id: 'preview-smoke',
+    }),
   }));
   out.push({ method: 'GET', path: '/leaderboard' });
   return out;

@@ -53,7 +53,9 @@ export interface InjectedFault {
 }
 
 /** How a start-time fault saw its deployment go: the deployment, or the error it failed with. */
-export type DeployResult = { deployment: Deployment; error?: undefined } | { deployment?: undefined; error: string };
+export type DeployResult =
+  | { deployment: Deployment; error?: undefined }
+  | { deployment?: undefined; error: string };
 
 /** One kind of fault, configured from a scenario. */
 export interface Fault {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Fault, type FaultContext, type InjectedFault, faultBase } from './fault.js';
+import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
 import { injectToggles } from './toggle-fault.js';
 
 /** Configuration of `http-errors`. */

@@ -27,38 +27,128 @@ import { StoreUnavailableFault, storeUnavailableSchema } from './store-unavailab
 import { WrongLabelsFault, wrongLabelsSchema } from './wrong-labels-fault.js';
 import { WrongVerdictsFault, wrongVerdictsSchema } from './wrong-verdicts-fault.js';
 
-function kind<S extends z.ZodType, F extends Fault>(layer: FaultLayer, summary: string, schema: S, Cls: new (c: z.output<S>) => F) {
+function kind<S extends z.ZodType, F extends Fault>(
+  layer: FaultLayer,
+  summary: string,
+  schema: S,
+  Cls: new (c: z.output<S>) => F,
+) {
   return { layer, summary, schema, create: (c: z.output<S>): Fault => new Cls(c) };
 }
 
 /** Every fault kind by name, with its layer, a one-line summary, its schema and class; the YAML enum and the types derive from it. */
 export const faultKinds = {
   'http-errors': kind('service', 'HTTP 500 on a share of requests', httpErrorsSchema, HttpErrorsFault),
-  latency: kind('service', 'extra latency on every request (fixed) or on a share (tail)', latencySchema, LatencyFault),
-  'wrong-verdicts': kind('service', 'wrong verdicts with HTTP 200, on all or chosen problems', wrongVerdictsSchema, WrongVerdictsFault),
-  'crash-on-start': kind('service', 'instances exit during start-up and never become ready', crashOnStartSchema, CrashOnStartFault),
-  'crash-loop': kind('service', 'instances crash after N requests and are restarted, again and again', crashLoopSchema, CrashLoopFault),
+  latency: kind(
+    'service',
+    'extra latency on every request (fixed) or on a share (tail)',
+    latencySchema,
+    LatencyFault,
+  ),
+  'wrong-verdicts': kind(
+    'service',
+    'wrong verdicts with HTTP 200, on all or chosen problems',
+    wrongVerdictsSchema,
+    WrongVerdictsFault,
+  ),
+  'crash-on-start': kind(
+    'service',
+    'instances exit during start-up and never become ready',
+    crashOnStartSchema,
+    CrashOnStartFault,
+  ),
+  'crash-loop': kind(
+    'service',
+    'instances crash after N requests and are restarted, again and again',
+    crashLoopSchema,
+    CrashLoopFault,
+  ),
   hang: kind('service', 'API requests hang while the process stays alive', hangSchema, HangFault),
   'memory-leak': kind('service', 'memory leaks at a steady rate', memoryLeakSchema, MemoryLeakFault),
   'cpu-burn': kind('service', 'a share of the main thread is kept busy', cpuBurnSchema, CpuBurnFault),
-  'readiness-flap': kind('service', 'readiness flips between ready and not ready', readinessFlapSchema, ReadinessFlapFault),
-  'slow-leaderboard': kind('service', 'verdicts and leaderboard updates commit late', slowLeaderboardSchema, SlowLeaderboardFault),
-  'incompatible-migration': kind('service', 'the store is migrated to a schema older versions cannot read', incompatibleMigrationSchema, IncompatibleMigrationFault),
-  kill: kind('instance', 'instances killed abruptly (restarted after `duration` if set)', killSchema, KillFault),
+  'readiness-flap': kind(
+    'service',
+    'readiness flips between ready and not ready',
+    readinessFlapSchema,
+    ReadinessFlapFault,
+  ),
+  'slow-leaderboard': kind(
+    'service',
+    'verdicts and leaderboard updates commit late',
+    slowLeaderboardSchema,
+    SlowLeaderboardFault,
+  ),
+  'incompatible-migration': kind(
+    'service',
+    'the store is migrated to a schema older versions cannot read',
+    incompatibleMigrationSchema,
+    IncompatibleMigrationFault,
+  ),
+  kill: kind(
+    'instance',
+    'instances killed abruptly (restarted after `duration` if set)',
+    killSchema,
+    KillFault,
+  ),
   pause: kind('instance', 'instances frozen: connections hang until resumed', pauseSchema, PauseFault),
-  restart: kind('instance', 'instances killed and started again at the same address', restartSchema, RestartFault),
-  'capacity-loss': kind('instance', 'stable instances lost during the release (not the candidate\'s fault)', capacityLossSchema, CapacityLossFault),
-  'net-latency': kind('network', 'the router delays requests to a version', netLatencySchema, NetLatencyFault),
+  restart: kind(
+    'instance',
+    'instances killed and started again at the same address',
+    restartSchema,
+    RestartFault,
+  ),
+  'capacity-loss': kind(
+    'instance',
+    "stable instances lost during the release (not the candidate's fault)",
+    capacityLossSchema,
+    CapacityLossFault,
+  ),
+  'net-latency': kind(
+    'network',
+    'the router delays requests to a version',
+    netLatencySchema,
+    NetLatencyFault,
+  ),
   reset: kind('network', 'the router resets a share of connections to a version', resetSchema, ResetFault),
-  partition: kind('network', 'a version is unreachable from the router (503)', partitionSchema, PartitionFault),
-  bandwidth: kind('network', 'responses from a version trickle through a narrow link', bandwidthSchema, BandwidthFault),
+  partition: kind(
+    'network',
+    'a version is unreachable from the router (503)',
+    partitionSchema,
+    PartitionFault,
+  ),
+  bandwidth: kind(
+    'network',
+    'responses from a version trickle through a narrow link',
+    bandwidthSchema,
+    BandwidthFault,
+  ),
   'store-slow': kind('store', 'the store answers a version late', storeSlowSchema, StoreSlowFault),
-  'store-locked': kind('store', 'the store is locked for a version\'s writes (SQLITE_BUSY)', storeLockedSchema, StoreLockedFault),
-  'store-unavailable': kind('store', 'the store is unreachable from a version', storeUnavailableSchema, StoreUnavailableFault),
+  'store-locked': kind(
+    'store',
+    "the store is locked for a version's writes (SQLITE_BUSY)",
+    storeLockedSchema,
+    StoreLockedFault,
+  ),
+  'store-unavailable': kind(
+    'store',
+    'the store is unreachable from a version',
+    storeUnavailableSchema,
+    StoreUnavailableFault,
+  ),
   'scrape-gap': kind('monitoring', 'monitoring is blind: no scrapes', scrapeGapSchema, ScrapeGapFault),
   'stale-metrics': kind('monitoring', 'metrics reach monitoring late', staleMetricsSchema, StaleMetricsFault),
-  'metrics-down': kind('monitoring', 'metrics endpoints down: every scrape fails', metricsDownSchema, MetricsDownFault),
-  'wrong-labels': kind('monitoring', 'a version\'s metrics carry a wrong label: queries find nothing', wrongLabelsSchema, WrongLabelsFault),
+  'metrics-down': kind(
+    'monitoring',
+    'metrics endpoints down: every scrape fails',
+    metricsDownSchema,
+    MetricsDownFault,
+  ),
+  'wrong-labels': kind(
+    'monitoring',
+    "a version's metrics carry a wrong label: queries find nothing",
+    wrongLabelsSchema,
+    WrongLabelsFault,
+  ),
 } as const;
 
 /** A fault kind's name. */
@@ -84,4 +174,4 @@ export function createFault(config: FaultConfig): Fault {
   return entry.create(config as never);
 }
 
-export type { Fault, FaultContext, InjectedFault, FaultCheck, FaultLayer, DeployResult } from './fault.js';
+export type { DeployResult, Fault, FaultCheck, FaultContext, FaultLayer, InjectedFault } from './fault.js';

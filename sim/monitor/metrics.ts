@@ -1,15 +1,47 @@
 /** Metric names a check can name, each with its unit and what its value rests on. */
 export const metricCatalog = {
-  error_rate: { unit: 'ratio', basis: 'requests', description: 'share of requests answered 5xx or failed at the router' },
+  error_rate: {
+    unit: 'ratio',
+    basis: 'requests',
+    description: 'share of requests answered 5xx or failed at the router',
+  },
   request_rate: { unit: 'req/s', basis: 'requests', description: 'requests per second served' },
   latency_p50_ms: { unit: 'ms', basis: 'requests', description: 'median latency seen by the router' },
-  latency_p95_ms: { unit: 'ms', basis: 'requests', description: '95th percentile latency seen by the router' },
-  latency_p99_ms: { unit: 'ms', basis: 'requests', description: '99th percentile latency seen by the router' },
-  acceptance_rate: { unit: 'ratio', basis: 'verdicts', description: 'share of verdicts committed by the version that are Accepted' },
-  submission_success_rate: { unit: 'ratio', basis: 'submissions', description: 'share of POST /submissions the version answered 2xx' },
-  leaderboard_lag_p95_ms: { unit: 'ms', basis: 'verdicts', description: '95th percentile of acknowledgement → verdict and leaderboard committed' },
-  judge_queue_depth: { unit: 'submissions', basis: 'gauge', description: 'submissions acknowledged but not yet judged (latest, max over the version’s instances)' },
-  memory_rss_mb: { unit: 'MiB', basis: 'gauge', description: 'resident memory of the service process (latest, max over the version’s instances)' },
+  latency_p95_ms: {
+    unit: 'ms',
+    basis: 'requests',
+    description: '95th percentile latency seen by the router',
+  },
+  latency_p99_ms: {
+    unit: 'ms',
+    basis: 'requests',
+    description: '99th percentile latency seen by the router',
+  },
+  acceptance_rate: {
+    unit: 'ratio',
+    basis: 'verdicts',
+    description: 'share of verdicts committed by the version that are Accepted',
+  },
+  submission_success_rate: {
+    unit: 'ratio',
+    basis: 'submissions',
+    description: 'share of POST /submissions the version answered 2xx',
+  },
+  leaderboard_lag_p95_ms: {
+    unit: 'ms',
+    basis: 'verdicts',
+    description: '95th percentile of acknowledgement → verdict and leaderboard committed',
+  },
+  judge_queue_depth: {
+    unit: 'submissions',
+    basis: 'gauge',
+    description: 'submissions acknowledged but not yet judged (latest, max over the version’s instances)',
+  },
+  memory_rss_mb: {
+    unit: 'MiB',
+    basis: 'gauge',
+    description: 'resident memory of the service process (latest, max over the version’s instances)',
+  },
 } as const;
 
 /** A metric a check can name. */

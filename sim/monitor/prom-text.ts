@@ -17,10 +17,12 @@ export function parsePromText(text: string): Sample[] {
     if (!m) continue;
     const labels: Record<string, string> = {};
     if (m[3]) {
-      for (const l of m[3].matchAll(LABEL)) labels[l[1]!] = l[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+      for (const l of m[3].matchAll(LABEL))
+        labels[l[1]!] = l[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
     }
     const raw = m[4]!;
-    const value = raw === '+Inf' ? Number.POSITIVE_INFINITY : raw === '-Inf' ? Number.NEGATIVE_INFINITY : Number(raw);
+    const value =
+      raw === '+Inf' ? Number.POSITIVE_INFINITY : raw === '-Inf' ? Number.NEGATIVE_INFINITY : Number(raw);
     if (!Number.isNaN(value) || raw === 'NaN') out.push({ name: m[1]!, labels, value });
   }
   return out;

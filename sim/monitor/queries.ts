@@ -56,15 +56,21 @@ export class Queries {
   acceptanceRate(version: string, from: number, to: number): QueryValue | undefined {
     const judged = this.store.increase(JUDGED, { job: 'judge', version }, from, to);
     if (judged === undefined || judged === 0) return undefined;
-    const accepted = this.store.increase(JUDGED, { job: 'judge', version, verdict: 'accepted' }, from, to) ?? 0;
+    const accepted =
+      this.store.increase(JUDGED, { job: 'judge', version, verdict: 'accepted' }, from, to) ?? 0;
     return { value: accepted / judged, requests: judged };
   }
 
   /** Verdicts other than Accepted and all verdicts committed by `version` (for count tests). */
-  rejectedVerdictCounts(version: string, from: number, to: number): { errors: number; requests: number } | undefined {
+  rejectedVerdictCounts(
+    version: string,
+    from: number,
+    to: number,
+  ): { errors: number; requests: number } | undefined {
     const judged = this.store.increase(JUDGED, { job: 'judge', version }, from, to);
     if (judged === undefined) return undefined;
-    const accepted = this.store.increase(JUDGED, { job: 'judge', version, verdict: 'accepted' }, from, to) ?? 0;
+    const accepted =
+      this.store.increase(JUDGED, { job: 'judge', version, verdict: 'accepted' }, from, to) ?? 0;
     return { errors: judged - accepted, requests: judged };
   }
 
@@ -141,14 +147,25 @@ export class Queries {
     return this.histogramQuantile(BUCKETS, { version }, q, from, to);
   }
 
-  private histogramQuantile(name: string, match: Record<string, string>, q: number, from: number, to: number): QueryValue | undefined {
+  private histogramQuantile(
+    name: string,
+    match: Record<string, string>,
+    q: number,
+    from: number,
+    to: number,
+  ): QueryValue | undefined {
     const buckets = this.cumulativeBuckets(name, match, from, to);
     const total = buckets.at(-1)?.[1] ?? 0;
     if (total === 0) return undefined;
     return { value: bucketQuantile(q, buckets) * 1000, requests: total };
   }
 
-  private cumulativeBuckets(name: string, match: Record<string, string>, from: number, to: number): [number, number][] {
+  private cumulativeBuckets(
+    name: string,
+    match: Record<string, string>,
+    from: number,
+    to: number,
+  ): [number, number][] {
     const byLe = new Map<number, number>();
     for (const s of this.store.select(name, match)) {
       const le = s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le);

@@ -45,13 +45,20 @@ export class Scraper {
       this.targets().map(async (target) => {
         try {
           if (this.distortion.down) throw new Error('metrics endpoint down (metrics-down fault)');
-          const res = await fetch(target.url, { signal: AbortSignal.timeout(Math.max(500, this.intervalMs)) });
+          const res = await fetch(target.url, {
+            signal: AbortSignal.timeout(Math.max(500, this.intervalMs)),
+          });
           const text = await res.text();
           if (!res.ok) throw new Error(`HTTP ${res.status}`);
           const samples = parsePromText(text);
           const relabel = this.distortion.relabel;
           const labels = relabel ? relabel(target.labels) : target.labels;
-          const store = () => this.store.add(takenAt, relabel ? samples.map((s) => ({ ...s, labels: relabel(s.labels) })) : samples, labels);
+          const store = () =>
+            this.store.add(
+              takenAt,
+              relabel ? samples.map((s) => ({ ...s, labels: relabel(s.labels) })) : samples,
+              labels,
+            );
           if (this.distortion.delayMs > 0) void this.clock.sleep(this.distortion.delayMs).then(store);
           else store();
           this.scrapes++;

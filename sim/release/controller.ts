@@ -73,7 +73,6 @@ export class ReleaseController {
 
   /** Runs the plan to promotion, rollback or pause. Aborting `signal` stops it where it is. */
   async run(plan: Action[], signal: AbortSignal): Promise<ControllerResult> {
-    const { timeline } = this.deps;
     try {
       for (const action of plan) {
         signal.throwIfAborted();

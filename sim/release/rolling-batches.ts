@@ -61,10 +61,14 @@ async function shrinkStable(ctx: RollingContext, to: number, signal: AbortSignal
     t.pools[versions.stable] = keep.map((i) => ({ id: i.id, url: i.routerUrl }));
   });
   ctx.weights.set(timeline.now(), state.weight);
-  timeline.add('weights', `${versions.stable} down to ${to} instance(s) (the rest draining); ${versions.candidate} ${state.weight}%`, {
-    [versions.stable]: 100 - state.weight,
-    [versions.candidate]: state.weight,
-  });
+  timeline.add(
+    'weights',
+    `${versions.stable} down to ${to} instance(s) (the rest draining); ${versions.candidate} ${state.weight}%`,
+    {
+      [versions.stable]: 100 - state.weight,
+      [versions.candidate]: state.weight,
+    },
+  );
   await deps.clock.sleep(deps.drainMs ?? 1000, signal);
   await stable.scale(to);
   state.weight = instanceShare(ctx);

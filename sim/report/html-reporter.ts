@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { simulationHtml } from '../simulate/report.js';
 import { join } from 'node:path';
+import { simulationHtml } from '../simulate/report.js';
 import { xml } from './junit-reporter.js';
 import { budgetText, buildMatrix, interruptionNote, keyFigure, secs } from './matrix.js';
 import type { RunReport, ScenarioReport } from './model.js';

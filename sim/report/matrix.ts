@@ -3,7 +3,9 @@ import type { RunReport, ScenarioReport } from './model.js';
 /** " (interrupted: why; N not run: a, b)" for a headline, or "" when the run finished. */
 export function interruptionNote(report: RunReport): string {
   if (!report.interrupted) return '';
-  const notRun = report.notRun?.length ? `; ${report.notRun.length} not run: ${report.notRun.join(', ')}` : '';
+  const notRun = report.notRun?.length
+    ? `; ${report.notRun.length} not run: ${report.notRun.join(', ')}`
+    : '';
   return ` (interrupted${report.interruptedBy ? `: ${report.interruptedBy}` : ''}${notRun})`;
 }
 

@@ -45,7 +45,10 @@ function distortionLine(r: ScenarioReport, p: Palette): string {
 function notes(r: ScenarioReport): string {
   const out: string[] = [];
   if (r.observed.rollback && !r.observed.rollback.restored) out.push(r.observed.rollback.detail);
-  if (r.observed.stableFailures) out.push(`${r.observed.stableFailures} request(s) failed on ${r.versions.stable} (stable), not counted against ${r.versions.candidate}`);
+  if (r.observed.stableFailures)
+    out.push(
+      `${r.observed.stableFailures} request(s) failed on ${r.versions.stable} (stable), not counted against ${r.versions.candidate}`,
+    );
   return out.map((n) => `\n     note: ${n}`).join('');
 }
 
@@ -81,6 +84,14 @@ export function summaryTable(report: RunReport, p: Palette): string {
     ...lines.slice(1),
     '',
     failed + errors === 0 ? p.green(total) : p.red(total),
-    ...(report.interrupted ? [p.yellow(interruptionNote(report).trim().replace(/^\((.*)\)$/, '$1'))] : []),
+    ...(report.interrupted
+      ? [
+          p.yellow(
+            interruptionNote(report)
+              .trim()
+              .replace(/^\((.*)\)$/, '$1'),
+          ),
+        ]
+      : []),
   ].join('\n');
 }

@@ -3,7 +3,11 @@ import { type LookupAddress, type LookupOptions, lookup } from 'node:dns';
 const TTL_MS = 2000;
 const cache = new Map<string, { addresses: LookupAddress[]; expires: number }>();
 
-type Callback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type Callback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * A `lookup` for net.connect that remembers answers for a few seconds. Upstreams named by host (Docker
@@ -17,7 +21,10 @@ export function cachedLookup(hostname: string, options: LookupOptions, callback:
     if (options.all) callback(null, addresses);
     else callback(null, addresses[0]!.address, addresses[0]!.family);
   };
-  if (hit && hit.expires > Date.now()) return answer(hit.addresses);
+  if (hit && hit.expires > Date.now()) {
+    answer(hit.addresses);
+    return;
+  }
   lookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, options.all ? [] : '');
     cache.set(hostname, { addresses, expires: Date.now() + TTL_MS });

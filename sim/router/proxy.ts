@@ -39,7 +39,13 @@ function noRoute(
   const hint = 'PUT /routes on the admin port with a pool for the chosen version';
   req.discard();
   // A chosen version with an empty pool answers as `<version>/none`, so the 503 is charged to that version.
-  sendError(res, 503, `${label === 'none' ? 'router' : label}/none`, `no upstream for this request: ${why}`, hint);
+  sendError(
+    res,
+    503,
+    `${label === 'none' ? 'router' : label}/none`,
+    `no upstream for this request: ${why}`,
+    hint,
+  );
   const codes = state.metrics.instance(label, 'none');
   codes.set(503, (codes.get(503) ?? 0) + 1);
   state.metrics.version(label).observe((performance.now() - start) / 1000);

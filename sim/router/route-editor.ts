@@ -1,5 +1,5 @@
 import type { RouterClient } from './client.js';
-import { type RouteTable, emptyRouteTable } from './route-table.js';
+import { emptyRouteTable, type RouteTable } from './route-table.js';
 
 /** Anything the controller can edit the route table through: the live RouteEditor or a simulated router. */
 export interface RouteTableSink {

@@ -1,5 +1,5 @@
-import { cachedLookup } from './dns-cache.js';
 import { connect, type Socket } from 'node:net';
+import { cachedLookup } from './dns-cache.js';
 import type { UpstreamErrorKind } from './metrics.js';
 import { ResponseParser, type ResponseSink } from './response-parser.js';
 

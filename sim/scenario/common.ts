@@ -5,7 +5,11 @@ import { parseDuration } from '../util/duration.js';
 export const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const ms = parseDuration(value);
   if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `must be a duration such as 500ms, 15s or 2m, got ${JSON.stringify(value)}`, input: value });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a duration such as 500ms, 15s or 2m, got ${JSON.stringify(value)}`,
+      input: value,
+    });
     return z.NEVER;
   }
   return ms;
@@ -15,7 +19,9 @@ export const duration = z.union([z.number(), z.string()]).transform((value, ctx)
 export const share = z.number().min(0).max(1);
 
 /** A version label such as v1. */
-export const versionLabel = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,30}$/, 'must be a version label like v1 or v2-rc1');
+export const versionLabel = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,30}$/, 'must be a version label like v1 or v2-rc1');
 
 /** A number between `min` and `max` inclusive, whose error names the range ("must be 0–100"). */
 export function bounded(min: number, max: number, opts: { int?: boolean } = {}) {

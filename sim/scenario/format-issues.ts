@@ -29,7 +29,9 @@ export function formatIssue(issue: z.core.$ZodIssue): string {
       return `${path} must be ${range}, got ${got(input)}`;
     }
     case 'invalid_type':
-      return input === undefined ? `${path} is required (${issue.expected})` : `${path} must be ${article(issue.expected)}, got ${got(input)}`;
+      return input === undefined
+        ? `${path} is required (${issue.expected})`
+        : `${path} must be ${article(issue.expected)}, got ${got(input)}`;
     case 'invalid_value':
       return `${path} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${got(input)}`;
     case 'invalid_union': {
@@ -55,8 +57,12 @@ function article(type: string): string {
 
 function describeRange(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall): string {
   const bound = issue.code === 'too_big' ? issue.maximum : issue.minimum;
-  if (issue.origin === 'array') return issue.code === 'too_big' ? `at most ${bound} items` : `at least ${bound} item${Number(bound) === 1 ? '' : 's'}`;
-  if (issue.origin === 'string') return issue.code === 'too_big' ? `at most ${bound} characters` : `at least ${bound} characters`;
+  if (issue.origin === 'array')
+    return issue.code === 'too_big'
+      ? `at most ${bound} items`
+      : `at least ${bound} item${Number(bound) === 1 ? '' : 's'}`;
+  if (issue.origin === 'string')
+    return issue.code === 'too_big' ? `at most ${bound} characters` : `at least ${bound} characters`;
   const op = issue.code === 'too_big' ? (issue.inclusive ? '<=' : '<') : issue.inclusive ? '>=' : '>';
   return `${op} ${bound}`;
 }

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ScenarioError } from '../util/errors.js';
@@ -35,7 +35,12 @@ export function parseScenario(text: string, file: string): { scenario?: Scenario
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
-    return { problems: doc.errors.map((e) => `${file}: YAML syntax error at line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`) };
+    return {
+      problems: doc.errors.map(
+        (e) =>
+          `${file}: YAML syntax error at line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`,
+      ),
+    };
   }
   const data = doc.toJS() as unknown;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -49,7 +54,8 @@ export function parseScenario(text: string, file: string): { scenario?: Scenario
 /** Loads and validates every scenario; throws one ScenarioError listing every problem in every file. */
 export function loadScenarios(targets: string[], cwd = process.cwd()): LoadedScenario[] {
   const files = findScenarioFiles(targets);
-  if (files.length === 0) throw new ScenarioError([`${targets.join(', ')}: no scenario files (*.yaml) found`]);
+  if (files.length === 0)
+    throw new ScenarioError([`${targets.join(', ')}: no scenario files (*.yaml) found`]);
   const problems: string[] = [];
   const loaded: LoadedScenario[] = [];
   const names = new Map<string, string>();

@@ -17,8 +17,13 @@ export function describePlan(s: Scenario, platform: string): string[] {
     `  strategy ${s.strategy.type}, analysis every ${formatDuration(s.strategy.analysis.interval)} over ${formatDuration(s.strategy.analysis.window)} (noData: ${s.strategy.analysis.noData}):`,
     ...s.strategy.analysis.checks.map((c) => `    check ${describeCheck(c)}`),
     '  steps:',
-    ...planStrategy(s.strategy, { version: candidate, replicas }).map((a, i) => `    ${i + 1}. ${describeAction(a, candidate, stable)}`),
-    ...s.faults.map((f) => `  fault at ${formatDuration(f.at)}${f.duration !== undefined ? ` for ${formatDuration(f.duration)}` : ''}: ${createFault(f).describe()}`),
+    ...planStrategy(s.strategy, { version: candidate, replicas }).map(
+      (a, i) => `    ${i + 1}. ${describeAction(a, candidate, stable)}`,
+    ),
+    ...s.faults.map(
+      (f) =>
+        `  fault at ${formatDuration(f.at)}${f.duration !== undefined ? ` for ${formatDuration(f.duration)}` : ''}: ${createFault(f).describe()}`,
+    ),
     `  expect: ${s.expect.outcome}${s.expect.detectWithin !== undefined ? `, detected within ${formatDuration(s.expect.detectWithin)}` : ''}${s.expect.maxFailedRequests !== undefined ? `, at most ${s.expect.maxFailedRequests} failed requests` : ''}, ${s.expect.lostSubmissions} lost submissions`,
   ];
   return lines;

@@ -5,11 +5,22 @@ import { strategySchema } from '../release/strategies/index.js';
 import { driverNames } from '../traffic/driver.js';
 import { duration, share, versionLabel } from './common.js';
 
-const verdictNames = ['accepted', 'wrong-answer', 'time-limit', 'memory-limit', 'runtime-error', 'compilation-error'] as const;
+const verdictNames = [
+  'accepted',
+  'wrong-answer',
+  'time-limit',
+  'memory-limit',
+  'runtime-error',
+  'compilation-error',
+] as const;
 
 const profileSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('constant'), rate: z.number().gt(0).max(5000) }),
-  z.strictObject({ type: z.literal('ramp'), from: z.number().min(0).max(5000), to: z.number().min(0).max(5000) }),
+  z.strictObject({
+    type: z.literal('ramp'),
+    from: z.number().min(0).max(5000),
+    to: z.number().min(0).max(5000),
+  }),
 ]);
 
 const trafficSchema = z.strictObject({
@@ -18,7 +29,10 @@ const trafficSchema = z.strictObject({
   arrivals: z.enum(['poisson', 'uniform']).default('poisson'),
   mix: z
     .strictObject({ submit: share.default(0.8), poll: share.default(0.15), leaderboard: share.default(0.05) })
-    .refine((m) => m.submit + m.poll + m.leaderboard > 0, 'at least one kind of request must have a share above 0')
+    .refine(
+      (m) => m.submit + m.poll + m.leaderboard > 0,
+      'at least one kind of request must have a share above 0',
+    )
     .default({ submit: 0.8, poll: 0.15, leaderboard: 0.05 }),
   users: z.number().int().min(1).max(1_000_000).default(500),
   verdicts: z.partialRecord(z.enum(verdictNames), share).optional(),
@@ -69,7 +83,12 @@ export const scenarioSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
     description: z.string().default(''),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
     platform: z.enum(platformNames).optional(),
     tags: z.array(z.string()).default([]),
     service: serviceSchema.default(serviceSchema.parse({})),
@@ -83,7 +102,11 @@ export const scenarioSchema = z
   })
   .superRefine((s, ctx) => {
     if (s.service.stable === s.service.candidate) {
-      ctx.addIssue({ code: 'custom', path: ['service', 'candidate'], message: `must differ from service.stable (${s.service.stable})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['service', 'candidate'],
+        message: `must differ from service.stable (${s.service.stable})`,
+      });
     }
     const versions = new Set(['candidate', 'stable', s.service.stable, s.service.candidate]);
     s.faults.forEach((f, i) => {
@@ -93,9 +116,17 @@ export const scenarioSchema = z
           path: ['faults', i, 'target'],
           message: `must be candidate, stable, ${s.service.stable} or ${s.service.candidate}, got ${JSON.stringify(f.target)}`,
         });
-      } else if (f.type === 'crash-on-start' && f.target !== 'candidate' && f.target !== s.service.candidate) {
+      } else if (
+        f.type === 'crash-on-start' &&
+        f.target !== 'candidate' &&
+        f.target !== s.service.candidate
+      ) {
         // Stable is started before any fault is scheduled; a stable that never starts leaves nothing to release.
-        ctx.addIssue({ code: 'custom', path: ['faults', i, 'target'], message: `crash-on-start acts on the candidate only, got ${JSON.stringify(f.target)}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'target'],
+          message: `crash-on-start acts on the candidate only, got ${JSON.stringify(f.target)}`,
+        });
       }
     });
   });

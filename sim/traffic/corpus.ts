@@ -1,7 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RehearsalError } from '../util/errors.js';
 import { type VerdictName, verdicts } from '../scenario/schema.js';
+import { RehearsalError } from '../util/errors.js';
 
 /** A solution from the corpus, with the verdict it must get. */
 export interface CorpusSolution {
@@ -27,7 +27,12 @@ export function loadCorpus(dir: string): Corpus {
       .map((d) => d.name)
       .sort();
   } catch (error) {
-    throw new RehearsalError(`problem corpus not found at ${dir}`, 'run from a checkout of the repository', 1, { cause: error });
+    throw new RehearsalError(
+      `problem corpus not found at ${dir}`,
+      'run from a checkout of the repository',
+      1,
+      { cause: error },
+    );
   }
   for (const problemId of problems) {
     let files: string[] = [];
@@ -40,12 +45,20 @@ export function loadCorpus(dir: string): Corpus {
       const verdict = verdicts.find((v) => name === `${v}.js` || name.startsWith(`${v}-`));
       if (!verdict || !name.endsWith('.js')) continue;
       const list = byVerdict.get(verdict) ?? [];
-      list.push({ problemId, name, expected: verdict, source: readFileSync(join(dir, problemId, 'solutions', name), 'utf8') });
+      list.push({
+        problemId,
+        name,
+        expected: verdict,
+        source: readFileSync(join(dir, problemId, 'solutions', name), 'utf8'),
+      });
       byVerdict.set(verdict, list);
     }
   }
   if ((byVerdict.get('accepted') ?? []).length === 0) {
-    throw new RehearsalError(`problem corpus at ${dir} has no accepted solutions`, 'check fixtures/problems/*/solutions/accepted*.js');
+    throw new RehearsalError(
+      `problem corpus at ${dir} has no accepted solutions`,
+      'check fixtures/problems/*/solutions/accepted*.js',
+    );
   }
   return { problems, byVerdict };
 }

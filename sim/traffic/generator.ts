@@ -1,9 +1,9 @@
 import { Pool } from 'undici';
 import type { Clock } from '../clock/clock.js';
+import type { VerdictName } from '../scenario/schema.js';
 import { messageOf } from '../util/errors.js';
 import type { RequestRecord } from './record.js';
 import type { PlannedRequest } from './schedule.js';
-import type { VerdictName } from '../scenario/schema.js';
 
 /** How well the generator kept its schedule. */
 export interface TrafficStats {
@@ -55,7 +55,13 @@ export class TrafficGenerator {
     // such a signal lives (with everything it references) until its timer fires, and at 1,000 req/s that cost
     // more CPU in timers and garbage collection than the requests themselves.
     const t = opts.timeoutMs;
-    this.pool = new Pool(opts.target, { connections: 256, keepAliveTimeout: 10_000, connectTimeout: t, headersTimeout: t, bodyTimeout: t });
+    this.pool = new Pool(opts.target, {
+      connections: 256,
+      keepAliveTimeout: 10_000,
+      connectTimeout: t,
+      headersTimeout: t,
+      bodyTimeout: t,
+    });
   }
 
   /** Ends traffic early: requests planned at or after `ms` (from time zero) are not part of the run. */
@@ -135,7 +141,12 @@ export class TrafficGenerator {
       path = '/submissions?wait=true';
       method = 'POST';
       headers['content-type'] = 'application/json';
-      body = JSON.stringify({ problem_id: p.solution.problemId, source_code: p.solution.source, language_id: 63, user_id: p.user.id });
+      body = JSON.stringify({
+        problem_id: p.solution.problemId,
+        source_code: p.solution.source,
+        language_id: 63,
+        user_id: p.user.id,
+      });
       record.problemId = p.solution.problemId;
       record.expected = p.solution.expected;
     } else if (p.kind === 'poll' && this.tokens.length > 0) {
@@ -156,7 +167,8 @@ export class TrafficGenerator {
       const fault = header(res.headers['x-rehearsal-fault']);
       if (fault) record.fault = fault;
       // Only a judged submission's body matters; others are drained without decoding.
-      if (p.kind === 'submit' && res.statusCode < 300) readSubmission(await res.body.text(), record, this.tokens);
+      if (p.kind === 'submit' && res.statusCode < 300)
+        readSubmission(await res.body.text(), record, this.tokens);
       else await res.body.dump();
     } catch (error) {
       record.status = 0;

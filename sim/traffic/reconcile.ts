@@ -15,7 +15,12 @@ export interface Reconciliation {
  * Asks the service (through `baseUrl`) for every acknowledged submission that has no final verdict
  * yet, until each has one or `deadlineMs` passes. Fills `verdict` on the records it resolves.
  */
-export async function reconcile(records: RequestRecord[], baseUrl: string, clock: Clock, deadlineMs = 15_000): Promise<Reconciliation> {
+export async function reconcile(
+  records: RequestRecord[],
+  baseUrl: string,
+  clock: Clock,
+  deadlineMs = 15_000,
+): Promise<Reconciliation> {
   const acked = records.filter((r) => r.kind === 'submit' && r.token !== undefined);
   let pending = acked.filter((r) => r.verdict == null);
   const missing = new Set<string>();
@@ -45,5 +50,9 @@ export async function reconcile(records: RequestRecord[], baseUrl: string, clock
     pending = still;
     if (pending.length > 0) await clock.sleep(250);
   }
-  return { acknowledged: acked.length, lost: [...missing, ...pending.map((r) => r.token!)], lateVerdicts: late };
+  return {
+    acknowledged: acked.length,
+    lost: [...missing, ...pending.map((r) => r.token!)],
+    lateVerdicts: late,
+  };
 }

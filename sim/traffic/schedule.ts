@@ -28,15 +28,22 @@ export const defaultVerdictMix: Partial<Record<VerdictName, number>> = {
 export function rateAt(traffic: Scenario['traffic'], t: number): number {
   const p = traffic.profile;
   if (p.type === 'constant') return p.rate;
-  return p.from + ((p.to - p.from) * Math.min(1, t / traffic.duration)) ;
+  return p.from + (p.to - p.from) * Math.min(1, t / traffic.duration);
 }
 
 /** The whole schedule of a scenario's traffic, deterministic given the seed. */
-export function planTraffic(traffic: Scenario['traffic'], seed: number, users: User[], corpus: Corpus): PlannedRequest[] {
+export function planTraffic(
+  traffic: Scenario['traffic'],
+  seed: number,
+  users: User[],
+  corpus: Corpus,
+): PlannedRequest[] {
   const rng = new Random(seed).fork('traffic');
   const mix = traffic.verdicts ?? defaultVerdictMix;
   const available = Object.fromEntries(
-    Object.entries(mix).filter(([v, w]) => (w ?? 0) > 0 && (corpus.byVerdict.get(v as VerdictName)?.length ?? 0) > 0),
+    Object.entries(mix).filter(
+      ([v, w]) => (w ?? 0) > 0 && (corpus.byVerdict.get(v as VerdictName)?.length ?? 0) > 0,
+    ),
   ) as Record<VerdictName, number>;
   if (Object.keys(available).length === 0) available.accepted = 1;
   const kinds = { submit: traffic.mix.submit, poll: traffic.mix.poll, leaderboard: traffic.mix.leaderboard };

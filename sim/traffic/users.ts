@@ -1,4 +1,4 @@
-import { Faker, en } from '@faker-js/faker';
+import { en, Faker } from '@faker-js/faker';
 
 /** A synthetic user of the judge. */
 export interface User {

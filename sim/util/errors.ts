@@ -23,7 +23,11 @@ export class RehearsalError extends Error {
 /** Raised when scenario files are invalid; carries every problem found. */
 export class ScenarioError extends RehearsalError {
   constructor(readonly problems: string[]) {
-    super(problems.join('\n'), 'fix the scenario file(s) above; `rehearse validate` checks them without running anything', ExitCode.invalidScenario);
+    super(
+      problems.join('\n'),
+      'fix the scenario file(s) above; `rehearse validate` checks them without running anything',
+      ExitCode.invalidScenario,
+    );
     this.name = 'ScenarioError';
   }
 }

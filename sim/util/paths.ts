@@ -6,7 +6,8 @@ function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('rehearsal: cannot find the package root (no package.json above the code)');
+    if (parent === dir)
+      throw new Error('rehearsal: cannot find the package root (no package.json above the code)');
     dir = parent;
   }
   return dir;
@@ -23,5 +24,6 @@ export const paths = {
   scenarios: join(packageRoot, 'scenarios'),
   reports: join(packageRoot, 'reports'),
   /** This tool's version, from package.json. */
-  version: (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version,
+  version: (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string })
+    .version,
 };

@@ -1,4 +1,4 @@
-import { type RequestRecord, isFailed, isWrongVerdict } from '../traffic/record.js';
+import { isFailed, isWrongVerdict, type RequestRecord } from '../traffic/record.js';
 
 /** What users experienced on one serving version. */
 export interface VersionImpact {
@@ -9,7 +9,12 @@ export interface VersionImpact {
 }
 
 /** Phases of a release, for splitting the blast radius. */
-export type ReleasePhase = 'before-release' | 'before-decision' | 'during-rollback' | 'after-rollback' | 'after-promotion';
+export type ReleasePhase =
+  | 'before-release'
+  | 'before-decision'
+  | 'during-rollback'
+  | 'after-rollback'
+  | 'after-promotion';
 
 /** Users hurt, by serving version and by phase of the release. */
 export interface BlastRadius {
@@ -78,8 +83,11 @@ export function blastRadius(records: RequestRecord[], slowMs: number, marks: Pha
   for (const r of records) {
     const version = r.version ?? 'unknown';
     const phase = phaseOf(r.intendedAt, marks);
-    const perPhase = (byPhase[phase] ??= {});
-    for (const impact of [(byVersion[version] ??= empty()), (perPhase[version] ??= empty())]) {
+    byPhase[phase] ??= {};
+    const perPhase = byPhase[phase];
+    byVersion[version] ??= empty();
+    perPhase[version] ??= empty();
+    for (const impact of [byVersion[version], perPhase[version]]) {
       impact.requests++;
       if (isFailed(r)) impact.failed++;
       else if (r.latencyMs > slowMs) impact.slow++;

@@ -1,13 +1,25 @@
-import type { Scenario } from '../scenario/schema.js';
 import type { ControllerResult } from '../release/controller.js';
-import type { TimelineEvent } from '../release/timeline.js';
-import { type RequestRecord, isFailed, isWrongVerdict } from '../traffic/record.js';
 import { baselinePool } from '../release/strategies/index.js';
+import type { TimelineEvent } from '../release/timeline.js';
+import type { Scenario } from '../scenario/schema.js';
+import { isFailed, isWrongVerdict, type RequestRecord } from '../traffic/record.js';
 import { type RollbackEffect, rollbackEffect, stableFailures } from './aftermath.js';
-import { type BlastRadius, type PhaseMarks, type TrafficCount, blastRadius, blastRadiusFromCounts } from './blast-radius.js';
+import {
+  type BlastRadius,
+  blastRadius,
+  blastRadiusFromCounts,
+  type PhaseMarks,
+  type TrafficCount,
+} from './blast-radius.js';
 
 /** How the rehearsal is classified (ANALYSIS.md §5). */
-export type Classification = 'caught' | 'promoted' | 'missed' | 'false-rollback' | 'inconclusive' | 'harness-error';
+export type Classification =
+  | 'caught'
+  | 'promoted'
+  | 'missed'
+  | 'false-rollback'
+  | 'inconclusive'
+  | 'harness-error';
 
 /** One expectation, judged. */
 export interface ExpectationResult {
@@ -90,9 +102,15 @@ export function judge(input: JudgeInput): Judgement {
     blastRadius: blastRadius(records, scenario.traffic.slowMs, marks),
     failedRequests: released.filter((r) => isFailed(r) && blamed(r)).length,
     wrongVerdicts: released.filter((r) => isWrongVerdict(r) && blamed(r)).length,
-    ...(onCandidate.length ? { lastCandidateRequestMs: Math.max(...onCandidate.map((r) => r.intendedAt)) } : {}),
+    ...(onCandidate.length
+      ? { lastCandidateRequestMs: Math.max(...onCandidate.map((r) => r.intendedAt)) }
+      : {}),
     stableFailures: stableFailures(records, stable, deployedAt),
-    ...withRollback(marks.allOnStableAt !== undefined ? rollbackEffect(records, stable, marks.allOnStableAt, deployedAt) : undefined),
+    ...withRollback(
+      marks.allOnStableAt !== undefined
+        ? rollbackEffect(records, stable, marks.allOnStableAt, deployedAt)
+        : undefined,
+    ),
   });
 }
 
@@ -119,7 +137,13 @@ export function judgeCounts(input: Omit<JudgeInput, 'records'> & { counts: Traff
       after.requests += c.requests;
       after.failed += c.failed;
     }
-    if (deployedAt === undefined || c.at < deployedAt || c.version === stable || c.version === baselinePool(scenario.strategy, stable)) continue;
+    if (
+      deployedAt === undefined ||
+      c.at < deployedAt ||
+      c.version === stable ||
+      c.version === baselinePool(scenario.strategy, stable)
+    )
+      continue;
     failedRequests += c.failed;
     wrongVerdicts += c.wrongVerdicts;
   }
@@ -137,7 +161,11 @@ export function judgeCounts(input: Omit<JudgeInput, 'records'> & { counts: Traff
 }
 
 /** The rollback effect of aftermath.ts from counts (same rule: restored when failures after are at most max(2%, 2× before)). */
-function countsRollbackEffect(after: { requests: number; failed: number }, before: { requests: number; failed: number }, stable: string): RollbackEffect {
+function countsRollbackEffect(
+  after: { requests: number; failed: number },
+  before: { requests: number; failed: number },
+  stable: string,
+): RollbackEffect {
   const failureRate = after.failed / after.requests;
   const baselineRate = before.requests ? before.failed / before.requests : 0;
   const restored = failureRate <= Math.max(0.02, baselineRate * 2);
@@ -170,19 +198,30 @@ function judgeTruth(input: JudgeInput, truth: GroundTruth): Judgement {
   // Harm starts at the first fault's injection; a candidate faulty by construction (start-up toggles, no
   // scheduled fault) harms from its deploy, so its time to detect is still measured.
   const faultStart =
-    faults.map((f) => f.injectedAt).filter((t): t is number => t !== undefined).sort((a, b) => a - b)[0] ??
-    (scenario.faults.length === 0 ? events.find((e) => e.type === 'deploy' && e.message.startsWith(`${candidate} `))?.at : undefined);
+    faults
+      .map((f) => f.injectedAt)
+      .filter((t): t is number => t !== undefined)
+      .sort((a, b) => a - b)[0] ??
+    (scenario.faults.length === 0
+      ? events.find((e) => e.type === 'deploy' && e.message.startsWith(`${candidate} `))?.at
+      : undefined);
   const firstFailure = at('first-failure');
   const marks = phaseMarks(events, controller.outcome);
   const decisionAt = marks.decisionAt;
   const allOnStable = marks.allOnStableAt;
   const { failedRequests, wrongVerdicts, lastCandidateRequestMs } = truth;
   const radius = truth.blastRadius;
-  const since = (t: number | undefined) => (t !== undefined && faultStart !== undefined ? Math.max(0, t - faultStart) : undefined);
+  const since = (t: number | undefined) =>
+    t !== undefined && faultStart !== undefined ? Math.max(0, t - faultStart) : undefined;
 
   const expect = scenario.expect;
   const expectations: ExpectationResult[] = [
-    { name: 'outcome', expected: expect.outcome, actual: controller.outcome, passed: controller.outcome === expect.outcome },
+    {
+      name: 'outcome',
+      expected: expect.outcome,
+      actual: controller.outcome,
+      passed: controller.outcome === expect.outcome,
+    },
   ];
   const timeToDetectMs = since(firstFailure);
   const timeToRollbackMs = since(allOnStable);
@@ -192,13 +231,20 @@ function judgeTruth(input: JudgeInput, truth: GroundTruth): Judgement {
   if (expect.rollbackWithin !== undefined) {
     expectations.push(bound('rollbackWithin', expect.rollbackWithin, timeToRollbackMs, 'ms'));
   }
-  if (expect.maxFailedRequests !== undefined) expectations.push(bound('maxFailedRequests', expect.maxFailedRequests, failedRequests));
-  if (expect.maxWrongVerdicts !== undefined) expectations.push(bound('maxWrongVerdicts', expect.maxWrongVerdicts, wrongVerdicts));
+  if (expect.maxFailedRequests !== undefined)
+    expectations.push(bound('maxFailedRequests', expect.maxFailedRequests, failedRequests));
+  if (expect.maxWrongVerdicts !== undefined)
+    expectations.push(bound('maxWrongVerdicts', expect.maxWrongVerdicts, wrongVerdicts));
   expectations.push(bound('lostSubmissions', expect.lostSubmissions, input.lost.length));
   if (expect.detectedBy !== undefined) {
     const check = events.find((e) => e.type === 'first-failure')?.data?.check;
     const actual = typeof check === 'string' ? check : 'no check failed';
-    expectations.push({ name: 'detectedBy', expected: expect.detectedBy, actual, passed: actual.includes(expect.detectedBy) });
+    expectations.push({
+      name: 'detectedBy',
+      expected: expect.detectedBy,
+      actual,
+      passed: actual.includes(expect.detectedBy),
+    });
   }
   const rollback = truth.rollback;
   if (expect.rollbackRestoresService !== undefined) {
@@ -214,7 +260,8 @@ function judgeTruth(input: JudgeInput, truth: GroundTruth): Judgement {
   const unverified = faults.filter((f) => !f.verified);
   const classification = classify(scenario, controller.outcome, unverified.length > 0);
   const failedExpectations = expectations.filter((e) => !e.passed);
-  const passed = unverified.length === 0 && failedExpectations.length === 0 && classification !== 'inconclusive';
+  const passed =
+    unverified.length === 0 && failedExpectations.length === 0 && classification !== 'inconclusive';
   const reason =
     unverified.length > 0
       ? `fault not verified: ${unverified.map((f) => `${f.type} (${f.detail})`).join('; ')}`
@@ -255,10 +302,15 @@ function bound(name: string, max: number, actual: number | undefined, unit = '')
   };
 }
 
-function classify(scenario: Scenario, outcome: ControllerResult['outcome'], unverifiedFault: boolean): Classification {
+function classify(
+  scenario: Scenario,
+  outcome: ControllerResult['outcome'],
+  unverifiedFault: boolean,
+): Classification {
   if (unverifiedFault) return 'inconclusive';
   const bad = scenario.expect.outcome === 'rolled-back';
-  if (outcome === 'paused' || outcome === 'aborted') return scenario.expect.outcome === 'paused' ? 'caught' : 'inconclusive';
+  if (outcome === 'paused' || outcome === 'aborted')
+    return scenario.expect.outcome === 'paused' ? 'caught' : 'inconclusive';
   if (bad) return outcome === 'rolled-back' ? 'caught' : 'missed';
   return outcome === 'promoted' ? 'promoted' : 'false-rollback';
 }

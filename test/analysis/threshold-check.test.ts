@@ -22,21 +22,37 @@ function storeWith(perSecond: { ok: number; bad: number }, seconds: number): Met
   return store;
 }
 
-function check(config: Record<string, unknown>, store: MetricStore, noData: 'fail' | 'inconclusive' | 'ignore' = 'inconclusive') {
-  return new ThresholdCheck(thresholdCheckSchema.parse(config), new Queries(store), versions, { windowMs: 5000, noData });
+function check(
+  config: Record<string, unknown>,
+  store: MetricStore,
+  noData: 'fail' | 'inconclusive' | 'ignore' = 'inconclusive',
+) {
+  return new ThresholdCheck(thresholdCheckSchema.parse(config), new Queries(store), versions, {
+    windowMs: 5000,
+    noData,
+  });
 }
 
 describe('threshold check', () => {
   it('passes under the bound and fails above it, with the value and request count in the message', () => {
-    const good = check({ metric: 'error_rate', max: 0.01 }, storeWith({ ok: 20, bad: 0 }, 10)).measure(10_000, 0);
+    const good = check({ metric: 'error_rate', max: 0.01 }, storeWith({ ok: 20, bad: 0 }, 10)).measure(
+      10_000,
+      0,
+    );
     expect(good).toMatchObject({ phase: 'successful', value: 0, requests: 100 });
-    const bad = check({ metric: 'error_rate', max: 0.01 }, storeWith({ ok: 19, bad: 1 }, 10)).measure(10_000, 0);
+    const bad = check({ metric: 'error_rate', max: 0.01 }, storeWith({ ok: 19, bad: 1 }, 10)).measure(
+      10_000,
+      0,
+    );
     expect(bad).toMatchObject({ phase: 'failed', value: 0.05, requests: 100 });
     expect(bad.message).toContain('above 0.01');
   });
 
   it('looks only at data since the candidate took traffic', () => {
-    const m = check({ metric: 'error_rate', max: 0.01 }, storeWith({ ok: 19, bad: 1 }, 10)).measure(10_000, 9000);
+    const m = check({ metric: 'error_rate', max: 0.01 }, storeWith({ ok: 19, bad: 1 }, 10)).measure(
+      10_000,
+      9000,
+    );
     expect(m.requests).toBe(20);
   });
 
@@ -48,11 +64,16 @@ describe('threshold check', () => {
     expect(ignored.phase).toBe('successful');
     expect(ignored.message).toContain('noData: ignore');
     // a per-check policy beats the analysis default
-    expect(check({ metric: 'error_rate', max: 0.01, noData: 'fail' }, empty).measure(5000, 0).phase).toBe('failed');
+    expect(check({ metric: 'error_rate', max: 0.01, noData: 'fail' }, empty).measure(5000, 0).phase).toBe(
+      'failed',
+    );
   });
 
   it('treats too few requests as no data (minRequests)', () => {
-    const m = check({ metric: 'error_rate', max: 0.01, minRequests: 500 }, storeWith({ ok: 20, bad: 0 }, 10)).measure(10_000, 0);
+    const m = check(
+      { metric: 'error_rate', max: 0.01, minRequests: 500 },
+      storeWith({ ok: 20, bad: 0 }, 10),
+    ).measure(10_000, 0);
     expect(m.phase).toBe('inconclusive');
     expect(m.message).toContain('fewer than minRequests 500');
   });
@@ -64,7 +85,9 @@ describe('threshold check', () => {
 
 describe('analysis run', () => {
   it('fails only after more failures than failureLimit', () => {
-    const run = new AnalysisRun([check({ metric: 'error_rate', max: 0.01, failureLimit: 2 }, storeWith({ ok: 9, bad: 1 }, 10))]);
+    const run = new AnalysisRun([
+      check({ metric: 'error_rate', max: 0.01, failureLimit: 2 }, storeWith({ ok: 9, bad: 1 }, 10)),
+    ]);
     expect(run.round(2000, 0).decision).toBe('continue');
     expect(run.round(4000, 0).decision).toBe('continue');
     const third = run.round(6000, 0);
@@ -73,13 +96,20 @@ describe('analysis run', () => {
   });
 
   it('fails on consecutive failures when a consecutiveFailureLimit is set', () => {
-    const run = new AnalysisRun([check({ metric: 'error_rate', max: 0.01, failureLimit: 100, consecutiveFailureLimit: 2 }, storeWith({ ok: 9, bad: 1 }, 10))]);
+    const run = new AnalysisRun([
+      check(
+        { metric: 'error_rate', max: 0.01, failureLimit: 100, consecutiveFailureLimit: 2 },
+        storeWith({ ok: 9, bad: 1 }, 10),
+      ),
+    ]);
     expect(run.round(2000, 0).decision).toBe('continue');
     expect(run.round(4000, 0).decision).toBe('fail');
   });
 
   it('goes inconclusive past the inconclusiveLimit, and knows which checks never passed', () => {
-    const run = new AnalysisRun([check({ metric: 'error_rate', max: 0.01, inconclusiveLimit: 1 }, new MetricStore())]);
+    const run = new AnalysisRun([
+      check({ metric: 'error_rate', max: 0.01, inconclusiveLimit: 1 }, new MetricStore()),
+    ]);
     expect(run.round(2000, 0).decision).toBe('continue');
     expect(run.round(4000, 0).decision).toBe('inconclusive');
     expect(run.unproven(0)).toEqual(['candidate error_rate <= 0.01']);

@@ -42,7 +42,9 @@ describe('rehearse export-k6', () => {
   it('names the problem when the scenario is unknown, and exits 2', async () => {
     const r = await rehearse(['export-k6', 'no-such-scenario']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/no-such-scenario: no such scenario file, and no shipped scenario has that name \(names: [^)]*\)/);
+    expect(r.stderr).toMatch(
+      /no-such-scenario: no such scenario file, and no shipped scenario has that name \(names: [^)]*\)/,
+    );
     const names = /\(names: ([^)]*)\)/.exec(r.stderr)![1]!.split(', ');
     expect(names).toEqual(expect.arrayContaining(['canary-error-spike', 'canary-healthy']));
   });

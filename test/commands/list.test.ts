@@ -8,11 +8,16 @@ describe('rehearse list', () => {
     expect(code).toBe(0);
     const lines = stdout.split('\n');
     for (const [name, k] of Object.entries(faultKinds)) {
-      expect(lines.filter((l) => new RegExp(`^  ${name} +${k.layer} +\\S`).test(l)), name).toHaveLength(1);
+      expect(
+        lines.filter((l) => new RegExp(`^  ${name} +${k.layer} +\\S`).test(l)),
+        name,
+      ).toHaveLength(1);
     }
     expect(stdout).toMatch(/^ {2}acceptance_rate +ratio +\S/m);
     expect(stdout).toMatch(/^ {2}blue-green$/m);
-    expect(stdout).toMatch(/^ {2}canary-wrong-verdicts +canary +wrong-verdicts +→ rolled-back +matrix,service$/m);
+    expect(stdout).toMatch(
+      /^ {2}canary-wrong-verdicts +canary +wrong-verdicts +→ rolled-back +matrix,service$/m,
+    );
     expect(stdout).toMatch(/^ {2}canary-healthy +canary +healthy +→ promoted/m);
   });
 

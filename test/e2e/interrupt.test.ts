@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -35,7 +35,15 @@ describe('interrupting and refusing runs', () => {
     const reports = mkdtempSync(join(tmpdir(), 'rehearsal-timeout-'));
     const tag = `e2e-timeout-${process.pid}`;
     const run = startCli(
-      ['run', 'scenarios/canary-healthy.yaml', 'scenarios/blue-green-healthy.yaml', '--timeout', '6s', '--reports', reports],
+      [
+        'run',
+        'scenarios/canary-healthy.yaml',
+        'scenarios/blue-green-healthy.yaml',
+        '--timeout',
+        '6s',
+        '--reports',
+        reports,
+      ],
       { tag },
     );
     const code = await run.exit;
@@ -54,9 +62,13 @@ describe('interrupting and refusing runs', () => {
   }, 60_000);
 
   it('refuses a malformed --timeout before starting anything', async () => {
-    const result = await runCli(['run', 'scenarios/canary-healthy.yaml', '--timeout', 'soon'], { tag: `e2e-to-${process.pid}` });
+    const result = await runCli(['run', 'scenarios/canary-healthy.yaml', '--timeout', 'soon'], {
+      tag: `e2e-to-${process.pid}`,
+    });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--timeout must be a duration from 1s to 24h like 90s, 30m or 2h, got soon');
+    expect(result.stderr).toContain(
+      '--timeout must be a duration from 1s to 24h like 90s, 30m or 2h, got soon',
+    );
   });
 
   it('SIGKILL of the harness still takes its instances down (they watch its pipe)', async () => {

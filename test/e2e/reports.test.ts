@@ -23,10 +23,10 @@ describe('rehearse run writes every report format (live, ~20 s)', () => {
   beforeAll(() => {
     ensureBuilt();
     const work = mkdtempSync(join(tmpdir(), 'rehearsal-e2e-reports-'));
-    const yaml = readFileSync(join(root, 'scenarios/canary-error-spike.yaml'), 'utf8').replace(
+    const yaml = `${readFileSync(join(root, 'scenarios/canary-error-spike.yaml'), 'utf8').replace(
       /duration: 30s/,
       'duration: 15s',
-    ) + '\nslo: 0.99\n';
+    )}\nslo: 0.99\n`;
     writeFileSync(join(work, 'spike.yaml'), yaml);
     const r = cli(['run', join(work, 'spike.yaml'), '--reports', join(work, 'reports')], {
       CI: 'true',

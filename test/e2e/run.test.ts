@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,10 @@ describe('rehearse run on the two shipped canary scenarios (local platform, live
   const scenario = (name: string) => report.scenarios.find((s) => s.name === name) as ScenarioReport;
 
   beforeAll(async () => {
-    result = await runCli(['run', 'scenarios/canary-healthy.yaml', 'scenarios/canary-error-spike.yaml', '--reports', reports], { tag });
+    result = await runCli(
+      ['run', 'scenarios/canary-healthy.yaml', 'scenarios/canary-error-spike.yaml', '--reports', reports],
+      { tag },
+    );
     const [dir] = readdirSync(reports);
     runDir = join(reports, dir!);
     report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as RunReport;
@@ -37,7 +40,9 @@ describe('rehearse run on the two shipped canary scenarios (local platform, live
     expect(healthy.observed.outcome).toBe('promoted');
     expect(healthy.observed.failedRequests).toBe(0);
     expect(healthy.blastRadius.byVersion.v2?.requests).toBeGreaterThan(100);
-    expect(healthy.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['deploy', 'weights', 'promoted']));
+    expect(healthy.timeline.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['deploy', 'weights', 'promoted']),
+    );
     expect(healthy.measurements.filter((m) => m.phase === 'failed')).toEqual([]);
     expect(healthy.measurements.some((m) => m.phase === 'successful')).toBe(true);
   });
@@ -47,7 +52,12 @@ describe('rehearse run on the two shipped canary scenarios (local platform, live
     expect(spike.classification).toBe('caught');
     expect(spike.observed.timeToDetectMs).toBeLessThanOrEqual(15_000);
     expect(spike.observed.timeToRollbackMs).toBeGreaterThanOrEqual(spike.observed.timeToDetectMs!);
-    expect(spike.faults[0]).toMatchObject({ type: 'http-errors', target: 'v2', applied: true, verified: true });
+    expect(spike.faults[0]).toMatchObject({
+      type: 'http-errors',
+      target: 'v2',
+      applied: true,
+      verified: true,
+    });
     expect(spike.faults[0]!.observedResponses).toBeGreaterThan(0);
     expect(spike.blastRadius.byVersion.v2?.failed).toBe(spike.observed.failedRequests);
     // every measurement behind the decision is in the report
@@ -64,7 +74,9 @@ describe('rehearse run on the two shipped canary scenarios (local platform, live
     const junit = readFileSync(join(runDir, 'junit.xml'), 'utf8');
     expect(junit.match(/<testcase /g)).toHaveLength(2);
     if (!existsSync(xsd)) return console.warn(`skipped XSD validation: ${xsd} not found`);
-    expect(() => execFileSync('xmllint', ['--noout', '--schema', xsd, join(runDir, 'junit.xml')], { stdio: 'pipe' })).not.toThrow();
+    expect(() =>
+      execFileSync('xmllint', ['--noout', '--schema', xsd, join(runDir, 'junit.xml')], { stdio: 'pipe' }),
+    ).not.toThrow();
   });
 
   it('leaves no process behind', () => {

@@ -21,7 +21,9 @@ async function instance(name: string) {
     if (req.url === '/readyz') {
       if (state.frozen) return; // never answers, like a SIGSTOPped process
       res.statusCode = state.ready ? 200 : 503;
-      res.end(JSON.stringify({ ready: state.ready, reasons: state.ready ? [] : ['readinessFailing toggle is on'] }));
+      res.end(
+        JSON.stringify({ ready: state.ready, reasons: state.ready ? [] : ['readinessFailing toggle is on'] }),
+      );
       return;
     }
     res.end(name);
@@ -37,7 +39,12 @@ describe('readiness watcher (the rehearsal’s endpoints controller)', () => {
     router = await startTestRouter();
     const editor = new RouteEditor(router.client);
     await editor.update((t) => {
-      t.pools = { v2: [{ id: 'v2-0', url: a.url }, { id: 'v2-1', url: b.url }] };
+      t.pools = {
+        v2: [
+          { id: 'v2-0', url: a.url },
+          { id: 'v2-1', url: b.url },
+        ],
+      };
       t.weights = { v2: 100 };
     });
     const clock = new RealClock();
@@ -67,7 +74,9 @@ describe('readiness watcher (the rehearsal’s endpoints controller)', () => {
     for (let i = 0; i < 6; i++) served.add((await router.get('/x')).servedBy);
     expect([...served]).toEqual(['v2/v2-0']);
     const out = timeline.events.find((e) => e.type === 'readiness');
-    expect(out?.message).toBe('v2/v2-1 not ready (/readyz 503: readinessFailing toggle is on, 2 probes in a row): out of the router');
+    expect(out?.message).toBe(
+      'v2/v2-1 not ready (/readyz 503: readinessFailing toggle is on, 2 probes in a row): out of the router',
+    );
 
     // A controller edit while b is out does not bring it back.
     await editor.update((t) => {
@@ -106,10 +115,13 @@ describe('readiness watcher (the rehearsal’s endpoints controller)', () => {
     const stop = new AbortController();
     const running = watcher.run(stop.signal);
     const deadline = Date.now() + 5000;
-    while (watcher.notReady.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (watcher.notReady.length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     stop.abort();
     await running;
-    expect(timeline.events[0]?.message).toBe('v2/v2-0 not ready (/readyz no answer within 150 ms, 1 probes in a row): out of the router');
+    expect(timeline.events[0]?.message).toBe(
+      'v2/v2-0 not ready (/readyz no answer within 150 ms, 1 probes in a row): out of the router',
+    );
     const reply = await router.get('/x');
     expect(reply.status).toBe(503);
     expect(reply.servedBy).toBe('v2/none');

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The compiled CLI (the suite's pretest builds it). */
@@ -33,7 +33,10 @@ export function startCli(args: string[], opts: { tag?: string; cwd?: string } = 
 }
 
 /** Runs the CLI to completion. */
-export async function runCli(args: string[], opts: { tag?: string; cwd?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  opts: { tag?: string; cwd?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const run = startCli(args, opts);
   const code = await run.exit;
   return { code, stdout: run.stdout(), stderr: run.stderr() };
@@ -48,7 +51,8 @@ export function processesTagged(tag: string): number[] {
       const environ = readFileSync(`/proc/${entry}/environ`, 'latin1');
       const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
       const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (state !== 'Z' && environ.split('\0').includes(`REHEARSAL_TEST_TAG=${tag}`)) found.push(Number(entry));
+      if (state !== 'Z' && environ.split('\0').includes(`REHEARSAL_TEST_TAG=${tag}`))
+        found.push(Number(entry));
     } catch {
       // gone, or not ours to read
     }

@@ -57,7 +57,7 @@ describe.skipIf(!existsSync(CHROMIUM))('index.html in a real browser (chromium)'
     await expect(matrix.isVisible()).resolves.toBe(true);
     const headers = await matrix.locator('tr').first().locator('th').allTextContents();
     expect(headers).toEqual(['strategy \\ fault', 'no fault', 'http-errors']);
-    const canaryRow = await matrix.locator('tr').nth(1).innerText();
+    const canaryRow = (await matrix.locator('tr').nth(1).textContent()) ?? '';
     expect(canaryRow).toContain('promoted');
     expect(canaryRow).toContain('caught');
     expect(canaryRow).toMatch(/detect \d+\.\ds/);
@@ -66,7 +66,7 @@ describe.skipIf(!existsSync(CHROMIUM))('index.html in a real browser (chromium)'
     expect(await sections.count()).toBe(report.scenarios.length);
     for (const [i, s] of report.scenarios.entries()) {
       const section = sections.nth(i);
-      expect(await section.locator('h2').innerText()).toContain(s.name);
+      expect(await section.locator('h2').textContent()).toContain(s.name);
       const chart = section.locator('svg.chart');
       const box = await chart.boundingBox();
       expect(box?.width).toBeGreaterThan(300);

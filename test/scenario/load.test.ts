@@ -20,7 +20,8 @@ describe('scenario validation', () => {
 
   it('names file, path, the expected range and the value for a weight of 140', () => {
     const text = scenarioYaml({
-      strategy: 'strategy:\n  type: canary\n  steps: [ { setWeight: 10 }, { analyze: 2s }, { setWeight: 140 } ]',
+      strategy:
+        'strategy:\n  type: canary\n  steps: [ { setWeight: 10 }, { analyze: 2s }, { setWeight: 140 } ]',
     });
     expect(problems(text)).toEqual(['scenarios/x.yaml: strategy.steps[2].setWeight must be 0–100, got 140']);
   });
@@ -32,10 +33,12 @@ describe('scenario validation', () => {
   });
 
   it('reports a wrong type', () => {
-    expect(problems(scenarioYaml({ seed: 'seed: lots' }))).toEqual(['scenarios/x.yaml: seed must be a number, got "lots"']);
+    expect(problems(scenarioYaml({ seed: 'seed: lots' }))).toEqual([
+      'scenarios/x.yaml: seed must be a number, got "lots"',
+    ]);
   });
 
-  it('takes the error budget\'s objective from slo (default 99.9%) and refuses one outside (0, 1)', () => {
+  it("takes the error budget's objective from slo (default 99.9%) and refuses one outside (0, 1)", () => {
     expect(parseScenario(scenarioYaml(), 'x.yaml').scenario?.slo).toBe(0.999);
     expect(parseScenario(scenarioYaml({ extra: 'slo: 0.99' }), 'x.yaml').scenario?.slo).toBe(0.99);
     expect(problems(scenarioYaml({ extra: 'slo: 99.9' }))).toEqual([
@@ -70,8 +73,12 @@ describe('scenario validation', () => {
         faults: 'faults:\n  - { type: http-errors, target: v9, rate: 0.1 }',
       }),
     );
-    expect(p).toContain('scenarios/x.yaml: strategy.steps[0] must have exactly one of setWeight, pause, analyze, approve, mirror; got setWeight, pause');
-    expect(p.some((l) => l.startsWith('scenarios/x.yaml: faults[0].target must be candidate, stable, v1 or v2'))).toBe(true);
+    expect(p).toContain(
+      'scenarios/x.yaml: strategy.steps[0] must have exactly one of setWeight, pause, analyze, approve, mirror; got setWeight, pause',
+    );
+    expect(
+      p.some((l) => l.startsWith('scenarios/x.yaml: faults[0].target must be candidate, stable, v1 or v2')),
+    ).toBe(true);
   });
 
   it('reports YAML syntax errors with a line number', () => {

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { defaultModel, loadModel, modelFile } from '../../sim/simulate/model.js';
 import { simulateMany } from '../../sim/simulate/monte-carlo.js';
 import { simulateScenario } from '../../sim/simulate/simulate-scenario.js';
-import { unsupportedFaults } from '../../sim/simulate/simulated-faults.js';
 import { shipped, variant } from './helpers.js';
 
 const model = (() => {
@@ -72,8 +71,10 @@ describe('simulateScenario', () => {
   it('models monitoring lag and lost scrapes: detection comes later on the same seeds', async () => {
     const scenario = shipped('scenarios/canary-error-spike.yaml');
     const blurred = { ...model, monitoring: { lagMs: 3000, gapProbability: 0.3 } };
-    const sharp = (await simulateMany(scenario, model, { runs: 150, seed: 1, policies: ['ours'] })).policies[0]!;
-    const late = (await simulateMany(scenario, blurred, { runs: 150, seed: 1, policies: ['ours'] })).policies[0]!;
+    const sharp = (await simulateMany(scenario, model, { runs: 150, seed: 1, policies: ['ours'] }))
+      .policies[0]!;
+    const late = (await simulateMany(scenario, blurred, { runs: 150, seed: 1, policies: ['ours'] }))
+      .policies[0]!;
     expect(late.timeToDetectMs!.p50.value).toBeGreaterThan(sharp.timeToDetectMs!.p50.value);
     expect(late.timeToDetectMs!.p90.value).toBeGreaterThan(sharp.timeToDetectMs!.p90.value);
   });

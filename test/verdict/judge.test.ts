@@ -5,10 +5,23 @@ import type { RequestRecord } from '../../sim/traffic/record.js';
 import { type FaultOutcome, judge } from '../../sim/verdict/judge.js';
 import { scenarioYaml } from '../helpers/scenario-text.js';
 
-const scenario = (expectBlock: string) => parseScenario(scenarioYaml({ expect: expectBlock }), 'x.yaml').scenario!;
+const scenario = (expectBlock: string) =>
+  parseScenario(scenarioYaml({ expect: expectBlock }), 'x.yaml').scenario!;
 
 function rec(at: number, version: string, status: number, extra: Partial<RequestRecord> = {}): RequestRecord {
-  return { seq: at, kind: 'submit', userId: 'u', segment: 'regular', intendedAt: at, sentAt: at, latencyMs: 20, status, version, servedBy: `${version}/x`, ...extra };
+  return {
+    seq: at,
+    kind: 'submit',
+    userId: 'u',
+    segment: 'regular',
+    intendedAt: at,
+    sentAt: at,
+    latencyMs: 20,
+    status,
+    version,
+    servedBy: `${version}/x`,
+    ...extra,
+  };
 }
 
 const events: TimelineEvent[] = [
@@ -17,46 +30,130 @@ const events: TimelineEvent[] = [
   { at: 6000, type: 'decision', message: '' },
   { at: 6100, type: 'all-traffic-on-stable', message: '' },
 ];
-const fault: FaultOutcome = { type: 'http-errors', target: 'v2', description: '', injectedAt: 1000, applied: true, appliedDetail: 'read back', observedResponses: 2, verified: true, detail: '' };
-const records = [rec(500, 'v1', 200), rec(2000, 'v2', 500, { fault: 'http-errors' }), rec(5000, 'v2', 500, { fault: 'http-errors' }), rec(6050, 'v1', 200), rec(7000, 'v1', 500)];
+const fault: FaultOutcome = {
+  type: 'http-errors',
+  target: 'v2',
+  description: '',
+  injectedAt: 1000,
+  applied: true,
+  appliedDetail: 'read back',
+  observedResponses: 2,
+  verified: true,
+  detail: '',
+};
+const records = [
+  rec(500, 'v1', 200),
+  rec(2000, 'v2', 500, { fault: 'http-errors' }),
+  rec(5000, 'v2', 500, { fault: 'http-errors' }),
+  rec(6050, 'v1', 200),
+  rec(7000, 'v1', 500),
+];
 const controller = { outcome: 'rolled-back' as const, reason: 'error rate', measurements: [] };
 
 describe('judge', () => {
   it('classifies a rolled-back bad candidate as caught, with detection and rollback times from fault start', () => {
-    const j = judge({ scenario: scenario('expect:\n  outcome: rolled-back\n  detectWithin: 5s\n  maxFailedRequests: 2'), controller, events, records, lost: [], faults: [fault] });
-    expect(j).toMatchObject({ passed: true, classification: 'caught', timeToDetectMs: 3000, timeToRollbackMs: 5100, failedRequests: 2, lostSubmissions: 0, lastCandidateRequestMs: 5000 });
+    const j = judge({
+      scenario: scenario('expect:\n  outcome: rolled-back\n  detectWithin: 5s\n  maxFailedRequests: 2'),
+      controller,
+      events,
+      records,
+      lost: [],
+      faults: [fault],
+    });
+    expect(j).toMatchObject({
+      passed: true,
+      classification: 'caught',
+      timeToDetectMs: 3000,
+      timeToRollbackMs: 5100,
+      failedRequests: 2,
+      lostSubmissions: 0,
+      lastCandidateRequestMs: 5000,
+    });
     expect(j.blastRadius.byVersion.v2).toEqual({ requests: 2, failed: 2, slow: 0, wrongVerdicts: 0 });
     expect(j.blastRadius.byPhase['before-decision']?.v2?.failed).toBe(2);
     expect(j.blastRadius.byPhase['after-rollback']?.v1?.failed).toBe(1);
   });
 
-  it('measures detection from the candidate\'s deploy when it is faulty by construction (no scheduled fault)', () => {
-    const slowByConstruction = parseScenario(scenarioYaml({ faults: 'faults: []', expect: 'expect:\n  outcome: rolled-back\n  detectWithin: 3s' }), 'x.yaml').scenario!;
+  it("measures detection from the candidate's deploy when it is faulty by construction (no scheduled fault)", () => {
+    const slowByConstruction = parseScenario(
+      scenarioYaml({ faults: 'faults: []', expect: 'expect:\n  outcome: rolled-back\n  detectWithin: 3s' }),
+      'x.yaml',
+    ).scenario!;
     const timeline: TimelineEvent[] = [
       { at: 500, type: 'deploy', message: 'baseline of v1 deployed as pool v1-baseline' },
       { at: 1500, type: 'deploy', message: 'v2 deployed' },
       ...events.slice(1),
     ];
-    const j = judge({ scenario: slowByConstruction, controller, events: timeline, records, lost: [], faults: [] });
+    const j = judge({
+      scenario: slowByConstruction,
+      controller,
+      events: timeline,
+      records,
+      lost: [],
+      faults: [],
+    });
     expect(j).toMatchObject({ passed: true, timeToDetectMs: 2500, timeToRollbackMs: 4600 });
   });
 
   it('fails expectations that did not hold and says which', () => {
-    const j = judge({ scenario: scenario('expect:\n  outcome: rolled-back\n  detectWithin: 2s\n  maxFailedRequests: 1\n  lostSubmissions: 0'), controller, events, records, lost: ['tok-1'], faults: [fault] });
+    const j = judge({
+      scenario: scenario(
+        'expect:\n  outcome: rolled-back\n  detectWithin: 2s\n  maxFailedRequests: 1\n  lostSubmissions: 0',
+      ),
+      controller,
+      events,
+      records,
+      lost: ['tok-1'],
+      faults: [fault],
+    });
     expect(j.passed).toBe(false);
-    expect(j.expectations.filter((e) => !e.passed).map((e) => e.name)).toEqual(['detectWithin', 'maxFailedRequests', 'lostSubmissions']);
+    expect(j.expectations.filter((e) => !e.passed).map((e) => e.name)).toEqual([
+      'detectWithin',
+      'maxFailedRequests',
+      'lostSubmissions',
+    ]);
     expect(j.reason).toContain('detectWithin: expected <= 2.0s, got 3.0s');
   });
 
   it('calls a promoted bad candidate missed and a rolled-back healthy one a false rollback', () => {
     const promoted = { outcome: 'promoted' as const, reason: '', measurements: [] };
-    expect(judge({ scenario: scenario('expect:\n  outcome: rolled-back'), controller: promoted, events, records, lost: [], faults: [fault] }).classification).toBe('missed');
-    expect(judge({ scenario: scenario('expect:\n  outcome: promoted'), controller, events, records, lost: [], faults: [] }).classification).toBe('false-rollback');
+    expect(
+      judge({
+        scenario: scenario('expect:\n  outcome: rolled-back'),
+        controller: promoted,
+        events,
+        records,
+        lost: [],
+        faults: [fault],
+      }).classification,
+    ).toBe('missed');
+    expect(
+      judge({
+        scenario: scenario('expect:\n  outcome: promoted'),
+        controller,
+        events,
+        records,
+        lost: [],
+        faults: [],
+      }).classification,
+    ).toBe('false-rollback');
   });
 
   it('never passes when a fault was not verified', () => {
-    const unverified = { ...fault, verified: false, observedResponses: 0, detail: 'no user response showed it' };
-    const j = judge({ scenario: scenario('expect:\n  outcome: rolled-back'), controller, events, records, lost: [], faults: [unverified] });
+    const unverified = {
+      ...fault,
+      verified: false,
+      observedResponses: 0,
+      detail: 'no user response showed it',
+    };
+    const j = judge({
+      scenario: scenario('expect:\n  outcome: rolled-back'),
+      controller,
+      events,
+      records,
+      lost: [],
+      faults: [unverified],
+    });
     expect(j).toMatchObject({ passed: false, classification: 'inconclusive' });
     expect(j.reason).toContain('fault not verified');
   });
@@ -71,7 +168,14 @@ describe('judge', () => {
       'x.yaml',
     ).scenario!;
     const withFailures = [...records, rec(3000, 'v1-baseline', 500)];
-    const j = judge({ scenario: withBaseline, controller, events, records: withFailures, lost: [], faults: [fault] });
+    const j = judge({
+      scenario: withBaseline,
+      controller,
+      events,
+      records: withFailures,
+      lost: [],
+      faults: [fault],
+    });
     expect(j.failedRequests).toBe(2);
     expect(j.blastRadius.byVersion['v1-baseline']?.failed).toBe(1);
   });

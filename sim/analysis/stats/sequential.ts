@@ -147,4 +147,3 @@ function logit(p: number): number {
 function softplus(x: number): number {
   return x > 30 ? x : Math.log1p(Math.exp(x));
 }
-

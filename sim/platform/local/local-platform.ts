@@ -5,8 +5,8 @@ import { RehearsalError } from '../../util/errors.js';
 import { nullLogger } from '../../util/logger.js';
 import { paths } from '../../util/paths.js';
 import type {
-  DeploySpec,
   Deployment,
+  DeploySpec,
   Instance,
   Platform,
   PlatformContext,
@@ -77,7 +77,9 @@ export class LocalPlatform implements Platform {
     };
     const scale = async (replicas: number) => {
       if (replicas > instances.length) {
-        const more = await Promise.all(Array.from({ length: replicas - instances.length }, () => this.startInstance(spec)));
+        const more = await Promise.all(
+          Array.from({ length: replicas - instances.length }, () => this.startInstance(spec)),
+        );
         for (const m of more) {
           instances.push(m.instance);
           started.push(m);

@@ -42,14 +42,20 @@ export async function startNodeProcess(opts: StartOptions): Promise<NodeProcess>
   const tail: string[] = [];
   let started = false;
   const listening = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => fail(`did not start within ${opts.timeoutMs ?? 15_000} ms`), opts.timeoutMs ?? 15_000);
+    const timer = setTimeout(
+      () => fail(`did not start within ${opts.timeoutMs ?? 15_000} ms`),
+      opts.timeoutMs ?? 15_000,
+    );
     const fail = (why: string) => {
       if (started) return;
       started = true;
       clearTimeout(timer);
       killGroup(child.pid!);
       reject(
-        new RehearsalError(`${opts.label} ${why}`, `see its log ${opts.logFile}; last output: ${tail.slice(-5).join(' | ') || '(none)'}`),
+        new RehearsalError(
+          `${opts.label} ${why}`,
+          `see its log ${opts.logFile}; last output: ${tail.slice(-5).join(' | ') || '(none)'}`,
+        ),
       );
     };
     child.once('error', (e) => fail(`could not be started: ${e.message}`));

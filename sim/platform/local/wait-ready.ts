@@ -17,5 +17,8 @@ export async function waitReady(url: string, timeoutMs: number, signal?: AbortSi
     }
     await sleep(50);
   }
-  throw new RehearsalError(`${url} not ready within ${timeoutMs} ms (last: ${last})`, 'check the instance log in the run folder');
+  throw new RehearsalError(
+    `${url} not ready within ${timeoutMs} ms (last: ${last})`,
+    'check the instance log in the run folder',
+  );
 }

@@ -31,7 +31,7 @@ describe.skipIf(noEngine !== undefined)(
       report = JSON.parse(readFileSync(join(reports, dir, 'report.json'), 'utf8')) as RunReport;
     }, 600_000);
 
-  afterAll(() => rmSync(reports, { recursive: true, force: true }));
+    afterAll(() => rmSync(reports, { recursive: true, force: true }));
 
     it('promotes every healthy candidate and rolls back every erroring one', () => {
       const outcomes = Object.fromEntries(report.scenarios.map((s) => [s.name, s.observed.outcome]));
