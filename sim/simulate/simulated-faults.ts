@@ -9,6 +9,8 @@ import type { Effect, SimulatedService } from './simulated-service.js';
 
 /** Why a scenario cannot be simulated (a fault kind with no model), or undefined when it can. */
 export function unsupportedFaults(scenario: Scenario): string | undefined {
+  if (scenario.faults.some((f) => f.type === 'wrong-verdicts' && f.problems))
+    return 'wrong-verdicts on chosen problems has no simulation model (the model has no per-problem traffic); all problems has';
   const missing = [...new Set(scenario.faults.map((f) => f.type).filter((t) => !faultEffects[t]))];
   return missing.length > 0
     ? `fault type(s) ${missing.join(', ')} have no simulation model (simulate supports: ${Object.keys(faultEffects).join(', ')})`
@@ -18,6 +20,21 @@ export function unsupportedFaults(scenario: Scenario): string | undefined {
 /** How each fault kind changes the simulated service; a kind missing here cannot be simulated. */
 export const faultEffects: Record<string, (config: FaultConfig, share: number) => Effect> = {
   'http-errors': (c, share) => ({ errorRate: (c as { rate: number }).rate * share, marker: 'http-errors' }),
+  latency: (c, share) => {
+    const l = c as Extract<FaultConfig, { type: 'latency' }>;
+    return l.mode === 'tail'
+      ? { extraLatencyMs: l.ms, latencyShare: l.requests * share, marker: 'tail-latency' }
+      : { extraLatencyMs: l.ms, latencyShare: share, marker: 'latency' };
+  },
+  // Network faults act in the router on the whole version, whatever the share of instances.
+  'net-latency': (c) => ({ extraLatencyMs: (c as Extract<FaultConfig, { type: 'net-latency' }>).ms }),
+  reset: (c) => ({ resetRate: (c as Extract<FaultConfig, { type: 'reset' }>).rate }),
+  partition: () => ({ instancesLost: 1 }),
+  'wrong-verdicts': (c, share) => ({
+    wrongVerdictRate: (c as Extract<FaultConfig, { type: 'wrong-verdicts' }>).rate * share,
+    marker: 'wrong-verdict',
+  }),
+  kill: (_c, share) => ({ instancesLost: share }),
 };
 
 interface Item {

@@ -1,7 +1,7 @@
 import type { Sample } from '../monitor/prom-text.js';
 import { LATENCY_BUCKETS } from '../router/metrics.js';
 import type { Scenario } from '../scenario/schema.js';
-import { rateAt } from '../traffic/schedule.js';
+import { defaultVerdictMix, rateAt } from '../traffic/schedule.js';
 import type { Random } from '../util/random.js';
 import type { TrafficCount } from '../verdict/blast-radius.js';
 import { binomial, multinomial, poisson } from './draws.js';
@@ -13,13 +13,22 @@ export interface Effect {
   /** Share of submission and leaderboard requests answered HTTP 500. */
   errorRate?: number;
   extraLatencyMs?: number;
+  /** Share of the version's requests `extraLatencyMs` applies to (default 1: all). */
+  latencyShare?: number;
   wrongVerdictRate?: number;
-  /** The fault marker carried by the responses this effect shapes (errors only). */
+  /** Share of the version's requests whose client connection the router resets. */
+  resetRate?: number;
+  /** Share of the version's instances gone (killed, or cut off by a partition); all gone: every request gets 503. */
+  instancesLost?: number;
+  /** The fault marker carried by the responses this effect shapes (errors and added latency). */
   marker?: string;
 }
 
 interface VersionState {
   instances: number;
+  /** Verdicts committed, and how many of them Accepted (the judge service's judged counter). */
+  judged: number;
+  accepted: number;
   effects: Set<Effect>;
   codes: Map<string, number>;
   bins: number[];
@@ -46,6 +55,8 @@ export class SimulatedService {
   private pools: Record<string, number> = {};
   private at = 0;
   private endAt: number;
+  /** Share of submissions whose correct verdict is Accepted (the scenario's verdict mix). */
+  private readonly acceptedShare: number;
   /** Requests generated so far. */
   sent = 0;
 
@@ -57,6 +68,9 @@ export class SimulatedService {
   ) {
     this.latency = new LatencyModel(model, traffic.mix, traffic.slowMs);
     this.endAt = traffic.duration;
+    const verdicts = traffic.verdicts ?? defaultVerdictMix;
+    const total = Object.values(verdicts).reduce((a, b) => a + (b ?? 0), 0);
+    this.acceptedShare = total > 0 ? (verdicts.accepted ?? 0) / total : 1;
   }
 
   /** Sets how many instances of `version` are up (0 = stopped). */
@@ -104,6 +118,19 @@ export class SimulatedService {
           labels: this.labels(version, 'code', code),
           value: n,
         });
+      // The judge service's verdict counter (job="judge"): Accepted, and every other verdict lumped together.
+      out.push(
+        {
+          name: 'judge_submissions_judged_total',
+          labels: this.judgeLabels(version, 'accepted'),
+          value: s.accepted,
+        },
+        {
+          name: 'judge_submissions_judged_total',
+          labels: this.judgeLabels(version, 'rejected'),
+          value: s.judged - s.accepted,
+        },
+      );
       let cumulative = 0;
       for (let i = 0; i < LE.length; i++) {
         cumulative += s.bins[i]!;
@@ -133,6 +160,21 @@ export class SimulatedService {
     return labels;
   }
 
+  private judgeLabels(version: string, verdict: string): Record<string, string> {
+    const key = `judged=${verdict}`;
+    let perVersion = this.labelCache.get(version);
+    if (!perVersion) {
+      perVersion = new Map();
+      this.labelCache.set(version, perVersion);
+    }
+    let labels = perVersion.get(key);
+    if (!labels) {
+      labels = Object.freeze({ job: 'judge', version, verdict }) as Record<string, string>;
+      perVersion.set(key, labels);
+    }
+    return labels;
+  }
+
   /** Responses of `version` that carried a fault marker. */
   marked(version: string, marker: string): number {
     return this.versions.get(version)?.marked.get(marker) ?? 0;
@@ -143,6 +185,8 @@ export class SimulatedService {
     if (!s) {
       s = {
         instances: 0,
+        judged: 0,
+        accepted: 0,
         effects: new Set(),
         codes: new Map(),
         bins: new Array(LE.length).fill(0),
@@ -169,7 +213,10 @@ export class SimulatedService {
   private serve(version: string, n: number, at: number, versionRate: number): void {
     const s = this.state(version);
     this.sent += n;
-    const up = Math.min(s.instances, this.pools[version] ?? 0);
+    let lost = 0;
+    for (const e of s.effects) lost = Math.max(lost, e.instancesLost ?? 0);
+    // Lost instances fail their readiness probes and leave the pool (sim/engine/readiness-watch.ts).
+    const up = Math.floor(Math.min(s.instances, this.pools[version] ?? 0) * (1 - lost) + 1e-9);
     const count: TrafficCount = { at, version, requests: n, failed: 0, slow: 0, wrongVerdicts: 0 };
     this.truth.push(count);
     s.count += n;
@@ -183,16 +230,27 @@ export class SimulatedService {
     const overload = rho > 1 ? binomial(this.rng, n, 1 - 1 / rho) : 0;
     const served = n - overload;
     let toggleRate = 0;
+    let resetRate = 0;
     let extra = 0;
+    let partial: Effect | undefined;
     let wrongRate = this.model.wrongVerdictRate;
+    let wrongMarker: string | undefined;
     const markers: { marker: string; rate: number }[] = [];
     for (const e of s.effects) {
       if (e.errorRate) {
         if (e.marker) markers.push({ marker: e.marker, rate: e.errorRate });
         else toggleRate = 1 - (1 - toggleRate) * (1 - e.errorRate);
       }
-      extra += e.extraLatencyMs ?? 0;
-      if (e.wrongVerdictRate) wrongRate = 1 - (1 - wrongRate) * (1 - e.wrongVerdictRate);
+      if (e.resetRate) resetRate = 1 - (1 - resetRate) * (1 - e.resetRate);
+      if (e.extraLatencyMs && (e.latencyShare ?? 1) < 1) partial = e;
+      else if (e.extraLatencyMs) {
+        extra += e.extraLatencyMs;
+        if (e.marker) s.marked.set(e.marker, (s.marked.get(e.marker) ?? 0) + served);
+      }
+      if (e.wrongVerdictRate) {
+        wrongRate = 1 - (1 - wrongRate) * (1 - e.wrongVerdictRate);
+        wrongMarker ??= e.marker;
+      }
     }
     const mix = this.traffic.mix;
     const mixTotal = mix.submit + mix.poll + mix.leaderboard;
@@ -219,10 +277,22 @@ export class SimulatedService {
         polls * kinds.poll.errorRate) /
       Math.max(1, served);
     errors += binomial(this.rng, served - errors, base);
-    const ok = served - errors;
+    // Resets reach every kind of request; they are cut before an answer, so they count apart from 500s.
+    const resets = resetRate > 0 ? binomial(this.rng, served - errors, resetRate) : 0;
+    const ok = served - errors - resets;
     const factor = 1 / (1 - Math.min(rho, 0.95));
     const shape = this.latency.shape(factor, extra);
-    multinomial(this.rng, served, shape.bins, this.binsScratch);
+    let slowShare = shape.slow;
+    if (partial) {
+      // Part of the requests carry the extra delay (tail latency, or a share of the instances).
+      const hit = binomial(this.rng, served, partial.latencyShare!);
+      const delayed = this.latency.shape(factor, extra + partial.extraLatencyMs!);
+      if (partial.marker) s.marked.set(partial.marker, (s.marked.get(partial.marker) ?? 0) + hit);
+      multinomial(this.rng, hit, delayed.bins, this.binsScratch);
+      for (let i = 0; i < LE.length; i++) s.bins[i]! += this.binsScratch[i]!;
+      multinomial(this.rng, served - hit, shape.bins, this.binsScratch);
+      slowShare = partial.latencyShare! * delayed.slow + (1 - partial.latencyShare!) * shape.slow;
+    } else multinomial(this.rng, served, shape.bins, this.binsScratch);
     for (let i = 0; i < LE.length; i++) s.bins[i]! += this.binsScratch[i]!;
     if (overload > 0) {
       s.bins[LE.length - 1]! += overload;
@@ -230,9 +300,19 @@ export class SimulatedService {
     }
     this.bump(s.codes, '200', ok);
     if (errors > 0) this.bump(s.codes, '500', errors);
-    count.failed = errors + overload;
-    count.slow = binomial(this.rng, ok, shape.slow);
-    count.wrongVerdicts = binomial(this.rng, submits, wrongRate * (ok / Math.max(1, served)));
+    if (resets > 0) this.bump(s.codes, 'reset', resets);
+    count.failed = errors + resets + overload;
+    count.slow = binomial(this.rng, ok, slowShare);
+    // Submissions answered 2xx get a verdict; a wrong one flips Accepted and the rest (as the wrong-verdicts toggle does).
+    const judged = binomial(this.rng, submits, ok / Math.max(1, served));
+    const wrong = binomial(this.rng, judged, wrongRate);
+    const accepted =
+      binomial(this.rng, judged - wrong, this.acceptedShare) +
+      binomial(this.rng, wrong, 1 - this.acceptedShare);
+    s.judged += judged;
+    s.accepted += accepted;
+    if (wrongMarker && wrong > 0) s.marked.set(wrongMarker, (s.marked.get(wrongMarker) ?? 0) + wrong);
+    count.wrongVerdicts = wrong;
   }
 
   private bump(codes: Map<string, number>, code: string, n: number): void {

@@ -1,13 +1,14 @@
 import type { Scenario } from '../scenario/schema.js';
 import { unsupportedFaults } from './simulated-faults.js';
 
-/** Metrics the simulator produces: the router's request counters and latency histogram, nothing from the judge service itself. */
+/** Metrics the simulator produces: the router's request counters and latency histogram, and the judge service's verdict counter. */
 const modelledMetrics = new Set([
   'error_rate',
   'request_rate',
   'latency_p50_ms',
   'latency_p95_ms',
   'latency_p99_ms',
+  'acceptance_rate',
 ]);
 
 /** Why the simulator cannot rehearse a scenario faithfully, or undefined when it can. */
@@ -20,9 +21,7 @@ export function unsupportedReason(scenario: Scenario): string | undefined {
     return 'mirrored (shadow) traffic has no simulation model yet';
   for (const c of strategy.analysis.checks) {
     if (c.kind === 'threshold' && !modelledMetrics.has(c.metric))
-      return `check metric ${c.metric} comes from the judge service, which the model does not expose (it models router metrics: ${[...modelledMetrics].join(', ')})`;
-    if (c.kind === 'sequential' && c.compare !== 'error_rate')
-      return `sequential check on ${c.compare} needs judge-service metrics the model does not expose`;
+      return `check metric ${c.metric} has no simulation model (modelled: ${[...modelledMetrics].join(', ')})`;
   }
   return unsupportedFaults(scenario);
 }

@@ -84,4 +84,44 @@ describe('SimulatedService', () => {
     expect(q2.errorRate('v1', 0, traffic.duration)!.value).toBeGreaterThan(0.7);
     expect(queries.errorRate('v2', 0, traffic.duration)!.value).toBe(1);
   });
+
+  it('delays only the share of requests a partial latency effect covers, and marks them', () => {
+    const { service, queries } = run((s) => {
+      s.setInstances('v1', 2);
+      s.setRoute({ v1: 100 }, { v1: 2 });
+      s.addEffect('v1', { extraLatencyMs: 700, latencyShare: 0.5, marker: 'latency' });
+    });
+    // Half the requests take 700 ms more: the median sits near the edge, the p95 well past 700 ms.
+    expect(queries.metric('latency_p95_ms', 'v1', 0, traffic.duration)!.value).toBeGreaterThan(700);
+    const share = service.marked('v1', 'latency') / service.sent;
+    expect(share).toBeGreaterThan(0.48);
+    expect(share).toBeLessThan(0.52);
+  });
+
+  it('resets connections at the effect rate (counted as errors, code reset), and a version with every instance lost gets 503', () => {
+    const { service, queries } = run((s) => {
+      s.setInstances('v1', 2);
+      s.setInstances('v2', 2);
+      s.setRoute({ v1: 50, v2: 50 }, { v1: 2, v2: 2 });
+      s.addEffect('v1', { resetRate: 0.2 });
+      s.addEffect('v2', { instancesLost: 1 });
+    });
+    const v1 = queries.errorRate('v1', 0, traffic.duration)!.value;
+    expect(v1).toBeGreaterThan(0.18);
+    expect(v1).toBeLessThan(0.23);
+    expect(queries.errorRate('v2', 0, traffic.duration)!.value).toBe(1);
+    const failed = service.truth.filter((c) => c.version === 'v2').reduce((sum, c) => sum + c.failed, 0);
+    expect(failed).toBe(
+      service.truth.filter((c) => c.version === 'v2').reduce((sum, c) => sum + c.requests, 0),
+    );
+  });
+
+  it('losing half the instances halves capacity rather than failing requests', () => {
+    const lightly = run((s) => {
+      s.setInstances('v1', 2);
+      s.setRoute({ v1: 100 }, { v1: 2 });
+      s.addEffect('v1', { instancesLost: 0.5 });
+    });
+    expect(lightly.queries.errorRate('v1', 0, traffic.duration)!.value).toBeLessThan(0.01);
+  });
 });
