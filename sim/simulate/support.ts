@@ -14,11 +14,13 @@ const modelledMetrics = new Set([
 /** Why the simulator cannot rehearse a scenario faithfully, or undefined when it can. */
 export function unsupportedReason(scenario: Scenario): string | undefined {
   const strategy = scenario.strategy;
-  if (strategy.type !== 'canary')
-    return `strategy ${strategy.type} has no simulation model yet (route rules, preview traffic and rolling replacement are not modelled; canary is)`;
-  if (strategy.baseline) return 'a canary with a fresh baseline has no simulation model yet';
-  if (strategy.steps.some((s) => 'mirror' in s && s.mirror !== undefined))
-    return 'mirrored (shadow) traffic has no simulation model yet';
+  if (strategy.type !== 'canary' && strategy.type !== 'rolling')
+    return `strategy ${strategy.type} has no simulation model yet (route rules and preview traffic are not modelled; canary and rolling are)`;
+  if (strategy.type === 'canary') {
+    if (strategy.baseline) return 'a canary with a fresh baseline has no simulation model yet';
+    if (strategy.steps.some((s) => 'mirror' in s && s.mirror !== undefined))
+      return 'mirrored (shadow) traffic has no simulation model yet';
+  }
   for (const c of strategy.analysis.checks) {
     if (c.kind === 'threshold' && !modelledMetrics.has(c.metric))
       return `check metric ${c.metric} has no simulation model (modelled: ${[...modelledMetrics].join(', ')})`;

@@ -24,7 +24,13 @@ const fixture = (file: string) =>
       scenarios: LiveScenario[];
     }
   ).scenarios;
-const live = { scenarios: [...fixture('live-canary.json'), ...fixture('live-canary-faults.json')] };
+const live = {
+  scenarios: [
+    ...fixture('live-canary.json'),
+    ...fixture('live-canary-faults.json'),
+    ...fixture('live-rolling.json'),
+  ],
+};
 
 describe('simulateScenario', () => {
   it('is deterministic by seed: same seed, same timeline and verdict; another seed, other draws', async () => {
@@ -83,8 +89,8 @@ describe('simulateScenario', () => {
     expect(late.timeToDetectMs!.p90.value).toBeGreaterThan(sharp.timeToDetectMs!.p90.value);
   });
 
-  // Agreement: the stored live reports (test/simulate/fixtures/live-canary*.json, from `rehearse run` of
-  // the shipped canary scenarios the model covers) against 200 simulated seeds of each. Stated tolerance: the live
+  // Agreement: the stored live reports (test/simulate/fixtures/live-*.json, from `rehearse run` of
+  // the shipped canary and rolling scenarios the model covers) against 200 simulated seeds of each. Stated tolerance: the live
   // outcome is the simulated outcome in ≥ 95% of seeds, and the live time to detect and to roll back
   // lie within 3 analysis intervals (6 s) of the simulated median and at or below the simulated p99 plus
   // one scrape interval (1 s: live timing noise).
