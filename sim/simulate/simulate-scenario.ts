@@ -8,6 +8,7 @@ import { type ControllerResult, ReleaseController } from '../release/controller.
 import { baselinePool, planStrategy } from '../release/strategies/index.js';
 import { Timeline, type TimelineEvent } from '../release/timeline.js';
 import type { Scenario } from '../scenario/schema.js';
+import { makeUsers, type User } from '../traffic/users.js';
 import { nullLogger } from '../util/logger.js';
 import { Random } from '../util/random.js';
 import type { FaultOutcome } from '../verdict/judge.js';
@@ -64,7 +65,7 @@ export async function simulateScenario(
   for (const [version, toggles] of Object.entries(scenario.service.toggles ?? {}))
     service.addEffect(version, togglesEffect(toggles));
   const platform = new SimulatedPlatform(service, clock, model.deployMs, advance);
-  const router = new SimulatedRouter(service, advance);
+  const router = new SimulatedRouter(service, advance, () => usersOf(scenario));
   const store = new MetricStore();
   const queries = new Queries(store);
   const monitoring = new SimulatedMonitoring(
@@ -192,6 +193,19 @@ function togglesEffect(t: Record<string, unknown>): {
 }
 
 /** Monitoring cannot see finer than a scrape, so traffic is aggregated per scrape interval unless asked otherwise. */
+const userCache = new Map<string, User[]>();
+
+/** The scenario's users, as the live traffic plan makes them (same count and seed); made once per scenario. */
+function usersOf(scenario: Scenario): User[] {
+  const key = `${scenario.traffic.users}:${scenario.seed}`;
+  let users = userCache.get(key);
+  if (!users) {
+    users = makeUsers(scenario.traffic.users, scenario.seed);
+    userCache.set(key, users);
+  }
+  return users;
+}
+
 export function defaultStepMs(scenario: Scenario): number {
   return Math.min(5000, Math.max(250, scenario.monitoring.scrapeInterval));
 }

@@ -29,6 +29,7 @@ const live = {
     ...fixture('live-canary.json'),
     ...fixture('live-canary-faults.json'),
     ...fixture('live-rolling.json'),
+    ...fixture('live-segment.json'),
   ],
 };
 
@@ -90,7 +91,7 @@ describe('simulateScenario', () => {
   });
 
   // Agreement: the stored live reports (test/simulate/fixtures/live-*.json, from `rehearse run` of
-  // the shipped canary and rolling scenarios the model covers) against 200 simulated seeds of each. Stated tolerance: the live
+  // the shipped canary, rolling and segment scenarios the model covers) against 200 simulated seeds of each. Stated tolerance: the live
   // outcome is the simulated outcome in ≥ 95% of seeds, and the live time to detect and to roll back
   // lie within 3 analysis intervals (6 s) of the simulated median and at or below the simulated p99 plus
   // one scrape interval (1 s: live timing noise).
