@@ -115,6 +115,21 @@ export async function simulateScenario(
       stable,
       weights,
       lastServedAt: (v) => queries.lastServedAt(v),
+      preview: {
+        start: (version) => {
+          advance();
+          service.setPreview(
+            version,
+            scenario.strategy.type === 'blue-green' ? scenario.strategy.preview.rate : 10,
+          );
+          return {
+            stop: async () => {
+              advance();
+              service.setPreview();
+            },
+          };
+        },
+      },
       afterDeploy: async (d) => {
         deployed.add(d.version);
         faults.injectDue();

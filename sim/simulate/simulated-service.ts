@@ -29,6 +29,9 @@ interface VersionState {
   /** Verdicts committed, and how many of them Accepted (the judge service's judged counter). */
   judged: number;
   accepted: number;
+  /** POST /submissions the judge service answered, 2xx and 5xx (its HTTP counter). */
+  submitOk: number;
+  submitFailed: number;
   effects: Set<Effect>;
   codes: Map<string, number>;
   bins: number[];
@@ -52,6 +55,7 @@ export class SimulatedService {
   private readonly labelCache = new Map<string, Map<string, Record<string, string>>>();
   private readonly binsScratch: number[] = new Array(LE.length).fill(0);
   private weights: Record<string, number> = {};
+  private preview: { version: string; rate: number } | undefined;
   private pools: Record<string, number> = {};
   private at = 0;
   private endAt: number;
@@ -71,6 +75,11 @@ export class SimulatedService {
     const verdicts = traffic.verdicts ?? defaultVerdictMix;
     const total = Object.values(verdicts).reduce((a, b) => a + (b ?? 0), 0);
     this.acceptedShare = total > 0 ? (verdicts.accepted ?? 0) / total : 1;
+  }
+
+  /** Starts (or, with no version, stops) smoke traffic at `rate` req/s to `version`, as blue-green's preview sends. Advance first. */
+  setPreview(version?: string, rate = 0): void {
+    this.preview = version === undefined || rate <= 0 ? undefined : { version, rate };
   }
 
   /** Sets how many instances of `version` are up (0 = stopped). */
@@ -130,6 +139,12 @@ export class SimulatedService {
           labels: this.judgeLabels(version, 'rejected'),
           value: s.judged - s.accepted,
         },
+        { name: 'judge_http_requests_total', labels: this.submitLabels(version, '201'), value: s.submitOk },
+        {
+          name: 'judge_http_requests_total',
+          labels: this.submitLabels(version, '500'),
+          value: s.submitFailed,
+        },
       );
       let cumulative = 0;
       for (let i = 0; i < LE.length; i++) {
@@ -161,7 +176,24 @@ export class SimulatedService {
   }
 
   private judgeLabels(version: string, verdict: string): Record<string, string> {
-    const key = `judged=${verdict}`;
+    return this.cachedLabels(version, `judged=${verdict}`, () => ({ job: 'judge', version, verdict }));
+  }
+
+  private submitLabels(version: string, status: string): Record<string, string> {
+    return this.cachedLabels(version, `submit=${status}`, () => ({
+      job: 'judge',
+      version,
+      route: '/submissions',
+      method: 'POST',
+      status,
+    }));
+  }
+
+  private cachedLabels(
+    version: string,
+    key: string,
+    make: () => Record<string, string>,
+  ): Record<string, string> {
     let perVersion = this.labelCache.get(version);
     if (!perVersion) {
       perVersion = new Map();
@@ -169,7 +201,7 @@ export class SimulatedService {
     }
     let labels = perVersion.get(key);
     if (!labels) {
-      labels = Object.freeze({ job: 'judge', version, verdict }) as Record<string, string>;
+      labels = Object.freeze(make()) as Record<string, string>;
       perVersion.set(key, labels);
     }
     return labels;
@@ -187,6 +219,8 @@ export class SimulatedService {
         instances: 0,
         judged: 0,
         accepted: 0,
+        submitOk: 0,
+        submitFailed: 0,
         effects: new Set(),
         codes: new Map(),
         bins: new Array(LE.length).fill(0),
@@ -200,6 +234,11 @@ export class SimulatedService {
 
   private step(from: number, to: number): void {
     const seconds = (to - from) / 1000;
+    if (this.preview) {
+      // Smoke requests routed by header to the preview version: seen by monitoring, not user traffic.
+      const n = poisson(this.rng, this.preview.rate * seconds);
+      if (n > 0) this.serve(this.preview.version, n, from, this.preview.rate, false);
+    }
     const rate = rateAt(this.traffic, (from + to) / 2);
     const totalWeight = Object.values(this.weights).reduce((a, b) => a + b, 0);
     if (totalWeight <= 0) return;
@@ -210,15 +249,15 @@ export class SimulatedService {
     }
   }
 
-  private serve(version: string, n: number, at: number, versionRate: number): void {
+  private serve(version: string, n: number, at: number, versionRate: number, users = true): void {
     const s = this.state(version);
-    this.sent += n;
+    if (users) this.sent += n;
     let lost = 0;
     for (const e of s.effects) lost = Math.max(lost, e.instancesLost ?? 0);
     // Lost instances fail their readiness probes and leave the pool (sim/engine/readiness-watch.ts).
     const up = Math.floor(Math.min(s.instances, this.pools[version] ?? 0) * (1 - lost) + 1e-9);
     const count: TrafficCount = { at, version, requests: n, failed: 0, slow: 0, wrongVerdicts: 0 };
-    this.truth.push(count);
+    if (users) this.truth.push(count);
     s.count += n;
     if (up === 0) {
       this.bump(s.codes, '503', n);
@@ -270,13 +309,17 @@ export class SimulatedService {
       errors += k;
       left -= k;
     }
+    // Injected errors fall on submissions and leaderboard reads alike; then each kind's own base rate.
+    let submitErrors = writes > 0 ? binomial(this.rng, errors, submits / writes) : 0;
     const { kinds } = this.model;
-    const base =
-      (submits * kinds.submit.errorRate +
-        (writes - submits) * kinds.leaderboard.errorRate +
-        polls * kinds.poll.errorRate) /
-      Math.max(1, served);
-    errors += binomial(this.rng, served - errors, base);
+    const baseSubmit = binomial(this.rng, submits - submitErrors, kinds.submit.errorRate);
+    const baseBoard = binomial(
+      this.rng,
+      writes - submits - (errors - submitErrors),
+      kinds.leaderboard.errorRate,
+    );
+    submitErrors += baseSubmit;
+    errors += baseSubmit + baseBoard + binomial(this.rng, polls, kinds.poll.errorRate);
     // Resets reach every kind of request; they are cut before an answer, so they count apart from 500s.
     const resets = resetRate > 0 ? binomial(this.rng, served - errors, resetRate) : 0;
     const ok = served - errors - resets;
@@ -304,7 +347,9 @@ export class SimulatedService {
     count.failed = errors + resets + overload;
     count.slow = binomial(this.rng, ok, slowShare);
     // Submissions answered 2xx get a verdict; a wrong one flips Accepted and the rest (as the wrong-verdicts toggle does).
-    const judged = binomial(this.rng, submits, ok / Math.max(1, served));
+    const judged = submits - submitErrors;
+    s.submitOk += judged;
+    s.submitFailed += submits - judged;
     const wrong = binomial(this.rng, judged, wrongRate);
     const accepted =
       binomial(this.rng, judged - wrong, this.acceptedShare) +

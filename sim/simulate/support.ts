@@ -9,13 +9,12 @@ const modelledMetrics = new Set([
   'latency_p95_ms',
   'latency_p99_ms',
   'acceptance_rate',
+  'submission_success_rate',
 ]);
 
 /** Why the simulator cannot rehearse a scenario faithfully, or undefined when it can. */
 export function unsupportedReason(scenario: Scenario): string | undefined {
   const strategy = scenario.strategy;
-  if (strategy.type === 'blue-green')
-    return 'strategy blue-green has no simulation model yet (its preview traffic is not modelled; canary, rolling and segment are)';
   if (strategy.type === 'canary') {
     if (strategy.baseline) return 'a canary with a fresh baseline has no simulation model yet';
     if (strategy.steps.some((s) => 'mirror' in s && s.mirror !== undefined))

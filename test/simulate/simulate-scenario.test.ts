@@ -30,6 +30,7 @@ const live = {
     ...fixture('live-canary-faults.json'),
     ...fixture('live-rolling.json'),
     ...fixture('live-segment.json'),
+    ...fixture('live-blue-green.json'),
   ],
 };
 
@@ -91,7 +92,7 @@ describe('simulateScenario', () => {
   });
 
   // Agreement: the stored live reports (test/simulate/fixtures/live-*.json, from `rehearse run` of
-  // the shipped canary, rolling and segment scenarios the model covers) against 200 simulated seeds of each. Stated tolerance: the live
+  // the shipped scenarios the model covers, every strategy) against 200 simulated seeds of each. Stated tolerance: the live
   // outcome is the simulated outcome in ≥ 95% of seeds, and the live time to detect and to roll back
   // lie within 3 analysis intervals (6 s) of the simulated median and at or below the simulated p99 plus
   // one scrape interval (1 s: live timing noise).
@@ -112,7 +113,8 @@ describe('simulateScenario', () => {
         [liveRun.observed.timeToRollbackMs, result.timeToRollbackMs],
       ] as const) {
         if (liveMs === undefined) {
-          expect(dist).toBeNull();
+          // No detection live: at most the 5% of simulated runs the outcome criterion allows detected anything.
+          expect(dist?.n ?? 0).toBeLessThanOrEqual(0.05 * result.runs);
           continue;
         }
         const all = dist!;

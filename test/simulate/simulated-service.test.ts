@@ -124,4 +124,24 @@ describe('SimulatedService', () => {
     });
     expect(lightly.queries.errorRate('v1', 0, traffic.duration)!.value).toBeLessThan(0.01);
   });
+
+  it('sends preview smoke traffic to the preview version: monitoring sees it, user ground truth does not', () => {
+    const { service, queries } = run((s) => {
+      s.setInstances('v1', 2);
+      s.setInstances('v2', 2);
+      s.setRoute({ v1: 100, v2: 0 }, { v1: 2, v2: 2 });
+      s.setPreview('v2', 10);
+      s.addEffect('v2', { errorRate: 0.5, marker: 'http-errors' });
+    });
+    const v2 = queries.metric('request_rate', 'v2', 0, traffic.duration)!;
+    expect(v2.value).toBeGreaterThan(9);
+    expect(v2.value).toBeLessThan(11);
+    expect(service.truth.some((c) => c.version === 'v2')).toBe(false);
+    expect(service.marked('v2', 'http-errors')).toBeGreaterThan(0);
+    // The judge service's own POST /submissions counter fails with the errors on submissions.
+    const success = queries.metric('submission_success_rate', 'v2', 0, traffic.duration)!.value;
+    expect(success).toBeGreaterThan(0.45);
+    expect(success).toBeLessThan(0.55);
+    expect(queries.metric('submission_success_rate', 'v1', 0, traffic.duration)!.value).toBeGreaterThan(0.98);
+  });
 });
