@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
-import type { Scraper } from '../monitor/scraper.js';
+import type { ScraperKnobs } from '../monitor/scraper.js';
 import type { Deployment, Instance } from '../platform/platform.js';
 import type { RouteEditor } from '../router/route-editor.js';
 import { duration } from '../scenario/common.js';
@@ -31,7 +31,7 @@ export interface FaultContext {
   instances(): Instance[];
   router: RouteEditor;
   /** The harness's scraper: monitoring faults turn its distortion knobs and read its counters. */
-  scraper: Scraper;
+  scraper: ScraperKnobs;
   /** Bearer token of the judge service's admin API. */
   serviceToken: string;
   /** Aborts when the rehearsal ends: background loops of a fault stop then. */

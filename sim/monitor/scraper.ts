@@ -22,6 +22,9 @@ export interface ScrapeDistortion {
   down?: boolean;
 }
 
+/** What monitoring faults act on: the distortion knobs and the counters that show them working (live or simulated). */
+export type ScraperKnobs = Pick<Scraper, 'distortion' | 'intervalMs' | 'scrapes' | 'failures'>;
+
 /** Scrapes targets at an interval into a store; the controller reads the store and nothing else. */
 export class Scraper {
   readonly distortion: ScrapeDistortion = { blind: false, delayMs: 0 };

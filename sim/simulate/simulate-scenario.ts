@@ -82,6 +82,7 @@ export async function simulateScenario(
     timeline,
     replicas: scenario.service.replicas,
     advance,
+    monitoring,
   });
   const analysisConfig = policies[opts.policy ?? 'scenario'].analysis(scenario);
   const weights = new WeightHistory();

@@ -1,9 +1,12 @@
 import type { Clock } from '../clock/clock.js';
+import type { FaultCheck } from '../faults/fault.js';
 import type { FaultConfig } from '../faults/index.js';
 import { createFault } from '../faults/index.js';
+import type { ScraperKnobs } from '../monitor/scraper.js';
 import type { Timeline } from '../release/timeline.js';
 import type { Scenario } from '../scenario/schema.js';
 import { RehearsalError } from '../util/errors.js';
+import { nullLogger } from '../util/logger.js';
 import type { FaultOutcome } from '../verdict/judge.js';
 import type { Effect, SimulatedService } from './simulated-service.js';
 
@@ -11,11 +14,20 @@ import type { Effect, SimulatedService } from './simulated-service.js';
 export function unsupportedFaults(scenario: Scenario): string | undefined {
   if (scenario.faults.some((f) => f.type === 'wrong-verdicts' && f.problems))
     return 'wrong-verdicts on chosen problems has no simulation model (the model has no per-problem traffic); all problems has';
-  const missing = [...new Set(scenario.faults.map((f) => f.type).filter((t) => !faultEffects[t]))];
+  const missing = [...new Set(scenario.faults.map((f) => f.type).filter((t) => !modelled(t)))];
   return missing.length > 0
-    ? `fault type(s) ${missing.join(', ')} have no simulation model (simulate supports: ${Object.keys(faultEffects).join(', ')})`
+    ? `fault type(s) ${missing.join(', ')} have no simulation model (simulate supports: ${supportedFaults().join(', ')})`
     : undefined;
 }
+
+/**
+ * Monitoring faults turn the knobs of the scraper, which the simulated monitoring has too: these run
+ * the live fault code itself (inject, verify by the scrape counters, revert) on the virtual clock.
+ */
+const monitoringFaults = new Set(['scrape-gap', 'metrics-down', 'stale-metrics', 'wrong-labels']);
+
+const modelled = (type: string) => Boolean(faultEffects[type]) || monitoringFaults.has(type);
+const supportedFaults = () => [...Object.keys(faultEffects), ...monitoringFaults];
 
 /** How each fault kind changes the simulated service; a kind missing here cannot be simulated. */
 export const faultEffects: Record<string, (config: FaultConfig, share: number) => Effect> = {
@@ -34,7 +46,11 @@ export const faultEffects: Record<string, (config: FaultConfig, share: number) =
     wrongVerdictRate: (c as Extract<FaultConfig, { type: 'wrong-verdicts' }>).rate * share,
     marker: 'wrong-verdict',
   }),
+  // Killed or lost instances fail their readiness probes and leave the pool; revert brings them back.
+  // (`pause` is not modelled: frozen instances hold requests until users time out, and the probes need
+  // two timeouts to notice, so live detection comes seconds later than an instant loss would give.)
   kill: (_c, share) => ({ instancesLost: share }),
+  'capacity-loss': (_c, share) => ({ instancesLost: share }),
 };
 
 interface Item {
@@ -44,6 +60,8 @@ interface Item {
   injectedAt?: number;
   revertedAt?: number;
   remove?: () => void;
+  /** A monitoring fault's verification, once it has run. */
+  check?: FaultCheck;
 }
 
 /** Applies a scenario's faults to the simulated service on their schedule, with the same timeline events as live runs. */
@@ -55,13 +73,20 @@ export class SimulatedFaults {
     versions: { stable: string; candidate: string },
     private readonly service: SimulatedService,
     private readonly deployed: Set<string>,
-    private readonly deps: { clock: Clock; timeline: Timeline; replicas: number; advance: () => void },
+    private readonly deps: {
+      clock: Clock;
+      timeline: Timeline;
+      replicas: number;
+      advance: () => void;
+      /** The simulated scraper, for monitoring faults. */
+      monitoring?: ScraperKnobs;
+    },
   ) {
-    const unsupported = configs.filter((c) => !faultEffects[c.type]).map((c) => c.type);
+    const unsupported = configs.filter((c) => !modelled(c.type)).map((c) => c.type);
     if (unsupported.length > 0) {
       throw new RehearsalError(
         `fault type(s) ${unsupported.join(', ')} have no simulation model`,
-        `simulate supports: ${Object.keys(faultEffects).join(', ')}; rehearse such scenarios live with \`rehearse run\``,
+        `simulate supports: ${supportedFaults().join(', ')}; rehearse such scenarios live with \`rehearse run\``,
         2,
       );
     }
@@ -83,16 +108,48 @@ export class SimulatedFaults {
     for (const item of this.items) {
       if (item.injectedAt !== undefined || item.config.at > now || !this.deployed.has(item.version)) continue;
       this.deps.advance();
+      item.injectedAt = now;
+      const description = createFault(item.config).describe();
+      this.deps.timeline.add('fault-injected', `${item.config.type} on ${item.version}: ${description}`);
+      if (monitoringFaults.has(item.config.type)) {
+        this.injectMonitoring(item);
+        continue;
+      }
       const affected = Math.max(1, Math.round(this.deps.replicas * item.config.share)) / this.deps.replicas;
       item.remove = this.service.addEffect(
         item.version,
         faultEffects[item.config.type]!(item.config, Math.min(1, affected)),
       );
-      item.injectedAt = now;
-      const description = createFault(item.config).describe();
-      this.deps.timeline.add('fault-injected', `${item.config.type} on ${item.version}: ${description}`);
       this.deps.timeline.add('fault-verified', `${item.config.type}: applied (simulated)`);
     }
+  }
+
+  /** Runs the live fault's own code against the simulated scraper: knobs turned now, verified over the next intervals. */
+  private injectMonitoring(item: Item): void {
+    const { monitoring, clock, timeline } = this.deps;
+    if (!monitoring) throw new Error('monitoring faults need the simulated monitoring');
+    const stop = new AbortController();
+    const injected = createFault(item.config).inject({
+      clock,
+      log: nullLogger,
+      version: item.version,
+      instances: () => [],
+      router: undefined as never, // monitoring faults never touch the route table
+      scraper: monitoring,
+      serviceToken: '',
+      signal: stop.signal,
+    });
+    item.remove = () => {
+      stop.abort();
+      void injected.then((f) => f.revert());
+    };
+    void injected
+      .then((f) => f.verify())
+      .then((check) => {
+        item.check = check;
+        if (check.ok)
+          timeline.add('fault-verified', `${item.config.type}: applied (${check.detail}, simulated)`);
+      });
   }
 
   /** Runs the schedule until `signal` aborts, waking only when something is due. */
@@ -130,6 +187,7 @@ export class SimulatedFaults {
   /** Each fault with its evidence, as the live scheduler reports it. */
   outcomes(): FaultOutcome[] {
     return this.items.map((i) => {
+      if (monitoringFaults.has(i.config.type)) return this.monitoringOutcome(i);
       const observed = i.marker ? this.service.marked(i.version, i.marker) : undefined;
       const applied = i.injectedAt !== undefined;
       const verified = applied && (observed === undefined || observed > 0);
@@ -150,6 +208,21 @@ export class SimulatedFaults {
             : `${observed ?? 0} user response(s) carried the fault`,
       };
     });
+  }
+
+  private monitoringOutcome(i: Item): FaultOutcome {
+    const applied = i.injectedAt !== undefined;
+    return {
+      type: i.config.type,
+      target: i.version,
+      description: createFault(i.config).describe(),
+      ...(i.injectedAt !== undefined ? { injectedAt: i.injectedAt } : {}),
+      ...(i.revertedAt !== undefined ? { revertedAt: i.revertedAt } : {}),
+      applied,
+      appliedDetail: applied ? 'scraper knobs turned (simulated)' : 'not injected',
+      verified: i.check?.ok ?? false,
+      detail: i.check?.detail ?? (applied ? 'not verified before the rehearsal ended' : 'not injected'),
+    };
   }
 
   private revert(item: Item): void {

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.js';
+import type { ScrapeDistortion, ScraperKnobs } from '../monitor/scraper.js';
 import type { MetricStore } from '../monitor/store.js';
 import type { Random } from '../util/random.js';
 import type { SimulatedService } from './simulated-service.js';
@@ -13,9 +14,13 @@ export interface MonitoringModel {
 }
 
 /** Scrapes the simulated router's counters into a MetricStore on the clock, as the live Scraper does over HTTP. */
-export class SimulatedMonitoring {
+export class SimulatedMonitoring implements ScraperKnobs {
   scrapes = 0;
   gaps = 0;
+  /** Scrapes that failed because a monitoring fault took the endpoints down. */
+  failures = 0;
+  /** The knobs monitoring faults turn, as on the live Scraper. */
+  readonly distortion: ScrapeDistortion = { blind: false, delayMs: 0 };
 
   constructor(
     private readonly service: SimulatedService,
@@ -26,18 +31,30 @@ export class SimulatedMonitoring {
     private readonly rng: Random,
   ) {}
 
-  /** Scrapes once, now (unless this scrape is lost). */
+  get intervalMs(): number {
+    return this.model.scrapeIntervalMs;
+  }
+
+  /** Scrapes once, now (unless this scrape is lost, or a monitoring fault blinds or downs it). */
   scrapeOnce(): void {
     const takenAt = this.now();
     this.service.advanceTo(takenAt);
+    if (this.distortion.blind) return;
+    if (this.distortion.down) {
+      this.failures++;
+      return;
+    }
     if (this.model.gapProbability > 0 && this.rng.next() < this.model.gapProbability) {
       this.gaps++;
       return;
     }
-    const samples = this.service.samples();
+    const relabel = this.distortion.relabel;
+    const samples = relabel
+      ? this.service.samples().map((s) => ({ ...s, labels: relabel(s.labels) }))
+      : this.service.samples();
     this.scrapes++;
-    if (this.model.lagMs > 0)
-      void this.clock.sleep(this.model.lagMs).then(() => this.store.add(takenAt, samples));
+    const lag = this.model.lagMs + this.distortion.delayMs;
+    if (lag > 0) void this.clock.sleep(lag).then(() => this.store.add(takenAt, samples));
     else this.store.add(takenAt, samples);
   }
 

@@ -31,6 +31,8 @@ const live = {
     ...fixture('live-rolling.json'),
     ...fixture('live-segment.json'),
     ...fixture('live-blue-green.json'),
+    ...fixture('live-monitoring.json'),
+    ...fixture('live-capacity-loss.json'),
   ],
 };
 
