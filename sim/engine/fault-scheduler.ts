@@ -155,7 +155,7 @@ export class FaultScheduler {
         marker && i.applied
           ? records.filter((r) => carries(r.fault, marker) && (anyVersion || r.version === i.version)).length
           : undefined;
-      // Smoke responses on a blue-green preview count as evidence too: a fault caught there never reaches a user.
+      // Smoke responses on a blue-green preview and shadow copies count as evidence too: a fault caught there never reaches a user.
       const bySmoke = marker && smoke ? smoke(i.version, marker) : 0;
       const observed = byUsers === undefined ? undefined : byUsers + bySmoke;
       const verified = i.applied && (observed === undefined || observed > 0);
@@ -164,7 +164,7 @@ export class FaultScheduler {
         : observed === 0
           ? `applied (${i.appliedDetail}) but no user response showed it: the faulty version took no traffic while it was active`
           : observed !== undefined
-            ? `${byUsers} user response(s)${bySmoke > 0 ? ` and ${bySmoke} preview smoke response(s)` : ''} carried the fault (${i.appliedDetail})`
+            ? `${byUsers} user response(s)${bySmoke > 0 ? ` and ${bySmoke} preview smoke or shadow response(s)` : ''} carried the fault (${i.appliedDetail})`
             : i.appliedDetail;
       return {
         type: i.fault.config.type,

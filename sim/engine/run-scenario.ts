@@ -273,7 +273,11 @@ async function rehearse(
     await Promise.all([scraping, faulting, probing, grace]);
     const reconciliation = await reconcile(records, endpoint.url, clock);
     await faults.settle();
-    const faultOutcomes = faults.outcomes(records, (v, m) => preview.marked(v, m));
+    // Preview smoke and shadow (mirrored) answers count as evidence too: neither reaches a user.
+    const faultOutcomes = faults.outcomes(
+      records,
+      (v, m) => preview.marked(v, m) + queries.mirrorFaultMarks(v, m, timeline.now()),
+    );
     await faults.revertAll();
     const judgement = judge({
       scenario,

@@ -4,6 +4,7 @@ import type { MetricStore } from './store.js';
 const REQUESTS = 'rehearsal_router_requests_total';
 const BUCKETS = 'rehearsal_router_request_duration_seconds_bucket';
 const MIRROR = 'rehearsal_router_mirror_requests_total';
+const MIRROR_FAULTS = 'rehearsal_router_mirror_faults_total';
 const JUDGED = 'judge_submissions_judged_total';
 const HTTP = 'judge_http_requests_total';
 const LAG_BUCKETS = 'judge_leaderboard_update_lag_seconds_bucket';
@@ -130,6 +131,11 @@ export class Queries {
     const errors = this.store.increase(REQUESTS, { version, code: ERROR_CODES }, from, to) ?? 0;
     const mirrorErrors = this.store.increase(MIRROR, { version, code: /^(5\d\d|error)$/ }, from, to) ?? 0;
     return { errors: errors + mirrorErrors, requests: (requests ?? 0) + (mirrored ?? 0) };
+  }
+
+  /** Shadow (mirrored) responses of `version` that carried fault `marker`, over the whole run up to `at`. */
+  mirrorFaultMarks(version: string, marker: string, at: number): number {
+    return this.store.latest(MIRROR_FAULTS, { version, fault: marker }, at) ?? 0;
   }
 
   /** When `version` last served a request, as far as scrapes show (ms); undefined if never. */

@@ -20,6 +20,8 @@ export class VersionStats {
   readonly upstreamErrors = new Map<UpstreamErrorKind, number>();
   /** Mirrored requests by response code (`error` when no response came back). */
   readonly mirrored = new Map<string, number>();
+  /** Mirrored responses that carried `x-rehearsal-fault`, by its value (evidence of a fault no user saw). */
+  readonly mirrorFaults = new Map<string, number>();
 
   /** Records one request duration. */
   observe(seconds: number): void {
@@ -38,6 +40,11 @@ export class VersionStats {
   /** Counts one mirrored request by the code it got. */
   mirror(code: string): void {
     this.mirrored.set(code, (this.mirrored.get(code) ?? 0) + 1);
+  }
+
+  /** Counts one mirrored response marked with a fault. */
+  mirrorFault(fault: string): void {
+    this.mirrorFaults.set(fault, (this.mirrorFaults.get(fault) ?? 0) + 1);
   }
 }
 
@@ -110,6 +117,13 @@ export class RouterMetrics {
       'counter',
       'Mirrored (shadow) requests by code.',
       (version, s) => [...s.mirrored].map(([code, n]) => [labels({ version, code }), n]),
+    );
+    this.family(
+      out,
+      'mirror_faults_total',
+      'counter',
+      'Mirrored (shadow) responses marked with x-rehearsal-fault, by fault.',
+      (version, s) => [...s.mirrorFaults].map(([fault, n]) => [labels({ version, fault }), n]),
     );
     return `${out.join('\n')}\n`;
   }

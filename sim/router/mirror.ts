@@ -4,6 +4,9 @@ import type { ExchangeSink, UpstreamRequest } from './upstream-client.js';
 /** Header marking a shadow copy, so the receiving version can tell it apart. */
 export const MIRROR_HEADER = 'x-rehearsal-mirror';
 
+/** Header the judge service puts on answers a fault shaped. */
+const FAULT_HEADER = 'x-rehearsal-fault';
+
 /**
  * Sends a shadow copy of a request (its upstream `head`) to the next instance of `version` and discards the
  * answer, counting it in `rehearsal_router_mirror_requests_total`. Returns the handle to stream the body into,
@@ -34,8 +37,11 @@ export function mirrorRequest(
     return undefined;
   }
   const sink: ExchangeSink = {
-    head: (code) => {
+    head: (code, headers) => {
       status = code;
+      for (let i = 0; i < headers.length; i += 2) {
+        if (headers[i]!.toLowerCase() === FAULT_HEADER) stats.mirrorFault(headers[i + 1]!);
+      }
     },
     data: () => undefined,
     end: () => settle(String(status)),

@@ -186,12 +186,17 @@ function header(v: string | string[] | undefined): string | undefined {
 
 function readSubmission(text: string, record: RequestRecord, tokens: string[]): void {
   try {
-    const json = JSON.parse(text) as { token?: string; verdict?: VerdictName | null };
+    const json = JSON.parse(text) as {
+      token?: string;
+      verdict?: VerdictName | null;
+      judged_by?: string | null;
+    };
     if (json.token) {
       record.token = json.token;
       tokens.push(json.token);
     }
     record.verdict = json.verdict ?? null;
+    if (json.judged_by) record.judgedBy = json.judged_by;
   } catch {
     record.error = 'response is not JSON';
   }

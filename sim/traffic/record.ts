@@ -27,7 +27,14 @@ export interface RequestRecord {
   problemId?: string;
   expected?: VerdictName;
   verdict?: VerdictName | null;
+  /** The version whose worker judged the submission (`judged_by`): with a shared queue, not always the one that served it. */
+  judgedBy?: string;
   token?: string;
+}
+
+/** The version a wrong verdict is charged to: the one that judged it, else the one that served it. */
+export function verdictVersion(r: RequestRecord): string | undefined {
+  return r.judgedBy ?? r.version;
 }
 
 /** Whether the user saw a failure: no response, or a 5xx. */

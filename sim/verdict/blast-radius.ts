@@ -1,4 +1,4 @@
-import { isFailed, isWrongVerdict, type RequestRecord } from '../traffic/record.js';
+import { isFailed, isWrongVerdict, type RequestRecord, verdictVersion } from '../traffic/record.js';
 
 /** What users experienced on one serving version. */
 export interface VersionImpact {
@@ -91,7 +91,14 @@ export function blastRadius(records: RequestRecord[], slowMs: number, marks: Pha
       impact.requests++;
       if (isFailed(r)) impact.failed++;
       else if (r.latencyMs > slowMs) impact.slow++;
-      if (isWrongVerdict(r)) impact.wrongVerdicts++;
+    }
+    if (isWrongVerdict(r)) {
+      // Charged to the version that judged it, which a shared queue makes other than the one that served it.
+      const judge = verdictVersion(r) ?? version;
+      byVersion[judge] ??= empty();
+      perPhase[judge] ??= empty();
+      byVersion[judge].wrongVerdicts++;
+      perPhase[judge].wrongVerdicts++;
     }
   }
   return { byVersion, byPhase };

@@ -2,7 +2,7 @@ import type { ControllerResult } from '../release/controller.js';
 import { baselinePool } from '../release/strategies/index.js';
 import type { TimelineEvent } from '../release/timeline.js';
 import type { Scenario } from '../scenario/schema.js';
-import { isFailed, isWrongVerdict, type RequestRecord } from '../traffic/record.js';
+import { isFailed, isWrongVerdict, type RequestRecord, verdictVersion } from '../traffic/record.js';
 import { type RollbackEffect, rollbackEffect, stableFailures } from './aftermath.js';
 import {
   type BlastRadius,
@@ -97,11 +97,12 @@ export function judge(input: JudgeInput): Judgement {
   const onCandidate = records.filter((r) => r.version === candidate);
   // A baseline pool runs stable's code: its failures are not the candidate's.
   const baseline = baselinePool(scenario.strategy, stable);
-  const blamed = (r: (typeof records)[number]) => r.version !== stable && r.version !== baseline;
+  const blamed = (r: { version?: string | undefined }) => r.version !== stable && r.version !== baseline;
   return judgeTruth(input, {
     blastRadius: blastRadius(records, scenario.traffic.slowMs, marks),
     failedRequests: released.filter((r) => isFailed(r) && blamed(r)).length,
-    wrongVerdicts: released.filter((r) => isWrongVerdict(r) && blamed(r)).length,
+    // A wrong verdict is the judging version's doing (a shared queue lets the candidate judge stable's submissions).
+    wrongVerdicts: released.filter((r) => isWrongVerdict(r) && blamed({ version: verdictVersion(r) })).length,
     ...(onCandidate.length
       ? { lastCandidateRequestMs: Math.max(...onCandidate.map((r) => r.intendedAt)) }
       : {}),

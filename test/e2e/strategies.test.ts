@@ -60,7 +60,7 @@ expect: { outcome: rolled-back, maxFailedRequests: 0 }`,
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(scenario.observed.outcome).toBe('rolled-back');
     expect(records.filter((r) => r.version === 'v2')).toHaveLength(0);
-    expect(scenario.faults[0].detail).toMatch(/preview smoke response/);
+    expect(scenario.faults[0].detail).toMatch(/preview smoke or shadow response/);
     expect(scenario.measurements.length).toBeGreaterThan(0);
     expect(scenario.measurements[0]).toMatchObject({
       phase: expect.any(String),

@@ -28,6 +28,7 @@ describe('mirroring', () => {
     const a = await startUpstream('a');
     const b = await startUpstream('b', (_req, res) => {
       res.statusCode = 500;
+      res.setHeader('x-rehearsal-fault', 'http-errors');
       res.end('shadow failure');
     });
     upstreams.push(a, b);
@@ -54,6 +55,10 @@ describe('mirroring', () => {
       metricValue(samples, 'rehearsal_router_mirror_requests_total', { version: 'v2', code: '500' }),
     ).toBe(20);
     expect(metricValue(samples, 'rehearsal_router_requests_total', { version: 'v2' })).toBe(0);
+    // Marked shadow answers are counted: the evidence that a fault took effect where no user saw it.
+    expect(
+      metricValue(samples, 'rehearsal_router_mirror_faults_total', { version: 'v2', fault: 'http-errors' }),
+    ).toBe(20);
   });
 
   it('mirrors a seeded share and never copies traffic already going to the mirror version', async () => {

@@ -95,6 +95,31 @@ describe('judge', () => {
     expect(j).toMatchObject({ passed: true, timeToDetectMs: 2500, timeToRollbackMs: 4600 });
   });
 
+  it('charges a wrong verdict to the version that judged it (judged_by), not the one that served it', () => {
+    const wrong = (at: number, judgedBy: string) =>
+      rec(at, 'v1', 201, { expected: 'accepted', verdict: 'wrong-answer', judgedBy });
+    const judged = [
+      wrong(2000, 'v2'),
+      wrong(2500, 'v1'),
+      rec(3000, 'v1', 201, { expected: 'accepted', verdict: 'accepted' }),
+    ];
+    const j = judge({
+      scenario: scenario('expect:\n  outcome: rolled-back\n  maxWrongVerdicts: 0'),
+      controller,
+      events,
+      records: judged,
+      lost: [],
+      faults: [fault],
+    });
+    expect(j.wrongVerdicts).toBe(1);
+    expect(j.expectations.find((e) => e.name === 'maxWrongVerdicts')).toMatchObject({
+      passed: false,
+      actual: '1',
+    });
+    expect(j.blastRadius.byVersion.v2?.wrongVerdicts).toBe(1);
+    expect(j.blastRadius.byVersion.v1).toMatchObject({ requests: 3, wrongVerdicts: 1 });
+  });
+
   it('fails expectations that did not hold and says which', () => {
     const j = judge({
       scenario: scenario(

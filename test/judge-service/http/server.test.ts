@@ -109,6 +109,33 @@ describe('judge service HTTP API', () => {
     expect(fast).toBeLessThan(slow);
   });
 
+  it('judges a shadow copy (x-rehearsal-mirror) at once without storing it or touching the leaderboard', async () => {
+    const res = await fetch(`${j.url}/submissions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-rehearsal-mirror': '1' },
+      body: JSON.stringify({
+        problem_id: 'two-sum',
+        source_code: solution('two-sum', 'accepted.js'),
+        user_id: 'shadow-user',
+      }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      shadow: true,
+      verdict: 'accepted',
+      problem_id: 'two-sum',
+      user_id: 'shadow-user',
+    });
+    expect(body.token).toBeUndefined();
+    const { entries } = (await (await fetch(`${j.url}/leaderboard`)).json()) as {
+      entries: { user_id: string }[];
+    };
+    expect(entries.some((e) => e.user_id === 'shadow-user')).toBe(false);
+    const metrics = await (await fetch(`${j.url}/metrics`)).text();
+    expect(metrics).toMatch(/^judge_shadow_submissions_judged_total\{verdict="accepted"\} 1$/m);
+  });
+
   it('serves health, readiness and metrics that pass promtool check metrics', async () => {
     expect((await fetch(`${j.url}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${j.url}/readyz`)).json()).toMatchObject({ ready: true });
