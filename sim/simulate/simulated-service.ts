@@ -161,18 +161,10 @@ export class SimulatedService {
 
   /** One label object per series, reused across scrapes so the store can skip key computation. */
   private labels(version: string, name: 'code' | 'le', value: string): Record<string, string> {
-    let perVersion = this.labelCache.get(version);
-    if (!perVersion) {
-      perVersion = new Map();
-      this.labelCache.set(version, perVersion);
-    }
-    const key = name === 'le' ? value : `code=${value}`;
-    let labels = perVersion.get(key);
-    if (!labels) {
-      labels = Object.freeze({ version, [name]: value }) as Record<string, string>;
-      perVersion.set(key, labels);
-    }
-    return labels;
+    return this.cachedLabels(version, name === 'le' ? value : `code=${value}`, () => ({
+      version,
+      [name]: value,
+    }));
   }
 
   private judgeLabels(version: string, verdict: string): Record<string, string> {
