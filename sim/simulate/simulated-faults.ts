@@ -187,17 +187,19 @@ export class SimulatedFaults {
   /** Each fault with its evidence, as the live scheduler reports it. */
   outcomes(): FaultOutcome[] {
     return this.items.map((i) => {
-      if (monitoringFaults.has(i.config.type)) return this.monitoringOutcome(i);
-      const observed = i.marker ? this.service.marked(i.version, i.marker) : undefined;
       const applied = i.injectedAt !== undefined;
+      if (monitoringFaults.has(i.config.type)) {
+        return {
+          ...outcomeBase(i),
+          appliedDetail: applied ? 'scraper knobs turned (simulated)' : 'not injected',
+          verified: i.check?.ok ?? false,
+          detail: i.check?.detail ?? (applied ? 'not verified before the rehearsal ended' : 'not injected'),
+        };
+      }
+      const observed = i.marker ? this.service.marked(i.version, i.marker) : undefined;
       const verified = applied && (observed === undefined || observed > 0);
       return {
-        type: i.config.type,
-        target: i.version,
-        description: createFault(i.config).describe(),
-        ...(i.injectedAt !== undefined ? { injectedAt: i.injectedAt } : {}),
-        ...(i.revertedAt !== undefined ? { revertedAt: i.revertedAt } : {}),
-        applied,
+        ...outcomeBase(i),
         appliedDetail: applied ? 'applied to the model' : 'not injected: its target never ran',
         ...(observed !== undefined ? { observedResponses: observed } : {}),
         verified,
@@ -210,25 +212,24 @@ export class SimulatedFaults {
     });
   }
 
-  private monitoringOutcome(i: Item): FaultOutcome {
-    const applied = i.injectedAt !== undefined;
-    return {
-      type: i.config.type,
-      target: i.version,
-      description: createFault(i.config).describe(),
-      ...(i.injectedAt !== undefined ? { injectedAt: i.injectedAt } : {}),
-      ...(i.revertedAt !== undefined ? { revertedAt: i.revertedAt } : {}),
-      applied,
-      appliedDetail: applied ? 'scraper knobs turned (simulated)' : 'not injected',
-      verified: i.check?.ok ?? false,
-      detail: i.check?.detail ?? (applied ? 'not verified before the rehearsal ended' : 'not injected'),
-    };
-  }
-
   private revert(item: Item): void {
     this.deps.advance();
     item.remove?.();
     item.revertedAt = this.deps.timeline.now();
     this.deps.timeline.add('fault-reverted', `${item.config.type} on ${item.version} reverted`);
   }
+}
+
+/** What every fault outcome states: the fault, its target, and when it was injected and reverted. */
+function outcomeBase(
+  i: Item,
+): Pick<FaultOutcome, 'type' | 'target' | 'description' | 'injectedAt' | 'revertedAt' | 'applied'> {
+  return {
+    type: i.config.type,
+    target: i.version,
+    description: createFault(i.config).describe(),
+    ...(i.injectedAt !== undefined ? { injectedAt: i.injectedAt } : {}),
+    ...(i.revertedAt !== undefined ? { revertedAt: i.revertedAt } : {}),
+    applied: i.injectedAt !== undefined,
+  };
 }

@@ -97,12 +97,12 @@ export function judge(input: JudgeInput): Judgement {
   const onCandidate = records.filter((r) => r.version === candidate);
   // A baseline pool runs stable's code: its failures are not the candidate's.
   const baseline = baselinePool(scenario.strategy, stable);
-  const blamed = (r: { version?: string | undefined }) => r.version !== stable && r.version !== baseline;
+  const blamed = (version: string | undefined) => version !== stable && version !== baseline;
   return judgeTruth(input, {
     blastRadius: blastRadius(records, scenario.traffic.slowMs, marks),
-    failedRequests: released.filter((r) => isFailed(r) && blamed(r)).length,
+    failedRequests: released.filter((r) => isFailed(r) && blamed(r.version)).length,
     // A wrong verdict is the judging version's doing (a shared queue lets the candidate judge stable's submissions).
-    wrongVerdicts: released.filter((r) => isWrongVerdict(r) && blamed({ version: verdictVersion(r) })).length,
+    wrongVerdicts: released.filter((r) => isWrongVerdict(r) && blamed(verdictVersion(r))).length,
     ...(onCandidate.length
       ? { lastCandidateRequestMs: Math.max(...onCandidate.map((r) => r.intendedAt)) }
       : {}),
