@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { type Judge, solution, startJudge, submit, tempDb, until } from './helpers.js';
+import { type Judge, sample, solution, startJudge, submit, tempDb, until } from './helpers.js';
 
 const tle = solution('two-sum', 'time-limit.js');
 
@@ -123,6 +123,74 @@ describe('judge loop across instances', { timeout: 60_000 }, () => {
     };
     store.close();
     expect(leased.n).toBe(0);
+  });
+
+  it('judges another user promptly while one user floods the queue with slow submissions', async () => {
+    const db = tempDb();
+    const a = await startJudge({ db, args: ['--workers', '1', '--drain-ms', '0'] });
+    try {
+      await submitMany(a, 30, 'flooder');
+      const started = performance.now();
+      const honest = await submit(a, {
+        problem_id: 'two-sum',
+        source_code: solution('two-sum', 'accepted.js'),
+        user_id: 'honest',
+      });
+      const seconds = (performance.now() - started) / 1000;
+      expect(honest.body.verdict).toBe('accepted');
+      // Behind a 30-second backlog, it waits only for the submissions already leased and one of the flood's.
+      expect(seconds).toBeLessThan(12);
+    } finally {
+      await a.stop();
+    }
+  });
+
+  it('gives up a submission that takes down every instance judging it, as internal-error', async () => {
+    const db = tempDb();
+    let store: Database.Database | undefined;
+    const owner = () =>
+      (store?.prepare('SELECT lease_owner o FROM submissions').get() as { o: string | null } | undefined)
+        ?.o ?? '';
+    const args = (name: string) => ['--lease-ms', '800', '--workers', '1', '--instance', name];
+    let token = '';
+    try {
+      for (const name of ['a', 'b', 'c']) {
+        const j = await startJudge({ db, args: args(name) });
+        if (!token) token = (await submitMany(j, 1, 'victim'))[0]!;
+        store ??= new Database(db, { readonly: true });
+        // Simulates a submission that kills the instance judging it.
+        await until(() => owner().startsWith(`${name}#`), 15_000);
+        await j.kill();
+      }
+      const d = await startJudge({ db, args: args('d') });
+      try {
+        await until(async () => {
+          const row = await (await fetch(`${d.url}/submissions/${token}`)).json();
+          return (row as { verdict: string | null }).verdict !== null;
+        }, 15_000);
+        const row = (await (await fetch(`${d.url}/submissions/${token}`)).json()) as Record<string, unknown>;
+        expect(row).toMatchObject({
+          verdict: 'internal-error',
+          status: { id: 13, description: 'Internal Error' },
+          judged_by: 'v1',
+        });
+        expect(row.message).toMatch(/not judged: the judge stopped 3 times/);
+        expect((await fetch(`${d.url}/healthz`)).status).toBe(200);
+        const metrics = await (await fetch(`${d.url}/metrics`)).text();
+        expect(sample(metrics, 'judge_submissions_abandoned_total')).toBe(1);
+        expect(
+          sample(metrics, 'judge_submissions_judged_total', 'verdict="internal-error",problem="two-sum"'),
+        ).toBe(1);
+        const { entries } = (await (await fetch(`${d.url}/leaderboard`)).json()) as {
+          entries: { user_id: string; penalty: number }[];
+        };
+        expect(entries.find((e) => e.user_id === 'victim')?.penalty).toBe(0);
+      } finally {
+        await d.stop();
+      }
+    } finally {
+      store?.close();
+    }
   });
 
   it('exits, workers included, when standard input closes', async () => {
