@@ -69,6 +69,9 @@ console.log(
     `this process's own worst loop delay ${f(report.controlMaxMs)} ms (machine starvation)`,
 );
 console.log(
+  `store write tries under traffic ${report.storeWrites.total}, ${report.storeWrites.overLimit} of them over ${options.maxStallMs} ms`,
+);
+console.log(
   `judged ${report.judged}, undrained ${report.undrained}, store complaints in logs ${report.storeComplaints.length}`,
 );
 for (const failure of report.failures) console.log(`FAIL: ${failure}`);

@@ -2,7 +2,7 @@
 // open-model traffic, and each instance's worst event-loop delay. Used by store-soak-bench.ts and by a short test.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -10,7 +10,9 @@ import { prng } from '../fixtures/judge-service/src/faults.js';
 import { Store } from '../fixtures/judge-service/src/store/store.js';
 import { Processes } from './procs.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const HERE = dirname(fileURLToPath(import.meta.url));
+// dist/bench/ when compiled, bench/ when a test imports the source.
+const ROOT = basename(dirname(HERE)) === 'dist' ? resolve(HERE, '../..') : resolve(HERE, '..');
 const MAIN = join(ROOT, 'dist/fixtures/judge-service/src/main.js');
 const PROBLEMS = join(ROOT, 'fixtures/problems');
 
@@ -51,6 +53,8 @@ export interface SoakReport {
   latencyMs: { p50: number; p99: number; max: number; overStallLimit: number };
   /** Per instance: worst event-loop delay since start (start-up included) and stalled seconds under traffic. */
   eventLoop: { instance: string; maxMs: number; stalledSeconds: number }[];
+  /** Store write tries under traffic, and those that held an event loop past the limit (the store's own stalls). */
+  storeWrites: { total: number; overLimit: number };
   worstStallMs: number;
   /** Seconds, summed over instances, whose worst event-loop delay passed the limit during the measured traffic. */
   stalledSeconds: number;
@@ -133,6 +137,10 @@ interface LoopDelay {
   maxMs: number;
   /** Seconds since start whose worst delay passed the limit's bucket. */
   stalled: number;
+  /** Store write tries since start that held the event loop past the limit's bucket. */
+  slowWrites: number;
+  /** Store write tries since start. */
+  writes: number;
 }
 
 async function loopDelay(i: Instance, limitMs: number): Promise<LoopDelay> {
@@ -142,12 +150,13 @@ async function loopDelay(i: Instance, limitMs: number): Promise<LoopDelay> {
     return Number(line?.slice(line.lastIndexOf(' ') + 1) ?? Number.NaN);
   };
   const le = [...BUCKETS].reverse().find((b) => b * 1000 <= limitMs) ?? BUCKETS[0]!;
+  const over = (histogram: string) => read(`${histogram}_count`) - read(`${histogram}_bucket{le="${le}"}`);
   return {
     instance: i.name,
     maxMs: read('judge_event_loop_delay_max_seconds') * 1000,
-    stalled:
-      read('judge_event_loop_delay_seconds_count') -
-      read(`judge_event_loop_delay_seconds_bucket{le="${le}"}`),
+    stalled: over('judge_event_loop_delay_seconds'),
+    slowWrites: over('judge_store_write_blocking_seconds'),
+    writes: read('judge_store_write_blocking_seconds_count'),
   };
 }
 
@@ -220,6 +229,10 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     }));
     const worstStallMs = Math.max(...eventLoop.map((e) => e.maxMs));
     const stalledSeconds = eventLoop.reduce((n, e) => n + e.stalledSeconds, 0);
+    const storeWrites = {
+      total: end.reduce((n, e, k) => n + e.writes - (baseline[k]?.writes ?? 0), 0),
+      overLimit: end.reduce((n, e, k) => n + e.slowWrites - (baseline[k]?.slowWrites ?? 0), 0),
+    };
     const starved = series.filter((w) => w.controlMaxMs >= options.maxStallMs);
     const unexplainedStalledSeconds =
       stalledSeconds - starved.reduce((n, w) => n + w.stalledSeconds.reduce((a, b) => a + b, 0), 0);
@@ -227,6 +240,8 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       i.output.filter((l) => /locked|SQLITE_BUSY|cannot (claim|commit|renew|release)/i.test(l)),
     );
     const failures = [
+      storeWrites.overLimit > 0 &&
+        `${storeWrites.overLimit} store writes held an event loop over ${options.maxStallMs} ms`,
       unexplainedStalledSeconds > 0 &&
         `${unexplainedStalledSeconds} second(s) with an event-loop stall over ${options.maxStallMs} ms under traffic ` +
           '(not explained by the machine starving every process)',
@@ -244,6 +259,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
       worstStallMs,
       stalledSeconds,
       unexplainedStalledSeconds,
+      storeWrites,
       series,
       controlMaxMs: control.max / 1e6,
       undrained,
