@@ -116,7 +116,9 @@ describe('Store fairness', () => {
     expect(expired).toMatch(/USING INDEX submissions_leases/);
     const round = plan("SELECT max(fair_round) FROM submissions WHERE user_id = 'u' AND state <> 'done'");
     expect(round).toMatch(/USING (COVERING )?INDEX submissions_user_rounds/);
-    for (const p of [queued, expired, round]) {
+    const head = plan("SELECT min(fair_round) FROM submissions WHERE state = 'queued'");
+    expect(head).toMatch(/USING (COVERING )?INDEX submissions_fair_queue/);
+    for (const p of [queued, expired, round, head]) {
       expect(p).not.toMatch(/TEMP B-TREE/);
       expect(p).not.toMatch(/SCAN submissions$/m);
     }
