@@ -2,6 +2,7 @@
 // instance's worst event-loop delay (judge_event_loop_delay_max_seconds); fails when one stalls past the limit.
 // Run: npx tsc -p tsconfig.json && node dist/bench/store-soak-bench.js [--duration-s 600] [--rate 40]
 //   [--instances 4] [--workers 1] [--seed-rows 53000] [--max-stall-ms 250] [--out reports/bench/store-soak.json]
+//   [--main other-build/dist/fixtures/judge-service/src/main.js] (another build's service, to compare with)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     'seed-rows': { type: 'string' },
     'max-stall-ms': { type: 'string' },
     out: { type: 'string', default: 'reports/bench/store-soak.json' },
+    main: { type: 'string' },
   },
 });
 const num = (name: keyof typeof values, fallback: number) => {
@@ -36,6 +38,7 @@ const options = {
   workers: num('workers', DEFAULT_SOAK.workers),
   seedRows: num('seed-rows', DEFAULT_SOAK.seedRows),
   maxStallMs: num('max-stall-ms', DEFAULT_SOAK.maxStallMs),
+  main: resolve(values.main ?? DEFAULT_SOAK.main),
 };
 console.log(
   `store soak: ${options.instances} instances, ${options.rate} req/s for ${options.durationMs / 1000} s, ` +

@@ -7,7 +7,6 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { prng } from '../fixtures/judge-service/src/faults.js';
-import { Store } from '../fixtures/judge-service/src/store/store.js';
 import { Processes } from './procs.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -31,6 +30,8 @@ export interface SoakOptions {
   /** The stall the run must stay under, in milliseconds. */
   maxStallMs: number;
   seed: number;
+  /** The service's compiled entry point: this build's, or another build's to compare with. */
+  main: string;
 }
 
 /** The issue's load: four instances, 40 req/s, 53k rows, ten minutes. */
@@ -43,6 +44,7 @@ export const DEFAULT_SOAK: SoakOptions = {
   users: 40,
   maxStallMs: 250,
   seed: 1,
+  main: MAIN,
 };
 
 /** What a soak run measured. */
@@ -94,8 +96,15 @@ function solutions(): { problem: string; source: string }[] {
   );
 }
 
-async function seed(db: string, rows: number): Promise<void> {
-  (await Store.open(db)).close();
+// The build under test creates its own schema (one instance started and stopped), then the rows go in.
+async function seed(db: string, options: SoakOptions): Promise<void> {
+  const once = new Processes();
+  try {
+    await start(once, db, 'soak-schema', options);
+  } finally {
+    await once.stopAll();
+  }
+  const rows = options.seedRows;
   const raw = new Database(db);
   const insert = raw.prepare(
     `INSERT INTO submissions (token, problem_id, user_id, language_id, source_code, state, status_id, verdict,
@@ -110,7 +119,7 @@ async function seed(db: string, rows: number): Promise<void> {
 
 function start(procs: Processes, db: string, name: string, options: SoakOptions): Promise<Instance> {
   const child = procs.start(process.execPath, [
-    MAIN,
+    options.main,
     ...['--port', '0', '--db', db, '--workers', String(options.workers), '--instance', name],
     ...['--version', name.endsWith('0') ? 'v2' : 'v1', '--exit-on-stdin-close'],
   ]);
@@ -143,8 +152,11 @@ interface LoopDelay {
   writes: number;
 }
 
+// An instance that does not answer within 5 s reads as NaN (the report shows it) rather than ending the run.
 async function loopDelay(i: Instance, limitMs: number): Promise<LoopDelay> {
-  const text = await (await fetch(`${i.url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  const text = await fetch(`${i.url}/metrics`, { signal: AbortSignal.timeout(5000) })
+    .then((r) => r.text())
+    .catch(() => '');
   const read = (series: string) => {
     const line = text.split('\n').find((l) => l.startsWith(`${series} `));
     return Number(line?.slice(line.lastIndexOf(' ') + 1) ?? Number.NaN);
@@ -176,7 +188,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
   const procs = new Processes();
   procs.atStop(async () => rmSync(dir, { recursive: true, force: true }));
   try {
-    await seed(db, options.seedRows);
+    await seed(db, options);
     const instances = await Promise.all(
       Array.from({ length: options.instances }, (_, i) => start(procs, db, `soak-${i}`, options)),
     );
