@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, type Judge, startJudge, tempDb } from '../helpers.js';
 
 const INSTANCES = 5;
-const ROUNDS = 4;
+const ROUNDS = 3;
 
 // One busy-looping process per core, so that the instances start as slowly and as interleaved as on a loaded
 // CI runner; each stops by itself after a minute should the test die without killing it.
@@ -22,7 +22,7 @@ afterAll(() => {
   for (const b of burners) b.kill('SIGKILL');
 });
 
-describe('start-up on one fresh store', { timeout: 40_000 }, () => {
+describe('start-up on one fresh store', { timeout: 60_000 }, () => {
   it(`${INSTANCES} instances of two versions open and migrate one new file at once, ${ROUNDS} times, under CPU contention`, async () => {
     const failures: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
