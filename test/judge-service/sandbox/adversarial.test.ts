@@ -90,12 +90,20 @@ describe('adversarial submissions', { timeout: 30_000 }, () => {
         'an error stack frame',
         '(() => { Error.prepareStackTrace = (e, f) => f.map((c) => c.getThis() || c.getFunction()).find((x) => x && x !== globalThis); return new Error().stack; })()',
       ],
+      [
+        'the call site of a host frame',
+        '(() => { Error.prepareStackTrace = (e, f) => f[f.length - 1]; return new Error().stack; })()',
+      ],
+      ['a stack overflow error', '(() => { const f = () => f(); try { f(); } catch (e) { return e; } })()'],
     ])('finds no host Function behind %s', async (_name, expr) => {
       const res = await hostile(`let found = 'none';
         try { const v = ${expr}; const F = v && v.constructor && v.constructor.constructor;
           if (F) found = typeof F('return typeof process')(); } catch (e) { found = 'refused'; }
-        Promise.resolve().then(() => {}); function twoSum() { return [found]; }`);
-      expect(res.body.verdict).toBe('wrong-answer');
+        function twoSum() { throw new Error('found ' + found); }`);
+      expect(res.body).toMatchObject({
+        verdict: 'runtime-error',
+        message: expect.stringMatching(/found (none|refused)$/),
+      });
       await honestStillServed(ctx.j);
     });
 
