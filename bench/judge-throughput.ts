@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { loadCorpus } from '../fixtures/judge-service/src/corpus.js';
 import { nullLogger } from '../fixtures/judge-service/src/logger.js';
 import { SandboxPool } from '../fixtures/judge-service/src/sandbox/pool.js';
+import { SANDBOX_NODE_FLAGS } from '../fixtures/judge-service/src/sandbox/protocol.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PROBLEM = 'two-sum';
@@ -159,7 +160,13 @@ async function benchNaive(total: number): Promise<Result> {
     new Promise<void>((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        ['--experimental-permission', `--allow-fs-read=${ROOT}`, '--no-warnings', script],
+        [
+          '--experimental-permission',
+          `--allow-fs-read=${ROOT}`,
+          '--no-warnings',
+          ...SANDBOX_NODE_FLAGS,
+          script,
+        ],
         {
           env: {},
           stdio: ['pipe', 'pipe', 'inherit'],

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,7 +117,17 @@ describe('hostile submissions', () => {
         cmdline.some((a) => a.startsWith('--allow-child-process') || a.startsWith('--allow-worker')),
       ).toBe(false);
       expect(readFileSync(`/proc/${pid}/environ`, 'utf8')).not.toContain(ENV_SECRET);
+      if (process.getuid?.() === 0) {
+        // Root can always unshare here; the weaker fallbacks are covered by the isolation probe tests.
+        expect(/Uid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]).not.toBe('0');
+        expect(readlinkSync(`/proc/${pid}/ns/net`)).not.toBe(readlinkSync(`/proc/${j.proc.pid}/ns/net`));
+      }
     }
+  });
+
+  it('publishes how its workers are isolated', async () => {
+    const metrics = await (await fetch(`${j.url}/metrics`)).text();
+    expect(metrics).toMatch(/judge_sandbox_isolation\{level="[a-z+]+",network_denied="(true|false)"/);
   });
 
   it('never writes a secret to its log or metrics', async () => {
