@@ -279,7 +279,9 @@ describe('the burn-rate check', () => {
       .checks[0] as never;
     const m = new BurnRateCheck(config, env.queries, versions, defaults).measure(3000, 0);
     expect(m.phase).toBe('inconclusive');
-    expect(m.message).toMatch(/too few requests for v2 to judge a burn rate: page 30.00s\/2.50s: 9 requests in the short window, fewer than minRequests 20/);
+    expect(m.message).toMatch(
+      /too few requests for v2 to judge a burn rate: page 30.00s\/2.50s: 9 requests in the short window, fewer than minRequests 20/,
+    );
   });
 
   it('still pages on a real burn at low traffic once the errors are there', () => {

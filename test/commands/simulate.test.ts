@@ -1,13 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../sim/report/model.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { schemaErrors, undocumented } from '../report/helpers.js';
 
 describe('rehearse simulate (real CLI)', () => {
-  const reports = mkdtempSync(join(tmpdir(), 'rehearsal-sim-'));
+  const reports = tempDir('rehearsal-sim-');
   let result: Awaited<ReturnType<typeof runCli>>;
   let report: RunReport;
   let dir: string;

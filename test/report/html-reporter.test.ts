@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HtmlReporter, renderHtml } from '../../sim/report/html-reporter.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { fixtureReport, root } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -29,7 +29,7 @@ describe.skipIf(!existsSync(CHROMIUM))('index.html in a real browser (chromium)'
   let file: string;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rehearsal-html-'));
+    const dir = tempDir('rehearsal-html-');
     [file] = await new HtmlReporter().write(fixtureReport(), dir);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
