@@ -50,6 +50,30 @@ describe('rehearse export-k6', () => {
   });
 });
 
+describe('rehearse export-k6 -o: the output folder is checked before anything is written', () => {
+  it('a file where a folder should be: exit 2 with a hint', async () => {
+    writeFileSync(join(tmp, 'not-a-folder'), 'x');
+    for (const out of ['not-a-folder', 'not-a-folder/sub']) {
+      const r = await rehearse(['export-k6', 'canary-healthy', '-o', out]);
+      expect(r.exitCode, out).toBe(2);
+      expect(r.stderr).toMatch(/is not a folder/);
+      expect(r.stderr).toMatch(/hint: choose a writable folder with -o DIR/);
+    }
+  });
+
+  it('/proc (a kernel file system): exit 2 at once, no hang', async () => {
+    const r = await rehearse(['export-k6', 'canary-healthy', '-o', '/proc/rehearsal-k6']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^error: -o \/proc\/rehearsal-k6: \/proc is on the kernel's proc file system/);
+  });
+
+  it('a folder that does not exist yet is made', async () => {
+    const r = await rehearse(['export-k6', 'canary-healthy', '-o', 'new/deeper']);
+    expect(r.exitCode).toBe(0);
+    expect(existsSync(join(tmp, 'new/deeper/canary-healthy.k6.js'))).toBe(true);
+  });
+});
+
 describe('rehearse run with the k6 driver, where k6 is not on PATH', () => {
   const path = dirname(process.execPath);
 

@@ -75,4 +75,10 @@ describe('rehearse simulate (real CLI)', () => {
     expect(runs.code).toBe(2);
     expect(runs.stderr).toMatch(/--runs must be a whole number/);
   });
+
+  it('caps --runs with a clear message instead of running for hours', async () => {
+    const r = await runCli(['simulate', 'scenarios/canary-healthy.yaml', '--runs', '100000000']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --runs must be at most 100,000, got 100000000\nhint: /);
+  });
 });
