@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { type LoadedScenario, loadScenarios } from '../scenario/load.js';
 import { exportK6 } from '../traffic/k6/export.js';
@@ -39,7 +39,8 @@ export const exportK6Command: Command = {
 };
 
 function findScenario(target: string, cwd: string): LoadedScenario {
-  if (existsSync(resolve(cwd, target))) {
+  // lstat: a dangling link or a symlink loop is a file the user meant; loading it names the problem.
+  if (lstatSync(resolve(cwd, target), { throwIfNoEntry: false })) {
     const [first] = loadScenarios([target], cwd);
     if (first) return first;
   }

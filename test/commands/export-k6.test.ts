@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -65,6 +65,13 @@ describe('rehearse export-k6 -o: the output folder is checked before anything is
     const r = await rehearse(['export-k6', 'canary-healthy', '-o', '/proc/rehearsal-k6']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/^error: -o \/proc\/rehearsal-k6: \/proc is on the kernel's proc file system/);
+  });
+
+  it('a scenario path that is a symlink loop says so (not "no such scenario")', async () => {
+    symlinkSync('loop.yaml', join(tmp, 'loop.yaml'));
+    const r = await rehearse(['export-k6', 'loop.yaml']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^loop\.yaml: symlink loop/);
   });
 
   it('a folder that does not exist yet is made', async () => {
