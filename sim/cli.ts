@@ -2,17 +2,21 @@
 import { parseArgs } from 'node:util';
 import { type Command, commands } from './commands/index.js';
 import { killAllTracked } from './platform/local/child-registry.js';
+import { OutputWriter } from './report/output-writer.js';
 import { ExitCode, messageOf, RehearsalError, ScenarioError } from './util/errors.js';
 import { streamLogger } from './util/logger.js';
+import { paths } from './util/paths.js';
 
-const out = (s: string) => process.stdout.write(`${s}\n`);
-const err = (s: string) => process.stderr.write(`${s}\n`);
+// Every line goes through one writer: it keeps the live status line apart and survives a closed pipe.
+const writer = new OutputWriter(process.stdout, process.stderr, Boolean(process.stdout.isTTY));
+const out = (s: string) => writer.out(s);
+const err = (s: string) => writer.err(s);
 
 function usage(): string {
   const list = Object.values(commands as Record<string, Command>)
     .map((c) => `  ${c.usage}\n      ${c.summary}`)
     .join('\n');
-  return `rehearse — release rehearsals for the judge service\n\nusage:\n${list}\n\nCommon options: --verbose (-v), --help (-h)\nExit codes: 0 all expectations held; 1 a rehearsal failed; 2 invalid scenario or usage; 3 platform unavailable; 4 interrupted.`;
+  return `rehearse ${paths.version} — release rehearsals for the judge service\n\nusage:\n${list}\n\nCommon options: --verbose (-v), --help (-h), --version (-V)\nExit codes: 0 all expectations held; 1 a rehearsal failed; 2 invalid scenario or usage; 3 platform unavailable; 4 interrupted.`;
 }
 
 /** Installs SIGINT/SIGTERM handling: the first signal aborts gracefully, the second kills everything. */
@@ -37,6 +41,10 @@ function interrupts(): AbortSignal {
 async function main(argv: string[]): Promise<number> {
   const name = argv.find((a) => !a.startsWith('-'));
   const command = name ? (commands as Record<string, Command>)[name] : undefined;
+  if (!name && (argv.includes('--version') || argv.includes('-V'))) {
+    out(paths.version);
+    return ExitCode.ok;
+  }
   if (!command) {
     if (name)
       throw new RehearsalError(
@@ -74,11 +82,11 @@ async function main(argv: string[]): Promise<number> {
     env: process.env,
     out,
     err,
-    log: streamLogger(err, Boolean(values.verbose)),
+    log: streamLogger((line) => err(line.replace(/\n$/, '')), Boolean(values.verbose)),
     signal: interrupts(),
     tty: Boolean(process.stdout.isTTY),
-    ...(process.stdout.isTTY
-      ? { write: (text: string) => process.stdout.write(text), columns: process.stdout.columns }
+    ...(writer.tty
+      ? { status: (text: string) => writer.setStatus(text), columns: process.stdout.columns }
       : {}),
   });
 }

@@ -34,6 +34,10 @@ export const burnRateCheckSchema = z.strictObject({
   /** Windows never shorter than this (keep them longer than the scrape interval). */
   minWindow: duration.default(2000),
   severities: z.array(z.enum(['page', 'ticket'])).default(['page']),
+  /** Fewest requests a window may rest on; a row with a smaller window is inconclusive (it neither pages nor passes). */
+  minRequests: z.number().int().min(1).default(20),
+  /** Fewest failed requests in the short window for a row to page (the workbook's low-traffic caveat: 1 of 13 is not 66×). */
+  minErrors: z.number().int().min(1).default(3),
 });
 
 /** A burn-rate check as the controller receives it. */
@@ -75,7 +79,9 @@ export class BurnRateCheck implements Check {
     return safely(this.name, now, () => {
       const budget = 1 - this.config.objective;
       const burn = (ms: number) => this.errorRatio(Math.max(since, now - ms), now);
+      const { minRequests, minErrors } = this.config;
       const parts: string[] = [];
+      const thin: string[] = [];
       let firing: string | undefined;
       let worst = 0;
       let requests = 0;
@@ -83,14 +89,23 @@ export class BurnRateCheck implements Check {
         const long = burn(row.longMs);
         const short = burn(row.shortMs);
         if (!long || !short) continue;
+        const windows = `${row.severity} ${fmt(row.longMs / 1000)}s/${fmt(row.shortMs / 1000)}s`;
         requests = Math.max(requests, long.requests);
+        if (short.requests < minRequests) {
+          // Low traffic: one failed request in a dozen reads as a burn of 80×; such a window says nothing yet.
+          thin.push(
+            `${windows}: ${short.requests} requests in the short window, fewer than minRequests ${minRequests}`,
+          );
+          continue;
+        }
         const bl = long.value / budget;
         const bs = short.value / budget;
         worst = Math.max(worst, Math.min(bl, bs) / row.burnRate);
+        const tooFew = short.errors < minErrors;
         parts.push(
-          `${row.severity} ${fmt(row.longMs / 1000)}s/${fmt(row.shortMs / 1000)}s: ${fmt(bl)}×/${fmt(bs)}× vs ${row.burnRate}×`,
+          `${windows}: ${fmt(bl)}×/${fmt(bs)}× vs ${row.burnRate}×${tooFew ? ` (${short.errors} failed of ${short.requests}, fewer than minErrors ${minErrors}: not paging)` : ''}`,
         );
-        if (!firing && bl > row.burnRate && bs > row.burnRate)
+        if (!firing && !tooFew && bl > row.burnRate && bs > row.burnRate)
           firing = `${row.severity} alert (${fmt(row.longMs / 1000)}s and ${fmt(row.shortMs / 1000)}s windows both above ${row.burnRate}×)`;
       }
       if (parts.length === 0)
@@ -98,9 +113,11 @@ export class BurnRateCheck implements Check {
           this.name,
           now,
           this.noData,
-          `no requests for ${this.label()} in the burn-rate windows`,
+          thin.length > 0
+            ? `too few requests for ${this.label()} to judge a burn rate: ${thin.join('; ')}`
+            : `no requests for ${this.label()} in the burn-rate windows`,
         );
-      const shown = `burn of ${this.label()}: ${parts.join('; ')}`;
+      const shown = `burn of ${this.label()}: ${[...parts, ...thin.map((t) => `${t} (inconclusive)`)].join('; ')}`;
       if (firing)
         return {
           check: this.name,
@@ -118,9 +135,14 @@ export class BurnRateCheck implements Check {
     return this.config.version === 'all' ? 'all versions' : this.versions[this.config.version];
   }
 
-  private errorRatio(from: number, to: number): { value: number; requests: number } | undefined {
-    if (this.config.version !== 'all')
-      return this.queries.errorRate(this.versions[this.config.version], from, to);
+  private errorRatio(
+    from: number,
+    to: number,
+  ): { value: number; errors: number; requests: number } | undefined {
+    if (this.config.version !== 'all') {
+      const c = this.queries.errorCounts(this.versions[this.config.version], from, to);
+      return c && c.requests > 0 ? { value: c.errors / c.requests, ...c } : undefined;
+    }
     let errors = 0;
     let requests = 0;
     for (const v of [
@@ -133,6 +155,6 @@ export class BurnRateCheck implements Check {
       errors += c.errors;
       requests += c.requests;
     }
-    return requests > 0 ? { value: errors / requests, requests } : undefined;
+    return requests > 0 ? { value: errors / requests, errors, requests } : undefined;
   }
 }

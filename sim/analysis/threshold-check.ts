@@ -22,6 +22,11 @@ export const thresholdCheckSchema = z
     min: z.number().optional(),
     /** Fewest requests (or verdicts, or submissions: the metric's basis) a value may rest on. */
     minRequests: z.number().int().min(1).default(10),
+    /**
+     * Ratio metrics only: fewest requests on the wrong side of the bound (failed, rejected) before the
+     * check may fail. One error in 60 requests is 1.7%, above a 1% bound, yet says nothing about the rate.
+     */
+    minFailures: z.number().int().min(1).default(1),
   })
   .refine((c) => c.max !== undefined || c.min !== undefined, {
     message: 'needs a bound: max or min',
@@ -71,6 +76,16 @@ export class ThresholdCheck implements Check {
       const tooLow = this.config.min !== undefined && value < this.config.min;
       const basis = counted ? ` over ${requests} ${entry.basis}` : ` (${requests} instance(s))`;
       const shown = `${this.config.metric} of ${version} = ${fmt(value)} ${entry.unit}${basis}`;
+      const bad = entry.unit === 'ratio' ? Math.round((tooHigh ? value : 1 - value) * requests) : Infinity;
+      if ((tooHigh || tooLow) && bad < this.config.minFailures)
+        return {
+          check: this.name,
+          at: now,
+          phase: 'successful',
+          value,
+          requests,
+          message: `${shown}: ${bad} past the bound, fewer than minFailures ${this.config.minFailures}`,
+        };
       if (tooHigh)
         return {
           check: this.name,

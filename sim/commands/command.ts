@@ -11,8 +11,8 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv;
   out(line: string): void;
   err(line: string): void;
-  /** Writes raw text to stdout (no newline), for a status line rewritten in place; absent when not a terminal. */
-  write?(text: string): void;
+  /** Shows a status line rewritten in place below the output (empty text: none); absent when not a terminal. */
+  status?(text: string): void;
   /** Width of the terminal in columns, when stdout is one. */
   columns?: number;
   log: Logger;

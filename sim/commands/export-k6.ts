@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { type LoadedScenario, loadScenarios } from '../scenario/load.js';
 import { exportK6 } from '../traffic/k6/export.js';
 import { ExitCode, RehearsalError, ScenarioError } from '../util/errors.js';
 import { paths } from '../util/paths.js';
 import type { Command } from './command.js';
+import { checkOutputDir } from './output-dir.js';
 
 /** `rehearse export-k6`: writes a scenario's seeded traffic as a k6 script and its data file. */
 export const exportK6Command: Command = {
@@ -25,6 +26,7 @@ export const exportK6Command: Command = {
     }
     const loaded = findScenario(ctx.args[0]!, ctx.cwd);
     const dir = resolve(ctx.cwd, String(ctx.flags.out ?? 'k6'));
+    checkOutputDir(dir, '-o');
     const written = exportK6(loaded, dir);
     const show = (p: string) => relative(ctx.cwd, p) || p;
     ctx.out(`wrote ${show(written.script)}`);
@@ -37,7 +39,8 @@ export const exportK6Command: Command = {
 };
 
 function findScenario(target: string, cwd: string): LoadedScenario {
-  if (existsSync(resolve(cwd, target))) {
+  // lstat: a dangling link or a symlink loop is a file the user meant; loading it names the problem.
+  if (lstatSync(resolve(cwd, target), { throwIfNoEntry: false })) {
     const [first] = loadScenarios([target], cwd);
     if (first) return first;
   }

@@ -19,6 +19,8 @@ export const listCommand: Command = {
     const section = (SECTIONS as readonly string[]).includes(first ?? '') ? first : undefined;
     const targets = section ? rest : ctx.args;
     const show = (s: (typeof SECTIONS)[number]) => section === undefined || section === s;
+    // A blank line between sections only: `rehearse list scenarios | head -1` gets the heading.
+    const gap = section === undefined ? '\n' : '';
     const pad = (rows: string[][]) => {
       const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
       return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
@@ -31,11 +33,11 @@ export const listCommand: Command = {
         ctx.out(line);
     }
     if (show('strategies')) {
-      ctx.out(`\nstrategies (${Object.keys(strategies).length}):`);
+      ctx.out(`${gap}strategies (${Object.keys(strategies).length}):`);
       for (const name of Object.keys(strategies)) ctx.out(`  ${name}`);
     }
     if (show('checks')) {
-      ctx.out(`\ncheck metrics (${Object.keys(metricCatalog).length}):`);
+      ctx.out(`${gap}check metrics (${Object.keys(metricCatalog).length}):`);
       for (const line of pad(
         Object.entries(metricCatalog).map(([name, m]) => [`  ${name}`, m.unit, m.description]),
       ))
@@ -43,7 +45,7 @@ export const listCommand: Command = {
     }
     if (show('scenarios')) {
       const loaded = loadScenarios(targets.length ? targets : [paths.scenarios], ctx.cwd);
-      ctx.out(`\nscenarios (${loaded.length}):`);
+      ctx.out(`${gap}scenarios (${loaded.length}):`);
       const rows = loaded.map(({ scenario: s }) => [
         `  ${s.name}`,
         s.strategy.type,

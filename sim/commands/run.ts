@@ -153,7 +153,10 @@ export const runCommand: Command = {
           `[${i + 1}/${n}] ${s.scenario.name} (${s.file}): ${s.scenario.strategy.type}, up to ${s.scenario.traffic.duration / 1000}s of traffic`,
         );
         // One live progress line fits one scenario at a time.
-        if (parallel === 1) progress.start(new LiveProgress(s.scenario.name, s.scenario.traffic.duration));
+        if (parallel === 1)
+          progress.start(
+            new LiveProgress(s.scenario.name, s.scenario.traffic.duration, 5000, s.scenario.traffic.settle),
+          );
       },
       onEvent: (name, e) =>
         progress.event(

@@ -15,6 +15,9 @@ import { paths } from '../util/paths.js';
 import type { Command } from './command.js';
 import { selectScenarios } from './select.js';
 
+/** Most rehearsals per scenario and policy: beyond it the interval hardly narrows and memory grows. */
+const MAX_RUNS = 100_000;
+
 function positiveInt(flag: string, value: unknown, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -51,7 +54,10 @@ export const simulateCommand: Command = {
   usage:
     'rehearse simulate [files|dirs] [--runs N] [--seed S] [--policy scenario|flagger|argo|ours] [--model FILE]',
   options: {
-    runs: { type: 'string', description: 'rehearsals per scenario and policy (default 200)' },
+    runs: {
+      type: 'string',
+      description: 'rehearsals per scenario and policy (default 200, at most 100,000)',
+    },
     seed: { type: 'string', description: "first seed; run i uses seed+i (default: the scenario's seed)" },
     policy: {
       type: 'string',
@@ -83,6 +89,12 @@ export const simulateCommand: Command = {
   },
   async run(ctx) {
     const runs = positiveInt('runs', ctx.flags.runs, 200);
+    if (runs > MAX_RUNS)
+      throw new RehearsalError(
+        `--runs must be at most ${MAX_RUNS.toLocaleString('en')}, got ${String(ctx.flags.runs)}`,
+        `${MAX_RUNS.toLocaleString('en')} runs already pin a rate to ±0.3% (95%); for more, run again with --seed moved on by --runs`,
+        ExitCode.invalidScenario,
+      );
     const stepMs = ctx.flags.step === undefined ? undefined : positiveInt('step', ctx.flags.step, 1000);
     const names = ((ctx.flags.policy as string[] | undefined) ?? ['scenario'])
       .flatMap((p) => p.split(','))

@@ -16,7 +16,7 @@ import { HttpPreviewTraffic, type PreviewRequest } from '../release/preview.js';
 import { baselinePool, planStrategy } from '../release/strategies/index.js';
 import { Timeline, type TimelineEvent } from '../release/timeline.js';
 import type { ScenarioReport } from '../report/model.js';
-import { userSeries } from '../report/series.js';
+import { chartThresholds, userSeries } from '../report/series.js';
 import { RouterClient } from '../router/client.js';
 import { RouteEditor } from '../router/route-editor.js';
 import type { LoadedScenario } from '../scenario/load.js';
@@ -337,6 +337,7 @@ async function rehearse(
           1000,
           analysisConfig.window,
         ),
+        thresholds: chartThresholds(analysisConfig.checks, versions),
       },
       durationMs: clock.now() - timeline.t0,
     };

@@ -15,7 +15,8 @@ a{color:inherit}.muted{color:#666}.num{text-align:right}details{margin:6px 0}
 .chart .grid{stroke:#eee}.chart .ln{fill:none;stroke-width:1.6}.chart .dash{stroke-dasharray:4 3;stroke-width:1.2}
 .chart text{font-size:10px;fill:#555}.chart .pt{font-size:11px;fill:#222}.chart .yl{text-anchor:end}
 .badge{font-size:11px;font-weight:600;padding:0 4px;border-radius:3px;color:#fff}.badge.passed{background:#2a7d2a}.badge.failure{background:#c0392b}.badge.error{background:#b7791f}
-.ok{color:#2a7d2a}.bad{color:#c0392b}.chart .xl{text-anchor:middle}.chart .ml{font-size:10px;text-anchor:middle}.chart .marker line{stroke-dasharray:2 2}`;
+.ok{color:#2a7d2a}.bad{color:#c0392b}.chart .xl{text-anchor:middle}.chart .ml{font-size:10px;text-anchor:middle}.chart .marker line{stroke-dasharray:2 2}
+.chart .threshold line{stroke:#c0392b;stroke-dasharray:6 3;stroke-width:1}.chart .tl{text-anchor:end;fill:#c0392b;font-size:9px}.chart .fault-window{fill:#d62728;fill-opacity:.08}`;
 
 /** A coloured PASS/FAIL/ERROR badge (text, not emoji: headless browsers often lack an emoji font). */
 function badge(s: ScenarioReport): string {

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { DEFAULT_SLO } from './budget.js';
 import { budgetText, buildMatrix, interruptionNote, keyFigure, secs, statusMark } from './matrix.js';
 import type { RunReport, ScenarioReport } from './model.js';
@@ -46,8 +47,18 @@ function detailRow(s: ScenarioReport): string {
   ]);
 }
 
+/** Where the summary is written and which scenarios left logs, so that links are relative to that folder. */
+export interface MarkdownPlace {
+  /** The report folder (absolute); paths under it in messages are shown relative to it. */
+  dir: string;
+  /** Log folders by scenario name, relative to `dir` (e.g. `canary-error-spike/logs/`). */
+  logs: Record<string, string>;
+}
+
 /** The summary as Markdown: headline, readiness matrix, one row per scenario, and what went wrong. */
-export function renderMarkdown(report: RunReport): string {
+export function renderMarkdown(report: RunReport, place?: MarkdownPlace): string {
+  // A runner's absolute paths mean nothing to whoever reads the summary elsewhere (a PR, a CI page).
+  const local = (text: string) => (place ? relativePaths(text, place.dir) : text);
   const { total, passed, failed, errors } = report.summary;
   const ok = failed + errors === 0 && !report.interrupted;
   const lines = [
@@ -81,8 +92,9 @@ export function renderMarkdown(report: RunReport): string {
   if (bad.length) {
     lines.push('', '### What went wrong', '');
     for (const s of bad) {
+      const logs = place?.logs[s.name];
       lines.push(
-        `- **${mdCell(s.name)}** (${s.status}): ${mdCell(s.reason)}${s.error?.hint ? ` — hint: ${mdCell(s.error.hint)}` : ''}`,
+        `- **${mdCell(s.name)}** (${s.status}): ${mdCell(local(s.reason))}${s.error?.hint ? ` — hint: ${mdCell(local(s.error.hint))}` : ''}${logs ? ` — [logs](${encodeURI(logs)})` : ''}`,
       );
       for (const e of s.expectations.filter((x) => !x.passed))
         lines.push(`  - ${mdCell(e.name)}: expected ${mdCell(e.expected)}, got ${mdCell(e.actual)}`);
@@ -103,7 +115,27 @@ export class MarkdownReporter implements Reporter {
 
   async write(report: RunReport, dir: string): Promise<string[]> {
     const file = join(dir, 'summary.md');
-    await writeFile(file, renderMarkdown(report));
+    const logs: Record<string, string> = {};
+    for (const s of report.scenarios)
+      if (existsSync(join(dir, s.name, 'logs'))) logs[s.name] = `${s.name}/logs/`;
+    await writeFile(file, renderMarkdown(report, { dir, logs }));
     return [file];
   }
+}
+
+/** `text` with every absolute path inside `dir` rewritten relative to it (`/runner/reports/r1/x/logs/a.log` → `x/logs/a.log`). */
+export function relativePaths(text: string, dir: string): string {
+  const root = dir.endsWith(sep) ? dir.slice(0, -1) : dir;
+  const s = escapeRegExp(sep);
+  return text.replaceAll(
+    new RegExp(`${escapeRegExp(root)}(?:${s}[^\\s'"\`)]*)?(?![^\\s'"\`)${s}])`, 'g'),
+    (path) => {
+      const rel = relative(root, path) || '.';
+      return path.endsWith(sep) && rel !== '.' ? `${rel}${sep}` : rel;
+    },
+  );
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

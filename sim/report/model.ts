@@ -17,6 +17,18 @@ export interface Series {
   users: Record<string, { requests: number[]; failed: number[]; p95Ms: (number | null)[] }>;
   /** Per version: error rate and p95 latency as the monitoring saw them, sampled at each analysis round. */
   monitoring: Record<string, { t: number[]; errorRate: (number | null)[]; p95Ms: (number | null)[] }>;
+  /** Bounds of the threshold checks on charted metrics, drawn over their panel. */
+  thresholds?: ChartThreshold[];
+}
+
+/** A threshold check's bound on a charted metric (error rate, p95 latency) of one version. */
+export interface ChartThreshold {
+  metric: 'error_rate' | 'latency_p95_ms';
+  version: string;
+  max?: number;
+  min?: number;
+  /** The check's name, for the tooltip. */
+  check: string;
 }
 
 /** SLO error budget burned by the release, from ground truth. */

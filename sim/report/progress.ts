@@ -16,23 +16,47 @@ const PHASES: Partial<Record<TimelineEvent['type'], string>> = {
   error: 'error',
 };
 
+/** Events after which the release may be over: traffic then runs `settle` longer and stops. */
+const RELEASE_ENDS = new Set<TimelineEvent['type']>([
+  'decision',
+  'all-traffic-on-stable',
+  'candidate-stopped',
+  'promoted',
+  'stable-stopped',
+  'paused',
+]);
+
 /** Live state of one scenario's rehearsal, fed from timeline events and request records. */
 export class LiveProgress {
   phase = 'starting';
   weights: Record<string, number> = {};
   /** Latest time seen, ms from the start of traffic. */
   now = 0;
+  /** When traffic will really stop, ms from its start: the full duration until the release is decided. */
+  endsAt: number;
   private readonly recent: RequestRecord[] = [];
+  private settled: number | undefined;
 
   constructor(
     readonly scenario: string,
     readonly durationMs: number,
     private readonly windowMs = 5000,
-  ) {}
+    /** How long traffic keeps flowing once the release is over (the scenario's `traffic.settle`). */
+    private readonly settleMs = Number.POSITIVE_INFINITY,
+  ) {
+    this.endsAt = durationMs;
+  }
 
   /** Takes one timeline event. */
   onEvent(e: TimelineEvent): void {
     this.now = Math.max(this.now, e.at);
+    if (RELEASE_ENDS.has(e.type)) {
+      // Traffic stops `settle` after the release is over (run-scenario's driver.stopAt), not at the full duration.
+      const after = this.settled === undefined ? e.at : Math.max(this.settled, e.at);
+      this.settled = after;
+      this.endsAt = Math.min(this.durationMs, after + this.settleMs);
+    }
+    if (e.type === 'traffic-end') this.endsAt = Math.min(this.endsAt, e.at);
     if (e.type === 'weights' && e.data) {
       this.weights = Object.fromEntries(
         Object.entries(e.data).filter((kv): kv is [string, number] => typeof kv[1] === 'number'),
@@ -81,7 +105,7 @@ export class LiveProgress {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([v, e]) => `${v} ${(e.rate * 100).toFixed(1)}%`)
       .join(' ');
-    const left = Math.max(0, Math.ceil((this.durationMs - this.now) / 1000));
+    const left = Math.max(0, Math.ceil((this.endsAt - this.now) / 1000));
     return `${this.scenario}: ${this.phase}, ${left}s left | weights ${weights} | errors ${rates || '-'}`;
   }
 }
@@ -93,7 +117,8 @@ export class ProgressPrinter {
   private statusShown = false;
 
   constructor(
-    private readonly io: { out(line: string): void; write?: (text: string) => void },
+    /** Where lines go; `status` (on a terminal) shows the status line, cleared and redrawn around every line. */
+    private readonly io: { out(line: string): void; status?: ((text: string) => void) | undefined },
     private readonly p: Palette,
     private readonly live: boolean,
     private readonly everyMs = 5000,
@@ -108,7 +133,6 @@ export class ProgressPrinter {
 
   /** Prints a line above the status line. */
   print(line: string): void {
-    this.clear();
     this.io.out(line);
     this.show(true);
   }
@@ -128,7 +152,7 @@ export class ProgressPrinter {
 
   /** Removes the status line (before the final output). */
   clear(): void {
-    if (this.statusShown && this.io.write) this.io.write('\r\x1b[2K');
+    if (this.statusShown) this.io.status?.('');
     this.statusShown = false;
   }
 
@@ -141,13 +165,13 @@ export class ProgressPrinter {
   private show(force: boolean): void {
     const pr = this.progress;
     if (!pr) return;
-    const isLive = this.live && this.io.write !== undefined;
+    const isLive = this.live && this.io.status !== undefined;
     const step = isLive ? 250 : this.everyMs;
     if (!isLive && force) return;
     if (!force && pr.now - this.shownAt < step) return;
     this.shownAt = isLive ? pr.now : Math.floor(pr.now / step) * step;
     if (isLive) {
-      this.io.write!(`\r\x1b[2K${pr.line().slice(0, this.width - 1)}`);
+      this.io.status!(pr.line().slice(0, this.width - 1));
       this.statusShown = true;
     } else this.io.out(this.p.dim(`  ${(pr.now / 1000).toFixed(1).padStart(6)}s progress    ${pr.line()}`));
   }

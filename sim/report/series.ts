@@ -1,6 +1,6 @@
 import type { TimelineEvent } from '../release/timeline.js';
 import { isFailed, type RequestRecord } from '../traffic/record.js';
-import type { Series } from './model.js';
+import type { ChartThreshold, Series } from './model.js';
 
 function p95(values: number[]): number | null {
   if (values.length === 0) return null;
@@ -41,4 +41,34 @@ export function userSeries(
   }
   for (const [v, perSecond] of latencies) users[v]!.p95Ms = perSecond.map(p95);
   return { t, candidateWeight, users };
+}
+
+/** The bounds of threshold checks on the charted metrics, with the versions they watch by name. */
+export function chartThresholds(
+  checks: readonly {
+    kind: string;
+    metric?: string;
+    version?: string;
+    max?: number | undefined;
+    min?: number | undefined;
+    name?: string | undefined;
+  }[],
+  versions: { stable: string; candidate: string },
+): ChartThreshold[] {
+  const out: ChartThreshold[] = [];
+  for (const c of checks) {
+    if (c.kind !== 'threshold' || (c.metric !== 'error_rate' && c.metric !== 'latency_p95_ms')) continue;
+    const version = c.version === 'candidate' ? versions.candidate : versions.stable;
+    const bound = [c.max !== undefined ? `<= ${c.max}` : '', c.min !== undefined ? `>= ${c.min}` : '']
+      .filter(Boolean)
+      .join(' and ');
+    out.push({
+      metric: c.metric,
+      version,
+      ...(c.max !== undefined ? { max: c.max } : {}),
+      ...(c.min !== undefined ? { min: c.min } : {}),
+      check: c.name ?? `${c.version ?? 'candidate'} ${c.metric} ${bound}`,
+    });
+  }
+  return out;
 }

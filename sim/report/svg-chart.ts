@@ -1,12 +1,17 @@
+import type { TimelineEvent } from '../release/timeline.js';
 import { xml } from './junit-reporter.js';
-import type { ScenarioReport } from './model.js';
+import type { ChartThreshold, ScenarioReport } from './model.js';
 
 const W = 760;
 const LEFT = 56;
 const RIGHT = 12;
 const PANEL_H = 96;
 const GAP = 26;
-const TOP = 40;
+/** Where the first row of marker labels sits (below the legend), and the height of a row. */
+const LABEL_TOP = 30;
+const LABEL_ROW = 11;
+/** Approximate width of one character of a 10px label, for laying labels out without a browser. */
+const CHAR_W = 5.6;
 
 /** Colour of a version line: stable blue, candidate orange, anything else grey. */
 function colour(s: ScenarioReport, version: string): string {
@@ -36,6 +41,66 @@ interface Panel {
   max: number;
   lines: Line[];
   step?: boolean;
+  thresholds?: ChartThreshold[];
+}
+
+/** A marker label's place: the event's exact x, the row it was put in, and the box its text takes. */
+export interface MarkerLayout {
+  event: TimelineEvent;
+  label: string;
+  colour: string;
+  x: number;
+  row: number;
+  anchor: 'start' | 'middle' | 'end';
+  box: { x0: number; x1: number; y0: number; y1: number };
+}
+
+/**
+ * Places each marker at its event's exact time and staggers the labels into rows so that no two
+ * boxes overlap: a label goes in the first row where it clears the previous label by a few pixels.
+ */
+export function layoutMarkers(events: TimelineEvent[], x: (t: number) => number): MarkerLayout[] {
+  const rowEnds: number[] = [];
+  return events
+    .filter((e) => MARKERS[e.type])
+    .sort((a, b) => a.at - b.at)
+    .map((event) => {
+      const m = MARKERS[event.type]!;
+      const px = x(event.at / 1000);
+      const width = m.label.length * CHAR_W;
+      const anchor = px + width / 2 > W - RIGHT ? 'end' : px - width / 2 < 0 ? 'start' : 'middle';
+      const x0 = anchor === 'end' ? px - width : anchor === 'start' ? px : px - width / 2;
+      let row = rowEnds.findIndex((end) => x0 >= end + 4);
+      if (row < 0) row = rowEnds.push(Number.NEGATIVE_INFINITY) - 1;
+      rowEnds[row] = x0 + width;
+      const y1 = LABEL_TOP + row * LABEL_ROW;
+      return {
+        event,
+        label: m.label,
+        colour: m.colour,
+        x: px,
+        row,
+        anchor,
+        box: { x0, x1: x0 + width, y0: y1 - 9, y1 },
+      };
+    });
+}
+
+/** Fault windows from the timeline: each injection to its revert (or the end of the chart), in seconds. */
+export function faultWindows(
+  events: TimelineEvent[],
+  tMax: number,
+): { from: number; to: number; label: string }[] {
+  const windows: { from: number; to: number; label: string }[] = [];
+  for (const [i, e] of events.entries()) {
+    if (e.type !== 'fault-injected') continue;
+    const key = e.message.split(':')[0]!;
+    const revert = events
+      .slice(i + 1)
+      .find((r) => r.type === 'fault-reverted' && r.message.startsWith(`${key} `));
+    windows.push({ from: e.at / 1000, to: revert ? revert.at / 1000 : tMax, label: e.message });
+  }
+  return windows;
 }
 
 function niceMax(v: number): number {
@@ -69,6 +134,17 @@ function panelSvg(p: Panel, top: number, x: (t: number) => number, tMax: number)
     out.push(
       `<line x1="${LEFT}" x2="${x(tMax)}" y1="${y(v)}" y2="${y(v)}" class="grid"/><text x="${LEFT - 4}" y="${y(v) + 3}" class="yl">${xml(p.unit(v))}</text>`,
     );
+  }
+  for (const th of p.thresholds ?? []) {
+    for (const [kind, v] of [
+      ['max', th.max],
+      ['min', th.min],
+    ] as const) {
+      if (v === undefined) continue;
+      out.push(
+        `<g class="threshold" data-version="${xml(th.version)}" data-${kind}="${v}"><line x1="${LEFT}" x2="${x(tMax)}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text x="${x(tMax) - 2}" y="${(y(v) - 3).toFixed(1)}" class="tl">${xml(`${th.version} ${kind} ${p.unit(v)}`)}</text><title>${xml(th.check)}</title></g>`,
+      );
+    }
   }
   for (const line of p.lines) {
     const d = path(line, x, y, Boolean(p.step));
@@ -125,6 +201,11 @@ export function scenarioChart(s: ScenarioReport): string {
     dashed: true,
     points: (series.monitoring[v]?.t ?? []).map((t, i) => [t, series.monitoring[v]!.p95Ms[i] ?? null]),
   });
+  const weights = weightSteps(s, tMax);
+  const thresholds = series.thresholds ?? [];
+  const bounds = (metric: ChartThreshold['metric']) => thresholds.filter((t) => t.metric === metric);
+  const boundMax = (metric: ChartThreshold['metric']) =>
+    Math.max(0, ...bounds(metric).flatMap((t) => [t.max ?? 0, t.min ?? 0]));
   const rates = versions.flatMap((v) => [userRate(v), monRate(v)]);
   const p95s = versions.flatMap((v) => [userP95(v), monP95(v)]);
   const maxOf = (lines: Line[]) => Math.max(0, ...lines.flatMap((l) => l.points.map(([, v]) => v ?? 0)));
@@ -139,38 +220,46 @@ export function scenarioChart(s: ScenarioReport): string {
         {
           name: `${s.versions.stable} weight`,
           colour: colour(s, s.versions.stable),
-          points: series.t.map((t, i) => [t, 100 - series.candidateWeight[i]!]),
+          points: weights.map(([t, w]) => [t, 100 - w]),
         },
         {
           name: `${s.versions.candidate} weight`,
           colour: colour(s, s.versions.candidate),
-          points: series.t.map((t, i) => [t, series.candidateWeight[i]!]),
+          points: weights,
         },
       ],
     },
     {
       title: 'error rate (solid: users, dashed: monitoring)',
       unit: pct,
-      max: niceMax(Math.max(0.01, maxOf(rates))),
+      max: niceMax(Math.max(0.01, maxOf(rates), boundMax('error_rate') * 1.1)),
       lines: rates,
+      thresholds: bounds('error_rate'),
     },
     {
       title: 'p95 latency (solid: users, dashed: monitoring)',
       unit: (v) => `${+v.toFixed(0)}ms`,
-      max: niceMax(Math.max(10, maxOf(p95s))),
+      max: niceMax(Math.max(10, maxOf(p95s), boundMax('latency_p95_ms') * 1.1)),
       lines: p95s,
+      thresholds: bounds('latency_p95_ms'),
     },
   ];
-  const height = TOP + panels.length * (PANEL_H + GAP) + 10;
-  const body = panels.map((p, i) => panelSvg(p, TOP + 14 + i * (PANEL_H + GAP), x, tMax)).join('');
-  const bottom = TOP + 14 + panels.length * (PANEL_H + GAP) - GAP;
-  const marks = s.timeline
-    .filter((e) => MARKERS[e.type])
-    .map((e, i) => {
-      const m = MARKERS[e.type]!;
-      const px = x(e.at / 1000).toFixed(1);
-      const anchor = Number(px) > W - 40 ? ' style="text-anchor:end"' : '';
-      return `<g class="marker" data-type="${e.type}"><line x1="${px}" x2="${px}" y1="${TOP}" y2="${bottom}" stroke="${m.colour}"/><text x="${px}" y="${TOP - 12 + (i % 2) * 10}" fill="${m.colour}" class="ml"${anchor}>${xml(m.label)}</text><title>${xml(`${(e.at / 1000).toFixed(1)}s ${e.type}: ${e.message}`)}</title></g>`;
+  const layout = layoutMarkers(s.timeline, x);
+  const rows = Math.max(1, ...layout.map((m) => m.row + 1));
+  const top = LABEL_TOP + (rows - 1) * LABEL_ROW + 8;
+  const height = top + panels.length * (PANEL_H + GAP) + 10;
+  const body = panels.map((p, i) => panelSvg(p, top + 14 + i * (PANEL_H + GAP), x, tMax)).join('');
+  const bottom = top + 14 + panels.length * (PANEL_H + GAP) - GAP;
+  const shading = faultWindows(s.timeline, tMax)
+    .map(
+      (f) =>
+        `<rect class="fault-window" x="${x(f.from).toFixed(1)}" width="${Math.max(1, x(f.to) - x(f.from)).toFixed(1)}" y="${top}" height="${bottom - top}" data-from="${f.from}" data-to="${f.to}"><title>${xml(`${f.from.toFixed(1)}–${f.to.toFixed(1)}s ${f.label}`)}</title></rect>`,
+    )
+    .join('');
+  const marks = layout
+    .map((m) => {
+      const px = m.x.toFixed(1);
+      return `<g class="marker" data-type="${m.event.type}" data-at="${m.event.at}" data-row="${m.row}"><line x1="${px}" x2="${px}" y1="${m.box.y1 + 2}" y2="${bottom}" stroke="${m.colour}"/><text x="${px}" y="${m.box.y1}" fill="${m.colour}" class="ml" style="text-anchor:${m.anchor}">${xml(m.label)}</text><title>${xml(`${(m.event.at / 1000).toFixed(2)}s ${m.event.type}: ${m.event.message}`)}</title></g>`;
     })
     .join('');
   const ticks = Array.from({ length: Math.floor(tMax / tickStep(tMax)) + 1 }, (_, i) => i * tickStep(tMax))
@@ -182,9 +271,24 @@ export function scenarioChart(s: ScenarioReport): string {
         `<g transform="translate(${W - RIGHT - 90 * (versions.length - i)},6)"><rect width="10" height="10" fill="${colour(s, v)}"/><text x="14" y="9" class="lg">${xml(v)}${v === s.versions.candidate ? ' (candidate)' : ''}</text></g>`,
     )
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${W} ${height + 14}" width="${W}" height="${height + 14}" role="img" aria-label="${xml(`timeline of ${s.name}`)}">${legend}${body}${marks}${ticks}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${W} ${height + 14}" width="${W}" height="${height + 14}" role="img" aria-label="${xml(`timeline of ${s.name}`)}">${legend}${shading}${body}${marks}${ticks}</svg>`;
 }
 
 function tickStep(tMax: number): number {
   return [1, 2, 5, 10, 15, 30, 60, 120, 300].find((s) => tMax / s <= 12) ?? 600;
+}
+
+/**
+ * The candidate weight as a step line with each change at its exact time (from the timeline's
+ * `weights` events), not at the whole second the per-second series would put it.
+ */
+export function weightSteps(s: ScenarioReport, tMax: number): [number, number][] {
+  const changes = s.timeline.filter(
+    (e) => e.type === 'weights' && typeof e.data?.[s.versions.candidate] === 'number',
+  );
+  if (changes.length === 0) return s.series.t.map((t, i) => [t, s.series.candidateWeight[i]!]);
+  const points: [number, number][] = [[0, 0]];
+  for (const e of changes) points.push([e.at / 1000, Number(e.data![s.versions.candidate])]);
+  points.push([tMax, points.at(-1)![1]]);
+  return points;
 }

@@ -5,6 +5,9 @@ import { ScenarioError } from '../util/errors.js';
 import { formatIssue } from './format-issues.js';
 import { type Scenario, scenarioSchema } from './schema.js';
 
+/** Most aliases a scenario may use: far more than any real file, far fewer than an alias bomb expands to. */
+export const MAX_YAML_ALIASES = 100;
+
 /** A scenario together with the file it came from. */
 export interface LoadedScenario {
   file: string;
@@ -18,8 +21,8 @@ export function findScenarioFiles(targets: string[]): string[] {
     let stat: ReturnType<typeof statSync>;
     try {
       stat = statSync(target);
-    } catch {
-      throw new ScenarioError([`${target}: no such file or folder`]);
+    } catch (error) {
+      throw new ScenarioError([`${target}: ${unreadable(error)}`]);
     }
     if (stat.isDirectory()) {
       for (const name of readdirSync(target).sort()) {
@@ -42,7 +45,17 @@ export function parseScenario(text: string, file: string): { scenario?: Scenario
       ),
     };
   }
-  const data = doc.toJS() as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (error) {
+    // yaml throws a ReferenceError when aliases expand past the cap (a "billion laughs" file).
+    return {
+      problems: [
+        `${file}: too many YAML aliases (${(error as Error).message.split('\n')[0]}); at most ${MAX_YAML_ALIASES} are expanded — write the values out`,
+      ],
+    };
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { problems: [`${file}: must be a YAML mapping (name, traffic, strategy, expect, …)`] };
   }
@@ -61,11 +74,16 @@ export function loadScenarios(targets: string[], cwd = process.cwd()): LoadedSce
   const names = new Map<string, string>();
   for (const path of files) {
     const file = relative(cwd, path) || path;
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(path, 'utf8');
+      bytes = readFileSync(path);
     } catch (error) {
-      problems.push(`${file}: cannot be read (${(error as Error).message})`);
+      problems.push(`${file}: ${unreadable(error)}`);
+      continue;
+    }
+    const text = utf8(bytes);
+    if (typeof text !== 'string') {
+      problems.push(`${file}: ${text.problem}`);
       continue;
     }
     const result = parseScenario(text, file);
@@ -78,4 +96,57 @@ export function loadScenarios(targets: string[], cwd = process.cwd()): LoadedSce
   }
   if (problems.length > 0) throw new ScenarioError(problems);
   return loaded;
+}
+
+/** Why a path cannot be read, in words (ENOENT, ELOOP, EACCES, …). */
+function unreadable(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'ELOOP':
+      return 'symlink loop (a link that leads back to itself); point it at a real file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a folder, not a scenario file';
+    default:
+      return `cannot be read (${e.message})`;
+  }
+}
+
+/** The file's text, or where its first byte that is not UTF-8 is. */
+function utf8(bytes: Buffer): string | { problem: string } {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Find the first bad byte for the message: decode ever longer prefixes would be quadratic; scan once.
+    const at = firstInvalidUtf8(bytes);
+    const line = bytes.subarray(0, at).toString('latin1').split('\n').length;
+    return {
+      problem: `not UTF-8 text: invalid byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at line ${line} (byte ${at}); save the file as UTF-8`,
+    };
+  }
+}
+
+function firstInvalidUtf8(b: Buffer): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    const n =
+      c < 0x80
+        ? 0
+        : c >= 0xc2 && c <= 0xdf
+          ? 1
+          : c >= 0xe0 && c <= 0xef
+            ? 2
+            : c >= 0xf0 && c <= 0xf4
+              ? 3
+              : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k]! & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return Math.max(0, b.length - 1);
 }

@@ -4,6 +4,7 @@ import { platformNames } from '../platform/index.js';
 import { strategySchema } from '../release/strategies/index.js';
 import { driverNames } from '../traffic/driver.js';
 import { duration, share, versionLabel } from './common.js';
+import { judgeToggleNames } from './toggle-names.js';
 
 const verdictNames = [
   'accepted',
@@ -108,8 +109,37 @@ export const scenarioSchema = z
         message: `must differ from service.stable (${s.service.stable})`,
       });
     }
+    for (const [version, toggles] of Object.entries(s.service.toggles ?? {})) {
+      if (version !== s.service.stable && version !== s.service.candidate)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['service', 'toggles', version],
+          message: `must be a version of this scenario (${s.service.stable} or ${s.service.candidate}), got ${JSON.stringify(version)}`,
+        });
+      for (const name of Object.keys(toggles)) {
+        if (!(judgeToggleNames as readonly string[]).includes(name))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['service', 'toggles', version, name],
+            message: `must be a judge service toggle (${judgeToggleNames.join(', ')}), got ${JSON.stringify(name)}`,
+          });
+      }
+    }
+    const interval = s.strategy.analysis?.interval;
+    if (interval !== undefined && interval < 100)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['strategy', 'analysis', 'interval'],
+        message: `must be at least 100ms (analysis rounds run every interval; 0 would spin), got ${interval}ms`,
+      });
     const versions = new Set(['candidate', 'stable', s.service.stable, s.service.candidate]);
     s.faults.forEach((f, i) => {
+      if (f.at >= s.traffic.duration)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'at'],
+          message: `must be before traffic ends at ${s.traffic.duration / 1000}s (traffic.duration), or the fault never acts; got ${f.at / 1000}s`,
+        });
       if (!versions.has(f.target)) {
         ctx.addIssue({
           code: 'custom',

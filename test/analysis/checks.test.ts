@@ -249,4 +249,47 @@ describe('the burn-rate check', () => {
     );
     expect(check.measure(30_000, 0).phase).toBe('successful');
   });
+  it('low traffic: one failed request of a dozen does not page (minRequests, minErrors)', () => {
+    const env = setup();
+    // About 13 candidate requests in the 2.5 s short window and one failure: a "burn" of ~77×.
+    run(env, 30, (t) => ({ v2: { requests: 5, errors: t === 29 ? 1 : 0 } }));
+    const check = (extra: object = {}) =>
+      new BurnRateCheck(
+        analysisSchema.parse({
+          checks: [{ ...base, period: '6h', severities: ['page'], ...extra }],
+        }).checks[0] as never,
+        env.queries,
+        versions,
+        defaults,
+      );
+    // Without the guard (what the check did before): pages on the one failure.
+    expect(check({ minRequests: 1, minErrors: 1 }).measure(30_000, 0).phase).toBe('failed');
+    const guarded = check().measure(30_000, 0);
+    expect(guarded.phase).toBe('successful');
+    expect(guarded.message).toMatch(/fewer than minRequests 20 \(inconclusive\)/);
+    expect(guarded.message).toMatch(/fewer than minErrors 3: not paging/);
+    // Enough requests but too few failures: the row does not page either.
+    expect(check({ minRequests: 10 }).measure(30_000, 0).phase).toBe('successful');
+  });
+
+  it('a window too thin to judge in every row follows the no-data policy, never a silent pass', () => {
+    const env = setup();
+    run(env, 3, () => ({ v2: { requests: 3, errors: 1 } }));
+    const config = analysisSchema.parse({ checks: [{ ...base, period: '6h', severities: ['page'] }] })
+      .checks[0] as never;
+    const m = new BurnRateCheck(config, env.queries, versions, defaults).measure(3000, 0);
+    expect(m.phase).toBe('inconclusive');
+    expect(m.message).toMatch(
+      /too few requests for v2 to judge a burn rate: page 30.00s\/2.50s: 9 requests in the short window, fewer than minRequests 20/,
+    );
+  });
+
+  it('still pages on a real burn at low traffic once the errors are there', () => {
+    const env = setup();
+    run(env, 30, () => ({ v2: { requests: 8, errors: 1 } }));
+    const config = analysisSchema.parse({ checks: [{ ...base, period: '6h', severities: ['page'] }] })
+      .checks[0] as never;
+    const m = new BurnRateCheck(config, env.queries, versions, defaults).measure(30_000, 0);
+    expect(m.phase).toBe('failed');
+  });
 });

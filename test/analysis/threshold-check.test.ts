@@ -78,6 +78,18 @@ describe('threshold check', () => {
     expect(m.message).toContain('fewer than minRequests 500');
   });
 
+  it('does not fail a ratio on fewer bad requests than minFailures (one error in 60 is noise, not 1.7%)', () => {
+    // 100 requests in the window, 5 of them failed: 5% against a 1% bound.
+    const store = storeWith({ ok: 19, bad: 1 }, 10);
+    const spared = check({ metric: 'error_rate', max: 0.01, minFailures: 6 }, store).measure(10_000, 0);
+    expect(spared).toMatchObject({ phase: 'successful', value: 0.05, requests: 100 });
+    expect(spared.message).toContain('5 past the bound, fewer than minFailures 6');
+    const failed = check({ metric: 'error_rate', max: 0.01, minFailures: 5 }, store).measure(10_000, 0);
+    expect(failed.phase).toBe('failed');
+    // latency is no ratio: the guard does not apply
+    expect(thresholdCheckSchema.parse({ metric: 'error_rate', max: 0.01 }).minFailures).toBe(1);
+  });
+
   it('requires a bound', () => {
     expect(thresholdCheckSchema.safeParse({ metric: 'error_rate' }).success).toBe(false);
   });

@@ -1,13 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../sim/simulate/model.js';
 import { processesTagged, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 describe('rehearse calibrate (local platform, live, short)', () => {
   it('measures the judge service through the router and writes a valid model file, leaving no process behind', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'rehearsal-cal-')), 'model.json');
+    const out = join(tempDir('rehearsal-cal-'), 'model.json');
     const tag = `calibrate-${process.pid}`;
     const result = await runCli(['calibrate', '--duration', '3s', '--rate', '15', '--out', out], { tag });
     expect(result.code, result.stdout + result.stderr).toBe(0);

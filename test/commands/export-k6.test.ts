@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -47,6 +47,37 @@ describe('rehearse export-k6', () => {
     );
     const names = /\(names: ([^)]*)\)/.exec(r.stderr)![1]!.split(', ');
     expect(names).toEqual(expect.arrayContaining(['canary-error-spike', 'canary-healthy']));
+  });
+});
+
+describe('rehearse export-k6 -o: the output folder is checked before anything is written', () => {
+  it('a file where a folder should be: exit 2 with a hint', async () => {
+    writeFileSync(join(tmp, 'not-a-folder'), 'x');
+    for (const out of ['not-a-folder', 'not-a-folder/sub']) {
+      const r = await rehearse(['export-k6', 'canary-healthy', '-o', out]);
+      expect(r.exitCode, out).toBe(2);
+      expect(r.stderr).toMatch(/is not a folder/);
+      expect(r.stderr).toMatch(/hint: choose a writable folder with -o DIR/);
+    }
+  });
+
+  it('/proc (a kernel file system): exit 2 at once, no hang', async () => {
+    const r = await rehearse(['export-k6', 'canary-healthy', '-o', '/proc/rehearsal-k6']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^error: -o \/proc\/rehearsal-k6: \/proc is on the kernel's proc file system/);
+  });
+
+  it('a scenario path that is a symlink loop says so (not "no such scenario")', async () => {
+    symlinkSync('loop.yaml', join(tmp, 'loop.yaml'));
+    const r = await rehearse(['export-k6', 'loop.yaml']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^loop\.yaml: symlink loop/);
+  });
+
+  it('a folder that does not exist yet is made', async () => {
+    const r = await rehearse(['export-k6', 'canary-healthy', '-o', 'new/deeper']);
+    expect(r.exitCode).toBe(0);
+    expect(existsSync(join(tmp, 'new/deeper/canary-healthy.k6.js'))).toBe(true);
   });
 });
 

@@ -1,7 +1,8 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { cli, ensureBuilt, fixtureReport, root } from '../report/helpers.js';
 
 describe('rehearse report', () => {
@@ -9,7 +10,7 @@ describe('rehearse report', () => {
 
   beforeAll(() => {
     ensureBuilt();
-    run = mkdtempSync(join(tmpdir(), 'rehearsal-report-cmd-'));
+    run = tempDir('rehearsal-report-cmd-');
     copyFileSync(join(root, 'test/fixtures/report.json'), join(run, 'report.json'));
   });
 
@@ -28,7 +29,7 @@ describe('rehearse report', () => {
   });
 
   it('--out writes the rebuilt formats elsewhere', () => {
-    const out = mkdtempSync(join(tmpdir(), 'rehearsal-report-out-'));
+    const out = tempDir('rehearsal-report-out-');
     const r = cli(['report', join(run, 'report.json'), '--out', out]);
     expect(r.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['index.html', 'junit.xml', 'summary.md']);
@@ -46,7 +47,7 @@ describe('rehearse report', () => {
     worse.scenarios[0]!.status = 'failure';
     worse.scenarios[0]!.reason = 'missed';
     worse.scenarios[0]!.observed.failedRequests = 40;
-    const dir = mkdtempSync(join(tmpdir(), 'rehearsal-report-worse-'));
+    const dir = tempDir('rehearsal-report-worse-');
     writeFileSync(join(dir, 'report.json'), JSON.stringify(worse));
     const r = cli(['report', '--compare', run, dir]);
     expect(r.stdout).toContain('→ later');
@@ -57,7 +58,7 @@ describe('rehearse report', () => {
   });
 
   it('names the file and the field when report.json is not a report, and exits 2', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rehearsal-report-bad-'));
+    const dir = tempDir('rehearsal-report-bad-');
     writeFileSync(
       join(dir, 'report.json'),
       JSON.stringify({ schemaVersion: 1, runId: 'x', scenarios: [{ name: 'a' }] }),

@@ -1,13 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../sim/report/model.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { schemaErrors, undocumented } from '../report/helpers.js';
 
 describe('rehearse simulate (real CLI)', () => {
-  const reports = mkdtempSync(join(tmpdir(), 'rehearsal-sim-'));
+  const reports = tempDir('rehearsal-sim-');
   let result: Awaited<ReturnType<typeof runCli>>;
   let report: RunReport;
   let dir: string;
@@ -74,5 +74,11 @@ describe('rehearse simulate (real CLI)', () => {
     const runs = await runCli(['simulate', '--runs', 'many']);
     expect(runs.code).toBe(2);
     expect(runs.stderr).toMatch(/--runs must be a whole number/);
+  });
+
+  it('caps --runs with a clear message instead of running for hours', async () => {
+    const r = await runCli(['simulate', 'scenarios/canary-healthy.yaml', '--runs', '100000000']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --runs must be at most 100,000, got 100000000\nhint: /);
   });
 });

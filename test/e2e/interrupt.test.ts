@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../sim/report/model.js';
 import { processesTagged, runCli, startCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -16,7 +16,7 @@ async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<voi
 
 describe('interrupting and refusing runs', () => {
   it('Ctrl-C mid-release stops everything, writes what it has, and exits 4', async () => {
-    const reports = mkdtempSync(join(tmpdir(), 'rehearsal-int-'));
+    const reports = tempDir('rehearsal-int-');
     const tag = `e2e-int-${process.pid}`;
     const run = startCli(['run', 'scenarios/canary-healthy.yaml', '--reports', reports], { tag });
     await waitFor(() => run.stdout().includes('deploy'), 30_000);
@@ -32,7 +32,7 @@ describe('interrupting and refusing runs', () => {
   }, 60_000);
 
   it('--timeout stops the run at its deadline: torn down, finished work reported with the reason and what did not run, exit 4', async () => {
-    const reports = mkdtempSync(join(tmpdir(), 'rehearsal-timeout-'));
+    const reports = tempDir('rehearsal-timeout-');
     const tag = `e2e-timeout-${process.pid}`;
     const run = startCli(
       [
@@ -72,7 +72,7 @@ describe('interrupting and refusing runs', () => {
   });
 
   it('SIGKILL of the harness still takes its instances down (they watch its pipe)', async () => {
-    const reports = mkdtempSync(join(tmpdir(), 'rehearsal-kill-'));
+    const reports = tempDir('rehearsal-kill-');
     const tag = `e2e-kill-${process.pid}`;
     const run = startCli(['run', 'scenarios/canary-healthy.yaml', '--reports', reports], { tag });
     await waitFor(() => run.stdout().includes('deploy'), 30_000);
@@ -82,7 +82,7 @@ describe('interrupting and refusing runs', () => {
   }, 60_000);
 
   it('an invalid scenario exits 2, lists every problem and starts nothing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rehearsal-bad-'));
+    const dir = tempDir('rehearsal-bad-');
     const { writeFileSync } = await import('node:fs');
     const file = join(dir, 'bad.yaml');
     writeFileSync(

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../sim/report/model.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import {
   cli,
   ensureBuilt,
@@ -22,7 +22,7 @@ describe('rehearse run writes every report format (live, ~20 s)', () => {
 
   beforeAll(() => {
     ensureBuilt();
-    const work = mkdtempSync(join(tmpdir(), 'rehearsal-e2e-reports-'));
+    const work = tempDir('rehearsal-e2e-reports-');
     const yaml = `${readFileSync(join(root, 'scenarios/canary-error-spike.yaml'), 'utf8').replace(
       /duration: 30s/,
       'duration: 15s',

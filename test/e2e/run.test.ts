@@ -1,16 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport, ScenarioReport } from '../../sim/report/model.js';
 import { processesTagged, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const root = join(import.meta.dirname, '../..');
 const xsd = join(root, '../shared/schemas/junit-10.xsd');
 
 describe('rehearse run on the two shipped canary scenarios (local platform, live)', () => {
-  const reports = mkdtempSync(join(tmpdir(), 'rehearsal-e2e-'));
+  const reports = tempDir('rehearsal-e2e-');
   const tag = `e2e-run-${process.pid}`;
   let result: Awaited<ReturnType<typeof runCli>>;
   let report: RunReport;

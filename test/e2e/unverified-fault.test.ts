@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../sim/report/model.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 // The latency fault is applied to v2 (its toggle reads back), but v2 takes no traffic before the fault
 // is reverted: no user response shows it, so its effect is unverified and the rehearsal cannot pass.
@@ -22,7 +22,7 @@ expect: { outcome: promoted }
 
 describe('a fault whose effect cannot be verified (live)', () => {
   it('makes the scenario inconclusive with the reason, and the run fails', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rehearsal-unverified-'));
+    const dir = tempDir('rehearsal-unverified-');
     writeFileSync(join(dir, 'unverified.yaml'), scenario);
     const result = await runCli(['run', join(dir, 'unverified.yaml'), '--reports', join(dir, 'reports')]);
     expect(result.code, result.stdout + result.stderr).toBe(1);

@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { RealClock } from '../../sim/clock/real-clock.js';
 import type { FaultContext } from '../../sim/faults/index.js';
 import { Scraper } from '../../sim/monitor/scraper.js';
@@ -10,6 +8,7 @@ import type { Deployment, RouterEndpoint } from '../../sim/platform/platform.js'
 import { RouterClient } from '../../sim/router/client.js';
 import { RouteEditor } from '../../sim/router/route-editor.js';
 import { nullLogger } from '../../sim/util/logger.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** A real judge service deployment (built from dist/) behind a real router, with a scraper: what faults act on. */
 export interface Rig {
@@ -30,7 +29,7 @@ export interface Rig {
 
 /** Starts the rig: `replicas` instances of v2 taking all traffic, scraped every 200 ms. */
 export async function startRig(replicas = 1): Promise<Rig> {
-  const workdir = mkdtempSync(join(tmpdir(), 'rehearsal-faults-'));
+  const workdir = tempDir('rehearsal-faults-');
   const platform = new LocalPlatform();
   const abort = new AbortController();
   await platform.start({ runId: 'test', workdir, log: nullLogger, signal: abort.signal });

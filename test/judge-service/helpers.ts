@@ -1,8 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** Repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -63,7 +64,7 @@ export interface Judge {
 
 /** A fresh temporary database path. */
 export function tempDb(): string {
-  return join(mkdtempSync(join(tmpdir(), 'judge-test-')), 'judge.sqlite');
+  return join(tempDir('judge-test-'), 'judge.sqlite');
 }
 
 /** Starts the compiled service on port 0 and waits for its `listening` line. */

@@ -1,13 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { type Judge, solution, startJudge, submit } from './helpers.js';
 
 const ENV_SECRET = 'env-secret-5f1c9a7e';
 const FILE_SECRET = 'file-secret-b83d02aa';
-const dir = mkdtempSync(join(tmpdir(), 'judge-secret-'));
+const dir = tempDir('judge-secret-');
 const secretFile = join(dir, 'secret.txt');
 writeFileSync(secretFile, FILE_SECRET);
 

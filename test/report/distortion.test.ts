@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../sim/report/html-reporter.js';
@@ -7,6 +6,7 @@ import { JunitReporter } from '../../sim/report/junit-reporter.js';
 import { renderMarkdown } from '../../sim/report/markdown-reporter.js';
 import type { RunReport } from '../../sim/report/model.js';
 import { palette, scenarioLine } from '../../sim/report/terminal.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { fixtureReport, schemaErrors } from './helpers.js';
 
 const why =
@@ -34,7 +34,7 @@ describe('a verdict measured under distortion is never silent', () => {
   });
 
   it('JUnit properties carry the flag and the traffic figures', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rehearsal-distortion-'));
+    const dir = tempDir('rehearsal-distortion-');
     await new JunitReporter().write(distortedReport(), dir);
     const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
     expect(xml).toContain('<property name="measuredUnderDistortion" value="true"/>');

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HtmlReporter, renderHtml } from '../../sim/report/html-reporter.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { fixtureReport, root } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -29,8 +29,18 @@ describe.skipIf(!existsSync(CHROMIUM))('index.html in a real browser (chromium)'
   let file: string;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rehearsal-html-'));
-    [file] = await new HtmlReporter().write(fixtureReport(), dir);
+    const dir = tempDir('rehearsal-html-');
+    const report = fixtureReport();
+    for (const sc of report.scenarios)
+      sc.series.thresholds = [
+        {
+          metric: 'error_rate',
+          version: sc.versions.candidate,
+          max: 0.01,
+          check: 'candidate error_rate <= 0.01',
+        },
+      ];
+    [file] = await new HtmlReporter().write(report, dir);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -93,6 +103,32 @@ describe.skipIf(!existsSync(CHROMIUM))('index.html in a real browser (chromium)'
           expect.arrayContaining(['fault-injected', 'first-failure', 'decision', 'all-traffic-on-stable']),
         );
       if (s.observed.outcome === 'promoted') expect(markers).toContain('promoted');
+
+      // As laid out by the browser: marker labels never overlap, markers sit at their exact times.
+      const labels = await chart.locator('g.marker text').evaluateAll((ts) =>
+        ts.map((t) => {
+          const b = (t as SVGTextElement).getBBox();
+          return { text: t.textContent, x0: b.x, x1: b.x + b.width, y0: b.y, y1: b.y + b.height };
+        }),
+      );
+      for (const [j, a] of labels.entries())
+        for (const b of labels.slice(j + 1))
+          expect(
+            a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0,
+            `${s.name}: "${a.text}" overlaps "${b.text}"`,
+          ).toBe(true);
+      const at = await chart
+        .locator('g.marker')
+        .evaluateAll((gs) =>
+          gs.map((g) => [g.getAttribute('data-type'), Number(g.querySelector('line')!.getAttribute('x1'))]),
+        );
+      const xOf = (type: string) => at.find(([t]) => t === type)?.[1] as number;
+      if (s.observed.outcome === 'rolled-back') {
+        expect(xOf('all-traffic-on-stable')).toBeGreaterThanOrEqual(xOf('decision'));
+        expect(await chart.locator('rect.fault-window').count()).toBeGreaterThan(0);
+      }
+      expect(await chart.locator('g.threshold').count()).toBe(1);
+      expect(await chart.locator('g.threshold text').textContent()).toBe(`${s.versions.candidate} max 1%`);
     }
 
     mkdirSync(artifacts, { recursive: true });

@@ -1,10 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { withBudget } from '../../sim/report/budget.js';
 import { JunitReporter } from '../../sim/report/junit-reporter.js';
 import type { RunReport } from '../../sim/report/model.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { fixtureReport, hasXmllint, junitXsd, xmllint } from './helpers.js';
 
 /** The fixture plus a harness error, as the engine reports one. */
@@ -36,7 +35,7 @@ function withHarnessError(): RunReport {
 }
 
 async function write(report: RunReport): Promise<{ file: string; text: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'rehearsal-junit-'));
+  const dir = tempDir('rehearsal-junit-');
   const [file] = await new JunitReporter().write(report, dir);
   return { file: file!, text: readFileSync(file!, 'utf8') };
 }

@@ -1,5 +1,13 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mdCell, renderMarkdown } from '../../sim/report/markdown-reporter.js';
+import {
+  MarkdownReporter,
+  mdCell,
+  relativePaths,
+  renderMarkdown,
+} from '../../sim/report/markdown-reporter.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { fixtureReport } from './helpers.js';
 
 describe('renderMarkdown', () => {
@@ -38,5 +46,29 @@ describe('renderMarkdown', () => {
 
   it('keeps table cells intact', () => {
     expect(mdCell('a|b\nc')).toBe('a\\|b c');
+  });
+});
+
+describe('summary.md links', () => {
+  it('links a scenario’s logs relative to the report folder, never by the runner’s absolute path', async () => {
+    const dir = tempDir('rehearsal-md-');
+    const r = fixtureReport();
+    const bad = r.scenarios.find((s) => s.status !== 'passed')!;
+    mkdirSync(join(dir, bad.name, 'logs'), { recursive: true });
+    bad.reason = `router exited; see ${join(dir, bad.name, 'logs', 'router.log')}`;
+    bad.error = { message: 'router exited', hint: `read ${join(dir, bad.name, 'logs')}/ first` };
+    const [file] = await new MarkdownReporter().write(r, dir);
+    const md = readFileSync(file!, 'utf8');
+    const line = md.split('\n').find((l) => l.startsWith(`- **${bad.name}**`))!;
+    expect(line).toContain(`see ${bad.name}/logs/router.log`);
+    expect(line).toContain(`hint: read ${bad.name}/logs/ first`);
+    expect(line).toMatch(new RegExp(`\\[logs\\]\\(${bad.name}/logs/\\)$`));
+    expect(md).not.toContain(dir);
+  });
+
+  it('rewrites only paths inside the report folder', () => {
+    expect(relativePaths('/r/run1/a/logs/x.log and /r/run10/y and /etc/passwd', '/r/run1')).toBe(
+      'a/logs/x.log and /r/run10/y and /etc/passwd',
+    );
   });
 });

@@ -41,6 +41,27 @@ describe('LiveProgress', () => {
   });
 });
 
+describe('LiveProgress time left', () => {
+  it('counts to the full traffic duration until the release is decided, then to decision + settle', () => {
+    const lp = new LiveProgress('spike', 30_000, 5000, 5000);
+    lp.onEvent({ at: 4000, type: 'analysis', message: 'round' });
+    expect(lp.line()).toMatch(/, 26s left/);
+    lp.onEvent({ at: 4780, type: 'decision', message: 'roll back: error rate' });
+    expect(lp.line()).toMatch(/, 5s left/);
+    lp.onEvent({ at: 5500, type: 'all-traffic-on-stable', message: '' });
+    expect(lp.endsAt).toBe(10_500);
+    expect(lp.line()).toMatch(/, 5s left/);
+    lp.onEvent({ at: 10_400, type: 'traffic-end', message: '' });
+    expect(lp.line()).toMatch(/, 0s left/);
+  });
+
+  it('never counts past the traffic duration', () => {
+    const lp = new LiveProgress('late', 30_000, 5000, 5000);
+    lp.onEvent({ at: 28_000, type: 'promoted', message: 'v2 promoted' });
+    expect(lp.endsAt).toBe(30_000);
+  });
+});
+
 describe('ProgressPrinter', () => {
   it('prints plain progress lines every 5 s of rehearsal time when not live (CI, pipes)', () => {
     const out: string[] = [];
@@ -58,7 +79,7 @@ describe('ProgressPrinter', () => {
     const raw: string[] = [];
     const out: string[] = [];
     const pp = new ProgressPrinter(
-      { out: (l) => out.push(l), write: (t) => raw.push(t) },
+      { out: (l) => out.push(l), status: (t) => raw.push(t) },
       palette(false),
       true,
       5000,
@@ -69,8 +90,8 @@ describe('ProgressPrinter', () => {
     pp.event({ at: 3000, type: 'deploy', message: '' }, 'deployed');
     pp.end();
     expect(raw.length).toBeGreaterThan(5);
-    expect(raw.filter((t) => t.startsWith('\r\x1b[2Kspike: ')).every((t) => t.length <= 5 + 39)).toBe(true);
-    expect(raw.at(-1)).toBe('\r\x1b[2K');
+    expect(raw.filter((t) => t.startsWith('spike: ')).every((t) => t.length <= 39)).toBe(true);
+    expect(raw.at(-1)).toBe('');
     expect(out).toEqual(['deployed']);
   });
 });

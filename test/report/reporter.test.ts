@@ -1,15 +1,15 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Reporter } from '../../sim/report/reporter.js';
 import { writeReports } from '../../sim/report/reporter.js';
 import { defaultReporters } from '../../sim/report/reporters.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { fixtureReport } from './helpers.js';
 
 describe('writeReports', () => {
   it('writes every format', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rehearsal-reports-'));
+    const dir = tempDir('rehearsal-reports-');
     const out = await writeReports(defaultReporters(), fixtureReport(), dir);
     expect(out.failures).toEqual([]);
     expect(out.files.map((f) => f.slice(dir.length + 1))).toEqual([
@@ -21,7 +21,7 @@ describe('writeReports', () => {
   });
 
   it('records a reporter that throws (or rejects) and still runs the others', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rehearsal-reports-'));
+    const dir = tempDir('rehearsal-reports-');
     const throwsSync: Reporter = {
       name: 'sync-bomb',
       write: () => {

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarios, parseScenario } from '../../sim/scenario/load.js';
 import { ScenarioError } from '../../sim/util/errors.js';
 import { scenarioYaml } from '../helpers/scenario-text.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const problems = (text: string) => parseScenario(text, 'scenarios/x.yaml').problems;
 
@@ -86,7 +86,7 @@ describe('scenario validation', () => {
   });
 
   it('loads folders, and reports duplicate names across files in one error', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rehearsal-load-'));
+    const dir = tempDir('rehearsal-load-');
     writeFileSync(join(dir, 'a.yaml'), scenarioYaml());
     writeFileSync(join(dir, 'b.yaml'), scenarioYaml());
     writeFileSync(join(dir, 'c.yaml'), scenarioYaml({ name: 'name: c', seed: 'seed: x' }));
