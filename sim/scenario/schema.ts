@@ -163,7 +163,11 @@ export const scenarioSchema = z
 
 /** A validated scenario with defaults applied; durations in milliseconds. */
 export type Scenario = z.output<typeof scenarioSchema>;
-/** A verdict the judge service can return. */
+/** A verdict a corpus solution is labelled with (and a traffic mix can ask for). */
 export type VerdictName = (typeof verdictNames)[number];
 /** The verdict names. */
 export const verdicts = verdictNames;
+/** Every verdict the judge service can return: the labelled ones, plus its own failure (never expected). */
+export const returnedVerdicts = [...verdictNames, 'internal-error'] as const;
+/** A verdict the judge service returned. */
+export type ReturnedVerdict = (typeof returnedVerdicts)[number];

@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
 import type { Clock } from '../clock/clock.js';
-import type { VerdictName } from '../scenario/schema.js';
+import type { ReturnedVerdict } from '../scenario/schema.js';
 import { messageOf } from '../util/errors.js';
 import type { RequestRecord } from './record.js';
 import type { PlannedRequest } from './schedule.js';
@@ -188,7 +188,7 @@ function readSubmission(text: string, record: RequestRecord, tokens: string[]): 
   try {
     const json = JSON.parse(text) as {
       token?: string;
-      verdict?: VerdictName | null;
+      verdict?: ReturnedVerdict | null;
       judged_by?: string | null;
     };
     if (json.token) {

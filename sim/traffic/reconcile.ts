@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock.js';
-import type { VerdictName } from '../scenario/schema.js';
+import type { ReturnedVerdict } from '../scenario/schema.js';
 import type { RequestRecord } from './record.js';
 
 /** What became of every acknowledged submission after traffic stopped. */
@@ -37,7 +37,7 @@ export async function reconcile(
             await res.arrayBuffer();
             return;
           }
-          const json = (await res.json()) as { verdict?: VerdictName | null };
+          const json = (await res.json()) as { verdict?: ReturnedVerdict | null };
           if (res.ok && json.verdict) {
             r.verdict = json.verdict;
             late++;

@@ -1,4 +1,4 @@
-import type { VerdictName } from '../scenario/schema.js';
+import type { ReturnedVerdict, VerdictName } from '../scenario/schema.js';
 
 /** The kinds of request a synthetic user makes. */
 export type RequestKind = 'submit' | 'poll' | 'leaderboard';
@@ -26,7 +26,8 @@ export interface RequestRecord {
   fault?: string;
   problemId?: string;
   expected?: VerdictName;
-  verdict?: VerdictName | null;
+  /** The verdict returned; `internal-error` is never expected, so it always counts as a wrong verdict. */
+  verdict?: ReturnedVerdict | null;
   /** The version whose worker judged the submission (`judged_by`): with a shared queue, not always the one that served it. */
   judgedBy?: string;
   token?: string;

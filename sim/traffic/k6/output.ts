@@ -1,4 +1,4 @@
-import { type VerdictName, verdicts } from '../../scenario/schema.js';
+import { type ReturnedVerdict, returnedVerdicts, type VerdictName, verdicts } from '../../scenario/schema.js';
 import type { RequestKind, RequestRecord } from '../record.js';
 import { k6Metrics } from './thresholds.js';
 
@@ -82,7 +82,7 @@ function toRecord(
   }
   if (tags.fault) record.fault = tags.fault;
   if (tags.problem) record.problemId = tags.problem;
-  if (tags.expected && isVerdict(tags.expected)) record.expected = tags.expected;
+  if (tags.expected && isExpected(tags.expected)) record.expected = tags.expected;
   if (tags.verdict === 'none') record.verdict = null;
   else if (tags.verdict === 'unreadable') record.error = 'response is not JSON';
   else if (tags.verdict && isVerdict(tags.verdict)) record.verdict = tags.verdict;
@@ -90,6 +90,10 @@ function toRecord(
   return record;
 }
 
-function isVerdict(v: string): v is VerdictName {
+function isExpected(v: string): v is VerdictName {
   return (verdicts as readonly string[]).includes(v);
+}
+
+function isVerdict(v: string): v is ReturnedVerdict {
+  return (returnedVerdicts as readonly string[]).includes(v);
 }
