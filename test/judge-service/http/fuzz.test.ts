@@ -22,7 +22,14 @@ function segment(r: Rand): string {
   return s;
 }
 
+const ROUTES = ['/healthz', '/readyz', '/languages', '/statuses', '/problems', '/leaderboard', '/metrics'];
+
 function target(r: Rand): string {
+  // A third hit real routes (with random queries and tokens) so the handlers, not only the 404 path, get fuzzed.
+  if (r() < 0.35) {
+    const base = r() < 0.6 ? pick(r, ROUTES) : `/submissions/${segment(r)}`;
+    return r() < 0.5 ? base : `${base}?${pick(r, ['limit', 'wait', '%zz'])}=${segment(r)}`;
+  }
   let path = '';
   for (let i = 1 + int(r, 3); i > 0; i--) path += `/${r() < 0.1 ? '' : segment(r)}`;
   if (r() < 0.4) path += `?${pick(r, ['limit', 'wait', 'x', '%zz'])}=${segment(r)}&${segment(r)}`;
@@ -121,6 +128,7 @@ describe('judge service HTTP fuzz (seeded, bounded)', () => {
       return { ...malformed(r), checked: false };
     });
     const bad: string[] = [];
+    const classes = { '2xx': 0, '4xx': 0 };
     let next = 0;
     const worker = async () => {
       while (next < cases.length && j.proc.exitCode === null) {
@@ -130,11 +138,15 @@ describe('judge service HTTP fuzz (seeded, bounded)', () => {
         const status = reply.statuses.find((s) => s >= 200);
         if (status === undefined || status >= 500)
           bad.push(`${status ?? reply.ended}: ${JSON.stringify(c.bytes.slice(0, 160))}`);
+        else classes[status < 300 ? '2xx' : '4xx']++;
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     expect(j.proc.exitCode, j.output.slice(-5).join('\n')).toBeNull();
     expect(bad.slice(0, 10)).toEqual([]);
+    // The fuzz must reach the handlers, not only Node's parser: plenty of both kinds of answer.
+    expect(classes['2xx'], JSON.stringify(classes)).toBeGreaterThan(REQUESTS * 0.03);
+    expect(classes['4xx'], JSON.stringify(classes)).toBeGreaterThan(REQUESTS * 0.2);
     expect((await fetch(`${j.url}/healthz`)).status).toBe(200);
     expect(j.output.filter((l) => l.includes('"level":"error"'))).toEqual([]);
   }, 120_000);
