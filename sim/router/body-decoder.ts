@@ -1,7 +1,7 @@
 import { hasControl } from './request-head.js';
 
-// chunk-size [ BWS ";" chunk-ext ]: hex digits only (no sign, no 0x), at most 13 of them (a safe integer).
-const CHUNK_SIZE = /^([0-9A-Fa-f]{1,13})(?:[ \t]*;.*)?$/;
+/** `chunk-size [ BWS ";" chunk-ext ]`: hex digits only (no sign, no 0x), at most 13 (a safe integer); group 1 is the size. */
+export const CHUNK_SIZE = /^([0-9A-Fa-f]{1,13})(?:[ \t]*;.*)?$/;
 
 /** Decodes an HTTP/1.1 message body framed by Content-Length or chunked transfer coding. */
 export class BodyDecoder {
