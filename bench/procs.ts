@@ -13,8 +13,8 @@ export class Processes {
   }
 
   /** Starts a child with piped stdio; its stdin stays open so children that watch it exit with us. */
-  start(command: string, args: string[]): ChildProcess {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  start(command: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
     child.on('error', () => undefined);
     this.children.push(child);
     return child;

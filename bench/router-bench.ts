@@ -61,8 +61,11 @@ async function startTargets(tools: {
     String(WEIGHTS.length),
   ]);
   const ports = (await firstJsonLine(upstream, 'upstream server')).ports as number[];
-  const routerArgs = ['--port', '0', '--admin-port', '0', '--admin-token', TOKEN, '--exit-on-stdin-close'];
-  const router = procs.start(process.execPath, [resolve(here, '../sim/router/main.js'), ...routerArgs]);
+  const routerArgs = ['--port', '0', '--admin-port', '0', '--exit-on-stdin-close'];
+  const router = procs.start(process.execPath, [resolve(here, '../sim/router/main.js'), ...routerArgs], {
+    ...process.env,
+    REHEARSAL_ROUTER_TOKEN: TOKEN,
+  });
   const listening = await firstJsonLine(router, 'router');
   const client = new RouterClient(`http://127.0.0.1:${listening.adminPort}`, TOKEN);
   const versions = WEIGHTS.map((_, i) => `v${i + 1}`);

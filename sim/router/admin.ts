@@ -28,7 +28,7 @@ export function adminApi(
     if (!authorised(req, expected)) {
       return json(res, 401, {
         error: 'missing or wrong bearer token',
-        hint: 'send "Authorization: Bearer <token>" with the router\'s --admin-token (REHEARSAL_ROUTER_TOKEN)',
+        hint: 'send "Authorization: Bearer <token>" with the router\'s admin token (REHEARSAL_ROUTER_TOKEN or --admin-token-file)',
       });
     }
     if (req.method === 'GET') return json(res, 200, state.table);

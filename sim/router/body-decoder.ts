@@ -1,3 +1,8 @@
+import { hasControl } from './request-head.js';
+
+/** `chunk-size [ BWS ";" chunk-ext ]`: hex digits only (no sign, no 0x), at most 13 (a safe integer); group 1 is the size. */
+export const CHUNK_SIZE = /^([0-9A-Fa-f]{1,13})(?:[ \t]*;.*)?$/;
+
 /** Decodes an HTTP/1.1 message body framed by Content-Length or chunked transfer coding. */
 export class BodyDecoder {
   private state: 'length' | 'size' | 'chunk' | 'chunk-end' | 'trailer' | 'done';
@@ -37,16 +42,19 @@ export class BodyDecoder {
       if (this.line.length > 4096) return 'chunk framing line too long';
       at = eol < 0 ? buf.length : eol + 1;
       if (eol < 0) break;
-      const line = this.line.endsWith('\r') ? this.line.slice(0, -1) : this.line;
+      // RFC 9112 §7.1: every framing line ends in CRLF; a bare LF or a stray CR is refused, not guessed at.
+      if (!this.line.endsWith('\r')) return 'chunk framing line without CRLF';
+      const line = this.line.slice(0, -1);
       this.line = '';
+      if (hasControl(line)) return 'control byte in chunk framing';
       if (this.state === 'chunk-end') {
         if (line !== '') return 'missing CRLF after a chunk';
         this.state = 'size';
       } else if (this.state === 'size') {
-        const size = Number.parseInt(line.split(';')[0]!.trim(), 16);
-        if (!Number.isFinite(size) || size < 0) return `bad chunk size ${JSON.stringify(line.slice(0, 40))}`;
-        this.remaining = size;
-        this.state = size === 0 ? 'trailer' : 'chunk';
+        const size = CHUNK_SIZE.exec(line);
+        if (size === null) return `bad chunk size ${JSON.stringify(line.slice(0, 40))}`;
+        this.remaining = Number.parseInt(size[1]!, 16);
+        this.state = this.remaining === 0 ? 'trailer' : 'chunk';
       } else if (line === '') {
         this.state = 'done';
       }

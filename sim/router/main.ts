@@ -8,6 +8,8 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const { args } = parsed;
+// Read once; the secret need not stay in this process's environment.
+delete process.env.REHEARSAL_ROUTER_TOKEN;
 if (args.help) {
   console.log(USAGE);
   process.exit(0);

@@ -1,3 +1,4 @@
+import { CHUNK_SIZE } from './body-decoder.js';
 import { HOP_BY_HOP } from './headers.js';
 
 /** Receives one parsed upstream response, in order: `head`, any `data`, then `end`. */
@@ -148,10 +149,11 @@ export class ResponseParser {
       if (line !== '') return 'missing CRLF after a chunk';
       this.state = 'size';
     } else if (this.state === 'size') {
-      const size = Number.parseInt(line.split(';')[0]!.trim(), 16);
-      if (!Number.isFinite(size) || size < 0) return `bad chunk size ${JSON.stringify(line.slice(0, 40))}`;
-      this.remaining = size;
-      this.state = size === 0 ? 'trailer' : 'chunk';
+      // As strict as on the client side: a lenient reading ("5x", "+5") is where two parsers disagree.
+      const size = CHUNK_SIZE.exec(line);
+      if (size === null) return `bad chunk size ${JSON.stringify(line.slice(0, 40))}`;
+      this.remaining = Number.parseInt(size[1]!, 16);
+      this.state = this.remaining === 0 ? 'trailer' : 'chunk';
     } else if (line === '') {
       this.finish();
     }

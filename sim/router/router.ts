@@ -42,7 +42,7 @@ const CLIENT_IDLE_MS = 65_000;
 /** Starts the data plane and the admin API in this process. */
 export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
   if (options.token === '')
-    throw new Error('router admin token is empty — pass --admin-token or set REHEARSAL_ROUTER_TOKEN');
+    throw new Error('router admin token is empty — set REHEARSAL_ROUTER_TOKEN or pass --admin-token-file');
   const host = options.host ?? '127.0.0.1';
   const state = new RouterState(options.upstreamTimeoutMs ?? 5_000);
   if (options.routes !== undefined) {

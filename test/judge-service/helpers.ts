@@ -73,14 +73,10 @@ export async function startJudge(
 ): Promise<Judge> {
   ensureBuilt();
   const db = opts.db ?? tempDb();
-  const proc = spawn(
-    process.execPath,
-    [MAIN, '--port', '0', '--db', db, '--admin-token', ADMIN_TOKEN, ...(opts.args ?? [])],
-    {
-      env: { PATH: process.env.PATH ?? '', ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+  const proc = spawn(process.execPath, [MAIN, '--port', '0', '--db', db, ...(opts.args ?? [])], {
+    env: { PATH: process.env.PATH ?? '', JUDGE_ADMIN_TOKEN: ADMIN_TOKEN, ...opts.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {

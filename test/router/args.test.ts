@@ -18,17 +18,45 @@ describe('parseRouterArgs', () => {
         help: false,
       },
     });
-    const flagWins = parseRouterArgs(['--admin-token', 'flag'], { REHEARSAL_ROUTER_TOKEN: 'env' });
-    expect(flagWins.ok && flagWins.args.token).toBe('flag');
+    const files: Record<string, string> = { '/run/tok': 'from-file\n', '/run/empty': '\n' };
+    const read = (path: string) => {
+      if (files[path] === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+      return files[path];
+    };
+    const fileWins = parseRouterArgs(
+      ['--admin-token-file', '/run/tok'],
+      { REHEARSAL_ROUTER_TOKEN: 'env' },
+      read,
+    );
+    expect(fileWins.ok && fileWins.args.token).toBe('from-file');
+    expect(parseRouterArgs(['--admin-token-file=/run/none'], {}, read)).toEqual({
+      ok: false,
+      problems: [
+        '--admin-token-file /run/none: cannot read it (ENOENT); give a readable file holding the token',
+      ],
+    });
+    expect(parseRouterArgs(['--admin-token-file', '/run/empty'], {}, read)).toEqual({
+      ok: false,
+      problems: ['--admin-token-file /run/empty is empty; put the admin token in it'],
+    });
+  });
+
+  it('refuses a token on the command line (it would show in ps)', () => {
+    expect(parseRouterArgs(['--admin-token', 'secret'], { REHEARSAL_ROUTER_TOKEN: 't' })).toEqual({
+      ok: false,
+      problems: [
+        '--admin-token is not accepted: a token on the command line is visible to every user in ps; set REHEARSAL_ROUTER_TOKEN or pass --admin-token-file <path>',
+      ],
+    });
   });
 
   it('lists every problem', () => {
     expect(parseRouterArgs(['--port', 'x', '--bogus', '--host'], {})).toEqual({
       ok: false,
       problems: [
-        'unknown flag --bogus; valid flags: --host, --port, --admin-port, --admin-token, --upstream-timeout-ms, --exit-on-stdin-close, --help',
+        'unknown flag --bogus; valid flags: --host, --port, --admin-port, --admin-token-file, --upstream-timeout-ms, --exit-on-stdin-close, --help',
         '--host needs a value',
-        '--admin-token is required (or set REHEARSAL_ROUTER_TOKEN)',
+        'an admin token is required: set REHEARSAL_ROUTER_TOKEN or pass --admin-token-file <path>',
         '--port must be an integer 0-65535, got "x"',
       ],
     });

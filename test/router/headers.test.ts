@@ -39,6 +39,31 @@ describe('requestHead', () => {
       'POST /p?q=1 HTTP/1.1\r\nhost: 127.0.0.1:9\r\ntransfer-encoding: chunked\r\n\r\n',
     );
   });
+
+  it('states the framing itself: one content-length of its own, never a client line', () => {
+    const req = fakeRequest(['content-length', '3', 'X-A', '1'], 'POST');
+    expect(requestHead(req, 'h')).toBe(
+      'POST /p?q=1 HTTP/1.1\r\nX-A: 1\r\nhost: h\r\ncontent-length: 3\r\n\r\n',
+    );
+  });
+
+  it('drops client x-rehearsal-* headers except the route switch and the request id', () => {
+    const req = fakeRequest([
+      'X-Rehearsal-Mirror',
+      '0',
+      'x-rehearsal-fault',
+      'crash',
+      'x-rehearsal-route',
+      'v2',
+      'x-rehearsal-request-id',
+      'seed-1',
+      'x-rehearsalish',
+      'kept',
+    ]);
+    expect(requestHead(req, 'h')).toBe(
+      'GET /p?q=1 HTTP/1.1\r\nx-rehearsal-route: v2\r\nx-rehearsal-request-id: seed-1\r\nx-rehearsalish: kept\r\nhost: h\r\n\r\n',
+    );
+  });
 });
 
 describe('hasBody', () => {

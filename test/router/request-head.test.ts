@@ -44,11 +44,25 @@ describe('parseRequestHead', () => {
     expect(parseRequestHead('GET / HTTP/1.1\r\nBad Name: x')).toBe('malformed header line');
     expect(parseRequestHead('GET / HTTP/1.1\r\nX: a\rb')).toBe('malformed header line');
     expect(parseRequestHead('POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked')).toBe(
-      'unsupported transfer-encoding',
+      'content-length with transfer-encoding',
     );
-    expect(parseRequestHead('POST / HTTP/1.1\r\nTransfer-Encoding: gzip')).toBe(
-      'unsupported transfer-encoding',
+    for (const te of ['gzip', 'gzip, chunked', 'chunked\r\nTransfer-Encoding: chunked']) {
+      expect(parseRequestHead(`POST / HTTP/1.1\r\nTransfer-Encoding: ${te}`)).toMatch(
+        /^unsupported transfer-encoding/,
+      );
+    }
+    expect(parseRequestHead('POST / HTTP/1.0\r\nTransfer-Encoding: chunked')).toBe(
+      'transfer-encoding in an HTTP/1.0 request',
     );
-    expect(parseRequestHead('POST / HTTP/1.1\r\nContent-Length: -1')).toBe('bad content-length');
+    for (const cl of ['-1', '+3', '3, 3', '0x3', '1234567890123456']) {
+      expect(parseRequestHead(`POST / HTTP/1.1\r\nContent-Length: ${cl}`), cl).toBe('bad content-length');
+    }
+    expect(parseRequestHead('GET / HTTP/1.1\r\nHost: a\r\nHost: b')).toBe('more than one host header');
+    for (const named of ['Content-Length', 'keep-alive, transfer-encoding', 'HOST']) {
+      expect(parseRequestHead(`GET / HTTP/1.1\r\nConnection: ${named}`)).toMatch(/^connection header names/);
+    }
+    expect(parseRequestHead('GET / HTTP/1.1\r\nX: a\x01b')).toBe('malformed header line');
+    expect(parseRequestHead('GET /a\x00b HTTP/1.1')).toBe('malformed request line');
+    expect(parseRequestHead('GET / HTTP/1.1\r\nX: a\tb')).toMatchObject({ headers: { x: 'a\tb' } });
   });
 });

@@ -158,12 +158,13 @@ export class DockerPlatform implements Platform {
     this.counters.set(spec.version, n + 1);
     const id = `${spec.version}-${n}`;
     const name = `${this.scope}-${dockerName(id)}`;
-    const args = ['--version', spec.version, '--instance', id, '--admin-token', this.adminToken];
+    const args = ['--version', spec.version, '--instance', id];
     if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
     if (spec.toggles && Object.keys(spec.toggles).length > 0)
       args.push('--toggles', JSON.stringify(spec.toggles));
     const hostPort = await freePort();
     const container = await this.createContainer(name, images.judge, args, {
+      env: [`JUDGE_ADMIN_TOKEN=${this.adminToken}`],
       ports: { [JUDGE_PORT]: hostPort },
       volume: this.volume,
       processes: 1 + (spec.workers ?? 2),

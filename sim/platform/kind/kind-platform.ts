@@ -30,6 +30,7 @@ let exitHooked = false;
 export class KindPlatform implements Platform {
   readonly name = 'kind';
   readonly adminToken = randomBytes(12).toString('hex');
+  private readonly routerToken = randomBytes(12).toString('hex');
   private ctx: PlatformContext | undefined;
   private cluster: ClusterHandle | undefined;
   private kube: Kube | undefined;
@@ -96,13 +97,14 @@ export class KindPlatform implements Platform {
     this.guard(this.cluster);
     await this.kube.create(m.namespaceManifest(this.scope));
     await this.kube.create(m.storeClaim(this.scope));
+    await this.kube.create(m.adminSecret(this.scope, { judge: this.adminToken, router: this.routerToken }));
     ctx.log.info(`kind: namespace ${namespace} on ${this.cluster.describe} (Kubernetes ${reach.version})`);
   }
 
   async startRouter(): Promise<RouterEndpoint> {
     const { ctx, kube, scope, images, cluster } = this.ready();
-    const token = randomBytes(12).toString('hex');
-    await kube.create(m.routerDeployment(scope, images.router, token));
+    const token = this.routerToken;
+    await kube.create(m.routerDeployment(scope, images.router));
     await kube.create(m.routerService(scope, cluster.owned));
     await kube.waitRollout(scope.namespace, m.ROUTER_NAME, { app: 'router' }, ROLLOUT_MS, ctx.signal);
     let endpoint: RouterEndpoint;
@@ -130,9 +132,7 @@ export class KindPlatform implements Platform {
     const n = this.counters.get(spec.version) ?? 0;
     this.counters.set(spec.version, n + 1);
     const name = m.versionName(spec.version) + (n > 0 ? `-${n}` : '');
-    await kube.create(
-      m.judgeDeployment(scope, { ...spec, name, image: images.judge, adminToken: this.adminToken }),
-    );
+    await kube.create(m.judgeDeployment(scope, { ...spec, name, image: images.judge }));
     if (n === 0) await kube.create(m.versionService(scope, spec.version));
     const labels = m.judgePodLabels(scope, spec.version, name);
     await kube.waitRollout(scope.namespace, name, labels, ROLLOUT_MS, ctx.signal);

@@ -25,6 +25,8 @@ export const OWNER_ANNOTATION = 'rehearsal.owner';
 export const STORE_CLAIM = 'store';
 /** Name of the router's Deployment and Service. */
 export const ROUTER_NAME = 'router';
+/** Name of the Secret holding the run's admin tokens (keys `judge` and `router`), read into env by the pods. */
+export const ADMIN_SECRET = 'admin-tokens';
 
 /** What every manifest of one platform instance shares. */
 export interface ManifestScope {
@@ -39,7 +41,6 @@ export interface JudgeSpec {
   version: string;
   replicas: number;
   image: string;
-  adminToken: string;
   toggles?: Record<string, unknown>;
   workers?: number;
   /** The Deployment's name (default `judge-<version>`; a second deploy of a version gets a suffix). */
@@ -121,7 +122,7 @@ export function storeClaim(scope: ManifestScope, size = '1Gi'): Manifest {
 
 /** The judge service's arguments after the image's entrypoint (host, port, problems and store are fixed there). */
 export function judgeArgs(spec: JudgeSpec): string[] {
-  const args = ['--version', spec.version, '--instance', '$(POD_NAME)', '--admin-token', spec.adminToken];
+  const args = ['--version', spec.version, '--instance', '$(POD_NAME)'];
   if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
   if (spec.toggles && Object.keys(spec.toggles).length > 0)
     args.push('--toggles', JSON.stringify(spec.toggles));
@@ -156,7 +157,10 @@ export function judgeDeployment(scope: ManifestScope, spec: JudgeSpec): Manifest
               image: spec.image,
               imagePullPolicy: 'IfNotPresent',
               args: judgeArgs(spec),
-              env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+              env: [
+                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                secretEnv('JUDGE_ADMIN_TOKEN', 'judge'),
+              ],
               ports: [{ name: 'http', containerPort: JUDGE_PORT, protocol: 'TCP' }],
               readinessProbe: {
                 httpGet: http('/readyz'),
@@ -200,8 +204,23 @@ export function versionService(scope: ManifestScope, version: string): Manifest 
   };
 }
 
-/** The router as a one-replica Deployment; its admin token comes from the environment. */
-export function routerDeployment(scope: ManifestScope, image: string, token: string): Manifest {
+/** The run's admin tokens as a Secret: pods read them into env, so no token is in a pod spec or any argv. */
+export function adminSecret(scope: ManifestScope, tokens: { judge: string; router: string }): Manifest {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: ADMIN_SECRET, namespace: scope.namespace, labels: runLabels(scope) },
+    type: 'Opaque',
+    stringData: { judge: tokens.judge, router: tokens.router },
+  };
+}
+
+function secretEnv(name: string, key: 'judge' | 'router') {
+  return { name, valueFrom: { secretKeyRef: { name: ADMIN_SECRET, key } } };
+}
+
+/** The router as a one-replica Deployment; its admin token comes from the run's Secret through the environment. */
+export function routerDeployment(scope: ManifestScope, image: string): Manifest {
   const selector = { app: 'router', [RUN_LABEL]: labelValue(scope.runId) };
   return {
     apiVersion: 'apps/v1',
@@ -220,7 +239,7 @@ export function routerDeployment(scope: ManifestScope, image: string, token: str
               name: 'router',
               image,
               imagePullPolicy: 'IfNotPresent',
-              env: [{ name: 'REHEARSAL_ROUTER_TOKEN', value: token }],
+              env: [secretEnv('REHEARSAL_ROUTER_TOKEN', 'router')],
               ports: [
                 { name: 'http', containerPort: ROUTER_PORTS.http, protocol: 'TCP' },
                 { name: 'admin', containerPort: ROUTER_PORTS.admin, protocol: 'TCP' },

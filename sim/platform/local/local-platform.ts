@@ -56,7 +56,9 @@ export class LocalPlatform implements Platform {
     const token = randomBytes(12).toString('hex');
     const proc = await startNodeProcess({
       script: paths.router,
-      args: ['--port', '0', '--admin-port', '0', '--admin-token', token],
+      args: ['--port', '0', '--admin-port', '0'],
+      // Secrets through the environment, never argv: /proc/<pid>/cmdline is readable by every user.
+      env: { ...process.env, REHEARSAL_ROUTER_TOKEN: token },
       logFile: join(ctx.workdir, 'logs', 'router.log'),
       label: 'router',
     });
@@ -152,13 +154,14 @@ export class LocalPlatform implements Platform {
       '--db',
       join(ctx.workdir, 'store.sqlite'),
     ];
-    args.push('--admin-token', this.adminToken, '--problems', paths.problems);
+    args.push('--problems', paths.problems);
     if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
     if (spec.toggles && Object.keys(spec.toggles).length > 0)
       args.push('--toggles', JSON.stringify(spec.toggles));
     const proc = await startNodeProcess({
       script: paths.judgeService,
       args,
+      env: { ...process.env, JUDGE_ADMIN_TOKEN: this.adminToken },
       logFile: join(ctx.workdir, 'logs', `${id}.log`),
       label: `judge service ${id}`,
     });

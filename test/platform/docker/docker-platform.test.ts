@@ -93,6 +93,24 @@ describe.skipIf(noEngine !== undefined)('docker platform (live containers)', () 
     });
   });
 
+  it('passes admin tokens as container env, never in the command line', async () => {
+    const containers = await docker.listContainers({
+      all: true,
+      filters: JSON.stringify({ label: [`rehearsal.run=${runId}`] }),
+    });
+    for (const c of containers) {
+      const info = await docker.getContainer(c.Id).inspect();
+      const argv = JSON.stringify([info.Path, info.Args, info.Config.Cmd, info.Config.Entrypoint]);
+      expect(argv).not.toContain(platform.adminToken);
+      expect(argv).not.toContain(router.token);
+    }
+    const url = v1.instances[0]!.url;
+    const toggles = await fetch(`${url}/admin/toggles`, {
+      headers: { authorization: `Bearer ${platform.adminToken}` },
+    });
+    expect(toggles.status).toBe(200);
+  });
+
   it('judges a submission in a container (sandbox under the permission model) and shares the store across versions', async () => {
     const res = await fetch(`${v1.instances[0]!.url}/submissions?wait=true`, {
       method: 'POST',

@@ -13,7 +13,8 @@ describe.skipIf(noEngine !== undefined)('images (testcontainers)', () => {
     const docker = connectEngine();
     const images = await ensureAppImages(docker, await ensureBase(docker, nullLogger));
     const container = await new GenericContainer(images.judge)
-      .withCommand(['--version', 'v9', '--instance', 'tc-0', '--admin-token', 'secret'])
+      .withCommand(['--version', 'v9', '--instance', 'tc-0'])
+      .withEnvironment({ JUDGE_ADMIN_TOKEN: 'secret' })
       .withLabels({ rehearsal: '1', 'rehearsal.run': `images-test-${process.pid}` })
       .withExposedPorts(8080)
       .withWaitStrategy(Wait.forHttp('/readyz', 8080).forStatusCode(200))

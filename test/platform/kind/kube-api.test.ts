@@ -106,7 +106,6 @@ describe('the Kubernetes API calls of the kind platform', () => {
         version: 'v1',
         replicas: 1,
         image: 'rehearsal/judge-service:abc',
-        adminToken: 't',
       }),
     );
     const posts = calls.filter((c) => c.method === 'POST');

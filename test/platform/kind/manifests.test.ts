@@ -1,6 +1,7 @@
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
 import * as m from '../../../sim/platform/kind/manifests.js';
@@ -14,7 +15,6 @@ const judge = {
   version: 'v2',
   replicas: 2,
   image: 'rehearsal/judge-service:0123456789ab',
-  adminToken: 'tok',
   toggles: { errorRate: 0.05 },
   workers: 2,
 };
@@ -22,6 +22,7 @@ const judge = {
 const models: Record<string, new (data: never) => { validate(): void }> = {
   Namespace,
   PersistentVolumeClaim,
+  Secret,
   Service,
   Deployment,
 };
@@ -39,7 +40,8 @@ const all = (): m.Manifest[] => [
   m.judgeDeployment(scope, judge),
   m.judgeDeployment(scope, { ...judge, name: 'judge-v2-1', toggles: {} }),
   m.versionService(scope, 'v2'),
-  m.routerDeployment(scope, 'rehearsal/router:fedcba987654', 'secret'),
+  m.adminSecret(scope, { judge: 'tok', router: 'secret' }),
+  m.routerDeployment(scope, 'rehearsal/router:fedcba987654'),
   m.routerService(scope, true),
   m.routerService(scope, false),
 ];
@@ -104,8 +106,6 @@ describe('kind manifests', () => {
       'v2',
       '--instance',
       '$(POD_NAME)',
-      '--admin-token',
-      'tok',
       '--workers',
       '2',
       '--toggles',
@@ -114,6 +114,11 @@ describe('kind manifests', () => {
     expect(c.env).toContainEqual({
       name: 'POD_NAME',
       valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
+    });
+    // The admin token reaches the pod through the run's Secret, never through args or a literal env value.
+    expect(c.env).toContainEqual({
+      name: 'JUDGE_ADMIN_TOKEN',
+      valueFrom: { secretKeyRef: { name: m.ADMIN_SECRET, key: 'judge' } },
     });
   });
 
@@ -127,10 +132,18 @@ describe('kind manifests', () => {
   });
 
   it('the router is a Deployment + Service; NodePorts (those of cluster.yaml) only on a cluster made for the run', () => {
-    const d = m.routerDeployment(scope, 'rehearsal/router:fedcba987654', 'secret') as unknown as Deployment;
+    const d = m.routerDeployment(scope, 'rehearsal/router:fedcba987654') as unknown as Deployment;
     expect(d.spec!.template.spec!.containers[0]!.env).toEqual([
-      { name: 'REHEARSAL_ROUTER_TOKEN', value: 'secret' },
+      {
+        name: 'REHEARSAL_ROUTER_TOKEN',
+        valueFrom: { secretKeyRef: { name: m.ADMIN_SECRET, key: 'router' } },
+      },
     ]);
+    expect(m.adminSecret(scope, { judge: 'j', router: 'r' })).toMatchObject({
+      kind: 'Secret',
+      metadata: { name: m.ADMIN_SECRET, namespace: scope.namespace },
+      stringData: { judge: 'j', router: 'r' },
+    });
     const nodePort = m.routerService(scope, true) as unknown as Service;
     expect(nodePort.spec!.type).toBe('NodePort');
     expect(nodePort.spec!.ports!.map((p) => p.nodePort)).toEqual([
