@@ -48,10 +48,10 @@ function detailRow(s: ScenarioReport): string {
 
 /** The summary as Markdown: headline, readiness matrix, one row per scenario, and what went wrong. */
 export function renderMarkdown(report: RunReport): string {
-  const { total, passed, failed, errors } = report.summary;
+  const { total, passed, failed, errors, interrupted } = report.summary;
   const ok = failed + errors === 0 && !report.interrupted;
   const lines = [
-    `## ${ok ? '✅' : '❌'} Release rehearsal: ${passed}/${total} passed${failed ? `, ${failed} failed` : ''}${errors ? `, ${errors} harness errors` : ''}${interruptionNote(report)}`,
+    `## ${ok ? '✅' : failed + errors === 0 ? '⏹️' : '❌'} Release rehearsal: ${passed}/${total} passed${failed ? `, ${failed} failed` : ''}${errors ? `, ${errors} harness errors` : ''}${interrupted ? `, ${interrupted} interrupted` : ''}${interruptionNote(report)}`,
     '',
     `Run \`${report.runId}\` on \`${report.platform}\`, rehearsal ${report.tool.version}, node ${report.tool.node}, ${report.startedAt}.`,
     '',
