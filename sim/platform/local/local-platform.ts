@@ -190,13 +190,22 @@ export class LocalPlatform implements Platform {
       label: `judge service ${id}`,
     });
     const bound = (proc.listening as { port: number }).port;
-    await this.starts.track(
-      waitReady(`http://127.0.0.1:${bound}/readyz`, 15_000, this.starts.with(ctx.signal)).catch(
-        async (error: unknown) => {
-          await this.stopNow(proc);
-          throw error;
-        },
+    // A process that dies before it is ready fails the start at once, not when the readiness wait times out.
+    const died = new AbortController();
+    proc.exited.then((code) =>
+      died.abort(
+        new RehearsalError(
+          `judge service ${id} exited during start-up (code ${code}, signal ${proc.child.signalCode})`,
+          `see its log ${join(ctx.workdir, 'logs', `${id}.log`)}`,
+        ),
       ),
+    );
+    const signal = AbortSignal.any([this.starts.with(ctx.signal), died.signal]);
+    await this.starts.track(
+      waitReady(`http://127.0.0.1:${bound}/readyz`, 15_000, signal).catch(async (error: unknown) => {
+        await this.stopNow(proc);
+        throw error;
+      }),
     );
     return { proc, port: bound };
   }
