@@ -15,9 +15,11 @@ const GRACEFUL_STOP_MS = 20_000;
 /** How long the process may linger after its command finished before it is made to exit. */
 const LINGER_MS = 3000;
 
+let loaded = false;
 let finished = false;
 const interrupt = interrupts();
 const { commands } = await import('./commands/index.js');
+loaded = true;
 
 function usage(): string {
   const list = Object.values(commands as Record<string, Command>)
@@ -39,6 +41,7 @@ function interrupts(): AbortSignal {
   };
   const onSignal = (sig: string) => {
     if (finished) return force('', Number(process.exitCode ?? ExitCode.interrupted));
+    if (!loaded) return force(`${sig}: interrupted before anything started`, ExitCode.interrupted);
     if (abort.signal.aborted) return force(`${sig}: killing everything now`, ExitCode.interrupted);
     err(`\n${sig}: stopping and cleaning up (again to force)…`);
     abort.abort(new RehearsalError(`interrupted by ${sig}`, 'run it again', ExitCode.interrupted));

@@ -60,8 +60,11 @@ export async function runSuite(
   mkdirSync(dir, { recursive: true });
   const slots: (ScenarioReport | undefined)[] = new Array(scenarios.length);
   let next = 0;
+  // A scenario that throws (a platform that turned out unavailable) stops the others, which tear down before it propagates.
+  const stopAll = new AbortController();
+  const signal = AbortSignal.any([opts.signal, stopAll.signal]);
   const worker = async () => {
-    while (!opts.signal.aborted && next < scenarios.length) {
+    while (!signal.aborted && next < scenarios.length) {
       const i = next++;
       const loaded = scenarios[i]!;
       opts.onScenarioStart?.(loaded, i, scenarios.length);
@@ -76,7 +79,7 @@ export async function runSuite(
       platform: opts.platform,
       clock: opts.clock,
       log: opts.log,
-      signal: opts.signal,
+      signal,
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
       ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),
       ...(opts.driver ? { driver: opts.driver } : {}),
@@ -86,7 +89,16 @@ export async function runSuite(
       ...(opts.teardownMs ? { teardownMs: opts.teardownMs } : {}),
     });
   const width = Math.max(1, Math.min(opts.parallel ?? 1, scenarios.length));
-  await Promise.all(Array.from({ length: width }, worker));
+  const ran = await Promise.allSettled(
+    Array.from({ length: width }, () =>
+      worker().catch((error: unknown) => {
+        stopAll.abort(error);
+        throw error;
+      }),
+    ),
+  );
+  const failed = ran.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   const results = slots.filter((r): r is ScenarioReport => r !== undefined);
   const report: RunReport = {
     schemaVersion: 1,

@@ -7,10 +7,10 @@ import { runSuite, type SuiteOptions } from '../../sim/engine/run-suite.js';
 import { createPlatform } from '../../sim/platform/index.js';
 import type { Deployment, Platform } from '../../sim/platform/platform.js';
 import type { RunReport } from '../../sim/report/model.js';
-import { RehearsalError } from '../../sim/util/errors.js';
+import { PlatformUnavailableError, RehearsalError } from '../../sim/util/errors.js';
 import { nullLogger } from '../../sim/util/logger.js';
 import { shortScenario } from '../helpers/lifecycle-scenario.js';
-import { leftoversAfter, tagChildren } from '../helpers/processes.js';
+import { leftovers, leftoversAfter, tagChildren } from '../helpers/processes.js';
 
 type Stage =
   | 'start'
@@ -176,5 +176,38 @@ describe('an interrupt at any stage ends the scenario as interrupted, promptly, 
     expect(report.summary.interrupted).toBe(1);
     expect(ms).toBeLessThan(8000);
     expect(left).toEqual([]);
+  });
+});
+
+describe('the suite runner', () => {
+  it('a scenario that throws (platform unavailable) stops the parallel ones, which are torn down before it propagates', async () => {
+    const tag = tagChildren('engine-suite');
+    const make: SuiteOptions['createPlatform'] = (name, options) => {
+      const inner = createPlatform(name, options);
+      return Object.assign(Object.create(inner) as Platform, {
+        start: async (ctx: Parameters<Platform['start']>[0]) => {
+          if (ctx.workdir.endsWith('unavailable')) {
+            await new Promise((r) => setTimeout(r, 1500));
+            throw new PlatformUnavailableError('local platform unavailable: injected', 'none');
+          }
+          await inner.start(ctx);
+        },
+      });
+    };
+    const t0 = Date.now();
+    const running = runSuite([shortScenario('healthy'), shortScenario('unavailable')], {
+      platform: 'local',
+      reportsDir: mkdtempSync(join(tmpdir(), 'rehearsal-lifecycle-')),
+      clock: new RealClock(),
+      log: nullLogger,
+      signal: new AbortController().signal,
+      toolVersion: 'test',
+      nodeVersion: process.version,
+      parallel: 2,
+      createPlatform: make,
+    });
+    await expect(running).rejects.toThrow(/unavailable: injected/);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(leftovers(tag)).toEqual([]);
   });
 });
