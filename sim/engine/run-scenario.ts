@@ -39,6 +39,7 @@ import { errorReport } from './error-report.js';
 import { FaultScheduler } from './fault-scheduler.js';
 import { interruptedReport, reasonOf } from './interruption.js';
 import { ReadinessWatcher } from './readiness-watch.js';
+import { tearDown, withTeardownProblem } from './teardown.js';
 
 /** What a scenario run needs from its caller. */
 export interface ScenarioEnv {
@@ -85,7 +86,7 @@ export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv)
     report = withPlatformInfo(await rehearse(loaded, env, platform, workdir), platform);
   } catch (error) {
     if (error instanceof RehearsalError && error.exitCode === 3 && !env.signal.aborted) {
-      await tearDown(platform, env).catch(() => undefined);
+      await tearDown(platform, env.teardownMs).catch(() => undefined);
       throw error;
     }
     const failed = errorReport(loaded, error, env.clock.now() - started);
@@ -101,36 +102,12 @@ export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv)
     report = withPlatformInfo(report, platform);
   }
   // A teardown that fails or hangs is the harness's problem: it is reported, and the suite goes on.
-  const problem = await tearDown(platform, env).then(
+  const problem = await tearDown(platform, env.teardownMs).then(
     () => undefined,
     (error: unknown) => messageOf(error),
   );
-  if (problem === undefined) return report;
-  env.log.warn(`${scenario.name}: teardown failed: ${problem}`);
-  const message = `teardown failed: ${problem}`;
-  if (report.status !== 'passed' && report.status !== 'failure')
-    return { ...report, reason: `${report.reason}; ${message}` };
-  return {
-    ...report,
-    passed: false,
-    status: 'error',
-    reason: `harness error: ${message} (the rehearsal itself: ${report.reason})`,
-    error: { message, hint: '`rehearse clean` removes what a failed teardown left behind' },
-  };
-}
-
-/** Disposes the platform, or fails once `env.teardownMs` has passed (the exit hooks are the last resort then). */
-async function tearDown(platform: Platform, env: ScenarioEnv): Promise<void> {
-  const ms = env.teardownMs ?? 60_000;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${platform.name} did not finish within ${ms / 1000} s`)), ms);
-  });
-  try {
-    await Promise.race([platform.dispose(), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  if (problem !== undefined) env.log.warn(`${scenario.name}: teardown failed: ${problem}`);
+  return problem === undefined ? report : withTeardownProblem(report, problem);
 }
 
 async function rehearse(
