@@ -51,8 +51,8 @@ describe.skipIf(noEngine !== undefined)(
       const run = startCli(['run', '--platform', 'docker', file, '--reports', reports]);
       const owner = byLabel(`rehearsal.owner=${run.child.pid}@${hostname()}`);
       for (let i = 0; i < 3000; i++) {
-        const c = (await docker.listContainers({ all: true, filters: owner })).find((x) =>
-          x.Names.some((n) => n.endsWith('-v1-1')),
+        const c = (await docker.listContainers({ all: true, filters: owner })).find(
+          (x) => x.State === 'running' && x.Names.some((n) => n.endsWith('-v1-1')),
         );
         if (c) {
           await docker.getContainer(c.Id).kill({ signal: 'SIGKILL' });

@@ -12,12 +12,12 @@ const docker = new Docker();
 const ours = () =>
   docker.listContainers({ all: true, filters: JSON.stringify({ label: [`rehearsal.run=${runId}`] }) });
 
-/** Kills the container whose name ends with `suffix` as soon as it exists (polling the engine). */
+/** Kills the container whose name ends with `suffix` as soon as it runs (polling the engine; a created one cannot be killed). */
 function killWhenSeen(suffix: string): () => void {
   let done = false;
   const timer = setInterval(async () => {
     if (done) return;
-    const c = (await ours()).find((x) => x.Names.some((n) => n.endsWith(suffix)));
+    const c = (await ours()).find((x) => x.State === 'running' && x.Names.some((n) => n.endsWith(suffix)));
     if (!c || done) return;
     done = true;
     await docker
