@@ -37,7 +37,9 @@ import { trafficDistortion } from '../verdict/distortion.js';
 import { judge } from '../verdict/judge.js';
 import { errorReport } from './error-report.js';
 import { FaultScheduler } from './fault-scheduler.js';
+import { interruptedReport, reasonOf } from './interruption.js';
 import { ReadinessWatcher } from './readiness-watch.js';
+import { tearDown, withTeardownProblem } from './teardown.js';
 
 /** What a scenario run needs from its caller. */
 export interface ScenarioEnv {
@@ -55,6 +57,10 @@ export interface ScenarioEnv {
   k6Path?: string;
   /** Cluster options (`--cluster`, `--kubeconfig`, `--context`) for platforms that take them. */
   platformOptions?: PlatformOptions;
+  /** Makes the scenario's platform (default: the registry's {@link createPlatform}); tests wrap it to inject failures. */
+  createPlatform?: (name: string, options?: PlatformOptions) => Platform;
+  /** How long tearing the platform down may take before the scenario gives up on it (default 60 s). */
+  teardownMs?: number;
 }
 
 /** Rehearses one scenario end to end on a platform and judges it. Everything it started is stopped before it returns. */
@@ -70,17 +76,38 @@ export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv)
       ExitCode.platformUnavailable,
     );
   }
-  const platform = createPlatform(scenario.platform ?? env.platform, env.platformOptions);
+  const platform = (env.createPlatform ?? createPlatform)(
+    scenario.platform ?? env.platform,
+    env.platformOptions,
+  );
+  let report: ScenarioReport;
   try {
     await platform.start({ runId: env.runId, workdir, log: env.log, signal: env.signal });
-    return withPlatformInfo(await rehearse(loaded, env, platform, workdir), platform);
+    report = withPlatformInfo(await rehearse(loaded, env, platform, workdir), platform);
   } catch (error) {
-    if (error instanceof RehearsalError && error.exitCode === 3) throw error;
-    env.log.warn(`${scenario.name}: harness error: ${messageOf(error)}`);
-    return withPlatformInfo(errorReport(loaded, error, env.clock.now() - started), platform);
-  } finally {
-    await platform.dispose();
+    if (error instanceof RehearsalError && error.exitCode === 3 && !env.signal.aborted) {
+      await tearDown(platform, env.teardownMs).catch(() => undefined);
+      throw error;
+    }
+    const failed = errorReport(loaded, error, env.clock.now() - started);
+    if (env.signal.aborted) {
+      report = interruptedReport(failed, reasonOf(env.signal.reason), {
+        phase: 'start-up',
+        afterMs: env.clock.now() - started,
+      });
+    } else {
+      env.log.warn(`${scenario.name}: harness error: ${messageOf(error)}`);
+      report = failed;
+    }
+    report = withPlatformInfo(report, platform);
   }
+  // A teardown that fails or hangs is the harness's problem: it is reported, and the suite goes on.
+  const problem = await tearDown(platform, env.teardownMs).then(
+    () => undefined,
+    (error: unknown) => messageOf(error),
+  );
+  if (problem !== undefined) env.log.warn(`${scenario.name}: teardown failed: ${problem}`);
+  return problem === undefined ? report : withTeardownProblem(report, problem);
 }
 
 async function rehearse(
@@ -237,8 +264,12 @@ async function rehearse(
       })
     : undefined;
   const stopController = new AbortController();
-  const onAbort = () => stopController.abort();
-  env.signal.addEventListener('abort', onAbort, { once: true });
+  const onAbort = () => {
+    timeline.add('interrupted', reasonOf(env.signal.reason));
+    stopController.abort();
+  };
+  if (env.signal.aborted) onAbort();
+  else env.signal.addEventListener('abort', onAbort, { once: true });
   const plan = planStrategy(scenario.strategy, {
     version: versions.candidate,
     replicas: scenario.service.replicas,
@@ -261,8 +292,10 @@ async function rehearse(
       'traffic-end',
       `${stats.sent} requests sent${stats.thresholdsFailed ? '; k6 thresholds failed (exit 99)' : ''}`,
     );
+    // Interrupted: no grace, no reconciliation, no waiting for verifications; what was measured is kept.
+    const stopped = () => env.signal.aborted;
     const grace = clock
-      .sleep(3000, background.signal)
+      .sleep(stopped() ? 0 : 3000, background.signal)
       .then(() => stopController.abort())
       .catch(() => undefined);
     const result = await releasing.catch((error: unknown) => {
@@ -271,8 +304,8 @@ async function rehearse(
     });
     background.abort();
     await Promise.all([scraping, faulting, probing, grace]);
-    const reconciliation = await reconcile(records, endpoint.url, clock);
-    await faults.settle();
+    const reconciliation = stopped() ? { lost: [] } : await reconcile(records, endpoint.url, clock);
+    if (!stopped()) await faults.settle();
     // Preview smoke and shadow (mirrored) answers count as evidence too: neither reaches a user.
     const faultOutcomes = faults.outcomes(
       records,
@@ -288,10 +321,10 @@ async function rehearse(
       faults: faultOutcomes,
     });
     await writeFile(join(workdir, 'requests.jsonl'), records.map((r) => JSON.stringify(r)).join('\n'));
-    const distortion = trafficDistortion(stats);
+    const distortion = stopped() ? null : trafficDistortion(stats);
     if (distortion) log.warn(`${scenario.name}: measured under distortion: ${distortion}`);
     const durationMs = Math.min(scenario.traffic.duration, timeline.now());
-    return {
+    const report: ScenarioReport = {
       name: scenario.name,
       file,
       description: scenario.description,
@@ -341,6 +374,9 @@ async function rehearse(
       },
       durationMs: clock.now() - timeline.t0,
     };
+    if (!stopped()) return report;
+    const at = timeline.first('interrupted')?.at ?? timeline.now();
+    return interruptedReport(report, reasonOf(env.signal.reason), { phase: 'traffic', atMs: at });
   } finally {
     env.signal.removeEventListener('abort', onAbort);
     background.abort();

@@ -11,7 +11,8 @@ import type { LoadedScenario } from '../scenario/load.js';
 import type { DriverName } from '../traffic/driver.js';
 import type { RequestRecord } from '../traffic/record.js';
 import type { Logger } from '../util/logger.js';
-import { rehearseScenario } from './run-scenario.js';
+import { reasonOf } from './interruption.js';
+import { rehearseScenario, type ScenarioEnv } from './run-scenario.js';
 
 /** Options of a suite run. */
 export interface SuiteOptions {
@@ -36,12 +37,10 @@ export interface SuiteOptions {
   k6Path?: string;
   /** Cluster options for platforms that take them (kind). */
   platformOptions?: PlatformOptions;
-}
-
-/** The reason an abort carries, as one line for the report. */
-function reasonOf(reason: unknown): string {
-  if (reason instanceof Error) return reason.message;
-  return reason === undefined ? 'interrupted' : String(reason);
+  /** Makes each scenario's platform (default: the registry's); tests wrap it to inject failures. */
+  createPlatform?: ScenarioEnv['createPlatform'];
+  /** How long each scenario's teardown may take (default 60 s). */
+  teardownMs?: number;
 }
 
 /** A run id that sorts by time: 20261127-193012-ab12. */
@@ -61,8 +60,11 @@ export async function runSuite(
   mkdirSync(dir, { recursive: true });
   const slots: (ScenarioReport | undefined)[] = new Array(scenarios.length);
   let next = 0;
+  // A scenario that throws (a platform that turned out unavailable) stops the others, which tear down before it propagates.
+  const stopAll = new AbortController();
+  const signal = AbortSignal.any([opts.signal, stopAll.signal]);
   const worker = async () => {
-    while (!opts.signal.aborted && next < scenarios.length) {
+    while (!signal.aborted && next < scenarios.length) {
       const i = next++;
       const loaded = scenarios[i]!;
       opts.onScenarioStart?.(loaded, i, scenarios.length);
@@ -77,15 +79,26 @@ export async function runSuite(
       platform: opts.platform,
       clock: opts.clock,
       log: opts.log,
-      signal: opts.signal,
+      signal,
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
       ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),
       ...(opts.driver ? { driver: opts.driver } : {}),
       ...(opts.k6Path ? { k6Path: opts.k6Path } : {}),
       ...(opts.platformOptions ? { platformOptions: opts.platformOptions } : {}),
+      ...(opts.createPlatform ? { createPlatform: opts.createPlatform } : {}),
+      ...(opts.teardownMs ? { teardownMs: opts.teardownMs } : {}),
     });
   const width = Math.max(1, Math.min(opts.parallel ?? 1, scenarios.length));
-  await Promise.all(Array.from({ length: width }, worker));
+  const ran = await Promise.allSettled(
+    Array.from({ length: width }, () =>
+      worker().catch((error: unknown) => {
+        stopAll.abort(error);
+        throw error;
+      }),
+    ),
+  );
+  const failed = ran.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   const results = slots.filter((r): r is ScenarioReport => r !== undefined);
   const report: RunReport = {
     schemaVersion: 1,
@@ -105,6 +118,7 @@ export async function runSuite(
       passed: results.filter((r) => r.status === 'passed').length,
       failed: results.filter((r) => r.status === 'failure').length,
       errors: results.filter((r) => r.status === 'error').length,
+      interrupted: results.filter((r) => r.status === 'interrupted').length,
     },
   };
   const written = await writeReports(opts.reporters ?? defaultReporters(), report, dir);

@@ -22,6 +22,7 @@ export type EventType =
   | 'fault-verified'
   | 'fault-reverted'
   | 'readiness'
+  | 'interrupted'
   | 'error';
 
 /** One event, at ms from the start of traffic. */

@@ -14,7 +14,8 @@ export interface Change {
     | 'budget'
     | 'lost-submissions'
     | 'added'
-    | 'removed';
+    | 'removed'
+    | 'interrupted';
   /** Whether this is a regression. */
   worse: boolean;
   message: string;
@@ -56,6 +57,20 @@ function countChange(
 /** What changed in one scenario between two runs. */
 export function compareScenario(a: ScenarioReport, b: ScenarioReport): Change[] {
   const n = b.name;
+  // Partial figures compare with nothing: a run cut short cannot vouch for the scenario, and one that was is no baseline.
+  if (b.status === 'interrupted')
+    return [
+      { scenario: n, kind: 'interrupted', worse: true, message: `not finished in the new run: ${b.reason}` },
+    ];
+  if (a.status === 'interrupted')
+    return [
+      {
+        scenario: n,
+        kind: 'interrupted',
+        worse: b.status !== 'passed',
+        message: `not finished in the old run (${a.reason}); now ${b.status}${b.status === 'passed' ? '' : `: ${b.reason}`}`,
+      },
+    ];
   const changes: Change[] = [];
   if (a.status === 'passed' && b.status !== 'passed')
     changes.push({

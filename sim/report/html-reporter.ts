@@ -14,13 +14,15 @@ td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}t
 a{color:inherit}.muted{color:#666}.num{text-align:right}details{margin:6px 0}
 .chart .grid{stroke:#eee}.chart .ln{fill:none;stroke-width:1.6}.chart .dash{stroke-dasharray:4 3;stroke-width:1.2}
 .chart text{font-size:10px;fill:#555}.chart .pt{font-size:11px;fill:#222}.chart .yl{text-anchor:end}
-.badge{font-size:11px;font-weight:600;padding:0 4px;border-radius:3px;color:#fff}.badge.passed{background:#2a7d2a}.badge.failure{background:#c0392b}.badge.error{background:#b7791f}
+.badge{font-size:11px;font-weight:600;padding:0 4px;border-radius:3px;color:#fff}.badge.passed{background:#2a7d2a}.badge.failure{background:#c0392b}.badge.error{background:#b7791f}.interrupted{background:#eef0f4}.badge.interrupted{background:#5a6270}
 .ok{color:#2a7d2a}.bad{color:#c0392b}.chart .xl{text-anchor:middle}.chart .ml{font-size:10px;text-anchor:middle}.chart .marker line{stroke-dasharray:2 2}
 .chart .threshold line{stroke:#c0392b;stroke-dasharray:6 3;stroke-width:1}.chart .tl{text-anchor:end;fill:#c0392b;font-size:9px}.chart .fault-window{fill:#d62728;fill-opacity:.08}`;
 
 /** A coloured PASS/FAIL/ERROR badge (text, not emoji: headless browsers often lack an emoji font). */
 function badge(s: ScenarioReport): string {
-  return `<span class="badge ${s.status}">${s.status === 'passed' ? 'PASS' : s.status === 'error' ? 'ERROR' : 'FAIL'}</span>`;
+  const label =
+    { passed: 'PASS', error: 'ERROR', interrupted: 'INTERRUPTED', failure: 'FAIL' }[s.status] ?? 'FAIL';
+  return `<span class="badge ${s.status}">${label}</span>`;
 }
 
 const tick = (ok: boolean) => (ok ? '<span class="ok">✓</span>' : '<span class="bad">✗</span>');
@@ -99,11 +101,11 @@ ${figures}${chart}
 
 /** The whole report as one self-contained HTML page (inline CSS and SVG; no scripts, no network). */
 export function renderHtml(report: RunReport): string {
-  const { total, passed, failed, errors } = report.summary;
+  const { total, passed, failed, errors, interrupted } = report.summary;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Rehearsal ${xml(report.runId)}: ${passed}/${total} passed</title><style>${STYLE}</style></head>
-<body><h1>Release rehearsal ${xml(report.runId)}: ${passed}/${total} passed${failed ? `, ${failed} failed` : ''}${errors ? `, ${errors} harness errors` : ''}${xml(interruptionNote(report))}</h1>
+<body><h1>Release rehearsal ${xml(report.runId)}: ${passed}/${total} passed${failed ? `, ${failed} failed` : ''}${errors ? `, ${errors} harness errors` : ''}${interrupted ? `, ${interrupted} interrupted` : ''}${xml(interruptionNote(report))}</h1>
 <p class="muted">platform ${xml(report.platform)} · rehearsal ${xml(report.tool.version)} · node ${xml(report.tool.node)} · ${xml(report.startedAt)} → ${xml(report.finishedAt)}</p>
 <h2>Readiness matrix</h2>${matrix(report)}
 ${report.scenarios.map(scenarioSection).join('\n')}

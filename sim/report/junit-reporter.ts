@@ -57,7 +57,7 @@ function phaseFigures(s: ScenarioReport): [string, number][] {
 function suite(s: ScenarioReport, id: number, timestamp: string): string {
   const time = (s.durationMs / 1000).toFixed(3);
   const failures = s.status === 'failure' ? 1 : 0;
-  const errors = s.status === 'error' ? 1 : 0;
+  const errors = s.status === 'error' || s.status === 'interrupted' ? 1 : 0;
   const head = `  <testsuite name="${xml(s.name)}" tests="1" failures="${failures}" errors="${errors}" skipped="0" time="${time}" timestamp="${timestamp}" hostname="localhost" id="${id}" package="rehearsal" file="${xml(s.file)}">`;
   return `${head}\n    <properties>\n${properties(s)}\n    </properties>\n${testcase(s, time)}\n  </testsuite>`;
 }
@@ -68,23 +68,26 @@ function testcase(s: ScenarioReport, time: string): string {
     .map((e) => `${e.passed ? 'ok  ' : 'FAIL'} ${e.name}: expected ${e.expected}, got ${e.actual}`)
     .join('\n');
   let body = '';
-  if (s.status === 'error')
+  // Interrupted is the harness's doing, like an error: neither a pass nor a failed expectation.
+  if (s.status === 'interrupted')
+    body = `\n      <error message="${xml(s.reason)}" type="interrupted">${xml(s.error?.hint ?? '')}</error>`;
+  else if (s.status === 'error')
     body = `\n      <error message="${xml(s.error?.message ?? s.reason)}" type="harness-error">${xml(s.error?.hint ?? '')}</error>`;
   else if (s.status === 'failure')
     body = `\n      <failure message="${xml(s.reason)}" type="${xml(s.classification)}">${xml(lines)}</failure>`;
   return `${head}${body}\n      <system-out>${xml(`${s.reason}\n${lines}`)}</system-out>\n    </testcase>`;
 }
 
-/** `junit.xml`: one testcase per scenario; a failed expectation is a failure, a harness problem an error. */
+/** `junit.xml`: one testcase per scenario; a failed expectation is a failure, a harness problem or an interruption an error. */
 export class JunitReporter implements Reporter {
   readonly name = 'junit';
 
   async write(report: RunReport, dir: string): Promise<string[]> {
-    const { total, failed, errors } = report.summary;
+    const { total, failed, errors, interrupted = 0 } = report.summary;
     const time = ((Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000).toFixed(3);
     const text = [
       '<?xml version="1.0" encoding="UTF-8"?>',
-      `<testsuites name="rehearsal (${xml(report.platform)})" tests="${total}" failures="${failed}" errors="${errors}" time="${time}">`,
+      `<testsuites name="rehearsal (${xml(report.platform)})" tests="${total}" failures="${failed}" errors="${errors + interrupted}" time="${time}">`,
       ...report.scenarios.map((s, i) => suite(s, i, report.startedAt.slice(0, 19))),
       '</testsuites>',
       '',

@@ -74,5 +74,10 @@ export function loadReport(path: string): RunReport {
     );
   }
   const report = data as RunReport;
-  return { ...report, scenarios: report.scenarios.map((s) => (s.budget ? s : withBudget(s))) };
+  const interrupted = report.scenarios.filter((s) => s.status === 'interrupted').length;
+  return {
+    ...report,
+    summary: { ...report.summary, interrupted: report.summary.interrupted ?? interrupted },
+    scenarios: report.scenarios.map((s) => (s.budget ? s : withBudget(s))),
+  };
 }

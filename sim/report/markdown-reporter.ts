@@ -59,10 +59,10 @@ export interface MarkdownPlace {
 export function renderMarkdown(report: RunReport, place?: MarkdownPlace): string {
   // A runner's absolute paths mean nothing to whoever reads the summary elsewhere (a PR, a CI page).
   const local = (text: string) => (place ? relativePaths(text, place.dir) : text);
-  const { total, passed, failed, errors } = report.summary;
+  const { total, passed, failed, errors, interrupted } = report.summary;
   const ok = failed + errors === 0 && !report.interrupted;
   const lines = [
-    `## ${ok ? '✅' : '❌'} Release rehearsal: ${passed}/${total} passed${failed ? `, ${failed} failed` : ''}${errors ? `, ${errors} harness errors` : ''}${interruptionNote(report)}`,
+    `## ${ok ? '✅' : failed + errors === 0 ? '⏹️' : '❌'} Release rehearsal: ${passed}/${total} passed${failed ? `, ${failed} failed` : ''}${errors ? `, ${errors} harness errors` : ''}${interrupted ? `, ${interrupted} interrupted` : ''}${interruptionNote(report)}`,
     '',
     `Run \`${report.runId}\` on \`${report.platform}\`, rehearsal ${report.tool.version}, node ${report.tool.node}, ${report.startedAt}.`,
     '',

@@ -60,6 +60,7 @@ export function budgetText(s: ScenarioReport): string {
 /** The key figure of a scenario: detection time when it rolled back, failed requests otherwise, and any expectation not met. */
 export function keyFigure(s: ScenarioReport): string {
   if (s.status === 'error') return 'harness error';
+  if (s.status === 'interrupted') return 'interrupted';
   const failed = `${s.observed.failedRequests} failed`;
   const missed = s.expectations.filter((e) => !e.passed).map((e) => e.name);
   const why = missed.length ? ` (not met: ${missed.join(', ')})` : '';
@@ -70,5 +71,5 @@ export function keyFigure(s: ScenarioReport): string {
 
 /** A short mark for a scenario's result. */
 export function statusMark(s: ScenarioReport): string {
-  return s.status === 'passed' ? '✅' : s.status === 'error' ? '⚠️' : '❌';
+  return { passed: '✅', error: '⚠️', interrupted: '⏹️', failure: '❌' }[s.status] ?? '❌';
 }

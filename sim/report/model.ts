@@ -54,8 +54,11 @@ export interface ScenarioReport {
   faults: FaultOutcome[];
   versions: { stable: string; candidate: string };
   passed: boolean;
-  /** `failure` = an expectation did not hold; `error` = the harness could not rehearse. */
-  status: 'passed' | 'failure' | 'error';
+  /**
+   * `failure` = an expectation did not hold; `error` = the harness could not rehearse; `interrupted` = stopped by
+   * Ctrl-C/SIGTERM or `--timeout` before it could be judged (neither a pass nor a failure).
+   */
+  status: 'passed' | 'failure' | 'error' | 'interrupted';
   classification: Classification;
   reason: string;
   expected: { outcome: string };
@@ -111,5 +114,6 @@ export interface RunReport {
   scenarios: ScenarioReport[];
   /** Monte Carlo results of `rehearse simulate`; absent for live runs. */
   simulation?: SimulationReport;
-  summary: { total: number; passed: number; failed: number; errors: number };
+  /** Scenario counts by status (`interrupted` is absent from reports older than that status). */
+  summary: { total: number; passed: number; failed: number; errors: number; interrupted?: number };
 }

@@ -29,8 +29,10 @@ const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000
 
 /** One line for a finished scenario. */
 export function scenarioLine(r: ScenarioReport, p: Palette): string {
-  const mark =
-    r.status === 'passed' ? p.green('PASS') : r.status === 'error' ? p.yellow('ERROR') : p.red('FAIL');
+  const mark = colour(
+    r.status,
+    p,
+  )({ passed: 'PASS', error: 'ERROR', interrupted: 'INTERRUPTED', failure: 'FAIL' }[r.status] ?? 'FAIL');
   return `${mark} ${r.name}: ${r.classification}, ${r.observed.outcome} (expected ${r.expected.outcome}); detect ${secs(r.observed.timeToDetectMs)}, rollback ${secs(r.observed.timeToRollbackMs)}, failed requests ${r.observed.failedRequests}, lost ${r.observed.lostSubmissions}${r.status === 'passed' ? notes(r) : `\n     ${r.reason}`}${distortionLine(r, p)}`;
 }
 
@@ -52,6 +54,11 @@ function notes(r: ScenarioReport): string {
   return out.map((n) => `\n     note: ${n}`).join('');
 }
 
+/** The colour of a status: green passed, yellow error or interrupted (the harness's), red failure. */
+function colour(status: string, p: Palette): (text: string) => string {
+  return status === 'passed' ? p.green : status === 'error' || status === 'interrupted' ? p.yellow : p.red;
+}
+
 /** The final table of a run. */
 export function summaryTable(report: RunReport, p: Palette): string {
   const rows = [['scenario', 'result', 'class', 'outcome', 'detect', 'rollback', 'failed', 'lost', 'budget']];
@@ -69,21 +76,19 @@ export function summaryTable(report: RunReport, p: Palette): string {
     ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const colour = (status: string, text: string) =>
-    status === 'passed' ? p.green(text) : status === 'error' ? p.yellow(text) : p.red(text);
   const lines = rows.map((r, n) =>
     r
-      .map((c, i) => (n > 0 && i === 1 ? colour(c, c.padEnd(widths[i]!)) : c.padEnd(widths[i]!)))
+      .map((c, i) => (n > 0 && i === 1 ? colour(c, p)(c.padEnd(widths[i]!)) : c.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd(),
   );
-  const { passed, failed, errors } = report.summary;
-  const total = `${passed} passed, ${failed} failed${errors ? `, ${errors} errors` : ''}`;
+  const { passed, failed, errors, interrupted = 0 } = report.summary;
+  const total = `${passed} passed, ${failed} failed${errors ? `, ${errors} errors` : ''}${interrupted ? `, ${interrupted} interrupted` : ''}`;
   return [
     p.dim(lines[0]!),
     ...lines.slice(1),
     '',
-    failed + errors === 0 ? p.green(total) : p.red(total),
+    failed + errors > 0 ? p.red(total) : interrupted > 0 ? p.yellow(total) : p.green(total),
     ...(report.interrupted
       ? [
           p.yellow(

@@ -31,7 +31,7 @@ describe('rehearse run on the two shipped canary scenarios (local platform, live
     expect(result.stderr).not.toMatch(/internal error/);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/2 passed, 0 failed/);
-    expect(report.summary).toEqual({ total: 2, passed: 2, failed: 0, errors: 0 });
+    expect(report.summary).toEqual({ total: 2, passed: 2, failed: 0, errors: 0, interrupted: 0 });
   });
 
   it('promotes the healthy candidate with no failed user request caused by the release', () => {

@@ -11,6 +11,7 @@ import type {
   Probe,
   RouterEndpoint,
 } from '../platform.js';
+import { Starts, startAll, thenOrUndo } from '../starts.js';
 import { type AppImages, ensureAppImages } from './app-images.js';
 import { describeBasePath, ensureBase } from './base-image.js';
 import { removeLabelled, removeLabelledSync } from './cleanup.js';
@@ -20,6 +21,14 @@ import { connectEngine, ENGINE_HINT, probeEngine } from './engine.js';
 import { dockerName, SCOPE_LABEL, scopeLabels } from './labels.js';
 
 const live = new Set<string>();
+
+interface ContainerOptions {
+  env?: string[];
+  ports: Record<number, number>;
+  volume?: string;
+  processes: number;
+}
+
 let exitHooked = false;
 
 /** Judge service instances and the router as containers on one labelled network, the store on one labelled volume. */
@@ -34,6 +43,7 @@ export class DockerPlatform implements Platform {
   private volume = '';
   private counters = new Map<string, number>();
   private topLevelCgroups = false;
+  private readonly starts = new Starts();
 
   async probe(): Promise<Probe> {
     const engine = await probeEngine(this.docker);
@@ -78,21 +88,24 @@ export class DockerPlatform implements Platform {
     const { ctx, images } = this.ready();
     const token = randomBytes(12).toString('hex');
     const [port, adminPort] = [await freePort(), await freePort()];
-    const container = await this.createContainer(`${this.scope}-router`, images.router, [], {
-      env: [`REHEARSAL_ROUTER_TOKEN=${token}`],
-      ports: { 8000: port, 8001: adminPort },
-      processes: 1,
-    });
     const endpoint = { url: `http://127.0.0.1:${port}`, adminUrl: `http://127.0.0.1:${adminPort}`, token };
-    await waitContainerReady(container, `${endpoint.adminUrl}/healthz`, 30_000, ctx.signal);
+    await this.startContainer(
+      `${this.scope}-router`,
+      images.router,
+      [],
+      {
+        env: [`REHEARSAL_ROUTER_TOKEN=${token}`],
+        ports: { 8000: port, 8001: adminPort },
+        processes: 1,
+      },
+      (c) => waitContainerReady(c, `${endpoint.adminUrl}/healthz`, 30_000, this.starts.with(ctx.signal)),
+    );
     return endpoint;
   }
 
   async deploy(spec: DeploySpec): Promise<Deployment> {
     const { ctx } = this.ready();
-    const instances = await Promise.all(
-      Array.from({ length: spec.replicas }, () => this.startInstance(spec)),
-    );
+    const instances = await this.startInstances(spec, spec.replicas);
     const retire = async (i: DockerInstance, graceMs: number) => {
       await i.stop(graceMs);
       await saveLogs(i.container, join(ctx.workdir, 'logs', `${i.id}.log`));
@@ -104,11 +117,7 @@ export class DockerPlatform implements Platform {
     // Scaling up appends ready instances; scaling down retires the last ones (the caller routes them away first).
     const scale = async (replicas: number) => {
       if (replicas > instances.length) {
-        instances.push(
-          ...(await Promise.all(
-            Array.from({ length: replicas - instances.length }, () => this.startInstance(spec)),
-          )),
-        );
+        instances.push(...(await this.startInstances(spec, replicas - instances.length)));
       } else if (replicas < instances.length) {
         await Promise.all(instances.splice(Math.max(0, replicas)).map((i) => retire(i, 3000)));
       }
@@ -127,6 +136,8 @@ export class DockerPlatform implements Platform {
 
   async dispose(): Promise<void> {
     if (!this.ctx || !this.scope) return;
+    // Starts in flight are aborted and settle first, so that no container is created after the removal below.
+    await this.starts.close();
     const logs = join(this.ctx.workdir, 'logs');
     await removeLabelled(this.docker, [`${SCOPE_LABEL}=${this.scope}`], {
       beforeRemove: (c, name) => saveLogs(c, join(logs, `${name.replace(`${this.scope}-`, '')}.log`)),
@@ -152,6 +163,14 @@ export class DockerPlatform implements Platform {
     };
   }
 
+  /** Starts `n` instances at once; if one fails, the others are removed before the error propagates. */
+  private startInstances(spec: DeploySpec, n: number): Promise<DockerInstance[]> {
+    return startAll(
+      Array.from({ length: n }, () => () => this.startInstance(spec)),
+      (i) => this.discard(i.container, i.name),
+    );
+  }
+
   private async startInstance(spec: DeploySpec): Promise<DockerInstance> {
     const { ctx, images, network } = this.ready();
     const n = this.counters.get(spec.version) ?? 0;
@@ -163,22 +182,54 @@ export class DockerPlatform implements Platform {
     if (spec.toggles && Object.keys(spec.toggles).length > 0)
       args.push('--toggles', JSON.stringify(spec.toggles));
     const hostPort = await freePort();
-    const container = await this.createContainer(name, images.judge, args, {
-      env: [`JUDGE_ADMIN_TOKEN=${this.adminToken}`],
-      ports: { [JUDGE_PORT]: hostPort },
-      volume: this.volume,
-      processes: 1 + (spec.workers ?? 2),
-    });
-    const instance = new DockerInstance(id, spec.version, name, container, network, hostPort);
-    await waitContainerReady(container, `${instance.url}/readyz`, 30_000, ctx.signal);
-    return instance;
+    return this.startContainer(
+      name,
+      images.judge,
+      args,
+      {
+        env: [`JUDGE_ADMIN_TOKEN=${this.adminToken}`],
+        ports: { [JUDGE_PORT]: hostPort },
+        volume: this.volume,
+        processes: 1 + (spec.workers ?? 2),
+      },
+      async (container) => {
+        const instance = new DockerInstance(id, spec.version, name, container, network, hostPort);
+        await waitContainerReady(container, `${instance.url}/readyz`, 30_000, this.starts.with(ctx.signal));
+        return instance;
+      },
+    );
+  }
+
+  /**
+   * Creates and starts a container, then runs `ready` on it; if starting or `ready` fails (or the platform is
+   * disposed meanwhile), the container is removed before the error propagates. Tracked, so `dispose()` waits for it.
+   */
+  private startContainer<T>(
+    name: string,
+    image: string,
+    cmd: string[],
+    opts: ContainerOptions,
+    ready: (c: Docker.Container) => Promise<T>,
+  ): Promise<T> {
+    this.starts.assertOpen(`container ${name}`);
+    return this.starts.track(
+      thenOrUndo(
+        () => this.createContainer(name, image, cmd, opts),
+        async (c) => {
+          const result = await ready(c);
+          this.starts.assertOpen(`container ${name}`);
+          return result;
+        },
+        (c) => this.discard(c, name),
+      ),
+    );
   }
 
   private async createContainer(
     name: string,
     image: string,
     cmd: string[],
-    opts: { env?: string[]; ports: Record<number, number>; volume?: string; processes: number },
+    opts: ContainerOptions,
   ): Promise<Docker.Container> {
     const { ExposedPorts, PortBindings } = loopbackBindings(opts.ports);
     const container = await this.docker.createContainer({
@@ -200,8 +251,18 @@ export class DockerPlatform implements Platform {
       },
       NetworkingConfig: { EndpointsConfig: { [this.scope]: { Aliases: [name] } } },
     });
-    await container.start();
+    await container.start().catch(async (error: unknown) => {
+      await this.discard(container, name);
+      throw error;
+    });
     return container;
+  }
+
+  /** Saves a container's log to the run folder, then removes it with its anonymous volumes; best effort. */
+  private async discard(c: Docker.Container, name: string): Promise<void> {
+    if (this.ctx)
+      await saveLogs(c, join(this.ctx.workdir, 'logs', `${name.replace(`${this.scope}-`, '')}.log`));
+    await c.remove({ force: true, v: true }).catch(() => undefined);
   }
 
   private labels(): Record<string, string> {

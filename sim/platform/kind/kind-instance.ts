@@ -17,7 +17,8 @@ export class KindInstance implements Instance {
     readonly version: string,
     readonly namespace: string,
     readonly podIp: string,
-    private readonly forward: PortForward,
+    /** The harness-side port-forward to the pod. */
+    readonly forward: PortForward,
     private readonly kube: Kube,
     private readonly target: KubeTarget,
   ) {}

@@ -9,6 +9,7 @@ import { ensureBase } from '../docker/base-image.js';
 import { connectEngine, ENGINE_HINT, probeEngine } from '../docker/engine.js';
 import { waitReady } from '../local/wait-ready.js';
 import type { DeploySpec, Platform, PlatformContext, Probe, RouterEndpoint } from '../platform.js';
+import { Starts, startAll, thenOrUndo } from '../starts.js';
 import { type ClusterHandle, closeCluster, openCluster, planCluster } from './cluster.js';
 import { type KindOptions, kindLoadArgs, kubectlTarget } from './commands.js';
 import { KindDeployment } from './kind-deployment.js';
@@ -20,6 +21,16 @@ import { probeKind } from './probe.js';
 import { checkTools, run, TOOL_HINTS } from './tools.js';
 
 const ROLLOUT_MS = 180_000;
+
+/** What a start made so far, for {@link KindPlatform.undoable} to take back. */
+interface Made {
+  /** Creates an object, deleted again if the start fails. */
+  create(manifest: m.Manifest): Promise<void>;
+  /** Keeps a port-forward, closed again if the start fails. */
+  forward(f: PortForward): PortForward;
+  /** Something else to undo if the start fails. */
+  onUndo(fn: () => unknown): void;
+}
 const live = new Map<string, () => void>();
 let exitHooked = false;
 
@@ -39,6 +50,8 @@ export class KindPlatform implements Platform {
   private readonly deployments: KindDeployment[] = [];
   private readonly forwards: PortForward[] = [];
   private readonly counters = new Map<string, number>();
+  private readonly services = new Set<string>();
+  private readonly starts = new Starts();
   private disposed = false;
   private readonly key = randomBytes(4).toString('hex');
 
@@ -104,27 +117,31 @@ export class KindPlatform implements Platform {
   async startRouter(): Promise<RouterEndpoint> {
     const { ctx, kube, scope, images, cluster } = this.ready();
     const token = this.routerToken;
-    await kube.create(m.routerDeployment(scope, images.router));
-    await kube.create(m.routerService(scope, cluster.owned));
-    await kube.waitRollout(scope.namespace, m.ROUTER_NAME, { app: 'router' }, ROLLOUT_MS, ctx.signal);
-    let endpoint: RouterEndpoint;
-    if (cluster.owned) {
-      endpoint = {
-        url: `http://127.0.0.1:${m.ROUTER_NODE_PORTS.http}`,
-        adminUrl: `http://127.0.0.1:${m.ROUTER_NODE_PORTS.admin}`,
-        token,
-      };
-    } else {
-      const svc = `service/${m.ROUTER_NAME}`;
-      const open = async (port: number) => {
-        const forward = await PortForward.open(cluster.target, scope.namespace, svc, port, ctx.log);
-        this.forwards.push(forward);
-        return forward.url;
-      };
-      endpoint = { url: await open(m.ROUTER_PORTS.http), adminUrl: await open(m.ROUTER_PORTS.admin), token };
-    }
-    await waitReady(`${endpoint.adminUrl}/healthz`, 30_000, ctx.signal);
-    return endpoint;
+    const signal = this.starts.with(ctx.signal);
+    return this.undoable(async (made) => {
+      await made.create(m.routerDeployment(scope, images.router));
+      await made.create(m.routerService(scope, cluster.owned));
+      await kube.waitRollout(scope.namespace, m.ROUTER_NAME, { app: 'router' }, ROLLOUT_MS, signal);
+      let endpoint: RouterEndpoint;
+      if (cluster.owned) {
+        endpoint = {
+          url: `http://127.0.0.1:${m.ROUTER_NODE_PORTS.http}`,
+          adminUrl: `http://127.0.0.1:${m.ROUTER_NODE_PORTS.admin}`,
+          token,
+        };
+      } else {
+        const svc = `service/${m.ROUTER_NAME}`;
+        const open = async (port: number) =>
+          made.forward(await PortForward.open(cluster.target, scope.namespace, svc, port, ctx.log)).url;
+        endpoint = {
+          url: await open(m.ROUTER_PORTS.http),
+          adminUrl: await open(m.ROUTER_PORTS.admin),
+          token,
+        };
+      }
+      await waitReady(`${endpoint.adminUrl}/healthz`, 30_000, signal);
+      return endpoint;
+    });
   }
 
   async deploy(spec: DeploySpec): Promise<KindDeployment> {
@@ -132,33 +149,45 @@ export class KindPlatform implements Platform {
     const n = this.counters.get(spec.version) ?? 0;
     this.counters.set(spec.version, n + 1);
     const name = m.versionName(spec.version) + (n > 0 ? `-${n}` : '');
-    await kube.create(m.judgeDeployment(scope, { ...spec, name, image: images.judge }));
-    if (n === 0) await kube.create(m.versionService(scope, spec.version));
-    const labels = m.judgePodLabels(scope, spec.version, name);
-    await kube.waitRollout(scope.namespace, name, labels, ROLLOUT_MS, ctx.signal);
-    const pods = await kube.readyPods(scope.namespace, labels);
-    const instances = await Promise.all(
-      pods.map(async (pod) => {
-        const forward = await PortForward.open(
-          cluster.target,
-          scope.namespace,
-          `pod/${pod.name}`,
-          m.JUDGE_PORT,
-          ctx.log,
-        );
-        this.forwards.push(forward);
-        await waitReady(`${forward.url}/readyz`, 30_000, ctx.signal);
-        return new KindInstance(
-          pod.name,
-          spec.version,
-          scope.namespace,
-          pod.ip,
-          forward,
-          kube,
-          cluster.target,
-        );
-      }),
-    );
+    const signal = this.starts.with(ctx.signal);
+    const instances = await this.undoable(async (made) => {
+      await made.create(m.judgeDeployment(scope, { ...spec, name, image: images.judge }));
+      if (!this.services.has(spec.version)) {
+        await made.create(m.versionService(scope, spec.version));
+        this.services.add(spec.version);
+        made.onUndo(() => this.services.delete(spec.version));
+      }
+      const labels = m.judgePodLabels(scope, spec.version, name);
+      await kube.waitRollout(scope.namespace, name, labels, ROLLOUT_MS, signal);
+      const pods = await kube.readyPods(scope.namespace, labels);
+      return startAll(
+        pods.map(
+          (pod) => () =>
+            thenOrUndo(
+              () =>
+                PortForward.open(cluster.target, scope.namespace, `pod/${pod.name}`, m.JUDGE_PORT, ctx.log),
+              async (forward) => {
+                await waitReady(`${forward.url}/readyz`, 30_000, signal);
+                return new KindInstance(
+                  pod.name,
+                  spec.version,
+                  scope.namespace,
+                  pod.ip,
+                  forward,
+                  kube,
+                  cluster.target,
+                );
+              },
+              async (forward) => forward.close(),
+            ),
+        ),
+        async (i) => i.close(),
+      ).then((all) => {
+        for (const i of all) made.onUndo(() => i.close());
+        return all;
+      });
+    });
+    for (const i of instances) this.forwards.push(i.forward);
     const deployment = new KindDeployment(
       spec.version,
       name,
@@ -178,6 +207,8 @@ export class KindPlatform implements Platform {
   async dispose(): Promise<void> {
     if (this.disposed || !this.cluster) return;
     this.disposed = true;
+    // Starts in flight are aborted and undo themselves first, so that no port-forward outlives the namespace.
+    await this.starts.close();
     for (const f of this.forwards) f.close();
     const problems: string[] = [];
     await Promise.all(this.deployments.filter((d) => !d.stopped).map((d) => d.saveLogs()));
@@ -210,6 +241,46 @@ export class KindPlatform implements Platform {
       judgeImage: judge,
       routerImage: router,
     };
+  }
+
+  /**
+   * Runs a start that creates objects and port-forwards through `made`; if it fails (or the platform is disposed
+   * meanwhile), everything it made is deleted or closed, newest first, before the error propagates.
+   */
+  private undoable<T>(start: (made: Made) => Promise<T>): Promise<T> {
+    const { kube } = this.ready();
+    this.starts.assertOpen('kind platform');
+    const undo: (() => unknown)[] = [];
+    const made: Made = {
+      create: async (manifest) => {
+        await kube.create(manifest);
+        undo.push(() => kube.remove(manifest));
+      },
+      forward: (f) => {
+        this.forwards.push(f);
+        undo.push(() => {
+          f.close();
+          this.forwards.splice(this.forwards.indexOf(f), 1);
+        });
+        return f;
+      },
+      onUndo: (fn) => undo.push(fn),
+    };
+    return this.starts.track(
+      (async () => {
+        try {
+          const result = await start(made);
+          this.starts.assertOpen('kind platform');
+          return result;
+        } catch (error) {
+          for (const fn of undo.reverse())
+            await Promise.resolve()
+              .then(fn)
+              .catch(() => undefined);
+          throw error;
+        }
+      })(),
+    );
   }
 
   /** Last resort on exit without dispose(): 'exit' handlers are synchronous, so this shells out to kubectl and kind. */

@@ -229,6 +229,15 @@ export class Kube {
     await this.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: graceSeconds });
   }
 
+  /** Deletes one object (what `create` made), at once and in the background; one that is already gone is fine. */
+  async remove(manifest: Manifest): Promise<void> {
+    try {
+      await this.objects.delete(manifest, undefined, undefined, 0, undefined, 'Background');
+    } catch (error) {
+      if ((error as { code?: number }).code !== 404) throw error;
+    }
+  }
+
   /** Deletes a namespace and everything in it (in the background: the API server finishes it). */
   async deleteNamespace(name: string): Promise<void> {
     try {

@@ -13,6 +13,7 @@ import type {
   Probe,
   RouterEndpoint,
 } from '../platform.js';
+import { Starts, startAll } from '../starts.js';
 import { killGroup } from './child-registry.js';
 import { type NodeProcess, startNodeProcess, stopNodeProcess } from './node-process.js';
 import { waitReady } from './wait-ready.js';
@@ -24,6 +25,7 @@ export class LocalPlatform implements Platform {
   private ctx: PlatformContext | undefined;
   private readonly processes = new Set<NodeProcess>();
   private counters = new Map<string, number>();
+  private readonly starts = new Starts();
 
   async probe(): Promise<Probe> {
     const { existsSync } = await import('node:fs');
@@ -54,7 +56,7 @@ export class LocalPlatform implements Platform {
   async startRouter(): Promise<RouterEndpoint> {
     const ctx = this.context();
     const token = randomBytes(12).toString('hex');
-    const proc = await startNodeProcess({
+    const proc = await this.startProcess({
       script: paths.router,
       args: ['--port', '0', '--admin-port', '0'],
       // Secrets through the environment, never argv: /proc/<pid>/cmdline is readable by every user.
@@ -62,14 +64,13 @@ export class LocalPlatform implements Platform {
       logFile: join(ctx.workdir, 'logs', 'router.log'),
       label: 'router',
     });
-    this.processes.add(proc);
     const { port, adminPort } = proc.listening as { port: number; adminPort: number };
     return { url: `http://127.0.0.1:${port}`, adminUrl: `http://127.0.0.1:${adminPort}`, token };
   }
 
   async deploy(spec: DeploySpec): Promise<Deployment> {
     const ctx = this.context();
-    const started = await Promise.all(Array.from({ length: spec.replicas }, () => this.startInstance(spec)));
+    const started = await this.startInstances(spec, spec.replicas);
     const instances = started.map((s) => s.instance);
     const stop = async (graceMs = 3000) => {
       // Each slot's process may have been replaced by a restart: read it now.
@@ -79,9 +80,7 @@ export class LocalPlatform implements Platform {
     };
     const scale = async (replicas: number) => {
       if (replicas > instances.length) {
-        const more = await Promise.all(
-          Array.from({ length: replicas - instances.length }, () => this.startInstance(spec)),
-        );
+        const more = await this.startInstances(spec, replicas - instances.length);
         for (const m of more) {
           instances.push(m.instance);
           started.push(m);
@@ -99,6 +98,8 @@ export class LocalPlatform implements Platform {
   }
 
   async dispose(): Promise<void> {
+    // Starts in flight are aborted and settle first, so that nothing they made escapes the stop below.
+    await this.starts.close();
     const all = [...this.processes];
     this.processes.clear();
     await Promise.all(all.map((p) => stopNodeProcess(p, 2000)));
@@ -106,6 +107,32 @@ export class LocalPlatform implements Platform {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
+  }
+
+  /** Starts `n` instances at once; if one fails, the others are stopped before the error propagates. */
+  private startInstances(spec: DeploySpec, n: number): Promise<{ instance: Instance; proc: NodeProcess }[]> {
+    return startAll(
+      Array.from({ length: n }, () => () => this.startInstance(spec)),
+      (s) => this.stopNow(s.proc),
+    );
+  }
+
+  /** Starts a node program, tracked so that `dispose()` waits for it and stops it. */
+  private startProcess(opts: Parameters<typeof startNodeProcess>[0]): Promise<NodeProcess> {
+    const ctx = this.context();
+    this.starts.assertOpen(opts.label);
+    return this.starts.track(
+      startNodeProcess({ ...opts, signal: this.starts.with(ctx.signal) }).then((proc) => {
+        this.processes.add(proc);
+        return proc;
+      }),
+    );
+  }
+
+  /** Kills a process group at once and waits for the process to exit. */
+  private async stopNow(proc: NodeProcess): Promise<void> {
+    await stopNodeProcess(proc, 0);
+    this.processes.delete(proc);
   }
 
   private async startInstance(spec: DeploySpec): Promise<{ instance: Instance; proc: NodeProcess }> {
@@ -158,19 +185,31 @@ export class LocalPlatform implements Platform {
     if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
     if (spec.toggles && Object.keys(spec.toggles).length > 0)
       args.push('--toggles', JSON.stringify(spec.toggles));
-    const proc = await startNodeProcess({
+    const proc = await this.startProcess({
       script: paths.judgeService,
       args,
       env: { ...process.env, JUDGE_ADMIN_TOKEN: this.adminToken },
       logFile: join(ctx.workdir, 'logs', `${id}.log`),
       label: `judge service ${id}`,
     });
-    this.processes.add(proc);
     const bound = (proc.listening as { port: number }).port;
-    await waitReady(`http://127.0.0.1:${bound}/readyz`, 15_000, ctx.signal).catch((error: unknown) => {
-      killGroup(proc.child.pid!);
-      throw error;
-    });
+    // A process that dies before it is ready fails the start at once, not when the readiness wait times out.
+    const died = new AbortController();
+    proc.exited.then((code) =>
+      died.abort(
+        new RehearsalError(
+          `judge service ${id} exited during start-up (code ${code}, signal ${proc.child.signalCode})`,
+          `see its log ${join(ctx.workdir, 'logs', `${id}.log`)}`,
+        ),
+      ),
+    );
+    const signal = AbortSignal.any([this.starts.with(ctx.signal), died.signal]);
+    await this.starts.track(
+      waitReady(`http://127.0.0.1:${bound}/readyz`, 15_000, signal).catch(async (error: unknown) => {
+        await this.stopNow(proc);
+        throw error;
+      }),
+    );
     return { proc, port: bound };
   }
 

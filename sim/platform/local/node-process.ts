@@ -21,6 +21,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
   label: string;
+  /** Aborting it during start-up kills the process and rejects. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -46,19 +48,24 @@ export async function startNodeProcess(opts: StartOptions): Promise<NodeProcess>
       () => fail(`did not start within ${opts.timeoutMs ?? 15_000} ms`),
       opts.timeoutMs ?? 15_000,
     );
-    const fail = (why: string) => {
+    // Rejects only once the process is gone, so that a failed start leaves nothing behind when its error arrives.
+    const fail = (why: string, spawned = true) => {
       if (started) return;
       started = true;
       clearTimeout(timer);
-      killGroup(child.pid!);
-      reject(
-        new RehearsalError(
-          `${opts.label} ${why}`,
-          `see its log ${opts.logFile}; last output: ${tail.slice(-5).join(' | ') || '(none)'}`,
-        ),
+      if (child.pid !== undefined) killGroup(child.pid);
+      const error = new RehearsalError(
+        `${opts.label} ${why}`,
+        `see its log ${opts.logFile}; last output: ${tail.slice(-5).join(' | ') || '(none)'}`,
       );
+      if (spawned) exited.then(() => reject(error));
+      else reject(error);
     };
-    child.once('error', (e) => fail(`could not be started: ${e.message}`));
+    const onAbort = () => fail('start-up aborted');
+    if (opts.signal?.aborted) onAbort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    exited.finally(() => opts.signal?.removeEventListener('abort', onAbort));
+    child.once('error', (e) => fail(`could not be started: ${e.message}`, false));
     child.once('exit', (code, signal) => fail(`exited during start-up (code ${code}, signal ${signal})`));
     lines.on('line', (line) => {
       // stdout can still hold lines after the process exited and the log was closed.
@@ -72,6 +79,7 @@ export async function startNodeProcess(opts: StartOptions): Promise<NodeProcess>
         if (started) return;
         started = true;
         clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
         resolve(parsed);
       } catch {
         // a log line that merely mentions "listening"

@@ -1,6 +1,5 @@
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../../fixtures/judge-service/src/corpus.js';
@@ -10,6 +9,7 @@ import { ensureBuilt, PROBLEMS, ROOT } from '../helpers.js';
 // A worker that has been taken over completely: it runs whatever the "source" says in its own realm.
 const ROGUE = `
 import net from 'node:net';
+import { tempDir } from '../../helpers/temp-dir.js';
 const report = (nonce, message) => ({ nonce, report: { outputs: [], end: 'error', message, timeMs: 1, memoryKb: 1 } });
 process.on('message', (job) => {
   const [what, arg] = job.source.split(' ');
@@ -53,7 +53,7 @@ describe('sandbox pool against a rogue worker', { timeout: 20_000 }, () => {
     const { SandboxPool } = (await import(
       join(ROOT, 'dist/fixtures/judge-service/src/sandbox/pool.js')
     )) as typeof PoolModule;
-    const dir = mkdtempSync(join(tmpdir(), 'rogue-worker-'));
+    const dir = tempDir('rogue-worker-');
     chmodSync(dir, 0o755); // the worker runs as an unprivileged user
     writeFileSync(join(dir, 'rogue.mjs'), ROGUE, { mode: 0o644 });
     pool = new SandboxPool({ size: 1, memoryLimitMb: 64, log, worker: join(dir, 'rogue.mjs') });

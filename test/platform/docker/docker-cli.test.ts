@@ -39,7 +39,7 @@ describe.skipIf(noEngine !== undefined)('rehearse on --platform docker (live)', 
 
   it('passes the healthy and the erroring canary with the same expectations as on local', () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(report.summary).toEqual({ total: 2, passed: 2, failed: 0, errors: 0 });
+    expect(report.summary).toEqual({ total: 2, passed: 2, failed: 0, errors: 0, interrupted: 0 });
     const byName = Object.fromEntries(report.scenarios.map((s) => [s.name, s]));
     expect(byName['canary-healthy']?.observed.outcome).toBe('promoted');
     expect(byName['canary-error-spike']?.observed.outcome).toBe('rolled-back');

@@ -183,4 +183,14 @@ describe('the Kubernetes API calls of the kind platform', () => {
     expect(calls.at(-1)).toMatchObject({ method: 'DELETE', path: '/api/v1/namespaces/rh-t/pods/a' });
     expect(calls.at(-1)!.query.get('gracePeriodSeconds')).toBe('0');
   });
+
+  it('removes an object it created (a partial start undone) at its resource path, at once and in the background', async () => {
+    await kube.remove(m.versionService(scope, 'v1'));
+    expect(calls.at(-1)).toMatchObject({
+      method: 'DELETE',
+      path: '/api/v1/namespaces/rh-t/services/judge-v1',
+    });
+    expect(calls.at(-1)!.query.get('gracePeriodSeconds')).toBe('0');
+    expect(calls.at(-1)!.query.get('propagationPolicy')).toBe('Background');
+  });
 });

@@ -1,0 +1,25 @@
+import type { LoadedScenario } from '../../sim/scenario/load.js';
+import { parseScenario } from '../../sim/scenario/load.js';
+import { scenarioYaml } from './scenario-text.js';
+
+/** A rehearsal of a few seconds on one stable and one candidate instance, as YAML text. */
+export function shortScenarioYaml(name: string, overrides: Record<string, string> = {}): string {
+  return scenarioYaml({
+    name: `name: ${name}`,
+    service: 'service: { replicas: 1, workers: 1, stable: v1, candidate: v2 }',
+    traffic: 'traffic:\n  profile: { type: constant, rate: 10 }\n  duration: 3s',
+    strategy:
+      'strategy:\n  type: canary\n  steps: [ { setWeight: 50 }, { analyze: 1s } ]\n  analysis:\n    interval: 500ms\n    checks:\n      - { metric: error_rate, max: 0.5 }',
+    faults: '',
+    expect: 'expect:\n  outcome: promoted',
+    ...overrides,
+  });
+}
+
+/** {@link shortScenarioYaml}, parsed. */
+export function shortScenario(name: string, overrides: Record<string, string> = {}): LoadedScenario {
+  const file = `${name}.yaml`;
+  const { scenario, problems } = parseScenario(shortScenarioYaml(name, overrides), file);
+  if (!scenario) throw new Error(problems.join('\n'));
+  return { scenario, file };
+}
