@@ -10,4 +10,9 @@ try {
   process.exit(1);
 }
 const skipped = (results.numPendingTests ?? 0) + (results.numTodoTests ?? 0);
-console.log(`${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped`);
+// A file that fails before or around its tests (an import error, a hook) fails no test: count it as a failure.
+const brokenFiles = (results.testResults ?? []).filter(
+  (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
+).length;
+if (brokenFiles > 0) console.log(`ci: ${brokenFiles} test file(s) failed outside their tests (see above)`);
+console.log(`${results.numPassedTests} passed, ${results.numFailedTests + brokenFiles} failed, ${skipped} skipped`);

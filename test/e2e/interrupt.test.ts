@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../sim/report/model.js';
 import { type CliRun, processesTagged, runCli, startCli } from '../helpers/cli.js';
-import { shortScenarioYaml } from '../helpers/lifecycle-scenario.js';
+import { scenarioFile } from '../helpers/lifecycle-scenario.js';
 import { leftoversAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -94,7 +94,6 @@ describe('interrupting and refusing runs', () => {
 
   it('an invalid scenario exits 2, lists every problem and starts nothing', async () => {
     const dir = tempDir('rehearsal-bad-');
-    const { writeFileSync } = await import('node:fs');
     const file = join(dir, 'bad.yaml');
     writeFileSync(
       file,
@@ -110,17 +109,6 @@ describe('interrupting and refusing runs', () => {
     expect(readdirSync(dir)).toEqual(['bad.yaml']);
   });
 });
-
-/** A short scenario file in a fresh folder, and a reports folder beside it. */
-function scenarioFile(
-  name: string,
-  overrides: Record<string, string> = {},
-): { file: string; reports: string } {
-  const dir = tempDir(`rehearsal-${name}-`);
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, shortScenarioYaml(name, overrides));
-  return { file, reports: join(dir, 'reports') };
-}
 
 function readReport(reports: string): { report: RunReport; junit: string } {
   const [dir] = readdirSync(reports);

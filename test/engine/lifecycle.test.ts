@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RealClock } from '../../sim/clock/real-clock.js';
 import { runSuite, type SuiteOptions } from '../../sim/engine/run-suite.js';

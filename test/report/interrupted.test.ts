@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { interruptedReport } from '../../sim/engine/interruption.js';
 import { compareReports } from '../../sim/report/compare.js';

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../../fixtures/judge-service/src/corpus.js';
 import type * as PoolModule from '../../../fixtures/judge-service/src/sandbox/pool.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { ensureBuilt, PROBLEMS, ROOT } from '../helpers.js';
 
 // A worker that has been taken over completely: it runs whatever the "source" says in its own realm.
 const ROGUE = `
 import net from 'node:net';
-import { tempDir } from '../../helpers/temp-dir.js';
 const report = (nonce, message) => ({ nonce, report: { outputs: [], end: 'error', message, timeMs: 1, memoryKb: 1 } });
 process.on('message', (job) => {
   const [what, arg] = job.source.split(' ');

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,22 +6,11 @@ import Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../../sim/report/model.js';
 import { startCli } from '../../helpers/cli.js';
-import { shortScenarioYaml } from '../../helpers/lifecycle-scenario.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { scenarioFile } from '../../helpers/lifecycle-scenario.js';
 import { noEngine } from './engine-helper.js';
 
 const docker = new Docker();
 const byLabel = (label: string) => JSON.stringify({ label: [label] });
-
-function scenarioFile(
-  name: string,
-  overrides: Record<string, string> = {},
-): { file: string; reports: string } {
-  const dir = tempDir(`rehearsal-${name}-`);
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, shortScenarioYaml(name, overrides));
-  return { file, reports: join(dir, 'reports') };
-}
 
 const readReport = (reports: string) => {
   const [dir] = readdirSync(reports);

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { DockerPlatform } from '../../../sim/platform/docker/docker-platform.js'
 import type { Deployment, RouterEndpoint } from '../../../sim/platform/platform.js';
 import { RouterClient } from '../../../sim/router/client.js';
 import { nullLogger } from '../../../sim/util/logger.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { noEngine } from './engine-helper.js';
 
 const root = join(import.meta.dirname, '../../..');
@@ -28,12 +28,12 @@ describe.skipIf(noEngine !== undefined)('docker platform (live containers)', () 
   let router: RouterEndpoint;
   let v1: Deployment;
   let v2: Deployment;
-  const workdir = mkdtempSync(join(tmpdir(), 'rehearsal-docker-test-'));
+  const workdir = tempDir('rehearsal-docker-test-');
 
   beforeAll(async () => {
     await platform.start({
       runId,
-      workdir: mkdtempSync(join(tmpdir(), 'rehearsal-docker-test-')),
+      workdir: tempDir('rehearsal-docker-test-'),
       log: nullLogger,
     });
     router = await platform.startRouter();

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerPlatform } from '../../../sim/platform/docker/docker-platform.js';

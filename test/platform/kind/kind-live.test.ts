@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -10,6 +10,7 @@ import type { RouterEndpoint } from '../../../sim/platform/platform.js';
 import { RouterClient } from '../../../sim/router/client.js';
 import { RouteEditor } from '../../../sim/router/route-editor.js';
 import { nullLogger } from '../../../sim/util/logger.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const kind = (await execa('sh', ['-c', 'command -v kind'], { reject: false })).stdout.trim();
 /** Why the live kind suite does not run here, or undefined when it does. */
@@ -27,7 +28,7 @@ const cluster = process.env.REHEARSAL_KIND_CLUSTER;
 const get = (url: string, ms = 3000) => fetch(url, { signal: AbortSignal.timeout(ms) });
 
 describe.skipIf(skip)('kind platform, live', { timeout: 300_000 }, () => {
-  const workdir = mkdtempSync(join(tmpdir(), 'rehearsal-kind-live-'));
+  const workdir = tempDir('rehearsal-kind-live-');
   const platform = new KindPlatform(cluster ? { cluster } : {});
   let endpoint: RouterEndpoint;
   let v1: KindDeployment;

@@ -1,14 +1,14 @@
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KindPlatform } from '../../../sim/platform/kind/kind-platform.js';
 import type { Manifest } from '../../../sim/platform/kind/manifests.js';
 import { nullLogger } from '../../../sim/util/logger.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 // A stand-in `kubectl` on PATH whose port-forward serves /readyz on the local port, except for pods named in
 // FAKE_KUBECTL_FAIL, where it exits at once as kubectl does for a pod that is gone.
-const dir = mkdtempSync(join(tmpdir(), 'rehearsal-kind-undo-'));
+const dir = tempDir('rehearsal-kind-undo-');
 writeFileSync(
   join(dir, 'kubectl'),
   `#!${process.execPath}
@@ -54,7 +54,7 @@ function fakeKube(rollout: () => Promise<void>) {
 function startedPlatform(kube: unknown): KindPlatform {
   const p = new KindPlatform({ context: 'kind-x' });
   Object.assign(p as unknown as Record<string, unknown>, {
-    ctx: { runId: 'r', workdir: mkdtempSync(join(tmpdir(), 'rehearsal-kind-undo-w-')), log: nullLogger },
+    ctx: { runId: 'r', workdir: tempDir('rehearsal-kind-undo-w-'), log: nullLogger },
     kube,
     scope: { namespace: 'rh-r', runId: 'r', owner: 'me' },
     images: { judge: 'rehearsal/judge-service:x', router: 'rehearsal/router:x' },

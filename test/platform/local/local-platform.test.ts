@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { trackedPids } from '../../../sim/platform/local/child-registry.js';
 import { LocalPlatform } from '../../../sim/platform/local/local-platform.js';
