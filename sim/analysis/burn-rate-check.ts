@@ -22,7 +22,7 @@ export const workbookRows = [
   { severity: 'ticket', long: 72 * HOUR, short: 6 * HOUR, burnRate: 1 },
 ] as const;
 
-/** SLO burn-rate alert (ANALYSIS.md §4): both windows of a row burning faster than its rate; rows OR-ed. */
+/** SLO burn-rate alert (sim/analysis/README.md §4): both windows of a row burning faster than its rate; rows OR-ed. */
 export const burnRateCheckSchema = z.strictObject({
   ...checkBase,
   slo: z.literal('availability'),

@@ -12,7 +12,7 @@ import {
 import type { Measurement } from './measurement.js';
 import { mannWhitneyBinned } from './stats/mann-whitney.js';
 
-/** Canary vs stable latency: a Mann-Whitney U test (Kayenta's judge), ANALYSIS.md §3. */
+/** Canary vs stable latency: a Mann-Whitney U test (Kayenta's judge), sim/analysis/README.md §3. */
 export const mannWhitneyCheckSchema = z.strictObject({
   ...checkBase,
   compare: z.literal('latency'),

@@ -13,7 +13,7 @@ import type { Measurement } from './measurement.js';
 import { type CountInterval, sequentialEvidence } from './stats/sequential.js';
 import type { WeightHistory } from './weight-history.js';
 
-/** Canary vs stable on error-like counts: the anytime-valid sequential test of ANALYSIS.md §2. */
+/** Canary vs stable on error-like counts: the anytime-valid sequential test of sim/analysis/README.md §2. */
 export const sequentialCheckSchema = z.strictObject({
   ...checkBase,
   /** `error_rate`: 5xx answers per request (router); `rejected_verdicts`: non-Accepted verdicts per verdict (service). */

@@ -1,6 +1,6 @@
 import { normalCdf } from './draws.js';
 
-/** Reference formulas the simulator is checked against (ANALYSIS.md §2, "fixed-horizon reference numbers"). */
+/** Reference formulas the simulator is checked against (sim/analysis/README.md §2, "fixed-horizon reference numbers"). */
 
 /** Fixed-horizon canary sample size for a one-sided two-proportion z-test (canary share `split`). */
 export function fixedHorizonSampleSize(

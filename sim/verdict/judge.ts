@@ -12,7 +12,7 @@ import {
   type TrafficCount,
 } from './blast-radius.js';
 
-/** How the rehearsal is classified (ANALYSIS.md §5). */
+/** How the rehearsal is classified (sim/analysis/README.md §5). */
 export type Classification =
   | 'caught'
   | 'promoted'

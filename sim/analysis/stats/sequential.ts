@@ -23,7 +23,7 @@ export interface SequentialEvidence {
 }
 
 /**
- * The closed form of ANALYSIS.md §2 for one constant share ρ0 with a Beta(k·ρ0, k·(1−ρ0)) prior:
+ * The closed form of sim/analysis/README.md §2 for one constant share ρ0 with a Beta(k·ρ0, k·(1−ρ0)) prior:
  * ln O = lnB(a + ec, b + eb) − lnB(a, b) − ec·ln ρ0 − eb·ln(1 − ρ0).
  */
 export function lnOddsConstant(ec: number, eb: number, rho0: number, k = 100): number {
