@@ -38,7 +38,7 @@ export function defaultCountMargin(before: number): number {
   return Math.max(2, Math.ceil(before * 0.2));
 }
 
-/** A scenario's analysis interval: as recorded, else the median gap of its analysis rounds, else the default. */
+/** A scenario's analysis interval: as recorded, else the median gap of its analysis rounds (older reports), else the default. */
 export function analysisInterval(s: ScenarioReport): number {
   if (typeof s.analysisIntervalMs === 'number' && s.analysisIntervalMs > 0) return s.analysisIntervalMs;
   const at = s.timeline.filter((e) => e.type === 'analysis').map((e) => e.at);
@@ -47,7 +47,9 @@ export function analysisInterval(s: ScenarioReport): number {
     .map((t, i) => t - at[i]!)
     .sort((x, y) => x - y);
   const median = gaps[Math.floor(gaps.length / 2)];
-  return median !== undefined && median > 0 ? Math.round(median) : DEFAULT_ANALYSIS_INTERVAL_MS;
+  // Rounds land a few ms off their ticks, so the gap is rounded to 100 ms (the shortest interval allowed).
+  const ticks = median === undefined ? 0 : Math.round(median / 100) * 100;
+  return ticks > 0 ? ticks : DEFAULT_ANALYSIS_INTERVAL_MS;
 }
 
 function timeChange(
