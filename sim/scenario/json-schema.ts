@@ -12,11 +12,14 @@ export const regenerateCommand = 'npm run schemas';
 const DESCRIPTION =
   'A Rehearsal scenario file as written (durations as "30s", "250ms", "2m", "1h" or a number of seconds). ' +
   `Exported from sim/scenario/schema.ts by \`${regenerateCommand}\`; do not edit by hand. ` +
-  'It checks the shape, types, ranges and names (strategies, faults, metrics, checks); the cross-field rules ' +
-  'the loader adds are not expressible here and only `rehearse validate` reports them: stable and candidate ' +
-  'differ, toggles name a version of the scenario and a judge service toggle, faults start before traffic ends ' +
-  'and target a version of the scenario (crash-on-start the candidate only), analysis.interval is at least 100ms, ' +
-  'a threshold check has max or min, and duration ranges (e.g. traffic.duration 1s–1h).';
+  'It checks the shape, types, number ranges and names (strategies, faults, check kinds, metrics). ' +
+  'Rules written as refinements are not expressible here and only `rehearse validate` reports them: ' +
+  'stable and candidate differ; toggles name a version of the scenario and a judge service toggle; faults start ' +
+  'before traffic ends and target a version of the scenario (crash-on-start the candidate only); ' +
+  'analysis.interval is at least 100ms; duration ranges (traffic.duration 1s–1h, readinessProbe period and timeout); ' +
+  'setWeight, mirror and bucket are 0–100; a canary step has exactly one action; approve has after or whenPassing, ' +
+  'not both; rolling maxSurge and maxUnavailable are not both 0; the traffic mix has a share above 0; ' +
+  'a threshold check has max or min.';
 
 const durationJson = {
   description: 'a duration: "250ms", "15s", "2m", "1h", or a number of seconds',
