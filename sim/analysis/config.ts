@@ -30,6 +30,9 @@ type KindOutput = { [K in (typeof kinds)[number] as K['kind']]: z.output<K['sche
 /** One check of any kind, tagged with its `kind` after parsing. */
 export type CheckConfig = KindOutput[keyof KindOutput];
 
+/** The schema of each kind of check as written in YAML (for the JSON Schema export). */
+export const checkKindSchemas = kinds.map((k) => k.schema);
+
 /**
  * A check: `metric:` (threshold), `compare: …, test: sequential | mann-whitney` (canary vs stable) or
  * `slo:` (burn rate). The kind is told by those fields, so a problem is reported against that kind's fields.

@@ -37,6 +37,7 @@ export function errorReport(loaded: LoadedScenario, error: unknown, durationMs: 
     timeline: [],
     series: { t: [], candidateWeight: [], users: {}, monitoring: {} },
     durationMs,
+    analysisIntervalMs: scenario.strategy.analysis.interval,
     error: { message, ...(hint ? { hint } : {}) },
   };
 }

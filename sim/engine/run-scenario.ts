@@ -373,6 +373,7 @@ async function rehearse(
         thresholds: chartThresholds(analysisConfig.checks, versions),
       },
       durationMs: clock.now() - timeline.t0,
+      analysisIntervalMs: analysisConfig.interval,
     };
     if (!stopped()) return report;
     const at = timeline.first('interrupted')?.at ?? timeline.now();

@@ -13,6 +13,7 @@ export interface Change {
     | 'rollback'
     | 'budget'
     | 'lost-submissions'
+    | 'new-error'
     | 'added'
     | 'removed'
     | 'interrupted';
@@ -21,8 +22,35 @@ export interface Change {
   message: string;
 }
 
-/** Detection and rollback times may grow this much (ms) before it counts: timing noise. */
-export const TIME_TOLERANCE_MS = 1000;
+/** How much a figure may grow before it counts as worse; unset = the defaults below. */
+export interface Tolerances {
+  /** Detection and rollback times (ms); default: one analysis interval of the scenario (rounds land on its ticks). */
+  timeMs?: number;
+  /** Failed, wrong-verdict and slow user requests; default: max(2, 20% of the old count). */
+  count?: number;
+}
+
+/** The analysis interval when a report says nothing about it: the schema's default. */
+export const DEFAULT_ANALYSIS_INTERVAL_MS = 2000;
+
+/** The count margin when none is given: max(2, 20% of the old count). */
+export function defaultCountMargin(before: number): number {
+  return Math.max(2, Math.ceil(before * 0.2));
+}
+
+/** A scenario's analysis interval: as recorded, else the median gap of its analysis rounds (older reports), else the default. */
+export function analysisInterval(s: ScenarioReport): number {
+  if (typeof s.analysisIntervalMs === 'number' && s.analysisIntervalMs > 0) return s.analysisIntervalMs;
+  const at = s.timeline.filter((e) => e.type === 'analysis').map((e) => e.at);
+  const gaps = at
+    .slice(1)
+    .map((t, i) => t - at[i]!)
+    .sort((x, y) => x - y);
+  const median = gaps[Math.floor(gaps.length / 2)];
+  // Rounds land a few ms off their ticks, so the gap is rounded to 100 ms (the shortest interval allowed).
+  const ticks = median === undefined ? 0 : Math.round(median / 100) * 100;
+  return ticks > 0 ? ticks : DEFAULT_ANALYSIS_INTERVAL_MS;
+}
 
 function timeChange(
   name: string,
@@ -30,16 +58,17 @@ function timeChange(
   label: string,
   before: number | undefined,
   after: number | undefined,
+  toleranceMs: number,
 ): Change[] {
   if (before === undefined && after === undefined) return [];
   if (after === undefined)
     return [{ scenario: name, kind, worse: true, message: `${label}: ${secs(before)} → never` }];
   if (before === undefined)
     return [{ scenario: name, kind, worse: false, message: `${label}: never → ${secs(after)}` }];
-  if (Math.abs(after - before) <= TIME_TOLERANCE_MS) return [];
-  return [
-    { scenario: name, kind, worse: after > before, message: `${label}: ${secs(before)} → ${secs(after)}` },
-  ];
+  if (Math.abs(after - before) <= toleranceMs) return [];
+  const worse = after > before;
+  const margin = worse ? ` (more than the ${secs(toleranceMs)} tolerance)` : '';
+  return [{ scenario: name, kind, worse, message: `${label}: ${secs(before)} → ${secs(after)}${margin}` }];
 }
 
 function countChange(
@@ -48,15 +77,21 @@ function countChange(
   label: string,
   before: number,
   after: number,
+  margin?: number,
 ): Change[] {
-  return after === before
-    ? []
-    : [{ scenario: name, kind, worse: after > before, message: `${label}: ${before} → ${after}` }];
+  if (after === before) return [];
+  if (margin === undefined || after < before)
+    return [{ scenario: name, kind, worse: after > before, message: `${label}: ${before} → ${after}` }];
+  const worse = after - before > margin;
+  const note = worse ? `more than the tolerance of ${margin}` : `within the tolerance of ${margin}`;
+  return [{ scenario: name, kind, worse, message: `${label}: ${before} → ${after} (${note})` }];
 }
 
-/** What changed in one scenario between two runs. */
-export function compareScenario(a: ScenarioReport, b: ScenarioReport): Change[] {
+/** What changed in one scenario between two runs, growth within `tolerances` not counting as worse. */
+export function compareScenario(a: ScenarioReport, b: ScenarioReport, tolerances: Tolerances = {}): Change[] {
   const n = b.name;
+  const timeMs = tolerances.timeMs ?? Math.max(analysisInterval(a), analysisInterval(b));
+  const margin = (before: number) => tolerances.count ?? defaultCountMargin(before);
   // Partial figures compare with nothing: a run cut short cannot vouch for the scenario, and one that was is no baseline.
   if (b.status === 'interrupted')
     return [
@@ -78,6 +113,13 @@ export function compareScenario(a: ScenarioReport, b: ScenarioReport): Change[] 
       kind: 'new-failure',
       worse: true,
       message: `now ${b.status === 'error' ? 'a harness error' : 'fails'}: ${b.reason}`,
+    });
+  else if (a.status !== 'error' && b.status === 'error')
+    changes.push({
+      scenario: n,
+      kind: 'new-error',
+      worse: true,
+      message: `now a harness error (was ${a.status}): ${b.reason}`,
     });
   if (a.status !== 'passed' && b.status === 'passed')
     changes.push({
@@ -102,6 +144,7 @@ export function compareScenario(a: ScenarioReport, b: ScenarioReport): Change[] 
       'failed user requests on the release',
       a.observed.failedRequests,
       b.observed.failedRequests,
+      margin(a.observed.failedRequests),
     ),
   );
   changes.push(
@@ -111,6 +154,7 @@ export function compareScenario(a: ScenarioReport, b: ScenarioReport): Change[] 
       'wrong verdicts on the release',
       a.observed.wrongVerdicts,
       b.observed.wrongVerdicts,
+      margin(a.observed.wrongVerdicts),
     ),
   );
   changes.push(
@@ -126,9 +170,18 @@ export function compareScenario(a: ScenarioReport, b: ScenarioReport): Change[] 
     Object.entries(s.blastRadius.byVersion)
       .filter(([v]) => v !== s.versions.stable)
       .reduce((sum, [, i]) => sum + i.slow, 0);
-  changes.push(...countChange(n, 'blast-radius', 'slow user requests on the release', slow(a), slow(b)));
   changes.push(
-    ...timeChange(n, 'detection', 'time to detect', a.observed.timeToDetectMs, b.observed.timeToDetectMs),
+    ...countChange(n, 'blast-radius', 'slow user requests on the release', slow(a), slow(b), margin(slow(a))),
+  );
+  changes.push(
+    ...timeChange(
+      n,
+      'detection',
+      'time to detect',
+      a.observed.timeToDetectMs,
+      b.observed.timeToDetectMs,
+      timeMs,
+    ),
   );
   changes.push(
     ...timeChange(
@@ -137,28 +190,31 @@ export function compareScenario(a: ScenarioReport, b: ScenarioReport): Change[] 
       'time to roll back',
       a.observed.timeToRollbackMs,
       b.observed.timeToRollbackMs,
+      timeMs,
     ),
   );
   const ab = a.budget?.burned;
   const bb = b.budget?.burned;
   if (typeof ab === 'number' && typeof bb === 'number' && Math.abs(bb - ab) >= 0.01) {
+    // The budget is failed requests over a fixed allowance: it is only worse when they grew past their margin.
+    const failedGrowth = b.observed.failedRequests - a.observed.failedRequests;
     changes.push({
       scenario: n,
       kind: 'budget',
-      worse: bb > ab,
+      worse: bb > ab && failedGrowth > margin(a.observed.failedRequests),
       message: `error budget burned: ${(ab * 100).toFixed(1)}% → ${(bb * 100).toFixed(1)}%`,
     });
   }
   return changes;
 }
 
-/** Every change from `before` to `after`, scenario by scenario (matched by name). */
-export function compareReports(before: RunReport, after: RunReport): Change[] {
+/** Every change from `before` to `after`, scenario by scenario (matched by name); a scenario gone is worse. */
+export function compareReports(before: RunReport, after: RunReport, tolerances: Tolerances = {}): Change[] {
   const old = new Map(before.scenarios.map((s) => [s.name, s]));
   const changes: Change[] = [];
   for (const s of after.scenarios) {
     const a = old.get(s.name);
-    if (a) changes.push(...compareScenario(a, s));
+    if (a) changes.push(...compareScenario(a, s, tolerances));
     else
       changes.push({
         scenario: s.name,
@@ -170,15 +226,29 @@ export function compareReports(before: RunReport, after: RunReport): Change[] {
   const now = new Set(after.scenarios.map((s) => s.name));
   for (const s of before.scenarios)
     if (!now.has(s.name))
-      changes.push({ scenario: s.name, kind: 'removed', worse: false, message: 'no longer rehearsed' });
+      changes.push({
+        scenario: s.name,
+        kind: 'removed',
+        worse: true,
+        message: 'missing from the new run: not rehearsed, so nothing vouches for it',
+      });
   return changes;
 }
 
 /** The comparison as text: regressions first, then improvements. */
-export function renderComparison(before: RunReport, after: RunReport, changes: Change[]): string {
+export function renderComparison(
+  before: RunReport,
+  after: RunReport,
+  changes: Change[],
+  tolerances: Tolerances = {},
+): string {
   const worse = changes.filter((c) => c.worse);
   const other = changes.filter((c) => !c.worse);
-  const lines = [`comparing ${before.runId} → ${after.runId}`];
+  const time = tolerances.timeMs === undefined ? 'one analysis interval' : secs(tolerances.timeMs);
+  const count = tolerances.count === undefined ? 'max(2, 20%)' : String(tolerances.count);
+  const lines = [
+    `comparing ${before.runId} → ${after.runId} (tolerances: times ${time}, request counts ${count})`,
+  ];
   lines.push(worse.length ? `\nworse (${worse.length}):` : '\nnothing got worse');
   for (const c of worse) lines.push(`  ${c.scenario}: ${c.message}`);
   if (other.length) lines.push(`\nbetter or changed (${other.length}):`);

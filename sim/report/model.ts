@@ -91,6 +91,8 @@ export interface ScenarioReport {
   timeline: TimelineEvent[];
   series: Series;
   durationMs: number;
+  /** The strategy's analysis interval (ms): how often monitoring is judged, so the grain of detection times. */
+  analysisIntervalMs?: number;
   error?: { message: string; hint?: string };
   /** What the platform used (e.g. docker: how the base image was obtained, image tags); absent for local. */
   platformInfo?: Record<string, string>;

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { parseDuration } from '../util/duration.js';
 
+/** A duration as written in YAML (before parsing); the JSON Schema export describes it by this instance. */
+export const durationInput = z.union([z.number(), z.string()]);
+
 /** A duration written as "250ms", "15s", "2m" or a number of seconds; parsed to milliseconds. */
-export const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
+export const duration = durationInput.transform((value, ctx) => {
   const ms = parseDuration(value);
   if (ms === undefined) {
     ctx.addIssue({

@@ -2,6 +2,7 @@ import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../sim/report/model.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { cli, ensureBuilt, fixtureReport, root } from '../report/helpers.js';
 
@@ -78,5 +79,72 @@ describe('rehearse report', () => {
     const one = cli(['report', '--compare', run]);
     expect(one.status).toBe(2);
     expect(one.stderr).toContain('--compare needs two runs, got 1');
+  });
+});
+
+describe('rehearse report --compare as a CI gate', () => {
+  let old: string;
+
+  // Two small runs written by the test: the fixture's rollback and its healthy promotion.
+  const writeRun = (edit: (r: RunReport) => void): string => {
+    const r = fixtureReport();
+    r.scenarios = r.scenarios.slice(0, 2);
+    r.scenarios[0]!.observed.timeToDetectMs = 4000;
+    r.scenarios[0]!.analysisIntervalMs = 2000;
+    edit(r);
+    const dir = tempDir('rehearsal-compare-gate-');
+    writeFileSync(join(dir, 'report.json'), JSON.stringify(r));
+    return dir;
+  };
+
+  beforeAll(() => {
+    ensureBuilt();
+    old = writeRun(() => {});
+  });
+
+  it('passes one analysis interval of detection jitter and two more failed requests, and says so', () => {
+    const jitter = writeRun((r) => {
+      r.scenarios[0]!.observed.timeToDetectMs = 6000;
+      r.scenarios[0]!.observed.failedRequests += 2;
+    });
+    const r = cli(['report', '--compare', old, jitter]);
+    expect(r.stdout).toContain('nothing got worse');
+    expect(r.stdout).toMatch(/failed user requests on the release: \d+ → \d+ \(within the tolerance of 2\)/);
+    expect(r.status).toBe(0);
+    const strict = cli([
+      'report',
+      '--compare',
+      old,
+      jitter,
+      '--tolerance-time',
+      '1s',
+      '--tolerance-count',
+      '0',
+    ]);
+    expect(strict.stdout).toContain('worse (2):');
+    expect(strict.stdout).toContain('time to detect: 4.0s → 6.0s (more than the 1.0s tolerance)');
+    expect(strict.status).toBe(1);
+  });
+
+  it('exits 1 when a scenario disappeared or newly errors', () => {
+    const gone = writeRun((r) => {
+      r.scenarios[0]!.status = 'error';
+      r.scenarios[0]!.reason = 'harness error: router did not start';
+      r.scenarios.splice(1, 1);
+    });
+    const r = cli(['report', '--compare', old, gone]);
+    expect(r.stdout).toContain('canary-error-spike: now a harness error');
+    expect(r.stdout).toContain('canary-healthy: missing from the new run');
+    expect(r.status).toBe(1);
+  });
+
+  it('rejects bad tolerances, naming each, with exit 2', () => {
+    const r = cli(['report', '--compare', old, old, '--tolerance-time', 'soon', '--tolerance-count=-3']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--tolerance-time must be a duration such as 500ms, 2s or 1m, got "soon"');
+    expect(r.stderr).toContain('--tolerance-count must be a whole number of requests (0 or more), got "-3"');
+    const alone = cli(['report', old, '--tolerance-count', '3']);
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toContain('only apply to --compare');
   });
 });
