@@ -175,3 +175,4 @@ export function createFault(config: FaultConfig): Fault {
 }
 
 export type { DeployResult, Fault, FaultCheck, FaultContext, FaultLayer, InjectedFault } from './fault.js';
+export { targetVersion } from './fault.js';

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { FaultCheck } from '../faults/fault.js';
 import type { FaultConfig } from '../faults/index.js';
-import { createFault } from '../faults/index.js';
+import { createFault, targetVersion } from '../faults/index.js';
 import type { ScraperKnobs } from '../monitor/scraper.js';
 import type { Timeline } from '../release/timeline.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -92,12 +92,7 @@ export class SimulatedFaults {
     }
     this.items = configs.map((config) => ({
       config,
-      version:
-        config.target === 'candidate'
-          ? versions.candidate
-          : config.target === 'stable'
-            ? versions.stable
-            : config.target,
+      version: targetVersion(config.target, versions),
       ...(createFault(config).marker ? { marker: createFault(config).marker! } : {}),
     }));
   }
