@@ -1,14 +1,14 @@
 import type { Clock } from '../clock/clock.js';
 import type { FaultCheck } from '../faults/fault.js';
 import type { FaultConfig } from '../faults/index.js';
-import { createFault, targetVersion } from '../faults/index.js';
+import { createFault, type Effect, targetVersion } from '../faults/index.js';
 import type { ScraperKnobs } from '../monitor/scraper.js';
 import type { Timeline } from '../release/timeline.js';
 import type { Scenario } from '../scenario/schema.js';
 import { RehearsalError } from '../util/errors.js';
 import { nullLogger } from '../util/logger.js';
 import type { FaultOutcome } from '../verdict/judge.js';
-import type { Effect, SimulatedService } from './simulated-service.js';
+import type { SimulatedService } from './simulated-service.js';
 
 /** Why a scenario cannot be simulated (a fault kind with no model), or undefined when it can. */
 export function unsupportedFaults(scenario: Scenario): string | undefined {
