@@ -5,6 +5,7 @@ import {
   type Fault,
   type FaultConfig,
   type InjectedFault,
+  targetVersion,
 } from '../faults/index.js';
 import type { Scraper } from '../monitor/scraper.js';
 import type { Deployment } from '../platform/platform.js';
@@ -56,17 +57,13 @@ export class FaultScheduler {
     private readonly deployments: Map<string, Deployment>,
     private readonly deps: FaultSchedulerDeps,
   ) {
-    this.items = configs.map((c) => {
-      const version =
-        c.target === 'candidate' ? versions.candidate : c.target === 'stable' ? versions.stable : c.target;
-      return {
-        fault: createFault(c),
-        version,
-        started: false,
-        applied: false,
-        appliedDetail: 'not injected: its target never ran',
-      };
-    });
+    this.items = configs.map((c) => ({
+      fault: createFault(c),
+      version: targetVersion(c.target, versions),
+      started: false,
+      applied: false,
+      appliedDetail: 'not injected: its target never ran',
+    }));
   }
 
   /** Toggles a version must start with (start-time faults such as crash-on-start); marks those faults injected. */

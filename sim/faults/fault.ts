@@ -18,6 +18,11 @@ export const faultBase = {
   share: z.number().min(0).max(1).default(1),
 };
 
+/** The version label a fault's `target` names: `candidate` and `stable` stand for the release's two versions. */
+export function targetVersion(target: string, versions: { stable: string; candidate: string }): string {
+  return target === 'candidate' ? versions.candidate : target === 'stable' ? versions.stable : target;
+}
+
 /** The layer a fault acts on, for `rehearse list` and reports. */
 export type FaultLayer = 'service' | 'instance' | 'network' | 'store' | 'monitoring';
 

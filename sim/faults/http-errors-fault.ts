@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
+import type { FaultSimulation } from './simulation.js';
 import { injectToggles } from './toggle-fault.js';
 
 /** Configuration of `http-errors`. */
@@ -9,6 +10,12 @@ export const httpErrorsSchema = z.strictObject({
   /** Share of submission and leaderboard requests answered with HTTP 500. */
   rate: z.number().gt(0).max(1),
 });
+
+/** Simulated: the share of requests answered 500, scaled by the share of instances that have the toggle. */
+export const httpErrorsSimulation: FaultSimulation<z.output<typeof httpErrorsSchema>> = {
+  via: 'service',
+  effect: (c, affected) => ({ errorRate: c.rate * affected }),
+};
 
 /** The target version answers a share of requests with HTTP 500 (the service's `errorRate` toggle). */
 export class HttpErrorsFault implements Fault {

@@ -6,50 +6,65 @@ import { CrashLoopFault, crashLoopSchema } from './crash-loop-fault.js';
 import { CrashOnStartFault, crashOnStartSchema } from './crash-on-start-fault.js';
 import type { Fault, FaultLayer } from './fault.js';
 import { HangFault, hangSchema } from './hang-fault.js';
-import { HttpErrorsFault, httpErrorsSchema } from './http-errors-fault.js';
+import { HttpErrorsFault, httpErrorsSchema, httpErrorsSimulation } from './http-errors-fault.js';
 import { IncompatibleMigrationFault, incompatibleMigrationSchema } from './incompatible-migration-fault.js';
+import { lostInstancesSimulation } from './instance-fault.js';
 import { KillFault, killSchema } from './kill-fault.js';
-import { LatencyFault, latencySchema } from './latency-fault.js';
+import { LatencyFault, latencySchema, latencySimulation } from './latency-fault.js';
 import { MemoryLeakFault, memoryLeakSchema } from './memory-leak-fault.js';
 import { MetricsDownFault, metricsDownSchema } from './metrics-down-fault.js';
-import { NetLatencyFault, netLatencySchema } from './net-latency-fault.js';
-import { PartitionFault, partitionSchema } from './partition-fault.js';
+import { scraperKnobsSimulation } from './monitoring-fault.js';
+import { NetLatencyFault, netLatencySchema, netLatencySimulation } from './net-latency-fault.js';
+import { PartitionFault, partitionSchema, partitionSimulation } from './partition-fault.js';
 import { PauseFault, pauseSchema } from './pause-fault.js';
 import { ReadinessFlapFault, readinessFlapSchema } from './readiness-flap-fault.js';
-import { ResetFault, resetSchema } from './reset-fault.js';
+import { ResetFault, resetSchema, resetSimulation } from './reset-fault.js';
 import { RestartFault, restartSchema } from './restart-fault.js';
 import { ScrapeGapFault, scrapeGapSchema } from './scrape-gap-fault.js';
+import type { FaultSimulation } from './simulation.js';
 import { SlowLeaderboardFault, slowLeaderboardSchema } from './slow-leaderboard-fault.js';
 import { StaleMetricsFault, staleMetricsSchema } from './stale-metrics-fault.js';
 import { StoreLockedFault, storeLockedSchema } from './store-locked-fault.js';
 import { StoreSlowFault, storeSlowSchema } from './store-slow-fault.js';
 import { StoreUnavailableFault, storeUnavailableSchema } from './store-unavailable-fault.js';
 import { WrongLabelsFault, wrongLabelsSchema } from './wrong-labels-fault.js';
-import { WrongVerdictsFault, wrongVerdictsSchema } from './wrong-verdicts-fault.js';
+import { WrongVerdictsFault, wrongVerdictsSchema, wrongVerdictsSimulation } from './wrong-verdicts-fault.js';
 
 function kind<S extends z.ZodType, F extends Fault>(
   layer: FaultLayer,
   summary: string,
   schema: S,
   Cls: new (c: z.output<S>) => F,
+  simulate?: FaultSimulation<z.output<S>>,
 ) {
-  return { layer, summary, schema, create: (c: z.output<S>): Fault => new Cls(c) };
+  return { layer, summary, schema, create: (c: z.output<S>): Fault => new Cls(c), simulate };
 }
 
-/** Every fault kind by name, with its layer, a one-line summary, its schema and class; the YAML enum and the types derive from it. */
+/**
+ * Every fault kind by name, with its layer, a one-line summary, its schema and class, and its simulation
+ * model if it has one; the YAML enum, the types and what `rehearse simulate` supports derive from it.
+ */
 export const faultKinds = {
-  'http-errors': kind('service', 'HTTP 500 on a share of requests', httpErrorsSchema, HttpErrorsFault),
+  'http-errors': kind(
+    'service',
+    'HTTP 500 on a share of requests',
+    httpErrorsSchema,
+    HttpErrorsFault,
+    httpErrorsSimulation,
+  ),
   latency: kind(
     'service',
     'extra latency on every request (fixed) or on a share (tail)',
     latencySchema,
     LatencyFault,
+    latencySimulation,
   ),
   'wrong-verdicts': kind(
     'service',
     'wrong verdicts with HTTP 200, on all or chosen problems',
     wrongVerdictsSchema,
     WrongVerdictsFault,
+    wrongVerdictsSimulation,
   ),
   'crash-on-start': kind(
     'service',
@@ -89,6 +104,7 @@ export const faultKinds = {
     'instances killed abruptly (restarted after `duration` if set)',
     killSchema,
     KillFault,
+    lostInstancesSimulation,
   ),
   pause: kind('instance', 'instances frozen: connections hang until resumed', pauseSchema, PauseFault),
   restart: kind(
@@ -102,19 +118,28 @@ export const faultKinds = {
     "stable instances lost during the release (not the candidate's fault)",
     capacityLossSchema,
     CapacityLossFault,
+    lostInstancesSimulation,
   ),
   'net-latency': kind(
     'network',
     'the router delays requests to a version',
     netLatencySchema,
     NetLatencyFault,
+    netLatencySimulation,
   ),
-  reset: kind('network', 'the router resets a share of connections to a version', resetSchema, ResetFault),
+  reset: kind(
+    'network',
+    'the router resets a share of connections to a version',
+    resetSchema,
+    ResetFault,
+    resetSimulation,
+  ),
   partition: kind(
     'network',
     'a version is unreachable from the router (503)',
     partitionSchema,
     PartitionFault,
+    partitionSimulation,
   ),
   bandwidth: kind(
     'network',
@@ -135,19 +160,33 @@ export const faultKinds = {
     storeUnavailableSchema,
     StoreUnavailableFault,
   ),
-  'scrape-gap': kind('monitoring', 'monitoring is blind: no scrapes', scrapeGapSchema, ScrapeGapFault),
-  'stale-metrics': kind('monitoring', 'metrics reach monitoring late', staleMetricsSchema, StaleMetricsFault),
+  'scrape-gap': kind(
+    'monitoring',
+    'monitoring is blind: no scrapes',
+    scrapeGapSchema,
+    ScrapeGapFault,
+    scraperKnobsSimulation,
+  ),
+  'stale-metrics': kind(
+    'monitoring',
+    'metrics reach monitoring late',
+    staleMetricsSchema,
+    StaleMetricsFault,
+    scraperKnobsSimulation,
+  ),
   'metrics-down': kind(
     'monitoring',
     'metrics endpoints down: every scrape fails',
     metricsDownSchema,
     MetricsDownFault,
+    scraperKnobsSimulation,
   ),
   'wrong-labels': kind(
     'monitoring',
     "a version's metrics carry a wrong label: queries find nothing",
     wrongLabelsSchema,
     WrongLabelsFault,
+    scraperKnobsSimulation,
   ),
 } as const;
 
@@ -174,4 +213,14 @@ export function createFault(config: FaultConfig): Fault {
   return entry.create(config as never);
 }
 
+/** How `rehearse simulate` rehearses a fault kind, or undefined when it has no model (or is no kind at all). */
+export function faultSimulation(type: string): FaultSimulation<FaultConfig> | undefined {
+  return Object.hasOwn(faultKinds, type) ? faultKinds[type as FaultType].simulate : undefined;
+}
+
+/** The fault kinds `rehearse simulate` has a model for, in catalogue order. */
+export const simulatedFaultTypes = faultTypes.filter((t) => faultKinds[t].simulate !== undefined);
+
 export type { DeployResult, Fault, FaultCheck, FaultContext, FaultLayer, InjectedFault } from './fault.js';
+export { targetVersion } from './fault.js';
+export type { Effect, FaultSimulation } from './simulation.js';

@@ -1,6 +1,7 @@
 import type { Instance } from '../platform/platform.js';
 import { checkAll, type FaultCheck, type FaultContext, type InjectedFault, pickInstances } from './fault.js';
 import { eventually, health } from './probes.js';
+import type { FaultSimulation } from './simulation.js';
 
 /** What an instance fault does to one instance, the state it leaves it in, and how to undo it. */
 export interface InstanceAction {
@@ -46,6 +47,15 @@ export async function injectOnInstances(
     },
   };
 }
+
+/**
+ * Simulated (kill, capacity-loss): killed or lost instances fail their readiness probes and leave the
+ * pool; revert brings them back.
+ */
+export const lostInstancesSimulation: FaultSimulation<unknown> = {
+  via: 'service',
+  effect: (_c, affected) => ({ instancesLost: affected }),
+};
 
 /** Restarts an instance if the platform can; otherwise leaves it dead. */
 export async function restartIfPossible(i: Instance): Promise<void> {

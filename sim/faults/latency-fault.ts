@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
+import type { FaultSimulation } from './simulation.js';
 import { injectToggles } from './toggle-fault.js';
 
 /** Configuration of `latency`: every request (`fixed`) or only a share of them (`tail`). */
@@ -13,6 +14,15 @@ export const latencySchema = z.strictObject({
   /** With `tail`: share of requests delayed. */
   requests: z.number().gt(0).max(1).default(0.05),
 });
+
+/** Simulated: the delay on the share of requests it hits (the tail's share of the affected instances' requests). */
+export const latencySimulation: FaultSimulation<z.output<typeof latencySchema>> = {
+  via: 'service',
+  effect: (c, affected) =>
+    c.mode === 'tail'
+      ? { extraLatencyMs: c.ms, latencyShare: c.requests * affected }
+      : { extraLatencyMs: c.ms, latencyShare: affected },
+};
 
 /** The target version answers slower: all requests, or only a tail (toggles `extraLatencyMs` / `tailLatency`). */
 export class LatencyFault implements Fault {

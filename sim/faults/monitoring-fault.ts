@@ -1,5 +1,6 @@
 import type { ScrapeDistortion } from '../monitor/scraper.js';
 import type { FaultCheck, FaultContext, InjectedFault } from './fault.js';
+import type { FaultSimulation } from './simulation.js';
 
 /** What a monitoring fault sets on the scraper, and the counter movement that shows it working. */
 export interface MonitoringAction {
@@ -10,6 +11,9 @@ export interface MonitoringAction {
   effect?: { counter: 'scrapes' | 'failures'; moves: boolean };
   describe: string;
 }
+
+/** Simulated: the simulated monitoring has the same knobs and counters, so the live code runs on the virtual clock. */
+export const scraperKnobsSimulation: FaultSimulation<unknown> = { via: 'monitoring' };
 
 /**
  * Turns a knob of the harness's scraper (the monitoring pipeline is shared by every version), verifies

@@ -5,7 +5,11 @@ import { injectOnInstances } from './instance-fault.js';
 /** Configuration of `pause`. */
 export const pauseSchema = z.strictObject({ type: z.literal('pause'), ...faultBase });
 
-/** Freezes a share of the target's instances (SIGSTOP): connections open but hang until resumed. */
+/**
+ * Freezes a share of the target's instances (SIGSTOP): connections open but hang until resumed.
+ * No simulation model: frozen instances hold requests until users time out, and the probes need two
+ * timeouts to notice, so live detection comes seconds later than an instant loss would give.
+ */
 export class PauseFault implements Fault {
   constructor(readonly config: z.output<typeof pauseSchema>) {}
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
+import type { FaultSimulation } from './simulation.js';
 import { injectToggles } from './toggle-fault.js';
 
 /** Configuration of `wrong-verdicts`. */
@@ -11,6 +12,16 @@ export const wrongVerdictsSchema = z.strictObject({
   /** Only these problems (ids under fixtures/problems); unset = all. */
   problems: z.array(z.string().min(1)).min(1).optional(),
 });
+
+/** Simulated: the share of verdicts flipped, scaled by the share of instances that have the toggle; all problems only. */
+export const wrongVerdictsSimulation: FaultSimulation<z.output<typeof wrongVerdictsSchema>> = {
+  via: 'service',
+  effect: (c, affected) => ({ wrongVerdictRate: c.rate * affected }),
+  unsupported: (c) =>
+    c.problems
+      ? 'wrong-verdicts on chosen problems has no simulation model (the model has no per-problem traffic); all problems has'
+      : undefined,
+};
 
 /**
  * The target version judges wrongly and still answers HTTP 200 (toggles `wrongVerdictRate`,

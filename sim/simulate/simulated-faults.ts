@@ -1,62 +1,41 @@
 import type { Clock } from '../clock/clock.js';
-import type { FaultCheck } from '../faults/fault.js';
-import type { FaultConfig } from '../faults/index.js';
-import { createFault } from '../faults/index.js';
+import {
+  createFault,
+  type Fault,
+  type FaultCheck,
+  type FaultConfig,
+  type FaultSimulation,
+  faultSimulation,
+  simulatedFaultTypes,
+  targetVersion,
+} from '../faults/index.js';
 import type { ScraperKnobs } from '../monitor/scraper.js';
 import type { Timeline } from '../release/timeline.js';
 import type { Scenario } from '../scenario/schema.js';
 import { RehearsalError } from '../util/errors.js';
 import { nullLogger } from '../util/logger.js';
 import type { FaultOutcome } from '../verdict/judge.js';
-import type { Effect, SimulatedService } from './simulated-service.js';
+import type { SimulatedService } from './simulated-service.js';
 
 /** Why a scenario cannot be simulated (a fault kind with no model), or undefined when it can. */
 export function unsupportedFaults(scenario: Scenario): string | undefined {
-  if (scenario.faults.some((f) => f.type === 'wrong-verdicts' && f.problems))
-    return 'wrong-verdicts on chosen problems has no simulation model (the model has no per-problem traffic); all problems has';
-  const missing = [...new Set(scenario.faults.map((f) => f.type).filter((t) => !modelled(t)))];
+  for (const config of scenario.faults) {
+    const model = faultSimulation(config.type);
+    const reason = model?.via === 'service' ? model.unsupported?.(config) : undefined;
+    if (reason) return reason;
+  }
+  const missing = [...new Set(scenario.faults.map((f) => f.type).filter((t) => !faultSimulation(t)))];
   return missing.length > 0
-    ? `fault type(s) ${missing.join(', ')} have no simulation model (simulate supports: ${supportedFaults().join(', ')})`
+    ? `fault type(s) ${missing.join(', ')} have no simulation model (simulate supports: ${simulatedFaultTypes.join(', ')})`
     : undefined;
 }
 
-/**
- * Monitoring faults turn the knobs of the scraper, which the simulated monitoring has too: these run
- * the live fault code itself (inject, verify by the scrape counters, revert) on the virtual clock.
- */
-const monitoringFaults = new Set(['scrape-gap', 'metrics-down', 'stale-metrics', 'wrong-labels']);
-
-const modelled = (type: string) => Boolean(faultEffects[type]) || monitoringFaults.has(type);
-const supportedFaults = () => [...Object.keys(faultEffects), ...monitoringFaults];
-
-/** How each fault kind changes the simulated service; a kind missing here cannot be simulated. */
-export const faultEffects: Record<string, (config: FaultConfig, share: number) => Effect> = {
-  'http-errors': (c, share) => ({ errorRate: (c as { rate: number }).rate * share, marker: 'http-errors' }),
-  latency: (c, share) => {
-    const l = c as Extract<FaultConfig, { type: 'latency' }>;
-    return l.mode === 'tail'
-      ? { extraLatencyMs: l.ms, latencyShare: l.requests * share, marker: 'tail-latency' }
-      : { extraLatencyMs: l.ms, latencyShare: share, marker: 'latency' };
-  },
-  // Network faults act in the router on the whole version, whatever the share of instances.
-  'net-latency': (c) => ({ extraLatencyMs: (c as Extract<FaultConfig, { type: 'net-latency' }>).ms }),
-  reset: (c) => ({ resetRate: (c as Extract<FaultConfig, { type: 'reset' }>).rate }),
-  partition: () => ({ instancesLost: 1 }),
-  'wrong-verdicts': (c, share) => ({
-    wrongVerdictRate: (c as Extract<FaultConfig, { type: 'wrong-verdicts' }>).rate * share,
-    marker: 'wrong-verdict',
-  }),
-  // Killed or lost instances fail their readiness probes and leave the pool; revert brings them back.
-  // (`pause` is not modelled: frozen instances hold requests until users time out, and the probes need
-  // two timeouts to notice, so live detection comes seconds later than an instant loss would give.)
-  kill: (_c, share) => ({ instancesLost: share }),
-  'capacity-loss': (_c, share) => ({ instancesLost: share }),
-};
-
 interface Item {
   config: FaultConfig;
+  /** The live fault: its description and marker, and the code a monitoring fault runs. */
+  fault: Fault;
+  model: FaultSimulation<FaultConfig>;
   version: string;
-  marker?: string;
   injectedAt?: number;
   revertedAt?: number;
   remove?: () => void;
@@ -82,23 +61,19 @@ export class SimulatedFaults {
       monitoring?: ScraperKnobs;
     },
   ) {
-    const unsupported = configs.filter((c) => !modelled(c.type)).map((c) => c.type);
+    const unsupported = configs.filter((c) => !faultSimulation(c.type)).map((c) => c.type);
     if (unsupported.length > 0) {
       throw new RehearsalError(
         `fault type(s) ${unsupported.join(', ')} have no simulation model`,
-        `simulate supports: ${supportedFaults().join(', ')}; rehearse such scenarios live with \`rehearse run\``,
+        `simulate supports: ${simulatedFaultTypes.join(', ')}; rehearse such scenarios live with \`rehearse run\``,
         2,
       );
     }
     this.items = configs.map((config) => ({
       config,
-      version:
-        config.target === 'candidate'
-          ? versions.candidate
-          : config.target === 'stable'
-            ? versions.stable
-            : config.target,
-      ...(createFault(config).marker ? { marker: createFault(config).marker! } : {}),
+      fault: createFault(config),
+      model: faultSimulation(config.type)!,
+      version: targetVersion(config.target, versions),
     }));
   }
 
@@ -109,18 +84,18 @@ export class SimulatedFaults {
       if (item.injectedAt !== undefined || item.config.at > now || !this.deployed.has(item.version)) continue;
       this.deps.advance();
       item.injectedAt = now;
-      const description = createFault(item.config).describe();
-      this.deps.timeline.add('fault-injected', `${item.config.type} on ${item.version}: ${description}`);
-      if (monitoringFaults.has(item.config.type)) {
+      const { config, fault, model } = item;
+      this.deps.timeline.add('fault-injected', `${config.type} on ${item.version}: ${fault.describe()}`);
+      if (model.via === 'monitoring') {
         this.injectMonitoring(item);
         continue;
       }
-      const affected = Math.max(1, Math.round(this.deps.replicas * item.config.share)) / this.deps.replicas;
-      item.remove = this.service.addEffect(
-        item.version,
-        faultEffects[item.config.type]!(item.config, Math.min(1, affected)),
-      );
-      this.deps.timeline.add('fault-verified', `${item.config.type}: applied (simulated)`);
+      const affected = Math.max(1, Math.round(this.deps.replicas * config.share)) / this.deps.replicas;
+      item.remove = this.service.addEffect(item.version, {
+        ...model.effect(config, Math.min(1, affected)),
+        ...(fault.marker ? { marker: fault.marker } : {}),
+      });
+      this.deps.timeline.add('fault-verified', `${config.type}: applied (simulated)`);
     }
   }
 
@@ -129,7 +104,7 @@ export class SimulatedFaults {
     const { monitoring, clock, timeline } = this.deps;
     if (!monitoring) throw new Error('monitoring faults need the simulated monitoring');
     const stop = new AbortController();
-    const injected = createFault(item.config).inject({
+    const injected = item.fault.inject({
       clock,
       log: nullLogger,
       version: item.version,
@@ -188,7 +163,7 @@ export class SimulatedFaults {
   outcomes(): FaultOutcome[] {
     return this.items.map((i) => {
       const applied = i.injectedAt !== undefined;
-      if (monitoringFaults.has(i.config.type)) {
+      if (i.model.via === 'monitoring') {
         return {
           ...outcomeBase(i),
           appliedDetail: applied ? 'scraper knobs turned (simulated)' : 'not injected',
@@ -196,7 +171,8 @@ export class SimulatedFaults {
           detail: i.check?.detail ?? (applied ? 'not verified before the rehearsal ended' : 'not injected'),
         };
       }
-      const observed = i.marker ? this.service.marked(i.version, i.marker) : undefined;
+      const marker = i.fault.marker;
+      const observed = marker ? this.service.marked(i.version, marker) : undefined;
       const verified = applied && (observed === undefined || observed > 0);
       return {
         ...outcomeBase(i),
@@ -227,7 +203,7 @@ function outcomeBase(
   return {
     type: i.config.type,
     target: i.version,
-    description: createFault(i.config).describe(),
+    description: i.fault.describe(),
     ...(i.injectedAt !== undefined ? { injectedAt: i.injectedAt } : {}),
     ...(i.revertedAt !== undefined ? { revertedAt: i.revertedAt } : {}),
     applied: i.injectedAt !== undefined,

@@ -1,3 +1,4 @@
+import type { Effect } from '../faults/simulation.js';
 import type { Sample } from '../monitor/prom-text.js';
 import { LATENCY_BUCKETS } from '../router/metrics.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -7,22 +8,6 @@ import type { TrafficCount } from '../verdict/blast-radius.js';
 import { binomial, multinomial, poisson } from './draws.js';
 import { LatencyModel } from './latency.js';
 import type { ServiceModel } from './model.js';
-
-/** A change of a version's behaviour: a toggle, or a fault's effect. */
-export interface Effect {
-  /** Share of submission and leaderboard requests answered HTTP 500. */
-  errorRate?: number;
-  extraLatencyMs?: number;
-  /** Share of the version's requests `extraLatencyMs` applies to (default 1: all). */
-  latencyShare?: number;
-  wrongVerdictRate?: number;
-  /** Share of the version's requests whose client connection the router resets. */
-  resetRate?: number;
-  /** Share of the version's instances gone (killed, or cut off by a partition); all gone: every request gets 503. */
-  instancesLost?: number;
-  /** The fault marker carried by the responses this effect shapes (errors and added latency). */
-  marker?: string;
-}
 
 interface VersionState {
   instances: number;

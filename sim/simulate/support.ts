@@ -1,16 +1,9 @@
+import { metricCatalog, metricNames } from '../monitor/metrics.js';
 import type { Scenario } from '../scenario/schema.js';
 import { unsupportedFaults } from './simulated-faults.js';
 
-/** Metrics the simulator produces: the router's request counters and latency histogram, and the judge service's verdict counter. */
-const modelledMetrics = new Set([
-  'error_rate',
-  'request_rate',
-  'latency_p50_ms',
-  'latency_p95_ms',
-  'latency_p99_ms',
-  'acceptance_rate',
-  'submission_success_rate',
-]);
+/** The metrics the simulator produces, in catalogue order. */
+const simulatedMetrics = metricNames.filter((m) => metricCatalog[m].simulated);
 
 /** Why the simulator cannot rehearse a scenario faithfully, or undefined when it can. */
 export function unsupportedReason(scenario: Scenario): string | undefined {
@@ -21,8 +14,8 @@ export function unsupportedReason(scenario: Scenario): string | undefined {
       return 'mirrored (shadow) traffic has no simulation model yet';
   }
   for (const c of strategy.analysis.checks) {
-    if (c.kind === 'threshold' && !modelledMetrics.has(c.metric))
-      return `check metric ${c.metric} has no simulation model (modelled: ${[...modelledMetrics].join(', ')})`;
+    if (c.kind === 'threshold' && !metricCatalog[c.metric].simulated)
+      return `check metric ${c.metric} has no simulation model (modelled: ${simulatedMetrics.join(', ')})`;
   }
   return unsupportedFaults(scenario);
 }
