@@ -42,16 +42,23 @@ function phaseOf(at: number, marks: PhaseMarks): ReleasePhase {
   return 'after-rollback';
 }
 
-/** Ground truth aggregated per version over a time step (the simulator's alternative to per-request records). */
+/**
+ * Ground truth aggregated per version over a time step: what the simulator produces, and what live
+ * records are reduced to (`countsFromRecords`, per version per instant) so one verdict judges both.
+ */
 export interface TrafficCount {
-  /** Start of the step, ms from the start of traffic. */
+  /** Start of the step, ms from the start of traffic (live: the requests' intended send time). */
   at: number;
-  version: string;
+  /** The serving version; absent when the response named none (live: no response came). */
+  version?: string;
   requests: number;
   failed: number;
   /** Requests that did not fail but took longer than the scenario's slowMs. */
   slow: number;
+  /** Wrong verdicts charged to this version: the one that judged them, which a shared queue makes other than the one that served them. */
   wrongVerdicts: number;
+  /** Fault markers the failed requests carried, in order of first appearance (live only: the model marks nothing). */
+  faultMarkers?: string[];
 }
 
 /** The same blast radius as `blastRadius`, from counts per version per step instead of records. */
@@ -59,13 +66,14 @@ export function blastRadiusFromCounts(counts: TrafficCount[], marks: PhaseMarks)
   const byVersion: Record<string, VersionImpact> = {};
   const byPhase: BlastRadius['byPhase'] = {};
   for (const c of counts) {
+    const version = c.version ?? 'unknown';
     const phase = phaseOf(c.at, marks);
     const perPhase = byPhase[phase] ?? {};
     byPhase[phase] = perPhase;
-    const total = byVersion[c.version] ?? empty();
-    const inPhase = perPhase[c.version] ?? empty();
-    byVersion[c.version] = total;
-    perPhase[c.version] = inPhase;
+    const total = byVersion[version] ?? empty();
+    const inPhase = perPhase[version] ?? empty();
+    byVersion[version] = total;
+    perPhase[version] = inPhase;
     for (const impact of [total, inPhase]) {
       impact.requests += c.requests;
       impact.failed += c.failed;
