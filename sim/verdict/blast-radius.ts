@@ -1,5 +1,3 @@
-import { isFailed, isWrongVerdict, type RequestRecord, verdictVersion } from '../traffic/record.js';
-
 /** What users experienced on one serving version. */
 export interface VersionImpact {
   requests: number;
@@ -61,8 +59,8 @@ export interface TrafficCount {
   faultMarkers?: string[];
 }
 
-/** The same blast radius as `blastRadius`, from counts per version per step instead of records. */
-export function blastRadiusFromCounts(counts: TrafficCount[], marks: PhaseMarks): BlastRadius {
+/** Failed, slow and wrong-verdict requests by serving version and phase (wrong verdicts by judging version). */
+export function blastRadius(counts: TrafficCount[], marks: PhaseMarks): BlastRadius {
   const byVersion: Record<string, VersionImpact> = {};
   const byPhase: BlastRadius['byPhase'] = {};
   for (const c of counts) {
@@ -79,34 +77,6 @@ export function blastRadiusFromCounts(counts: TrafficCount[], marks: PhaseMarks)
       impact.failed += c.failed;
       impact.slow += c.slow;
       impact.wrongVerdicts += c.wrongVerdicts;
-    }
-  }
-  return { byVersion, byPhase };
-}
-
-/** Counts failed, slow and wrong-verdict requests by serving version and phase. */
-export function blastRadius(records: RequestRecord[], slowMs: number, marks: PhaseMarks): BlastRadius {
-  const byVersion: Record<string, VersionImpact> = {};
-  const byPhase: BlastRadius['byPhase'] = {};
-  for (const r of records) {
-    const version = r.version ?? 'unknown';
-    const phase = phaseOf(r.intendedAt, marks);
-    byPhase[phase] ??= {};
-    const perPhase = byPhase[phase];
-    byVersion[version] ??= empty();
-    perPhase[version] ??= empty();
-    for (const impact of [byVersion[version], perPhase[version]]) {
-      impact.requests++;
-      if (isFailed(r)) impact.failed++;
-      else if (r.latencyMs > slowMs) impact.slow++;
-    }
-    if (isWrongVerdict(r)) {
-      // Charged to the version that judged it, which a shared queue makes other than the one that served it.
-      const judge = verdictVersion(r) ?? version;
-      byVersion[judge] ??= empty();
-      perPhase[judge] ??= empty();
-      byVersion[judge].wrongVerdicts++;
-      perPhase[judge].wrongVerdicts++;
     }
   }
   return { byVersion, byPhase };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../sim/traffic/record.js';
-import { blastRadiusFromCounts } from '../../sim/verdict/blast-radius.js';
+import { blastRadius } from '../../sim/verdict/blast-radius.js';
 import { countsFromRecords } from '../../sim/verdict/counts.js';
 
 let seq = 0;
@@ -76,7 +76,7 @@ describe('countsFromRecords', () => {
       { at: 100, requests: 1, failed: 1, slow: 0, wrongVerdicts: 0 },
       { at: 100, version: 'unknown', requests: 1, failed: 0, slow: 0, wrongVerdicts: 0 },
     ]);
-    expect(blastRadiusFromCounts(counts, {}).byVersion).toEqual({
+    expect(blastRadius(counts, {}).byVersion).toEqual({
       unknown: { requests: 2, failed: 1, slow: 0, wrongVerdicts: 0 },
     });
   });
