@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { ControllerResult } from '../../sim/release/controller.js';
 import { baselinePool } from '../../sim/release/strategies/index.js';
-import type { TimelineEvent } from '../../sim/release/timeline.js';
 import { parseScenario } from '../../sim/scenario/load.js';
 import type { Scenario } from '../../sim/scenario/schema.js';
 import { isFailed, isWrongVerdict, type RequestRecord, verdictVersion } from '../../sim/traffic/record.js';
 import { Random } from '../../sim/util/random.js';
-import type { RollbackEffect } from '../../sim/verdict/aftermath.js';
-import type { BlastRadius, PhaseMarks, ReleasePhase, VersionImpact } from '../../sim/verdict/blast-radius.js';
-import { judge, phaseMarks } from '../../sim/verdict/judge.js';
+import { type JudgeInput, type Judgement, judge, phaseMarks } from '../../sim/verdict/judge.js';
+
+// The verdict's types, named from what judge takes and gives (wherever their modules live).
+type TimelineEvent = JudgeInput['events'][number];
+type Outcome = JudgeInput['controller']['outcome'];
+type PhaseMarks = ReturnType<typeof phaseMarks>;
+type RollbackEffect = NonNullable<Judgement['rollback']>;
+type BlastRadius = Judgement['blastRadius'];
+type ReleasePhase = keyof BlastRadius['byPhase'];
+type VersionImpact = BlastRadius['byVersion'][string];
 
 // The per-request verdict path as it was before live records were judged through counts, kept here
 // (and only here) so the one path can be held to it.
@@ -74,12 +79,7 @@ const old = (() => {
         `(before the release: ${pct(baselineRate)})${markers.length ? `, marked ${markers.join(', ')}` : ''}`;
     return { restored, failureRate, baselineRate, requests: after.length, detail };
   }
-  return (
-    scenario: Scenario,
-    events: TimelineEvent[],
-    outcome: ControllerResult['outcome'],
-    records: RequestRecord[],
-  ) => {
+  return (scenario: Scenario, events: TimelineEvent[], outcome: Outcome, records: RequestRecord[]) => {
     const { stable, candidate } = scenario.service;
     const marks = phaseMarks(events, outcome);
     const deployedAt = marks.candidateDeployedAt;
@@ -171,7 +171,7 @@ function randomRecords(rng: Random, scenario: Scenario): RequestRecord[] {
 }
 
 /** A random release: maybe deployed, maybe rolled back (decision and all traffic on stable) or promoted. */
-function randomRun(rng: Random): { events: TimelineEvent[]; outcome: ControllerResult['outcome'] } {
+function randomRun(rng: Random): { events: TimelineEvent[]; outcome: Outcome } {
   const events: TimelineEvent[] = [];
   const at = () => rng.int(100) * 200 + (rng.next() < 0.3 ? 100 : 0);
   if (rng.next() < 0.9) events.push({ at: at(), type: 'deploy', message: 'v2 deployed' });
@@ -196,7 +196,7 @@ describe('judge from records (through countsFromRecords)', () => {
       const s = scenarios[i % scenarios.length]!;
       const records = randomRecords(rng, s);
       const { events, outcome } = randomRun(rng);
-      const controller = { outcome, reason: 'r', measurements: [] };
+      const controller = { outcome, reason: 'r', measurements: [], warnings: [] };
       const j = judge({ scenario: s, controller, events, records, lost: [], faults: [] });
       const want = old(s, events, outcome, records);
       const got = {
