@@ -12,7 +12,7 @@ import { makeUsers, type User } from '../traffic/users.js';
 import { nullLogger } from '../util/logger.js';
 import { Random } from '../util/random.js';
 import type { FaultOutcome } from '../verdict/judge.js';
-import { type Judgement, judgeCounts } from '../verdict/judge.js';
+import { type Judgement, judge } from '../verdict/judge.js';
 import type { ServiceModel } from './model.js';
 import { type PolicyName, policies } from './policies.js';
 import { SimulatedFaults } from './simulated-faults.js';
@@ -176,7 +176,7 @@ export async function simulateScenario(
   };
   const result = await clock.run(task());
   const faultOutcomes = faults.outcomes();
-  const judgement = judgeCounts({
+  const judgement = judge({
     scenario,
     controller: result,
     events: timeline.events,

@@ -1,5 +1,3 @@
-import { isFailed, isWrongVerdict, type RequestRecord, verdictVersion } from '../traffic/record.js';
-
 /** What users experienced on one serving version. */
 export interface VersionImpact {
   requests: number;
@@ -42,63 +40,43 @@ function phaseOf(at: number, marks: PhaseMarks): ReleasePhase {
   return 'after-rollback';
 }
 
-/** Ground truth aggregated per version over a time step (the simulator's alternative to per-request records). */
+/**
+ * Ground truth aggregated per version over a time step: what the simulator produces, and what live
+ * records are reduced to (`countsFromRecords`, per version per instant) so one verdict judges both.
+ */
 export interface TrafficCount {
-  /** Start of the step, ms from the start of traffic. */
+  /** Start of the step, ms from the start of traffic (live: the requests' intended send time). */
   at: number;
-  version: string;
+  /** The serving version; absent when the response named none (live: no response came). */
+  version?: string;
   requests: number;
   failed: number;
   /** Requests that did not fail but took longer than the scenario's slowMs. */
   slow: number;
+  /** Wrong verdicts charged to this version: the one that judged them, which a shared queue makes other than the one that served them. */
   wrongVerdicts: number;
+  /** Fault markers the failed requests carried, in order of first appearance (live only: the model marks nothing). */
+  faultMarkers?: string[];
 }
 
-/** The same blast radius as `blastRadius`, from counts per version per step instead of records. */
-export function blastRadiusFromCounts(counts: TrafficCount[], marks: PhaseMarks): BlastRadius {
+/** Failed, slow and wrong-verdict requests by serving version and phase (wrong verdicts by judging version). */
+export function blastRadius(counts: TrafficCount[], marks: PhaseMarks): BlastRadius {
   const byVersion: Record<string, VersionImpact> = {};
   const byPhase: BlastRadius['byPhase'] = {};
   for (const c of counts) {
+    const version = c.version ?? 'unknown';
     const phase = phaseOf(c.at, marks);
     const perPhase = byPhase[phase] ?? {};
     byPhase[phase] = perPhase;
-    const total = byVersion[c.version] ?? empty();
-    const inPhase = perPhase[c.version] ?? empty();
-    byVersion[c.version] = total;
-    perPhase[c.version] = inPhase;
+    const total = byVersion[version] ?? empty();
+    const inPhase = perPhase[version] ?? empty();
+    byVersion[version] = total;
+    perPhase[version] = inPhase;
     for (const impact of [total, inPhase]) {
       impact.requests += c.requests;
       impact.failed += c.failed;
       impact.slow += c.slow;
       impact.wrongVerdicts += c.wrongVerdicts;
-    }
-  }
-  return { byVersion, byPhase };
-}
-
-/** Counts failed, slow and wrong-verdict requests by serving version and phase. */
-export function blastRadius(records: RequestRecord[], slowMs: number, marks: PhaseMarks): BlastRadius {
-  const byVersion: Record<string, VersionImpact> = {};
-  const byPhase: BlastRadius['byPhase'] = {};
-  for (const r of records) {
-    const version = r.version ?? 'unknown';
-    const phase = phaseOf(r.intendedAt, marks);
-    byPhase[phase] ??= {};
-    const perPhase = byPhase[phase];
-    byVersion[version] ??= empty();
-    perPhase[version] ??= empty();
-    for (const impact of [byVersion[version], perPhase[version]]) {
-      impact.requests++;
-      if (isFailed(r)) impact.failed++;
-      else if (r.latencyMs > slowMs) impact.slow++;
-    }
-    if (isWrongVerdict(r)) {
-      // Charged to the version that judged it, which a shared queue makes other than the one that served it.
-      const judge = verdictVersion(r) ?? version;
-      byVersion[judge] ??= empty();
-      perPhase[judge] ??= empty();
-      byVersion[judge].wrongVerdicts++;
-      perPhase[judge].wrongVerdicts++;
     }
   }
   return { byVersion, byPhase };

@@ -2,15 +2,10 @@ import type { ControllerResult } from '../release/controller.js';
 import { baselinePool } from '../release/strategies/index.js';
 import type { TimelineEvent } from '../release/timeline.js';
 import type { Scenario } from '../scenario/schema.js';
-import { isFailed, isWrongVerdict, type RequestRecord, verdictVersion } from '../traffic/record.js';
+import type { RequestRecord } from '../traffic/record.js';
 import { type RollbackEffect, rollbackEffect, stableFailures } from './aftermath.js';
-import {
-  type BlastRadius,
-  blastRadius,
-  blastRadiusFromCounts,
-  type PhaseMarks,
-  type TrafficCount,
-} from './blast-radius.js';
+import { type BlastRadius, blastRadius, type PhaseMarks, type TrafficCount } from './blast-radius.js';
+import { countsFromRecords } from './counts.js';
 
 /** How the rehearsal is classified (sim/analysis/README.md §5). */
 export type Classification =
@@ -65,16 +60,25 @@ export interface Judgement {
 }
 
 /** Inputs of the judgement: expectations on one side, the controller's decisions and the users' experience on the other. */
-export interface JudgeInput {
+export type JudgeInput = {
   scenario: Scenario;
   controller: ControllerResult;
   events: TimelineEvent[];
-  records: RequestRecord[];
   lost: string[];
   faults: FaultOutcome[];
+} & (RecordedTruth | CountedTruth);
+
+/** Live ground truth: what each user experienced, reduced to counts (`countsFromRecords`) before judging. */
+export interface RecordedTruth {
+  records: RequestRecord[];
 }
 
-/** What users experienced, however it was gathered (per-request records live, counts in simulation). */
+/** Simulated ground truth: counts per version per step. */
+export interface CountedTruth {
+  counts: TrafficCount[];
+}
+
+/** What users experienced, from the counts both live and simulated runs are judged on. */
 export interface GroundTruth {
   blastRadius: BlastRadius;
   /** Failed requests served by a non-stable version after the candidate was deployed. */
@@ -87,98 +91,46 @@ export interface GroundTruth {
   rollback?: RollbackEffect;
 }
 
-/** Judges a rehearsal: expectations vs (controller decisions + ground truth). */
+/** Judges a rehearsal, live or simulated: expectations vs (controller decisions + ground truth). */
 export function judge(input: JudgeInput): Judgement {
-  const { scenario, records } = input;
-  const { stable, candidate } = scenario.service;
-  const marks = phaseMarks(input.events, input.controller.outcome);
-  const deployedAt = marks.candidateDeployedAt;
-  const released = records.filter((r) => deployedAt !== undefined && r.intendedAt >= deployedAt);
-  const onCandidate = records.filter((r) => r.version === candidate);
-  // A baseline pool runs stable's code: its failures are not the candidate's.
-  const baseline = baselinePool(scenario.strategy, stable);
-  const blamed = (version: string | undefined) => version !== stable && version !== baseline;
-  return judgeTruth(input, {
-    blastRadius: blastRadius(records, scenario.traffic.slowMs, marks),
-    failedRequests: released.filter((r) => isFailed(r) && blamed(r.version)).length,
-    // A wrong verdict is the judging version's doing (a shared queue lets the candidate judge stable's submissions).
-    wrongVerdicts: released.filter((r) => isWrongVerdict(r) && blamed(verdictVersion(r))).length,
-    ...(onCandidate.length
-      ? { lastCandidateRequestMs: Math.max(...onCandidate.map((r) => r.intendedAt)) }
-      : {}),
-    stableFailures: stableFailures(records, stable, deployedAt),
-    ...withRollback(
-      marks.allOnStableAt !== undefined
-        ? rollbackEffect(records, stable, marks.allOnStableAt, deployedAt)
-        : undefined,
-    ),
-  });
-}
-
-/** Judges a simulated rehearsal from counts per version per step; same fields as `judge`. */
-export function judgeCounts(input: Omit<JudgeInput, 'records'> & { counts: TrafficCount[] }): Judgement {
-  const { scenario, counts } = input;
-  const { stable, candidate } = scenario.service;
-  const marks = phaseMarks(input.events, input.controller.outcome);
-  const deployedAt = marks.candidateDeployedAt;
-  let failedRequests = 0;
-  let wrongVerdicts = 0;
-  let last: number | undefined;
-  let onStable = 0;
-  const after = { requests: 0, failed: 0 };
-  const before = { requests: 0, failed: 0 };
-  for (const c of counts) {
-    if (c.version === candidate && c.requests > 0) last = Math.max(last ?? 0, c.at);
-    if (c.version === stable && deployedAt !== undefined && c.at >= deployedAt) onStable += c.failed;
-    if (c.version === stable && (deployedAt === undefined || c.at < deployedAt)) {
-      before.requests += c.requests;
-      before.failed += c.failed;
-    }
-    if (marks.allOnStableAt !== undefined && c.at >= marks.allOnStableAt + 1500) {
-      after.requests += c.requests;
-      after.failed += c.failed;
-    }
-    if (
-      deployedAt === undefined ||
-      c.at < deployedAt ||
-      c.version === stable ||
-      c.version === baselinePool(scenario.strategy, stable)
-    )
-      continue;
-    failedRequests += c.failed;
-    wrongVerdicts += c.wrongVerdicts;
-  }
+  const counts =
+    'counts' in input ? input.counts : countsFromRecords(input.records, input.scenario.traffic.slowMs);
   return judgeTruth(
-    { ...input, records: [] },
-    {
-      blastRadius: blastRadiusFromCounts(counts, marks),
-      failedRequests,
-      wrongVerdicts,
-      ...(last !== undefined ? { lastCandidateRequestMs: last } : {}),
-      stableFailures: onStable,
-      ...withRollback(after.requests > 0 ? countsRollbackEffect(after, before, stable) : undefined),
-    },
+    input,
+    groundTruth(input.scenario, phaseMarks(input.events, input.controller.outcome), counts),
   );
 }
 
-/** The rollback effect of aftermath.ts from counts (same rule: restored when failures after are at most max(2%, 2× before)). */
-function countsRollbackEffect(
-  after: { requests: number; failed: number },
-  before: { requests: number; failed: number },
-  stable: string,
-): RollbackEffect {
-  const failureRate = after.failed / after.requests;
-  const baselineRate = before.requests ? before.failed / before.requests : 0;
-  const restored = failureRate <= Math.max(0.02, baselineRate * 2);
-  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-  const detail = restored
-    ? `after the rollback ${pct(failureRate)} of ${after.requests} requests failed (before the release: ${pct(baselineRate)})`
-    : `rollback did not restore service: ${pct(failureRate)} of ${after.requests} requests still failed after all traffic was on ${stable} (before the release: ${pct(baselineRate)})`;
-  return { restored, failureRate, baselineRate, requests: after.requests, detail };
-}
-
-function withRollback(rollback: RollbackEffect | undefined): { rollback?: RollbackEffect } {
-  return rollback ? { rollback } : {};
+/** The users' experience of the release, from counts per version per step. */
+function groundTruth(scenario: Scenario, marks: PhaseMarks, counts: TrafficCount[]): GroundTruth {
+  const { stable, candidate } = scenario.service;
+  const deployedAt = marks.candidateDeployedAt;
+  // A baseline pool runs stable's code: its failures are not the candidate's.
+  const baseline = baselinePool(scenario.strategy, stable);
+  const blamed = (c: TrafficCount) =>
+    deployedAt !== undefined && c.at >= deployedAt && c.version !== stable && c.version !== baseline;
+  let failedRequests = 0;
+  let wrongVerdicts = 0;
+  let last: number | undefined;
+  for (const c of counts) {
+    if (c.version === candidate && c.requests > 0) last = last === undefined ? c.at : Math.max(last, c.at);
+    if (!blamed(c)) continue;
+    failedRequests += c.failed;
+    // A wrong verdict is the judging version's doing (a shared queue lets the candidate judge stable's submissions).
+    wrongVerdicts += c.wrongVerdicts;
+  }
+  const rollback =
+    marks.allOnStableAt !== undefined
+      ? rollbackEffect(counts, stable, marks.allOnStableAt, deployedAt)
+      : undefined;
+  return {
+    blastRadius: blastRadius(counts, marks),
+    failedRequests,
+    wrongVerdicts,
+    ...(last !== undefined ? { lastCandidateRequestMs: last } : {}),
+    stableFailures: stableFailures(counts, stable, deployedAt),
+    ...(rollback ? { rollback } : {}),
+  };
 }
 
 /** The times that split a run into phases, from its timeline. */

@@ -4,7 +4,7 @@ import { parseScenario } from '../../sim/scenario/load.js';
 import { isFailed, isWrongVerdict, type RequestRecord } from '../../sim/traffic/record.js';
 import { Random } from '../../sim/util/random.js';
 import type { TrafficCount } from '../../sim/verdict/blast-radius.js';
-import { type FaultOutcome, judge, judgeCounts } from '../../sim/verdict/judge.js';
+import { type FaultOutcome, judge } from '../../sim/verdict/judge.js';
 import { scenarioYaml } from '../helpers/scenario-text.js';
 
 const scenario = parseScenario(
@@ -74,11 +74,11 @@ function traffic(): { records: RequestRecord[]; counts: TrafficCount[] } {
   return { records, counts: [...byStep.values()] };
 }
 
-describe('judgeCounts (the aggregate path of judge)', () => {
+describe('judge from counts per step (the ground truth of a simulation)', () => {
   it('gives the same judgement from counts per step as judge does from the records they summarise', () => {
     const { records, counts } = traffic();
     const fromRecords = judge({ scenario, controller, events, records, lost: [], faults: [fault] });
-    const fromCounts = judgeCounts({ scenario, controller, events, counts, lost: [], faults: [fault] });
+    const fromCounts = judge({ scenario, controller, events, counts, lost: [], faults: [fault] });
     const { lastCandidateRequestMs: exact, rollback: r1, reason: _a, ...rest } = fromRecords;
     const { lastCandidateRequestMs: stepStart, rollback: r2, reason: _b, ...restCounts } = fromCounts;
     expect(restCounts).toEqual(rest);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../sim/scenario/load.js';
 import type { RequestRecord } from '../../sim/traffic/record.js';
 import { rollbackEffect } from '../../sim/verdict/aftermath.js';
+import { countsFromRecords } from '../../sim/verdict/counts.js';
 import { type FaultOutcome, judge } from '../../sim/verdict/judge.js';
 
 const scenario = (expect: string) =>
@@ -97,7 +98,7 @@ describe('judging faults', () => {
 
   it('a rollback that restores service is reported as such', () => {
     const e = rollbackEffect(
-      [rec(100, 'v1', 201), rec(5000, 'v1', 201), rec(5100, 'v1', 201)],
+      countsFromRecords([rec(100, 'v1', 201), rec(5000, 'v1', 201), rec(5100, 'v1', 201)], 1000),
       'v1',
       3000,
       1000,
