@@ -35,7 +35,7 @@ import type { Logger } from '../util/logger.js';
 import { paths } from '../util/paths.js';
 import { trafficDistortion } from '../verdict/distortion.js';
 import { judge } from '../verdict/judge.js';
-import { errorReport } from './error-report.js';
+import { errorReport } from './scenario-report.js';
 import { FaultScheduler } from './fault-scheduler.js';
 import { interruptedReport, reasonOf } from './interruption.js';
 import { ReadinessWatcher } from './readiness-watch.js';
