@@ -96,7 +96,7 @@ export interface Rig<T extends GroundTruth> {
   /** Runs the release phase to its end: a virtual clock moves time while every task sleeps (default: as it comes). */
   drive?<R>(task: Promise<R>): Promise<R>;
   /**
-   * Until when (ms on the timeline) a paused release is watched. Live runs stop at the end of traffic; the
+   * Until when (ms on the timeline) a paused release is watched. Live runs stop at `traffic.duration`; the
    * simulation watches until the controller is stopped after the grace, as it always has (its numbers stay).
    */
   watchUntil?: number;
