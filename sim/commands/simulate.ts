@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { reasonOf } from '../engine/interruption.js';
-import { makeRunId } from '../engine/run-suite.js';
+import { makeRunId, runReportHead } from '../engine/run-suite.js';
 import { runInTurn } from '../engine/suite-schedule.js';
 import { HtmlReporter } from '../report/html-reporter.js';
 import { JsonReporter } from '../report/json-reporter.js';
@@ -172,15 +171,15 @@ export const simulateCommand: Command = {
     const dir = join(resolve(ctx.cwd, String(ctx.flags.reports ?? paths.reports)), runId);
     mkdirSync(dir, { recursive: true });
     const report: RunReport = {
-      schemaVersion: 1,
-      runId,
-      startedAt: new Date(started).toISOString(),
-      finishedAt: new Date().toISOString(),
-      platform: 'simulated',
-      tool: { name: 'rehearsal', version: paths.version, node: process.version },
-      interrupted: ctx.signal.aborted,
-      ...(ctx.signal.aborted ? { interruptedBy: reasonOf(ctx.signal.reason) } : {}),
-      ...(notRun.length > 0 ? { notRun: notRun.map((s) => s.scenario.name) } : {}),
+      ...runReportHead({
+        runId,
+        startedAt: new Date(started),
+        finishedAt: new Date(),
+        platform: 'simulated',
+        tool: { version: paths.version, node: process.version },
+        signal: ctx.signal,
+        notRun: notRun.map((s) => s.scenario.name),
+      }),
       scenarios: [],
       simulation,
       summary: { total: 0, passed: 0, failed: 0, errors: 0 },

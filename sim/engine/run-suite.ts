@@ -50,6 +50,31 @@ export function makeRunId(now: Date, suffix: string): string {
   return `${iso.slice(0, 15)}-${suffix}`;
 }
 
+/** What every run's report states first: which run, when, where, with what, and whether (and why) it stopped early. */
+export function runReportHead(run: {
+  runId: string;
+  startedAt: Date;
+  finishedAt: Date;
+  platform: string;
+  tool: { version: string; node: string };
+  /** The run's interruption (Ctrl-C, `--timeout`). */
+  signal: AbortSignal;
+  /** Scenarios selected but never started. */
+  notRun: string[];
+}): Omit<RunReport, 'scenarios' | 'summary'> {
+  return {
+    schemaVersion: 1,
+    runId: run.runId,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt.toISOString(),
+    platform: run.platform,
+    tool: { name: 'rehearsal', ...run.tool },
+    interrupted: run.signal.aborted,
+    ...(run.signal.aborted ? { interruptedBy: reasonOf(run.signal.reason) } : {}),
+    ...(run.notRun.length > 0 ? { notRun: run.notRun } : {}),
+  };
+}
+
 /** Rehearses scenarios, `parallel` at a time (default one after another), and writes the run's reports in file order. */
 export async function runSuite(
   scenarios: LoadedScenario[],
@@ -86,15 +111,15 @@ export async function runSuite(
     },
   });
   const report: RunReport = {
-    schemaVersion: 1,
-    runId,
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date(opts.clock.now()).toISOString(),
-    platform: opts.platform,
-    tool: { name: 'rehearsal', version: opts.toolVersion, node: opts.nodeVersion },
-    interrupted: opts.signal.aborted,
-    ...(opts.signal.aborted ? { interruptedBy: reasonOf(opts.signal.reason) } : {}),
-    ...(notRun.length > 0 ? { notRun: notRun.map((s) => s.scenario.name) } : {}),
+    ...runReportHead({
+      runId,
+      startedAt,
+      finishedAt: new Date(opts.clock.now()),
+      platform: opts.platform,
+      tool: { version: opts.toolVersion, node: opts.nodeVersion },
+      signal: opts.signal,
+      notRun: notRun.map((s) => s.scenario.name),
+    }),
     scenarios: results,
     summary: {
       total: results.length,
