@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { makeRunId } from '../engine/run-suite.js';
+import { makeRunId, runReportHead } from '../engine/run-suite.js';
+import { runInTurn } from '../engine/suite-schedule.js';
 import { HtmlReporter } from '../report/html-reporter.js';
 import { JsonReporter } from '../report/json-reporter.js';
 import type { RunReport } from '../report/model.js';
@@ -14,6 +15,9 @@ import { ExitCode, RehearsalError } from '../util/errors.js';
 import { paths } from '../util/paths.js';
 import type { Command } from './command.js';
 import { selectScenarios } from './select.js';
+
+/** What became of one scenario: simulated, or skipped with the reason. */
+type SimulatedScenario = { sim: ScenarioSimulation } | { skipped: { scenario: string; reason: string } };
 
 /** Most rehearsals per scenario and policy: beyond it the interval hardly narrows and memory grows. */
 const MAX_RUNS = 100_000;
@@ -110,28 +114,30 @@ export const simulateCommand: Command = {
       );
     const firstSeed = ctx.flags.seed !== undefined ? positiveInt('seed', ctx.flags.seed, 1, 0) : undefined;
     const started = Date.now();
-    const results: ScenarioSimulation[] = [];
     let requests = 0;
-    const skipped: { scenario: string; reason: string }[] = [];
-    for (const { scenario, file: scenarioFile } of scenarios) {
-      if (ctx.signal.aborted) break;
-      const unsupported = unsupportedReason(scenario);
-      if (unsupported) {
-        ctx.err(`skipped ${scenario.name} (${scenarioFile}): ${unsupported}`);
-        skipped.push({ scenario: scenario.name, reason: unsupported });
-        continue;
-      }
-      ctx.out(`${scenario.name} (${scenarioFile}): ${runs} rehearsal(s) × ${policyNames.join(', ')}`);
-      const sim = await simulateMany(scenario, model, {
-        runs,
-        seed: firstSeed ?? scenario.seed,
-        policies: policyNames,
-        ...(stepMs ? { stepMs } : {}),
-        onRun: (_p, r) => (requests += r.requests),
-      });
-      results.push(sim);
-      ctx.out(`${comparisonTable(sim)}\n`);
-    }
+    // One scenario at a time: a simulation is CPU-bound on this thread, so running several at once gains nothing.
+    const { results: done, notRun } = await runInTurn(scenarios, {
+      signal: ctx.signal,
+      run: async ({ scenario, file: scenarioFile }): Promise<SimulatedScenario> => {
+        const unsupported = unsupportedReason(scenario);
+        if (unsupported) {
+          ctx.err(`skipped ${scenario.name} (${scenarioFile}): ${unsupported}`);
+          return { skipped: { scenario: scenario.name, reason: unsupported } };
+        }
+        ctx.out(`${scenario.name} (${scenarioFile}): ${runs} rehearsal(s) × ${policyNames.join(', ')}`);
+        const sim = await simulateMany(scenario, model, {
+          runs,
+          seed: firstSeed ?? scenario.seed,
+          policies: policyNames,
+          ...(stepMs ? { stepMs } : {}),
+          onRun: (_p, r) => (requests += r.requests),
+        });
+        ctx.out(`${comparisonTable(sim)}\n`);
+        return { sim };
+      },
+    });
+    const results = done.flatMap((d) => ('sim' in d ? [d.sim] : []));
+    const skipped = done.flatMap((d) => ('skipped' in d ? [d.skipped] : []));
     if (results.length === 0) {
       throw new RehearsalError(
         'no scenario could be simulated',
@@ -165,13 +171,15 @@ export const simulateCommand: Command = {
     const dir = join(resolve(ctx.cwd, String(ctx.flags.reports ?? paths.reports)), runId);
     mkdirSync(dir, { recursive: true });
     const report: RunReport = {
-      schemaVersion: 1,
-      runId,
-      startedAt: new Date(started).toISOString(),
-      finishedAt: new Date().toISOString(),
-      platform: 'simulated',
-      tool: { name: 'rehearsal', version: paths.version, node: process.version },
-      interrupted: ctx.signal.aborted,
+      ...runReportHead({
+        runId,
+        startedAt: new Date(started),
+        finishedAt: new Date(),
+        platform: 'simulated',
+        tool: { version: paths.version, node: process.version },
+        signal: ctx.signal,
+        notRun: notRun.map((s) => s.scenario.name),
+      }),
       scenarios: [],
       simulation,
       summary: { total: 0, passed: 0, failed: 0, errors: 0 },

@@ -54,7 +54,7 @@ export class FaultScheduler {
   constructor(
     configs: FaultConfig[],
     versions: { stable: string; candidate: string },
-    private readonly deployments: Map<string, Deployment>,
+    private readonly deployments: ReadonlyMap<string, Deployment>,
     private readonly deps: FaultSchedulerDeps,
   ) {
     this.items = configs.map((c) => ({

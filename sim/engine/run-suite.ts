@@ -13,6 +13,7 @@ import type { RequestRecord } from '../traffic/record.js';
 import type { Logger } from '../util/logger.js';
 import { reasonOf } from './interruption.js';
 import { rehearseScenario, type ScenarioEnv } from './run-scenario.js';
+import { runInTurn } from './suite-schedule.js';
 
 /** Options of a suite run. */
 export interface SuiteOptions {
@@ -49,6 +50,31 @@ export function makeRunId(now: Date, suffix: string): string {
   return `${iso.slice(0, 15)}-${suffix}`;
 }
 
+/** What every run's report states first: which run, when, where, with what, and whether (and why) it stopped early. */
+export function runReportHead(run: {
+  runId: string;
+  startedAt: Date;
+  finishedAt: Date;
+  platform: string;
+  tool: { version: string; node: string };
+  /** The run's interruption (Ctrl-C, `--timeout`). */
+  signal: AbortSignal;
+  /** Scenarios selected but never started. */
+  notRun: string[];
+}): Omit<RunReport, 'scenarios' | 'summary'> {
+  return {
+    schemaVersion: 1,
+    runId: run.runId,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt.toISOString(),
+    platform: run.platform,
+    tool: { name: 'rehearsal', ...run.tool },
+    interrupted: run.signal.aborted,
+    ...(run.signal.aborted ? { interruptedBy: reasonOf(run.signal.reason) } : {}),
+    ...(run.notRun.length > 0 ? { notRun: run.notRun } : {}),
+  };
+}
+
 /** Rehearses scenarios, `parallel` at a time (default one after another), and writes the run's reports in file order. */
 export async function runSuite(
   scenarios: LoadedScenario[],
@@ -58,21 +84,7 @@ export async function runSuite(
   const runId = opts.runId ?? makeRunId(startedAt, Math.random().toString(16).slice(2, 6));
   const dir = join(opts.reportsDir, runId);
   mkdirSync(dir, { recursive: true });
-  const slots: (ScenarioReport | undefined)[] = new Array(scenarios.length);
-  let next = 0;
-  // A scenario that throws (a platform that turned out unavailable) stops the others, which tear down before it propagates.
-  const stopAll = new AbortController();
-  const signal = AbortSignal.any([opts.signal, stopAll.signal]);
-  const worker = async () => {
-    while (!signal.aborted && next < scenarios.length) {
-      const i = next++;
-      const loaded = scenarios[i]!;
-      opts.onScenarioStart?.(loaded, i, scenarios.length);
-      slots[i] = withBudget(await rehearse(loaded), loaded.scenario.slo);
-      opts.onScenarioEnd?.(slots[i]!);
-    }
-  };
-  const rehearse = (loaded: LoadedScenario) =>
+  const rehearse = (loaded: LoadedScenario, signal: AbortSignal) =>
     rehearseScenario(loaded, {
       runId,
       runDir: dir,
@@ -88,30 +100,26 @@ export async function runSuite(
       ...(opts.createPlatform ? { createPlatform: opts.createPlatform } : {}),
       ...(opts.teardownMs ? { teardownMs: opts.teardownMs } : {}),
     });
-  const width = Math.max(1, Math.min(opts.parallel ?? 1, scenarios.length));
-  const ran = await Promise.allSettled(
-    Array.from({ length: width }, () =>
-      worker().catch((error: unknown) => {
-        stopAll.abort(error);
-        throw error;
-      }),
-    ),
-  );
-  const failed = ran.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  const results = slots.filter((r): r is ScenarioReport => r !== undefined);
+  const { results, notRun } = await runInTurn(scenarios, {
+    parallel: opts.parallel,
+    signal: opts.signal,
+    run: async (loaded, i, signal) => {
+      opts.onScenarioStart?.(loaded, i, scenarios.length);
+      const report = withBudget(await rehearse(loaded, signal), loaded.scenario.slo);
+      opts.onScenarioEnd?.(report);
+      return report;
+    },
+  });
   const report: RunReport = {
-    schemaVersion: 1,
-    runId,
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date(opts.clock.now()).toISOString(),
-    platform: opts.platform,
-    tool: { name: 'rehearsal', version: opts.toolVersion, node: opts.nodeVersion },
-    interrupted: opts.signal.aborted,
-    ...(opts.signal.aborted ? { interruptedBy: reasonOf(opts.signal.reason) } : {}),
-    ...(results.length < scenarios.length
-      ? { notRun: scenarios.filter((_, i) => slots[i] === undefined).map((s) => s.scenario.name) }
-      : {}),
+    ...runReportHead({
+      runId,
+      startedAt,
+      finishedAt: new Date(opts.clock.now()),
+      platform: opts.platform,
+      tool: { version: opts.toolVersion, node: opts.nodeVersion },
+      signal: opts.signal,
+      notRun: notRun.map((s) => s.scenario.name),
+    }),
     scenarios: results,
     summary: {
       total: results.length,

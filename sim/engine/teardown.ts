@@ -1,5 +1,4 @@
 import type { Platform } from '../platform/platform.js';
-import type { ScenarioReport } from '../report/model.js';
 
 /** Disposes the platform, or fails once `ms` (default 60 s) have passed: the exit hooks are the last resort then. */
 export async function tearDown(platform: Platform, ms = 60_000): Promise<void> {
@@ -12,18 +11,4 @@ export async function tearDown(platform: Platform, ms = 60_000): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** A scenario whose teardown failed: a harness error (a pass or a failure cannot stand), with the rehearsal's own result kept in the reason. */
-export function withTeardownProblem(report: ScenarioReport, problem: string): ScenarioReport {
-  const message = `teardown failed: ${problem}`;
-  if (report.status !== 'passed' && report.status !== 'failure')
-    return { ...report, reason: `${report.reason}; ${message}` };
-  return {
-    ...report,
-    passed: false,
-    status: 'error',
-    reason: `harness error: ${message} (the rehearsal itself: ${report.reason})`,
-    error: { message, hint: '`rehearse clean` removes what a failed teardown left behind' },
-  };
 }

@@ -51,7 +51,7 @@ export class SimulatedFaults {
     configs: FaultConfig[],
     versions: { stable: string; candidate: string },
     private readonly service: SimulatedService,
-    private readonly deployed: Set<string>,
+    private readonly deployed: { has(version: string): boolean },
     private readonly deps: {
       clock: Clock;
       timeline: Timeline;

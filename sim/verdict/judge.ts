@@ -79,7 +79,7 @@ export interface CountedTruth {
 }
 
 /** What users experienced, from the counts both live and simulated runs are judged on. */
-export interface GroundTruth {
+export interface UserExperience {
   blastRadius: BlastRadius;
   /** Failed requests served by a non-stable version after the candidate was deployed. */
   failedRequests: number;
@@ -102,7 +102,7 @@ export function judge(input: JudgeInput): Judgement {
 }
 
 /** The users' experience of the release, from counts per version per step. */
-function groundTruth(scenario: Scenario, marks: PhaseMarks, counts: TrafficCount[]): GroundTruth {
+function groundTruth(scenario: Scenario, marks: PhaseMarks, counts: TrafficCount[]): UserExperience {
   const { stable, candidate } = scenario.service;
   const deployedAt = marks.candidateDeployedAt;
   // A baseline pool runs stable's code: its failures are not the candidate's.
@@ -144,7 +144,7 @@ export function phaseMarks(events: TimelineEvent[], outcome: ControllerResult['o
   };
 }
 
-function judgeTruth(input: JudgeInput, truth: GroundTruth): Judgement {
+function judgeTruth(input: JudgeInput, truth: UserExperience): Judgement {
   const { scenario, controller, events, faults } = input;
   const { stable, candidate } = scenario.service;
   const at = (type: TimelineEvent['type']) => events.find((e) => e.type === type)?.at;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { interruptedReport } from '../../sim/engine/interruption.js';
+import { interruptedReport } from '../../sim/engine/scenario-report.js';
 import { compareReports } from '../../sim/report/compare.js';
 import { renderHtml } from '../../sim/report/html-reporter.js';
 import { JunitReporter } from '../../sim/report/junit-reporter.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorReport } from '../../sim/engine/error-report.js';
+import { errorReport } from '../../sim/engine/scenario-report.js';
 import { withBudget } from '../../sim/report/budget.js';
 import { parseScenario } from '../../sim/scenario/load.js';
 import { scenarioYaml } from '../helpers/scenario-text.js';

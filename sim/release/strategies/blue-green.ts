@@ -4,6 +4,9 @@ import { duration } from '../../scenario/common.js';
 import type { Action } from '../actions.js';
 import { approveSchema } from './common.js';
 
+/** Smoke requests per second sent to a preview when the scenario does not say (also the rate of any preview outside blue-green). */
+export const DEFAULT_PREVIEW_RATE = 10;
+
 /** Configuration of the blue-green strategy (Argo Rollouts' activeService/previewService, with instant switch-back). */
 export const blueGreenSchema = z.strictObject({
   type: z.literal('blue-green'),
@@ -12,9 +15,9 @@ export const blueGreenSchema = z.strictObject({
       /** Pre-promotion analysis on the preview, while smoke traffic reaches green by header. */
       analyze: duration.default(8000),
       /** Smoke requests per second sent to the preview. */
-      rate: z.number().gt(0).max(200).default(10),
+      rate: z.number().gt(0).max(200).default(DEFAULT_PREVIEW_RATE),
     })
-    .default({ analyze: 8000, rate: 10 }),
+    .default({ analyze: 8000, rate: DEFAULT_PREVIEW_RATE }),
   /** A manual gate before the switch. */
   approve: approveSchema.optional(),
   /** Post-switch analysis; a failure switches back to blue at once. */

@@ -1,0 +1,218 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock } from '../clock/clock.js';
+import { Queries } from '../monitor/queries.js';
+import { Scraper } from '../monitor/scraper.js';
+import { MetricStore } from '../monitor/store.js';
+import type { Deployment, DeploySpec, Platform, RouterEndpoint } from '../platform/platform.js';
+import { HttpPreviewTraffic, type PreviewRequest } from '../release/preview.js';
+import { RouterClient } from '../router/client.js';
+import { RouteEditor } from '../router/route-editor.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import { BuiltinDriver } from '../traffic/builtin-driver.js';
+import { type Corpus, loadCorpus } from '../traffic/corpus.js';
+import type { DriverName, TrafficDriver } from '../traffic/driver.js';
+import { TrafficGenerator } from '../traffic/generator.js';
+import { K6Driver } from '../traffic/k6/k6-driver.js';
+import { reconcile } from '../traffic/reconcile.js';
+import type { RequestRecord } from '../traffic/record.js';
+import { planTraffic } from '../traffic/schedule.js';
+import { makeUsers } from '../traffic/users.js';
+import { messageOf } from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
+import { paths } from '../util/paths.js';
+import { FaultScheduler } from './fault-scheduler.js';
+import { ReadinessWatcher } from './readiness-watch.js';
+import type { Rig, RigContext, RigParts, TrafficSource } from './rig.js';
+
+/** A live run's ground truth: every request, as its user experienced it. */
+export type RecordsTruth = { records: RequestRecord[] };
+
+/** What the live rig needs besides the platform. */
+export interface LiveRigEnv {
+  clock: Clock;
+  log: Logger;
+  /** Each request as it completes (the live progress line). */
+  onRecord?: (r: RequestRecord) => void;
+  /** Overrides the scenario's `traffic.driver` (`rehearse run --driver`). */
+  driver?: DriverName;
+  /** The k6 executable; a scenario driven by k6 needs it. */
+  k6Path?: string;
+}
+
+/**
+ * The rig of a live rehearsal on a started platform: the router it starts (its client and route editor), the
+ * seeded traffic plan, and, on the timeline, the scraper, fault scheduler, preview smoke, traffic driver
+ * (built-in or k6), readiness watcher and reconciliation. It only builds adapters.
+ */
+export async function liveRig(
+  loaded: LoadedScenario,
+  platform: Platform,
+  workdir: string,
+  env: LiveRigEnv,
+): Promise<Rig<RecordsTruth>> {
+  const { scenario } = loaded;
+  const { clock, log } = env;
+  const endpoint = await platform.startRouter();
+  const router = new RouteEditor(new RouterClient(endpoint.adminUrl, endpoint.token));
+  // Planned before time zero, so that planning is not charged to the first requests as send lag.
+  const corpus = loadCorpus(paths.problems);
+  const schedule = planTraffic(
+    scenario.traffic,
+    scenario.seed,
+    makeUsers(scenario.traffic.users, scenario.seed),
+    corpus,
+  );
+  const parts = (ctx: RigContext): RigParts<RecordsTruth> => {
+    const { timeline, deployments } = ctx;
+    const versions = { stable: scenario.service.stable, candidate: scenario.service.candidate };
+    const store = new MetricStore();
+    const queries = new Queries(store);
+    const scraper = new Scraper(
+      store,
+      () => scrapeTargets(endpoint, deployments),
+      { now: () => timeline.now(), sleep: (ms, s) => clock.sleep(ms, s) },
+      scenario.monitoring.scrapeInterval,
+      log,
+    );
+    const faults = new FaultScheduler(scenario.faults, versions, deployments, {
+      clock,
+      log,
+      timeline,
+      router,
+      scraper,
+      serviceToken: platform.adminToken,
+      signal: ctx.signal,
+    });
+    // A start-time fault (crash-on-start) goes in with the version's toggles and is verified by how the deploy went.
+    const deploy = async (spec: DeploySpec): Promise<Deployment> => {
+      const toggles = {
+        ...(scenario.service.toggles?.[spec.version] ?? {}),
+        ...faults.startToggles(spec.version),
+      };
+      try {
+        const d = await platform.deploy({
+          ...spec,
+          toggles,
+          ...(scenario.service.workers ? { workers: scenario.service.workers } : {}),
+        });
+        faults.deployed(spec.version, { deployment: d });
+        return d;
+      } catch (error) {
+        faults.deployed(spec.version, { error: messageOf(error) });
+        throw error;
+      }
+    };
+    const preview = new HttpPreviewTraffic(endpoint.url, clock, ctx.previewRate, previewRequests(corpus));
+    const onRecord = (r: RequestRecord) => env.onRecord?.(r);
+    const driver: TrafficDriver =
+      (env.driver ?? scenario.traffic.driver) === 'k6'
+        ? new K6Driver({
+            k6: env.k6Path!,
+            loaded,
+            schedule,
+            workdir,
+            target: endpoint.url,
+            clock,
+            t0: timeline.t0,
+            log,
+            onRecord,
+          })
+        : new BuiltinDriver(
+            new TrafficGenerator(schedule, {
+              target: endpoint.url,
+              clock,
+              timeoutMs: scenario.traffic.timeout,
+              seed: scenario.seed,
+              durationMs: scenario.traffic.duration,
+              t0: timeline.t0,
+              onRecord,
+            }),
+          );
+    const probeConfig = scenario.service.readinessProbe;
+    return {
+      deploy,
+      traffic: driverTraffic(
+        driver,
+        `${schedule.length} requests planned over ${scenario.traffic.duration / 1000}s (driver ${driver.name})`,
+      ),
+      monitoring: { queries, run: (signal) => scraper.run(signal) },
+      faults: {
+        injectDue: () => faults.injectDue(),
+        run: (signal) => faults.run(signal),
+        settle: () => faults.settle(),
+        // Preview smoke and shadow (mirrored) answers count as evidence too: neither reaches a user.
+        outcomes: ({ records }) =>
+          faults.outcomes(
+            records,
+            (v, m) => preview.marked(v, m) + queries.mirrorFaultMarks(v, m, timeline.now()),
+          ),
+        revertAll: () => faults.revertAll(),
+      },
+      preview,
+      readiness: probeConfig
+        ? new ReadinessWatcher({
+            editor: router,
+            instances: () => [...deployments.values()].flatMap((d) => d.instances),
+            clock,
+            timeline,
+            log,
+            config: probeConfig,
+          })
+        : undefined,
+      reconcile: async ({ records }) => (await reconcile(records, endpoint.url, clock)).lost,
+      keep: ({ records }) =>
+        writeFile(join(workdir, 'requests.jsonl'), records.map((r) => JSON.stringify(r)).join('\n')),
+    };
+  };
+  return {
+    clock,
+    log,
+    deployStable: (spec) => platform.deploy(spec),
+    routes: router,
+    parts,
+    watchUntil: scenario.traffic.duration,
+  };
+}
+
+/** A traffic driver (built-in or k6) as the lifecycle's traffic source. */
+function driverTraffic(driver: TrafficDriver, plan: string): TrafficSource<RecordsTruth> {
+  return {
+    plan,
+    stopAt: (ms) => driver.stopAt(ms),
+    run: async (signal) => {
+      const { records, stats } = await driver.run(signal);
+      return { truth: { records }, sent: stats.sent, stats };
+    },
+  };
+}
+
+/** The router and every instance deployed so far, labelled as monitoring knows them. */
+function scrapeTargets(endpoint: RouterEndpoint, deployments: ReadonlyMap<string, Deployment>) {
+  return [
+    { url: `${endpoint.adminUrl}/metrics`, labels: { job: 'router' } },
+    ...[...deployments.values()].flatMap((d) =>
+      d.instances.map((i) => ({
+        url: `${i.url}/metrics`,
+        labels: { job: 'judge', version: i.version, instance: i.id },
+      })),
+    ),
+  ];
+}
+
+/** Smoke requests for a blue-green preview: accepted solutions and leaderboard reads, not user traffic. */
+function previewRequests(corpus: Corpus): PreviewRequest[] {
+  const accepted = corpus.byVerdict.get('accepted') ?? [];
+  const out: PreviewRequest[] = accepted.slice(0, 4).map((sol) => ({
+    method: 'POST',
+    path: '/submissions?wait=true',
+    body: JSON.stringify({
+      problem_id: sol.problemId,
+      source_code: sol.source,
+      language_id: 63,
+      user_id: 'preview-smoke',
+    }),
+  }));
+  out.push({ method: 'GET', path: '/leaderboard' });
+  return out;
+}
