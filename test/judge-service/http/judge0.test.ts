@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Judge, solution, startJudge, until } from '../helpers.js';
+import { type Judge, setToggles, solution, startJudge, until } from '../helpers.js';
 import { isFinal, Judge0Client, type Judge0Submission } from './judge0-client.js';
 
 // Sums the two numbers on the first line: the stdin/stdout form of a corpus-style problem.
@@ -298,5 +298,36 @@ describe('Judge0 CE API, driven by a Judge0 client', () => {
       entries: { user_id: string }[];
     };
     expect(entries.some((e) => e.user_id === 'program-only')).toBe(false);
+  });
+
+  it('judges a program shadow copy at once without storing it, and flips program verdicts under wrongVerdictRate', async () => {
+    const res = await fetch(`${j.url}/submissions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-rehearsal-mirror': '1' },
+      body: JSON.stringify(js(SUM, { stdin: '1 2', expected_output: '3' })),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      shadow: true,
+      verdict: 'accepted',
+      status: { id: 3 },
+      stdout: '3\n',
+    });
+    expect((await setToggles(j, { wrongVerdictRate: 1 })).status).toBe(200);
+    try {
+      const flipped = await fetch(`${j.url}/submissions?wait=true&fields=status,verdict,stdout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(js(SUM, { stdin: '1 2', expected_output: '3' })),
+      });
+      expect(flipped.headers.get('x-rehearsal-fault')).toBe('wrong-verdict');
+      expect(await flipped.json()).toEqual({
+        status: { id: 4, description: 'Wrong Answer' },
+        verdict: 'wrong-answer',
+        stdout: '3\n',
+      });
+    } finally {
+      await setToggles(j, { wrongVerdictRate: null });
+    }
   });
 });
