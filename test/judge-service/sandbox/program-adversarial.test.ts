@@ -1,7 +1,6 @@
-import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Judge, solution, startJudge, submit } from '../helpers.js';
-import { ESCAPE, honestStillServed, workerPids } from './hostile.js';
+import { describe, expect, it } from 'vitest';
+import { solution, submit } from '../helpers.js';
+import { ESCAPE, honestStillServed, hostileService, workerPids } from './hostile.js';
 
 // The adversarial suite for stdin/stdout programs (Judge0 mode): the same sandbox, so the same attacks, plus
 // the ones a program has of its own: its stdin, its console, and the expected output it must never see.
@@ -16,20 +15,7 @@ interface Answer {
 }
 
 function service() {
-  const ctx = { j: undefined as unknown as Judge, connections: 0, port: 0 };
-  const listener = createServer((s) => {
-    ctx.connections++;
-    s.destroy();
-  });
-  beforeAll(async () => {
-    await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
-    ctx.port = (listener.address() as { port: number }).port;
-    ctx.j = await startJudge({ args: ['--workers', '1'] });
-  });
-  afterAll(async () => {
-    await ctx.j.stop();
-    listener.close();
-  });
+  const ctx = hostileService();
   const program = async (source: string, extra: Record<string, unknown> = {}): Promise<Answer> => {
     const res = await fetch(
       `${ctx.j.url}/submissions?wait=true&fields=status,verdict,stdout,stderr,message`,
