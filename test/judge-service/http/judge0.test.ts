@@ -228,6 +228,11 @@ describe('Judge0 CE API, driven by a Judge0 client', () => {
     });
     const noTokens = await client.getBatch([]);
     expect(noTokens.status).toBe(400);
+    const wrongMethod = await client.call<{ error: string }>('DELETE', '/submissions/batch');
+    expect(wrongMethod).toEqual({
+      status: 405,
+      body: { error: 'DELETE not allowed on /submissions/batch; use POST, GET' },
+    });
   });
 
   it('answers bad submissions with Judge0 error shapes', async () => {
