@@ -1,26 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Judge, sample, solution, startJudge, submit } from '../helpers.js';
-import { ESCAPE, honestStillServed, workerPids } from './hostile.js';
+import { describe, expect, it } from 'vitest';
+import { sample, solution, submit } from '../helpers.js';
+import { ESCAPE, honestStillServed, hostileService, workerPids } from './hostile.js';
 
-// One worker per instance, so every attack and the honest submissions after it meet the same sandbox
-// process; one instance per group, so an attack that worked on the old code cannot taint the next group.
 function service() {
-  const ctx = { j: undefined as unknown as Judge, connections: 0, port: 0 };
-  const listener = createServer((s) => {
-    ctx.connections++;
-    s.destroy();
-  });
-  beforeAll(async () => {
-    await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
-    ctx.port = (listener.address() as { port: number }).port;
-    ctx.j = await startJudge({ args: ['--workers', '1'] });
-  });
-  afterAll(async () => {
-    await ctx.j.stop();
-    listener.close();
-  });
+  const ctx = hostileService();
   const hostile = (source: string, problem = 'two-sum') =>
     submit(ctx.j, { problem_id: problem, source_code: source, user_id: 'mallory' });
   return { ctx, hostile };

@@ -1,6 +1,39 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { expect } from 'vitest';
-import { type Judge, solution, submit } from '../helpers.js';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { type Judge, solution, startJudge, submit } from '../helpers.js';
+
+/** The instance of a group of attacks, and a listener that counts connections the sandbox must not make. */
+export interface HostileService {
+  j: Judge;
+  /** Connections the listener got. */
+  connections: number;
+  /** Where the listener listens on 127.0.0.1. */
+  port: number;
+}
+
+/**
+ * Starts, for the enclosing describe, one instance with one worker, so every attack and the honest
+ * submissions after it meet the same sandbox process; one instance per group, so an attack that worked on
+ * the old code cannot taint the next group.
+ */
+export function hostileService(): HostileService {
+  const ctx = { j: undefined as unknown as Judge, connections: 0, port: 0 };
+  const listener = createServer((s) => {
+    ctx.connections++;
+    s.destroy();
+  });
+  beforeAll(async () => {
+    await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
+    ctx.port = (listener.address() as { port: number }).port;
+    ctx.j = await startJudge({ args: ['--workers', '1'] });
+  });
+  afterAll(async () => {
+    await ctx.j.stop();
+    listener.close();
+  });
+  return ctx;
+}
 
 /**
  * The escape of the issue tracker: the error `import()` rejected with belonged to the host realm, so its
