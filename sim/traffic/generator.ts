@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import type { Clock } from '../clock/clock.js';
-import type { ReturnedVerdict } from '../scenario/schema.js';
 import { messageOf } from '../util/errors.js';
+import type { ReturnedVerdict } from '../vocabulary/verdicts.js';
 import type { RequestRecord } from './record.js';
 import type { PlannedRequest } from './schedule.js';
 
