@@ -4,11 +4,11 @@ import { runSuite } from '../engine/run-suite.js';
 import { clusterPlatforms, createPlatform, type PlatformOptions, platformNames } from '../platform/index.js';
 import { LiveProgress, ProgressPrinter } from '../report/progress.js';
 import { palette, scenarioLine, summaryTable, terminalMode } from '../report/terminal.js';
-import { type DriverName, driverNames } from '../traffic/driver.js';
 import { probeK6, requireK6 } from '../traffic/k6/runner.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
 import { paths } from '../util/paths.js';
+import { type DriverName, driverNames } from '../vocabulary/traffic-drivers.js';
 import type { Command } from './command.js';
 import { filterScenarios, selectScenarios } from './select.js';
 

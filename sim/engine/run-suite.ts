@@ -8,9 +8,9 @@ import type { RunReport, ScenarioReport } from '../report/model.js';
 import { type Reporter, type ReportOutcome, writeReports } from '../report/reporter.js';
 import { defaultReporters } from '../report/reporters.js';
 import type { LoadedScenario } from '../scenario/load.js';
-import type { DriverName } from '../traffic/driver.js';
 import type { RequestRecord } from '../traffic/record.js';
 import type { Logger } from '../util/logger.js';
+import type { DriverName } from '../vocabulary/traffic-drivers.js';
 import { reasonOf } from './interruption.js';
 import { rehearseScenario, type ScenarioEnv } from './run-scenario.js';
 

@@ -16,8 +16,3 @@ export interface TrafficDriver {
   /** Sends the traffic to its end (or until `signal` aborts) and returns what users experienced. */
   run(signal: AbortSignal): Promise<TrafficRun>;
 }
-
-/** The driver names a scenario's `traffic.driver` may take. */
-export const driverNames = ['builtin', 'k6'] as const;
-/** A traffic driver name. */
-export type DriverName = (typeof driverNames)[number];
