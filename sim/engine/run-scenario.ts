@@ -9,7 +9,7 @@ import { Queries } from '../monitor/queries.js';
 import { Scraper } from '../monitor/scraper.js';
 import { monitoringSeries } from '../monitor/series.js';
 import { MetricStore } from '../monitor/store.js';
-import { createPlatform, type PlatformOptions } from '../platform/index.js';
+import { createPlatform } from '../platform/index.js';
 import type { Deployment, DeploySpec, Platform } from '../platform/platform.js';
 import { ReleaseController } from '../release/controller.js';
 import { HttpPreviewTraffic, type PreviewRequest } from '../release/preview.js';
@@ -35,6 +35,7 @@ import type { Logger } from '../util/logger.js';
 import { paths } from '../util/paths.js';
 import { trafficDistortion } from '../verdict/distortion.js';
 import { judge } from '../verdict/judge.js';
+import type { PlatformOptions } from '../vocabulary/platforms.js';
 import type { DriverName } from '../vocabulary/traffic-drivers.js';
 import { errorReport } from './error-report.js';
 import { FaultScheduler } from './fault-scheduler.js';
@@ -59,7 +60,7 @@ export interface ScenarioEnv {
   /** Cluster options (`--cluster`, `--kubeconfig`, `--context`) for platforms that take them. */
   platformOptions?: PlatformOptions;
   /** Makes the scenario's platform (default: the registry's {@link createPlatform}); tests wrap it to inject failures. */
-  createPlatform?: (name: string, options?: PlatformOptions) => Platform;
+  createPlatform?: (name: string, options?: PlatformOptions) => Promise<Platform>;
   /** How long tearing the platform down may take before the scenario gives up on it (default 60 s). */
   teardownMs?: number;
 }
@@ -77,7 +78,7 @@ export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv)
       ExitCode.platformUnavailable,
     );
   }
-  const platform = (env.createPlatform ?? createPlatform)(
+  const platform = await (env.createPlatform ?? createPlatform)(
     scenario.platform ?? env.platform,
     env.platformOptions,
   );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { faultSchema } from '../faults/index.js';
-import { platformNames } from '../platform/index.js';
 import { strategySchema } from '../release/strategies/index.js';
+import { platformNames } from '../vocabulary/platforms.js';
 import { driverNames } from '../vocabulary/traffic-drivers.js';
 import { verdicts } from '../vocabulary/verdicts.js';
 import { duration, share, versionLabel } from './common.js';

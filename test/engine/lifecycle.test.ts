@@ -37,8 +37,8 @@ function unkillable(d: Deployment): Deployment {
  * must still be torn down by the engine; `at` aborts the run's signal at that stage instead (a Ctrl-C there).
  */
 function failingAt(stage: Stage, interrupt?: AbortController): SuiteOptions['createPlatform'] {
-  return (name, options) => {
-    const inner: Platform = createPlatform(name, options);
+  return async (name, options) => {
+    const inner: Platform = await createPlatform(name, options);
     let deploys = 0;
     const fail = (s: Stage) => {
       if (s !== stage) return;
@@ -180,8 +180,8 @@ describe('an interrupt at any stage ends the scenario as interrupted, promptly, 
 describe('the suite runner', () => {
   it('a scenario that throws (platform unavailable) stops the parallel ones, which are torn down before it propagates', async () => {
     const tag = tagChildren('engine-suite');
-    const make: SuiteOptions['createPlatform'] = (name, options) => {
-      const inner = createPlatform(name, options);
+    const make: SuiteOptions['createPlatform'] = async (name, options) => {
+      const inner = await createPlatform(name, options);
       return Object.assign(Object.create(inner) as Platform, {
         start: async (ctx: Parameters<Platform['start']>[0]) => {
           if (ctx.workdir.endsWith('unavailable')) {
