@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock/clock.js';
-import type { TimelineEvent } from '../release/timeline.js';
 import { withBudget } from '../report/budget.js';
 import type { RunReport, ScenarioReport } from '../report/model.js';
 import { type Reporter, type ReportOutcome, writeReports } from '../report/reporter.js';
@@ -10,6 +9,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import type { RequestRecord } from '../traffic/record.js';
 import type { Logger } from '../util/logger.js';
 import type { PlatformOptions } from '../vocabulary/platforms.js';
+import type { TimelineEvent } from '../vocabulary/timeline.js';
 import type { DriverName } from '../vocabulary/traffic-drivers.js';
 import { reasonOf } from './interruption.js';
 import { rehearseScenario, type ScenarioEnv } from './run-scenario.js';

@@ -5,8 +5,8 @@ import type { Clock } from '../clock/clock.js';
 import type { Deployment, DeploySpec, Platform } from '../platform/platform.js';
 import type { RouteTableSink } from '../router/route-editor.js';
 import type { Logger } from '../util/logger.js';
+import type { Timeline } from '../vocabulary/timeline.js';
 import type { PreviewTraffic } from './preview.js';
-import type { Timeline } from './timeline.js';
 
 // Its own file so that the controller's helpers (rolling-batches.ts) can take it without importing the controller.
 /** What the controller works with. It reads monitoring only: it has no access to client-side records. */

@@ -7,13 +7,13 @@ import type { Deployment, DeploySpec, Platform } from '../platform/platform.js';
 import type { RouteTableSink } from '../router/route-editor.js';
 import { messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+import type { Timeline } from '../vocabulary/timeline.js';
 import type { Action, ApproveRule } from './actions.js';
 import type { ControllerDeps } from './controller-deps.js';
 import { noPreviewTraffic, type PreviewTraffic } from './preview.js';
 import { describeRouting, ReleaseState } from './release-state.js';
 import { type RollingContext, rollBatch } from './rolling-batches.js';
 import { Rollback, startGated } from './start-gated.js';
-import type { Timeline } from './timeline.js';
 
 /** How a release ended. */
 export type Outcome = 'promoted' | 'rolled-back' | 'paused' | 'aborted';

@@ -1,5 +1,5 @@
-import type { TimelineEvent } from '../release/timeline.js';
 import { isFailed, type RequestRecord } from '../traffic/record.js';
+import type { TimelineEvent } from '../vocabulary/timeline.js';
 import type { ChartThreshold, Series } from './model.js';
 
 function p95(values: number[]): number | null {

@@ -1,4 +1,4 @@
-import type { TimelineEvent } from '../release/timeline.js';
+import type { TimelineEvent } from '../vocabulary/timeline.js';
 import { xml } from './junit-reporter.js';
 import type { ChartThreshold, ScenarioReport } from './model.js';
 

@@ -1,8 +1,8 @@
 import type { ControllerResult } from '../release/controller.js';
 import { baselinePool } from '../release/strategies/index.js';
-import type { TimelineEvent } from '../release/timeline.js';
 import type { Scenario } from '../scenario/schema.js';
 import { isFailed, isWrongVerdict, type RequestRecord, verdictVersion } from '../traffic/record.js';
+import type { TimelineEvent } from '../vocabulary/timeline.js';
 import { type RollbackEffect, rollbackEffect, stableFailures } from './aftermath.js';
 import {
   type BlastRadius,
