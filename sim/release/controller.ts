@@ -7,6 +7,7 @@ import type { RouteTableSink } from '../router/route-editor.js';
 import { messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { Measurement } from '../vocabulary/measurement.js';
+import type { Outcome } from '../vocabulary/outcome.js';
 import type { Timeline } from '../vocabulary/timeline.js';
 import type { Action, ApproveRule } from './actions.js';
 import type { ControllerDeps } from './controller-deps.js';
@@ -14,9 +15,6 @@ import { noPreviewTraffic, type PreviewTraffic } from './preview.js';
 import { describeRouting, ReleaseState } from './release-state.js';
 import { type RollingContext, rollBatch } from './rolling-batches.js';
 import { Rollback, startGated } from './start-gated.js';
-
-/** How a release ended. */
-export type Outcome = 'promoted' | 'rolled-back' | 'paused' | 'aborted';
 
 /** What the controller reports: the decision and everything it rested on. */
 export interface ControllerResult {
