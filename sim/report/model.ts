@@ -1,11 +1,11 @@
 import type { SimulationReport } from '../simulate/report.js';
-import type { TrafficStats } from '../traffic/generator.js';
 import type { RollbackEffect } from '../verdict/aftermath.js';
 import type { BlastRadius } from '../verdict/blast-radius.js';
 import type { Classification, ExpectationResult, FaultOutcome } from '../verdict/judge.js';
 import type { Measurement } from '../vocabulary/measurement.js';
 import type { Outcome } from '../vocabulary/outcome.js';
 import type { TimelineEvent } from '../vocabulary/timeline.js';
+import type { TrafficStats } from '../vocabulary/traffic-stats.js';
 
 /** Per-second series for charts: what users saw (ground truth) and what monitoring saw. */
 export interface Series {

@@ -1,4 +1,4 @@
-import type { TrafficStats } from './generator.js';
+import type { TrafficStats } from '../vocabulary/traffic-stats.js';
 import type { RequestRecord } from './record.js';
 
 /** What a traffic driver hands back: the ground truth and how well the schedule was kept. */
