@@ -12,7 +12,7 @@ import type { RouteEditor } from '../router/route-editor.js';
 import type { RequestRecord } from '../traffic/record.js';
 import { messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
-import type { FaultOutcome } from '../verdict/judge.js';
+import type { FaultOutcome } from '../vocabulary/rehearsal-verdict.js';
 import type { Timeline } from '../vocabulary/timeline.js';
 
 interface Scheduled {

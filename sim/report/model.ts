@@ -1,9 +1,13 @@
 import type { SimulationReport } from '../simulate/report.js';
-import type { RollbackEffect } from '../verdict/aftermath.js';
-import type { BlastRadius } from '../verdict/blast-radius.js';
-import type { Classification, ExpectationResult, FaultOutcome } from '../verdict/judge.js';
 import type { Measurement } from '../vocabulary/measurement.js';
 import type { Outcome } from '../vocabulary/outcome.js';
+import type {
+  BlastRadius,
+  Classification,
+  ExpectationResult,
+  FaultOutcome,
+  RollbackEffect,
+} from '../vocabulary/rehearsal-verdict.js';
 import type { TimelineEvent } from '../vocabulary/timeline.js';
 import type { TrafficStats } from '../vocabulary/traffic-stats.js';
 

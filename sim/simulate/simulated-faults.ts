@@ -6,7 +6,7 @@ import type { ScraperKnobs } from '../monitor/scraper.js';
 import type { Scenario } from '../scenario/schema.js';
 import { RehearsalError } from '../util/errors.js';
 import { nullLogger } from '../util/logger.js';
-import type { FaultOutcome } from '../verdict/judge.js';
+import type { FaultOutcome } from '../vocabulary/rehearsal-verdict.js';
 import type { Timeline } from '../vocabulary/timeline.js';
 import type { Effect, SimulatedService } from './simulated-service.js';
 

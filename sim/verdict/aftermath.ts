@@ -1,18 +1,8 @@
 import { isFailed, type RequestRecord } from '../traffic/record.js';
+import type { RollbackEffect } from '../vocabulary/rehearsal-verdict.js';
 
 /** Time after all traffic is back on stable before its health is judged (in-flight requests finish). */
 const GRACE_MS = 1500;
-
-/** Whether rolling back restored service, with the evidence. */
-export interface RollbackEffect {
-  restored: boolean;
-  /** Share of requests that failed after all traffic was back on stable. */
-  failureRate: number;
-  /** Share of stable's requests that failed before the release started. */
-  baselineRate: number;
-  requests: number;
-  detail: string;
-}
 
 /**
  * Judges whether a rollback restored service: after all traffic is back on stable (plus a grace

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../sim/scenario/load.js';
 import type { RequestRecord } from '../../sim/traffic/record.js';
-import { type FaultOutcome, judge } from '../../sim/verdict/judge.js';
+import { judge } from '../../sim/verdict/judge.js';
+import type { FaultOutcome } from '../../sim/vocabulary/rehearsal-verdict.js';
 import type { TimelineEvent } from '../../sim/vocabulary/timeline.js';
 import { scenarioYaml } from '../helpers/scenario-text.js';
 
