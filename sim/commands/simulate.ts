@@ -6,12 +6,13 @@ import { JsonReporter } from '../report/json-reporter.js';
 import type { RunReport } from '../report/model.js';
 import { writeReports } from '../report/reporter.js';
 import { resolveModel, type ServiceModel } from '../simulate/model.js';
-import { type ScenarioSimulation, simulateMany } from '../simulate/monte-carlo.js';
+import { simulateMany } from '../simulate/monte-carlo.js';
 import { resolvePolicies } from '../simulate/policies.js';
-import { comparisonTable, type SimulationReport } from '../simulate/report.js';
+import { comparisonTable } from '../simulate/report.js';
 import { unsupportedReason } from '../simulate/support.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
 import { paths } from '../util/paths.js';
+import type { ScenarioSimulation, SimulationReport } from '../vocabulary/simulation-report.js';
 import type { Command } from './command.js';
 import { selectScenarios } from './select.js';
 

@@ -1,4 +1,3 @@
-import type { SimulationReport } from '../simulate/report.js';
 import type { Measurement } from '../vocabulary/measurement.js';
 import type { Outcome } from '../vocabulary/outcome.js';
 import type {
@@ -8,6 +7,7 @@ import type {
   FaultOutcome,
   RollbackEffect,
 } from '../vocabulary/rehearsal-verdict.js';
+import type { SimulationReport } from '../vocabulary/simulation-report.js';
 import type { TimelineEvent } from '../vocabulary/timeline.js';
 import type { TrafficStats } from '../vocabulary/traffic-stats.js';
 
