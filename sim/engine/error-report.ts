@@ -1,6 +1,6 @@
-import type { ScenarioReport } from '../report/model.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { messageOf, RehearsalError } from '../util/errors.js';
+import type { ScenarioReport } from '../vocabulary/report-model.js';
 
 /** The report of a scenario the harness could not rehearse (classification `harness-error`). */
 export function errorReport(loaded: LoadedScenario, error: unknown, durationMs: number): ScenarioReport {

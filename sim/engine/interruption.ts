@@ -1,4 +1,4 @@
-import type { ScenarioReport } from '../report/model.js';
+import type { ScenarioReport } from '../vocabulary/report-model.js';
 
 /** The reason an abort carries, as one line for the report ("interrupted by SIGINT", "timed out after 6s (--timeout)"). */
 export function reasonOf(reason: unknown): string {

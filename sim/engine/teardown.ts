@@ -1,5 +1,5 @@
 import type { Platform } from '../platform/platform.js';
-import type { ScenarioReport } from '../report/model.js';
+import type { ScenarioReport } from '../vocabulary/report-model.js';
 
 /** Disposes the platform, or fails once `ms` (default 60 s) have passed: the exit hooks are the last resort then. */
 export async function tearDown(platform: Platform, ms = 60_000): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ScenarioReport } from '../../sim/report/model.js';
 import { faultWindows, layoutMarkers, scenarioChart, weightSteps } from '../../sim/report/svg-chart.js';
+import type { ScenarioReport } from '../../sim/vocabulary/report-model.js';
 import type { TimelineEvent } from '../../sim/vocabulary/timeline.js';
 import { fixtureReport } from './helpers.js';
 

@@ -1,15 +1,15 @@
-import type { Measurement } from '../vocabulary/measurement.js';
-import type { Outcome } from '../vocabulary/outcome.js';
+import type { Measurement } from './measurement.js';
+import type { Outcome } from './outcome.js';
 import type {
   BlastRadius,
   Classification,
   ExpectationResult,
   FaultOutcome,
   RollbackEffect,
-} from '../vocabulary/rehearsal-verdict.js';
-import type { SimulationReport } from '../vocabulary/simulation-report.js';
-import type { TimelineEvent } from '../vocabulary/timeline.js';
-import type { TrafficStats } from '../vocabulary/traffic-stats.js';
+} from './rehearsal-verdict.js';
+import type { SimulationReport } from './simulation-report.js';
+import type { TimelineEvent } from './timeline.js';
+import type { TrafficStats } from './traffic-stats.js';
 
 /** Per-second series for charts: what users saw (ground truth) and what monitoring saw. */
 export interface Series {
