@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Queries } from '../monitor/queries.js';
-import { duration } from '../scenario/common.js';
 import type { Measurement } from '../vocabulary/measurement.js';
+import { duration } from '../vocabulary/scenario-fields.js';
 import { type Check, safely } from './check.js';
 import {
   type CheckDefaults,

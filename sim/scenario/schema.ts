@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { faultSchema } from '../faults/index.js';
 import { strategySchema } from '../release/strategies/index.js';
 import { platformNames } from '../vocabulary/platforms.js';
+import { duration, share, versionLabel } from '../vocabulary/scenario-fields.js';
 import { driverNames } from '../vocabulary/traffic-drivers.js';
 import { verdicts } from '../vocabulary/verdicts.js';
-import { duration, share, versionLabel } from './common.js';
 import { judgeToggleNames } from './toggle-names.js';
 
 const profileSchema = z.discriminatedUnion('type', [
