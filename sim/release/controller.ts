@@ -1,17 +1,10 @@
-import type { AnalysisRun } from '../analysis/analysis-run.js';
-import type { AnalysisConfig } from '../analysis/config.js';
 import { WeightHistory } from '../analysis/weight-history.js';
-import type { Clock } from '../clock/clock.js';
-import type { Deployment, DeploySpec, Platform } from '../platform/platform.js';
-import type { RouteTableSink } from '../router/route-editor.js';
 import { messageOf } from '../util/errors.js';
-import type { Logger } from '../util/logger.js';
 import type { Measurement } from '../vocabulary/measurement.js';
 import type { Outcome } from '../vocabulary/outcome.js';
-import type { Timeline } from '../vocabulary/timeline.js';
 import type { Action, ApproveRule } from './actions.js';
 import type { ControllerDeps } from './controller-deps.js';
-import { noPreviewTraffic, type PreviewTraffic } from './preview.js';
+import { noPreviewTraffic } from './preview.js';
 import { describeRouting, ReleaseState } from './release-state.js';
 import { type RollingContext, rollBatch } from './rolling-batches.js';
 import { Rollback, startGated } from './start-gated.js';
