@@ -15,10 +15,10 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { RealClock } from '../sim/clock/real-clock.js';
 import { rehearseScenario } from '../sim/engine/run-scenario.js';
-import type { ScenarioReport } from '../sim/report/model.js';
 import { scenarioSchema } from '../sim/scenario/schema.js';
 import { nullLogger } from '../sim/util/logger.js';
 import { packageRoot, paths } from '../sim/util/paths.js';
+import type { ScenarioReport } from '../sim/vocabulary/report-model.js';
 
 /** The scenario file's data, edited before validation. */
 type Scenarioish = { [k: string]: unknown; strategy: { analysis: { checks: unknown[] } } };

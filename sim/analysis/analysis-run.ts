@@ -1,5 +1,6 @@
+import type { Measurement } from '../vocabulary/measurement.js';
 import type { Check } from './check.js';
-import { CheckTally, type Measurement } from './measurement.js';
+import { CheckTally } from './measurement.js';
 
 /** What the controller should do after an analysis round. */
 export type AnalysisDecision = 'continue' | 'fail' | 'inconclusive';

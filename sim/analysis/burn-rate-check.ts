@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Queries } from '../monitor/queries.js';
-import { duration } from '../scenario/common.js';
+import type { Measurement } from '../vocabulary/measurement.js';
+import { duration } from '../vocabulary/scenario-fields.js';
 import { type Check, safely } from './check.js';
 import {
   type CheckDefaults,
@@ -10,7 +11,6 @@ import {
   type NoDataPolicy,
   noDataMeasurement,
 } from './check-base.js';
-import type { Measurement } from './measurement.js';
 
 const HOUR = 3_600_000;
 const SLO_PERIOD = 30 * 24 * HOUR;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../scenario/common.js';
+import { duration } from '../vocabulary/scenario-fields.js';
 
 /** What a check does when its query returns no data. */
 export const noDataPolicy = z.enum(['fail', 'inconclusive', 'ignore']);

@@ -1,4 +1,4 @@
-import type { Measurement } from './measurement.js';
+import type { Measurement } from '../vocabulary/measurement.js';
 
 /** A question the controller asks of monitoring at each analysis interval. */
 export interface Check {

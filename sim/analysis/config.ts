@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../scenario/common.js';
+import { duration } from '../vocabulary/scenario-fields.js';
 import { burnRateCheckSchema } from './burn-rate-check.js';
 import { noDataPolicy } from './check-base.js';
 import { mannWhitneyCheckSchema } from './mann-whitney-check.js';

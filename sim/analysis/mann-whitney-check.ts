@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bucketQuantile, type Queries } from '../monitor/queries.js';
+import type { Measurement } from '../vocabulary/measurement.js';
 import { type Check, safely } from './check.js';
 import {
   type CheckDefaults,
@@ -9,7 +10,6 @@ import {
   type NoDataPolicy,
   noDataMeasurement,
 } from './check-base.js';
-import type { Measurement } from './measurement.js';
 import { mannWhitneyBinned } from './stats/mann-whitney.js';
 
 /** Canary vs stable latency: a Mann-Whitney U test (Kayenta's judge), sim/analysis/README.md §3. */

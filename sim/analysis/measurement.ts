@@ -1,17 +1,4 @@
-/** The phase of one measurement, as in Argo Rollouts' AnalysisRun. */
-export type Phase = 'successful' | 'failed' | 'inconclusive' | 'error';
-
-/** One evaluation of one check. Checks return these; they never throw. */
-export interface Measurement {
-  check: string;
-  /** Time of the measurement, ms from the start of traffic. */
-  at: number;
-  phase: Phase;
-  value?: number;
-  /** Requests the value rests on. */
-  requests?: number;
-  message: string;
-}
+import type { Measurement } from '../vocabulary/measurement.js';
 
 /** Counts a check's measurements and decides when it has failed, per its limits. */
 export class CheckTally {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { metricCatalog, metricNames } from '../monitor/metrics.js';
 import type { Queries } from '../monitor/queries.js';
+import type { Measurement } from '../vocabulary/measurement.js';
 import { type Check, safely } from './check.js';
 import {
   type CheckDefaults,
@@ -10,7 +11,6 @@ import {
   type NoDataPolicy,
   noDataMeasurement,
 } from './check-base.js';
-import type { Measurement } from './measurement.js';
 
 /** A metric compared with a bound over a window (what Flagger and Argo Rollouts do). */
 export const thresholdCheckSchema = z

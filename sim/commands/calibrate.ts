@@ -46,7 +46,7 @@ export const calibrateCommand: Command = {
     const replicas = number('replicas', ctx.flags.replicas, 2, 1, 8);
     const workers = number('workers', ctx.flags.workers, 2, 1, 8);
     const out = ctx.flags.out ? resolve(ctx.cwd, String(ctx.flags.out)) : modelFile;
-    const platform = createPlatform('local');
+    const platform = await createPlatform('local');
     const probe = await platform.probe();
     if (!probe.available)
       throw new RehearsalError(

@@ -1,6 +1,3 @@
-import { cleanLeftovers } from '../platform/docker/cleanup.js';
-import { connectEngine, ENGINE_HINT, probeEngine } from '../platform/docker/engine.js';
-import { cleanKube, kubeCleanLines } from '../platform/kind/cleanup.js';
 import { ExitCode } from '../util/errors.js';
 import type { Command } from './command.js';
 
@@ -22,6 +19,10 @@ export const cleanCommand: Command = {
     context: { type: 'string', description: "kind: look for leftover namespaces in this context's cluster" },
   },
   async run(ctx) {
+    // Imported here, not above: every command module loads with the CLI, and `validate` must not load these clients.
+    const { cleanKube, kubeCleanLines } = await import('../platform/kind/cleanup.js');
+    const { connectEngine, ENGINE_HINT, probeEngine } = await import('../platform/docker/engine.js');
+    const { cleanLeftovers } = await import('../platform/docker/cleanup.js');
     const target = {
       ...(ctx.flags.kubeconfig ? { kubeconfig: String(ctx.flags.kubeconfig) } : {}),
       ...(ctx.flags.context ? { context: String(ctx.flags.context) } : {}),

@@ -1,6 +1,7 @@
-import { clusterPlatforms, createPlatform, type PlatformOptions, platformNames } from '../platform/index.js';
+import { createPlatform } from '../platform/index.js';
 import { probeK6 } from '../traffic/k6/runner.js';
 import { ExitCode, messageOf } from '../util/errors.js';
+import { clusterPlatforms, type PlatformOptions, platformNames } from '../vocabulary/platforms.js';
 import type { Command } from './command.js';
 
 /** `rehearse doctor`: probes every platform and says what each needs. */
@@ -17,14 +18,16 @@ export const doctorCommand: Command = {
     let localOk = true;
     for (const name of platformNames) {
       // A probe that throws is a bug in that probe, not a reason to hide the others.
-      const probe = await createPlatform(name, clusterPlatforms.includes(name) ? clusterFlags(ctx.flags) : {})
-        .probe()
-        .catch((error: unknown) => ({
-          name,
-          available: false,
-          detail: `probe failed: ${messageOf(error)}`,
-          hint: 'report this; the other platforms are unaffected',
-        }));
+      const platform = await createPlatform(
+        name,
+        clusterPlatforms.includes(name) ? clusterFlags(ctx.flags) : {},
+      );
+      const probe = await platform.probe().catch((error: unknown) => ({
+        name,
+        available: false,
+        detail: `probe failed: ${messageOf(error)}`,
+        hint: 'report this; the other platforms are unaffected',
+      }));
       if (name === 'local') localOk = probe.available;
       ctx.out(
         `${probe.available ? 'ok ' : 'no '} ${name.padEnd(7)} ${probe.detail}${probe.hint ? ` — ${probe.hint}` : ''}`,

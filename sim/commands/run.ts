@@ -1,14 +1,15 @@
 import { basename, resolve } from 'node:path';
 import { RealClock } from '../clock/real-clock.js';
 import { runSuite } from '../engine/run-suite.js';
-import { clusterPlatforms, createPlatform, type PlatformOptions, platformNames } from '../platform/index.js';
+import { createPlatform } from '../platform/index.js';
 import { LiveProgress, ProgressPrinter } from '../report/progress.js';
 import { palette, scenarioLine, summaryTable, terminalMode } from '../report/terminal.js';
-import { type DriverName, driverNames } from '../traffic/driver.js';
 import { probeK6, requireK6 } from '../traffic/k6/runner.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
 import { paths } from '../util/paths.js';
+import { clusterPlatforms, type PlatformOptions, platformNames } from '../vocabulary/platforms.js';
+import { type DriverName, driverNames } from '../vocabulary/traffic-drivers.js';
 import type { Command } from './command.js';
 import { filterScenarios, selectScenarios } from './select.js';
 
@@ -67,7 +68,7 @@ export const runCommand: Command = {
   },
   async run(ctx) {
     const platform = String(ctx.flags.platform ?? 'local');
-    if (!(platformNames as string[]).includes(platform)) {
+    if (!(platformNames as readonly string[]).includes(platform)) {
       throw new RehearsalError(
         `unknown platform "${platform}"`,
         `use one of: ${platformNames.join(', ')}`,
@@ -108,7 +109,7 @@ export const runCommand: Command = {
     }
     const needsK6 = scenarios.some((s) => (driver ?? s.scenario.traffic.driver) === 'k6');
     const k6Path = needsK6 ? requireK6(await probeK6(ctx.env.PATH)) : undefined;
-    const probe = await createPlatform(platform, platformOptions).probe();
+    const probe = await (await createPlatform(platform, platformOptions)).probe();
     if (!probe.available) {
       throw new RehearsalError(
         `platform ${platform} unavailable: ${probe.detail}`,

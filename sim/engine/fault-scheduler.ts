@@ -9,12 +9,12 @@ import {
 } from '../faults/index.js';
 import type { Scraper } from '../monitor/scraper.js';
 import type { Deployment } from '../platform/platform.js';
-import type { Timeline } from '../release/timeline.js';
 import type { RouteEditor } from '../router/route-editor.js';
 import type { RequestRecord } from '../traffic/record.js';
 import { messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
-import type { FaultOutcome } from '../verdict/judge.js';
+import type { FaultOutcome } from '../vocabulary/rehearsal-verdict.js';
+import type { Timeline } from '../vocabulary/timeline.js';
 
 interface Scheduled {
   fault: Fault;

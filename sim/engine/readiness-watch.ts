@@ -1,8 +1,8 @@
 import type { Clock } from '../clock/clock.js';
-import type { Timeline } from '../release/timeline.js';
 import type { RouteEditor } from '../router/route-editor.js';
 import { messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+import type { Timeline } from '../vocabulary/timeline.js';
 
 /** How instances are probed for readiness (Kubernetes' readinessProbe, compressed to rehearsal time). */
 export interface ReadinessProbeConfig {

@@ -7,11 +7,12 @@ import type { Deployment } from '../platform/platform.js';
 import { type ControllerResult, ReleaseController } from '../release/controller.js';
 import { DEFAULT_PREVIEW_RATE } from '../release/strategies/blue-green.js';
 import { baselinePool, planStrategy, type StrategyConfig } from '../release/strategies/index.js';
-import { Timeline, type TimelineEvent } from '../release/timeline.js';
 import type { RouteTable } from '../router/route-table.js';
 import type { Scenario } from '../scenario/schema.js';
 import { messageOf } from '../util/errors.js';
-import { type FaultOutcome, type Judgement, judge } from '../verdict/judge.js';
+import { type Judgement, judge } from '../verdict/judge.js';
+import type { FaultOutcome } from '../vocabulary/rehearsal-verdict.js';
+import { Timeline, type TimelineEvent } from '../vocabulary/timeline.js';
 import { reasonOf } from './interruption.js';
 import type { GroundTruth, Rig, RigParts, TrafficResult } from './rig.js';
 

@@ -2,11 +2,12 @@ import type { Clock } from '../clock/clock.js';
 import type { Queries } from '../monitor/queries.js';
 import type { Deployment, DeploySpec } from '../platform/platform.js';
 import type { PreviewTraffic } from '../release/preview.js';
-import type { Timeline } from '../release/timeline.js';
 import type { RouteTableSink } from '../router/route-editor.js';
-import type { TrafficStats } from '../traffic/generator.js';
 import type { Logger } from '../util/logger.js';
-import type { CountedTruth, FaultOutcome, RecordedTruth } from '../verdict/judge.js';
+import type { CountedTruth, RecordedTruth } from '../verdict/judge.js';
+import type { FaultOutcome } from '../vocabulary/rehearsal-verdict.js';
+import type { Timeline } from '../vocabulary/timeline.js';
+import type { TrafficStats } from '../vocabulary/traffic-stats.js';
 
 /** What users experienced, as the rig gathered it: every request (live) or counts per version per step (simulated). */
 export type GroundTruth = RecordedTruth | CountedTruth;

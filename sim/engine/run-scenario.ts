@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPlatform, type PlatformOptions } from '../platform/index.js';
+import { createPlatform } from '../platform/index.js';
 import type { Platform } from '../platform/platform.js';
-import type { TimelineEvent } from '../release/timeline.js';
-import type { ScenarioReport } from '../report/model.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { installHint } from '../traffic/k6/runner.js';
 import type { RequestRecord } from '../traffic/record.js';
 import { ExitCode, messageOf, RehearsalError } from '../util/errors.js';
+import type { PlatformOptions } from '../vocabulary/platforms.js';
+import type { ScenarioReport } from '../vocabulary/report-model.js';
+import type { TimelineEvent } from '../vocabulary/timeline.js';
 import { reasonOf } from './interruption.js';
 import { type LiveRigEnv, liveRig } from './live-rig.js';
 import { rehearse } from './rehearsal.js';
@@ -31,7 +32,7 @@ export interface ScenarioEnv extends Omit<LiveRigEnv, 'onRecord'> {
   /** Cluster options (`--cluster`, `--kubeconfig`, `--context`) for platforms that take them. */
   platformOptions?: PlatformOptions;
   /** Makes the scenario's platform (default: the registry's {@link createPlatform}); tests wrap it to inject failures. */
-  createPlatform?: (name: string, options?: PlatformOptions) => Platform;
+  createPlatform?: (name: string, options?: PlatformOptions) => Promise<Platform>;
   /** How long tearing the platform down may take before the scenario gives up on it (default 60 s). */
   teardownMs?: number;
 }
@@ -49,7 +50,7 @@ export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv)
       ExitCode.platformUnavailable,
     );
   }
-  const platform = (env.createPlatform ?? createPlatform)(
+  const platform = await (env.createPlatform ?? createPlatform)(
     scenario.platform ?? env.platform,
     env.platformOptions,
   );

@@ -1,11 +1,11 @@
 import { monitoringSeries } from '../monitor/series.js';
 import type { Platform } from '../platform/platform.js';
-import type { ScenarioReport } from '../report/model.js';
 import { chartThresholds, userSeries } from '../report/series.js';
 import type { LoadedScenario } from '../scenario/load.js';
-import type { TrafficStats } from '../traffic/generator.js';
 import { messageOf, RehearsalError } from '../util/errors.js';
 import { trafficDistortion } from '../verdict/distortion.js';
+import type { ScenarioReport } from '../vocabulary/report-model.js';
+import type { TrafficStats } from '../vocabulary/traffic-stats.js';
 import type { RecordsTruth } from './live-rig.js';
 import type { Rehearsal } from './rehearsal.js';
 

@@ -3,8 +3,8 @@ import type { Clock } from '../clock/clock.js';
 import type { ScraperKnobs } from '../monitor/scraper.js';
 import type { Deployment, Instance } from '../platform/platform.js';
 import type { RouteEditor } from '../router/route-editor.js';
-import { duration } from '../scenario/common.js';
 import type { Logger } from '../util/logger.js';
+import { duration } from '../vocabulary/scenario-fields.js';
 
 /** Fields every fault has: what it targets and when. */
 export const faultBase = {

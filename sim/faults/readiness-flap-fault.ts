@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../scenario/common.js';
+import { duration } from '../vocabulary/scenario-fields.js';
 import {
   checkAll,
   type Fault,

@@ -1,37 +1,20 @@
-import { DockerPlatform } from './docker/docker-platform.js';
-import { KindPlatform } from './kind/kind-platform.js';
-import { LocalPlatform } from './local/local-platform.js';
+import type { PlatformName, PlatformOptions } from '../vocabulary/platforms.js';
+import { platformNames } from '../vocabulary/platforms.js';
 import type { Platform } from './platform.js';
 
-/** Every platform by name; the scenario enum and `--platform` derive from it. */
+/**
+ * Every platform by name, each imported only when one is created: naming a platform (the scenario schema,
+ * `rehearse validate`, `plan`) loads no Docker or Kubernetes client.
+ */
 export const platforms = {
-  local: () => new LocalPlatform(),
-  docker: () => new DockerPlatform(),
-  kind: (o: PlatformOptions) => new KindPlatform(o),
-} as const satisfies Record<string, (o: PlatformOptions) => Platform>;
-
-/** Where a cluster platform runs (`rehearse run --cluster/--kubeconfig/--context`); other platforms ignore them. */
-export interface PlatformOptions {
-  /** An existing kind cluster to reuse. */
-  cluster?: string;
-  /** A kubeconfig file. */
-  kubeconfig?: string;
-  /** A kubeconfig context. */
-  context?: string;
-}
-
-/** The platforms that take {@link PlatformOptions}. */
-export const clusterPlatforms: readonly string[] = ['kind'];
-
-/** A platform's name. */
-export type PlatformName = keyof typeof platforms;
-
-/** The platform names, for schemas and messages. */
-export const platformNames = Object.keys(platforms) as [PlatformName, ...PlatformName[]];
+  local: async () => new (await import('./local/local-platform.js')).LocalPlatform(),
+  docker: async () => new (await import('./docker/docker-platform.js')).DockerPlatform(),
+  kind: async (o: PlatformOptions) => new (await import('./kind/kind-platform.js')).KindPlatform(o),
+} as const satisfies Record<PlatformName, (o: PlatformOptions) => Promise<Platform>>;
 
 /** Creates a platform by name; unknown names are errors that list the valid ones. */
-export function createPlatform(name: string, options: PlatformOptions = {}): Platform {
-  const make = (platforms as Record<string, (o: PlatformOptions) => Platform>)[name];
+export async function createPlatform(name: string, options: PlatformOptions = {}): Promise<Platform> {
+  const make = (platforms as Record<string, (o: PlatformOptions) => Promise<Platform>>)[name];
   if (!make) throw new Error(`unknown platform "${name}"; expected one of: ${platformNames.join(', ')}`);
   return make(options);
 }

@@ -1,21 +1,13 @@
-import type { AnalysisRun } from '../analysis/analysis-run.js';
-import type { AnalysisConfig } from '../analysis/config.js';
-import type { Measurement } from '../analysis/measurement.js';
 import { WeightHistory } from '../analysis/weight-history.js';
-import type { Clock } from '../clock/clock.js';
-import type { Deployment, DeploySpec, Platform } from '../platform/platform.js';
-import type { RouteTableSink } from '../router/route-editor.js';
 import { messageOf } from '../util/errors.js';
-import type { Logger } from '../util/logger.js';
+import type { Measurement } from '../vocabulary/measurement.js';
+import type { Outcome } from '../vocabulary/outcome.js';
 import type { Action, ApproveRule } from './actions.js';
-import { noPreviewTraffic, type PreviewTraffic } from './preview.js';
+import type { ControllerDeps } from './controller-deps.js';
+import { noPreviewTraffic } from './preview.js';
 import { describeRouting, ReleaseState } from './release-state.js';
 import { type RollingContext, rollBatch } from './rolling-batches.js';
 import { Rollback, startGated } from './start-gated.js';
-import type { Timeline } from './timeline.js';
-
-/** How a release ended. */
-export type Outcome = 'promoted' | 'rolled-back' | 'paused' | 'aborted';
 
 /** What the controller reports: the decision and everything it rested on. */
 export interface ControllerResult {
@@ -24,34 +16,6 @@ export interface ControllerResult {
   measurements: Measurement[];
   /** Problems found on the way that did not change the decision (e.g. a stable pool too small to absorb a rollback). */
   warnings: string[];
-}
-
-/** What the controller works with. It reads monitoring only: it has no access to client-side records. */
-export interface ControllerDeps {
-  clock: Clock;
-  log: Logger;
-  platform: Pick<Platform, 'deploy'>;
-  router: RouteTableSink;
-  timeline: Timeline;
-  analysis: AnalysisRun;
-  analysisConfig: AnalysisConfig;
-  /** Pool names; `baseline` when the strategy runs a fresh baseline of stable. */
-  versions: { stable: string; candidate: string; baseline?: string | undefined };
-  stable: Deployment;
-  /** The weights set, over time; shared with checks that accumulate per interval. */
-  weights?: WeightHistory;
-  /** Smoke traffic for blue-green's preview. */
-  preview?: PreviewTraffic;
-  /** From monitoring: when `version` last served a request (ms from the start of traffic). */
-  lastServedAt?: (version: string) => number | undefined;
-  /** Toggles and workers a version's instances start with (the scenario's service block). */
-  specFor?: (version: string) => Omit<DeploySpec, 'version' | 'replicas'>;
-  /** Called after the candidate is deployed, before it takes traffic (faults due by then are injected). */
-  afterDeploy?: (d: Deployment) => Promise<void>;
-  /** When the rehearsal ends (ms on the timeline): a paused release is watched until then (default: 10 min after pausing). */
-  watchUntil?: number;
-  /** Drain time before a removed pool is stopped. */
-  drainMs?: number;
 }
 
 /** Executes a release plan step by step, analysing as it goes, and promotes or rolls back. */

@@ -1,6 +1,6 @@
 import type { WeightHistory } from '../analysis/weight-history.js';
 import type { Action } from './actions.js';
-import type { ControllerDeps } from './controller.js';
+import type { ControllerDeps } from './controller-deps.js';
 import type { ReleaseState } from './release-state.js';
 import { startGated } from './start-gated.js';
 

@@ -1,4 +1,4 @@
-import type { ErrorBudget, ScenarioReport } from './model.js';
+import type { ErrorBudget, ScenarioReport } from '../vocabulary/report-model.js';
 
 /** The SLO the error budget is measured against when none is configured: 99.9% of requests succeed. */
 export const DEFAULT_SLO = 0.999;

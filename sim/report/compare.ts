@@ -1,5 +1,5 @@
+import type { RunReport, ScenarioReport } from '../vocabulary/report-model.js';
 import { secs } from './matrix.js';
-import type { RunReport, ScenarioReport } from './model.js';
 
 /** One difference between two runs of a scenario. */
 export interface Change {

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simulationHtml } from '../simulate/report.js';
+import type { RunReport, ScenarioReport } from '../vocabulary/report-model.js';
 import { xml } from './junit-reporter.js';
 import { budgetText, buildMatrix, interruptionNote, keyFigure, secs } from './matrix.js';
-import type { RunReport, ScenarioReport } from './model.js';
 import type { Reporter } from './reporter.js';
 import { scenarioChart } from './svg-chart.js';
 

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { packageRoot } from '../util/paths.js';
-import type { RunReport } from './model.js';
+import type { RunReport } from '../vocabulary/report-model.js';
 import type { Reporter } from './reporter.js';
 
 /** Where the JSON Schema of report.json lives in the package. */

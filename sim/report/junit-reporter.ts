@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunReport, ScenarioReport } from './model.js';
+import type { RunReport, ScenarioReport } from '../vocabulary/report-model.js';
 import type { Reporter } from './reporter.js';
 
 /** Escapes text for XML attributes and content. */

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, messageOf, RehearsalError } from '../util/errors.js';
+import type { RunReport } from '../vocabulary/report-model.js';
 import { withBudget } from './budget.js';
-import type { RunReport } from './model.js';
 
 /** The report.json of a run folder, or the file itself when a .json file is given. */
 export function reportFile(path: string): string {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import type { RunReport, ScenarioReport } from '../vocabulary/report-model.js';
 import { DEFAULT_SLO } from './budget.js';
 import { budgetText, buildMatrix, interruptionNote, keyFigure, secs, statusMark } from './matrix.js';
-import type { RunReport, ScenarioReport } from './model.js';
 import type { Reporter } from './reporter.js';
 
 /** Escapes text for a Markdown table cell. */

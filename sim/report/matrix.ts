@@ -1,4 +1,4 @@
-import type { RunReport, ScenarioReport } from './model.js';
+import type { RunReport, ScenarioReport } from '../vocabulary/report-model.js';
 
 /** " (interrupted: why; N not run: a, b)" for a headline, or "" when the run finished. */
 export function interruptionNote(report: RunReport): string {

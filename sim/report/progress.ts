@@ -1,5 +1,5 @@
-import type { TimelineEvent } from '../release/timeline.js';
 import { isFailed, type RequestRecord } from '../traffic/record.js';
+import type { TimelineEvent } from '../vocabulary/timeline.js';
 import type { Palette } from './terminal.js';
 
 /** What the live view shows for an event type: the phase the release is in after it. */

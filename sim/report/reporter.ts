@@ -1,4 +1,4 @@
-import type { RunReport } from './model.js';
+import type { RunReport } from '../vocabulary/report-model.js';
 
 /** Writes one format of the report. */
 export interface Reporter {

@@ -1,6 +1,6 @@
-import type { TimelineEvent } from '../release/timeline.js';
 import { isFailed, type RequestRecord } from '../traffic/record.js';
-import type { ChartThreshold, Series } from './model.js';
+import type { ChartThreshold, Series } from '../vocabulary/report-model.js';
+import type { TimelineEvent } from '../vocabulary/timeline.js';
 
 function p95(values: number[]): number | null {
   if (values.length === 0) return null;

@@ -1,6 +1,6 @@
-import type { TimelineEvent } from '../release/timeline.js';
+import type { ChartThreshold, ScenarioReport } from '../vocabulary/report-model.js';
+import type { TimelineEvent } from '../vocabulary/timeline.js';
 import { xml } from './junit-reporter.js';
-import type { ChartThreshold, ScenarioReport } from './model.js';
 
 const W = 760;
 const LEFT = 56;

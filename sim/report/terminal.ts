@@ -1,5 +1,5 @@
+import type { RunReport, ScenarioReport } from '../vocabulary/report-model.js';
 import { budgetText, interruptionNote } from './matrix.js';
-import type { RunReport, ScenarioReport } from './model.js';
 
 /** Colours for a TTY, or none (NO_COLOR, CI, pipes). */
 export interface Palette {

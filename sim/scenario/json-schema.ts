@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkKindSchemas, checkSchema } from '../analysis/config.js';
-import { durationInput } from './common.js';
+import { durationInput } from '../vocabulary/scenario-fields.js';
 import { scenarioSchema } from './schema.js';
 
 /** Where the exported schema is committed, relative to the repository root. */

@@ -1,19 +1,11 @@
 import { z } from 'zod';
 import { faultSchema } from '../faults/index.js';
-import { platformNames } from '../platform/index.js';
 import { strategySchema } from '../release/strategies/index.js';
-import { driverNames } from '../traffic/driver.js';
-import { duration, share, versionLabel } from './common.js';
+import { platformNames } from '../vocabulary/platforms.js';
+import { duration, share, versionLabel } from '../vocabulary/scenario-fields.js';
+import { driverNames } from '../vocabulary/traffic-drivers.js';
+import { verdicts } from '../vocabulary/verdicts.js';
 import { judgeToggleNames } from './toggle-names.js';
-
-const verdictNames = [
-  'accepted',
-  'wrong-answer',
-  'time-limit',
-  'memory-limit',
-  'runtime-error',
-  'compilation-error',
-] as const;
 
 const profileSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('constant'), rate: z.number().gt(0).max(5000) }),
@@ -36,7 +28,7 @@ const trafficSchema = z.strictObject({
     )
     .default({ submit: 0.8, poll: 0.15, leaderboard: 0.05 }),
   users: z.number().int().min(1).max(1_000_000).default(500),
-  verdicts: z.partialRecord(z.enum(verdictNames), share).optional(),
+  verdicts: z.partialRecord(z.enum(verdicts), share).optional(),
   timeout: duration.default(10_000),
   slowMs: z.number().gt(0).default(1000),
   /** Traffic keeps flowing this long after the release is decided, to see its aftermath; then it stops. */
@@ -163,11 +155,3 @@ export const scenarioSchema = z
 
 /** A validated scenario with defaults applied; durations in milliseconds. */
 export type Scenario = z.output<typeof scenarioSchema>;
-/** A verdict a corpus solution is labelled with (and a traffic mix can ask for). */
-export type VerdictName = (typeof verdictNames)[number];
-/** The verdict names. */
-export const verdicts = verdictNames;
-/** Every verdict the judge service can return: the labelled ones, plus its own failure (never expected). */
-export const returnedVerdicts = [...verdictNames, 'internal-error'] as const;
-/** A verdict the judge service returned. */
-export type ReturnedVerdict = (typeof returnedVerdicts)[number];

@@ -1,41 +1,10 @@
 import type { Scenario } from '../scenario/schema.js';
+import type { PolicyResult, ScenarioSimulation } from '../vocabulary/simulation-report.js';
 import type { ServiceModel } from './model.js';
 import type { PolicyName } from './policies.js';
 import { policies } from './policies.js';
 import { type SimulatedRun, simulateScenario } from './simulate-scenario.js';
-import { type Distribution, distribution, type Proportion, proportion } from './stats.js';
-
-/** Monte Carlo results of one policy on one scenario across N seeds. */
-export interface PolicyResult {
-  policy: PolicyName;
-  description: string;
-  runs: number;
-  /** Outcomes counted: promoted, rolled-back, paused, aborted. */
-  outcomes: Record<string, number>;
-  /** Share of runs rolled back when the candidate is bad (scenario expects a rollback). */
-  detectionProbability?: Proportion;
-  /** Share of runs rolled back when the candidate is healthy (scenario expects promotion). */
-  falseRollbackRate?: Proportion;
-  /** Share of runs whose verdict passed every expectation. */
-  passRate: Proportion;
-  /** Fault start → first failed check, ms, over runs that detected. */
-  timeToDetectMs: Distribution | null;
-  /** Fault start → all traffic on stable, ms, over runs that rolled back. */
-  timeToRollbackMs: Distribution | null;
-  /** Users hurt by non-stable versions (failed + slow + wrong verdicts) per run. */
-  blastRadius: Distribution | null;
-  /** Failed requests served by non-stable versions per run. */
-  failedRequests: Distribution | null;
-  requests: number;
-}
-
-/** Monte Carlo results of one scenario: every policy on the same seeds. */
-export interface ScenarioSimulation {
-  scenario: string;
-  expected: string;
-  seeds: { first: number; count: number };
-  policies: PolicyResult[];
-}
+import { distribution, proportion } from './stats.js';
 
 /** Runs `runs` seeded rehearsals per policy; run i uses seed `seed + i` under every policy, so policies face the same draws. */
 export async function simulateMany(

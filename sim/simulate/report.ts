@@ -1,26 +1,9 @@
-import type { ScenarioSimulation } from './monte-carlo.js';
-import type { Distribution, Proportion } from './stats.js';
-
-/** The `simulation` section of report.json, written by `rehearse simulate`. */
-export interface SimulationReport {
-  runs: number;
-  seed: number;
-  policies: string[];
-  /** The service model the runs used. */
-  model: { file: string | null; source: string; measuredAt?: string };
-  /** Traffic aggregation step, ms; null = the scrape interval of each scenario. */
-  stepMs: number | null;
-  scenarios: ScenarioSimulation[];
-  /** Scenarios not simulated, and why (a fault kind with no model). */
-  skipped: { scenario: string; reason: string }[];
-  performance: {
-    wallMs: number;
-    rehearsals: number;
-    simulatedRequests: number;
-    simulatedRequestsPerSecond: number;
-    rehearsalsPerSecond: number;
-  };
-}
+import type {
+  Distribution,
+  Proportion,
+  ScenarioSimulation,
+  SimulationReport,
+} from '../vocabulary/simulation-report.js';
 
 const pct = (p: Proportion | undefined) =>
   p

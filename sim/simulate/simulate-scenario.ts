@@ -1,8 +1,9 @@
 import { rehearse } from '../engine/rehearsal.js';
 import type { ControllerResult } from '../release/controller.js';
-import type { TimelineEvent } from '../release/timeline.js';
 import type { Scenario } from '../scenario/schema.js';
-import type { FaultOutcome, Judgement } from '../verdict/judge.js';
+import type { Judgement } from '../verdict/judge.js';
+import type { FaultOutcome } from '../vocabulary/rehearsal-verdict.js';
+import type { TimelineEvent } from '../vocabulary/timeline.js';
 import type { ServiceModel } from './model.js';
 import { type PolicyName, policies } from './policies.js';
 import { type SimulatedRigOptions, simulatedRig } from './simulated-rig.js';

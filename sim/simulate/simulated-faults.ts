@@ -10,11 +10,11 @@ import {
   targetVersion,
 } from '../faults/index.js';
 import type { ScraperKnobs } from '../monitor/scraper.js';
-import type { Timeline } from '../release/timeline.js';
 import type { Scenario } from '../scenario/schema.js';
 import { RehearsalError } from '../util/errors.js';
 import { nullLogger } from '../util/logger.js';
-import type { FaultOutcome } from '../verdict/judge.js';
+import type { FaultOutcome } from '../vocabulary/rehearsal-verdict.js';
+import type { Timeline } from '../vocabulary/timeline.js';
 import type { SimulatedService } from './simulated-service.js';
 
 /** Why a scenario cannot be simulated (a fault kind with no model), or undefined when it can. */

@@ -1,27 +1,4 @@
-/** A proportion with its 95% Wilson score interval. */
-export interface Proportion {
-  /** Successes over trials. */
-  value: number;
-  successes: number;
-  trials: number;
-  ci95: [number, number];
-}
-
-/** A quantile estimate with a distribution-free 95% interval (binomial order statistics). */
-export interface Quantile {
-  value: number;
-  ci95: [number, number];
-}
-
-/** Quantiles of a sample: p50, p90, p99, each with an interval, plus the mean; null when the sample is empty. */
-export interface Distribution {
-  n: number;
-  mean: number;
-  p50: Quantile;
-  p90: Quantile;
-  p99: Quantile;
-  max: number;
-}
+import type { Distribution, Proportion, Quantile } from '../vocabulary/simulation-report.js';
 
 const Z = 1.959964;
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type VerdictName, verdicts } from '../scenario/schema.js';
 import { RehearsalError } from '../util/errors.js';
+import { type VerdictName, verdicts } from '../vocabulary/verdicts.js';
 
 /** A solution from the corpus, with the verdict it must get. */
 export interface CorpusSolution {

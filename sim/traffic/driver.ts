@@ -1,4 +1,4 @@
-import type { TrafficStats } from './generator.js';
+import type { TrafficStats } from '../vocabulary/traffic-stats.js';
 import type { RequestRecord } from './record.js';
 
 /** What a traffic driver hands back: the ground truth and how well the schedule was kept. */
@@ -16,8 +16,3 @@ export interface TrafficDriver {
   /** Sends the traffic to its end (or until `signal` aborts) and returns what users experienced. */
   run(signal: AbortSignal): Promise<TrafficRun>;
 }
-
-/** The driver names a scenario's `traffic.driver` may take. */
-export const driverNames = ['builtin', 'k6'] as const;
-/** A traffic driver name. */
-export type DriverName = (typeof driverNames)[number];

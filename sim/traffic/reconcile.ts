@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock.js';
-import type { ReturnedVerdict } from '../scenario/schema.js';
+import type { ReturnedVerdict } from '../vocabulary/verdicts.js';
 import type { RequestRecord } from './record.js';
 
 /** What became of every acknowledged submission after traffic stopped. */

@@ -1,4 +1,4 @@
-import type { ReturnedVerdict, VerdictName } from '../scenario/schema.js';
+import type { ReturnedVerdict, VerdictName } from '../vocabulary/verdicts.js';
 
 /** The kinds of request a synthetic user makes. */
 export type RequestKind = 'submit' | 'poll' | 'leaderboard';

@@ -1,5 +1,6 @@
-import type { Scenario, VerdictName } from '../scenario/schema.js';
+import type { Scenario } from '../scenario/schema.js';
 import { Random } from '../util/random.js';
+import type { VerdictName } from '../vocabulary/verdicts.js';
 import type { Corpus, CorpusSolution } from './corpus.js';
 import type { RequestKind } from './record.js';
 import type { User } from './users.js';

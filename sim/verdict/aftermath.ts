@@ -1,3 +1,4 @@
+import type { RollbackEffect } from '../vocabulary/rehearsal-verdict.js';
 import type { TrafficCount } from './blast-radius.js';
 
 /** Time after all traffic is back on stable before its health is judged (in-flight requests finish). */
@@ -6,17 +7,6 @@ export const ROLLBACK_GRACE_MS = 1500;
 export const RESTORED_FAILURE_RATE = 0.02;
 /** …or at most this many times stable's failure rate before the release, whichever is higher. */
 export const RESTORED_BASELINE_FACTOR = 2;
-
-/** Whether rolling back restored service, with the evidence. */
-export interface RollbackEffect {
-  restored: boolean;
-  /** Share of requests that failed after all traffic was back on stable. */
-  failureRate: number;
-  /** Share of stable's requests that failed before the release started. */
-  baselineRate: number;
-  requests: number;
-  detail: string;
-}
 
 /**
  * Judges whether a rollback restored service: after all traffic is back on stable (plus a grace

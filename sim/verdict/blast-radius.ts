@@ -1,24 +1,4 @@
-/** What users experienced on one serving version. */
-export interface VersionImpact {
-  requests: number;
-  failed: number;
-  slow: number;
-  wrongVerdicts: number;
-}
-
-/** Phases of a release, for splitting the blast radius. */
-export type ReleasePhase =
-  | 'before-release'
-  | 'before-decision'
-  | 'during-rollback'
-  | 'after-rollback'
-  | 'after-promotion';
-
-/** Users hurt, by serving version and by phase of the release. */
-export interface BlastRadius {
-  byVersion: Record<string, VersionImpact>;
-  byPhase: Partial<Record<ReleasePhase, Record<string, VersionImpact>>>;
-}
+import type { BlastRadius, ReleasePhase, VersionImpact } from '../vocabulary/rehearsal-verdict.js';
 
 /** Times (ms from traffic start) that split a run into phases. */
 export interface PhaseMarks {

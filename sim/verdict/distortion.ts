@@ -1,4 +1,4 @@
-import type { TrafficStats } from '../traffic/generator.js';
+import type { TrafficStats } from '../vocabulary/traffic-stats.js';
 
 /** When a traffic run counts as distorted: the generator fell behind its schedule enough to skew the figures. */
 export interface DistortionLimits {

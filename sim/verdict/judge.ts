@@ -1,43 +1,18 @@
 import type { ControllerResult } from '../release/controller.js';
 import { baselinePool } from '../release/strategies/index.js';
-import type { TimelineEvent } from '../release/timeline.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { RequestRecord } from '../traffic/record.js';
-import { type RollbackEffect, rollbackEffect, stableFailures } from './aftermath.js';
-import { type BlastRadius, blastRadius, type PhaseMarks, type TrafficCount } from './blast-radius.js';
+import type {
+  BlastRadius,
+  Classification,
+  ExpectationResult,
+  FaultOutcome,
+  RollbackEffect,
+} from '../vocabulary/rehearsal-verdict.js';
+import type { TimelineEvent } from '../vocabulary/timeline.js';
+import { rollbackEffect, stableFailures } from './aftermath.js';
+import { blastRadius, type PhaseMarks, type TrafficCount } from './blast-radius.js';
 import { countsFromRecords } from './counts.js';
-
-/** How the rehearsal is classified (sim/analysis/README.md §5). */
-export type Classification =
-  | 'caught'
-  | 'promoted'
-  | 'missed'
-  | 'false-rollback'
-  | 'inconclusive'
-  | 'harness-error';
-
-/** One expectation, judged. */
-export interface ExpectationResult {
-  name: string;
-  expected: string;
-  actual: string;
-  passed: boolean;
-}
-
-/** A fault as the verdict sees it: applied (read back) and observed (in ground truth). */
-export interface FaultOutcome {
-  type: string;
-  target: string;
-  description: string;
-  injectedAt?: number;
-  revertedAt?: number;
-  applied: boolean;
-  appliedDetail: string;
-  /** User responses that carried the fault's marker. */
-  observedResponses?: number;
-  verified: boolean;
-  detail: string;
-}
 
 /** Everything judged about one rehearsal. */
 export interface Judgement {

@@ -2,7 +2,7 @@ import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../../sim/report/model.js';
+import type { RunReport } from '../../sim/vocabulary/report-model.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { cli, ensureBuilt, fixtureReport, root } from '../report/helpers.js';
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { RunReport } from '../../sim/report/model.js';
+import type { RunReport } from '../../sim/vocabulary/report-model.js';
 import { type CliRun, processesTagged, runCli, startCli } from '../helpers/cli.js';
 import { scenarioFile } from '../helpers/lifecycle-scenario.js';
 import { leftoversAfter } from '../helpers/processes.js';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport, ScenarioReport } from '../../sim/report/model.js';
+import type { RunReport, ScenarioReport } from '../../sim/vocabulary/report-model.js';
 import { processesTagged, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

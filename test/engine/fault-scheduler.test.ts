@@ -4,10 +4,10 @@ import { FaultScheduler } from '../../sim/engine/fault-scheduler.js';
 import type { FaultConfig } from '../../sim/faults/index.js';
 import type { Scraper } from '../../sim/monitor/scraper.js';
 import type { Deployment } from '../../sim/platform/platform.js';
-import { Timeline } from '../../sim/release/timeline.js';
 import type { RouteEditor } from '../../sim/router/route-editor.js';
 import type { RequestRecord } from '../../sim/traffic/record.js';
 import { nullLogger } from '../../sim/util/logger.js';
+import { Timeline } from '../../sim/vocabulary/timeline.js';
 
 const versions = { stable: 'v1', candidate: 'v2' };
 const deployment = (version: string): Deployment =>

@@ -3,9 +3,9 @@ import { RealClock } from '../../sim/clock/real-clock.js';
 import { runSuite, type SuiteOptions } from '../../sim/engine/run-suite.js';
 import { createPlatform } from '../../sim/platform/index.js';
 import type { Deployment, Platform } from '../../sim/platform/platform.js';
-import type { RunReport } from '../../sim/report/model.js';
 import { PlatformUnavailableError, RehearsalError } from '../../sim/util/errors.js';
 import { nullLogger } from '../../sim/util/logger.js';
+import type { RunReport } from '../../sim/vocabulary/report-model.js';
 import { shortScenario } from '../helpers/lifecycle-scenario.js';
 import { leftovers, leftoversAfter, tagChildren } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -37,8 +37,8 @@ function unkillable(d: Deployment): Deployment {
  * must still be torn down by the engine; `at` aborts the run's signal at that stage instead (a Ctrl-C there).
  */
 function failingAt(stage: Stage, interrupt?: AbortController): SuiteOptions['createPlatform'] {
-  return (name, options) => {
-    const inner: Platform = createPlatform(name, options);
+  return async (name, options) => {
+    const inner: Platform = await createPlatform(name, options);
     let deploys = 0;
     const fail = (s: Stage) => {
       if (s !== stage) return;
@@ -180,8 +180,8 @@ describe('an interrupt at any stage ends the scenario as interrupted, promptly, 
 describe('the suite runner', () => {
   it('a scenario that throws (platform unavailable) stops the parallel ones, which are torn down before it propagates', async () => {
     const tag = tagChildren('engine-suite');
-    const make: SuiteOptions['createPlatform'] = (name, options) => {
-      const inner = createPlatform(name, options);
+    const make: SuiteOptions['createPlatform'] = async (name, options) => {
+      const inner = await createPlatform(name, options);
       return Object.assign(Object.create(inner) as Platform, {
         start: async (ctx: Parameters<Platform['start']>[0]) => {
           if (ctx.workdir.endsWith('unavailable')) {

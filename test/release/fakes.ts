@@ -1,17 +1,17 @@
 import { AnalysisRun } from '../../sim/analysis/analysis-run.js';
 import type { Check } from '../../sim/analysis/check.js';
 import { analysisSchema } from '../../sim/analysis/config.js';
-import type { Measurement, Phase } from '../../sim/analysis/measurement.js';
 import { WeightHistory } from '../../sim/analysis/weight-history.js';
 import { VirtualClock } from '../../sim/clock/virtual-clock.js';
 import type { Deployment, DeploySpec, Instance } from '../../sim/platform/platform.js';
 import type { Action } from '../../sim/release/actions.js';
 import { type ControllerResult, ReleaseController } from '../../sim/release/controller.js';
-import { Timeline } from '../../sim/release/timeline.js';
 import type { RouterClient } from '../../sim/router/client.js';
 import { RouteEditor } from '../../sim/router/route-editor.js';
 import type { RouteTable } from '../../sim/router/route-table.js';
 import { nullLogger } from '../../sim/util/logger.js';
+import type { Measurement, Phase } from '../../sim/vocabulary/measurement.js';
+import { Timeline } from '../../sim/vocabulary/timeline.js';
 
 /** A router that records every table it is given, with the virtual time. */
 export class FakeRouter {

@@ -7,7 +7,7 @@ import {
   renderComparison,
   type Tolerances,
 } from '../../sim/report/compare.js';
-import type { RunReport } from '../../sim/report/model.js';
+import type { RunReport } from '../../sim/vocabulary/report-model.js';
 import { fixtureReport } from './helpers.js';
 
 describe('compareReports', () => {

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../sim/report/html-reporter.js';
 import { JunitReporter } from '../../sim/report/junit-reporter.js';
 import { renderMarkdown } from '../../sim/report/markdown-reporter.js';
-import type { RunReport } from '../../sim/report/model.js';
 import { palette, scenarioLine } from '../../sim/report/terminal.js';
+import type { RunReport } from '../../sim/vocabulary/report-model.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { fixtureReport, schemaErrors } from './helpers.js';
 

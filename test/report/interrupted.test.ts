@@ -5,8 +5,8 @@ import { compareReports } from '../../sim/report/compare.js';
 import { renderHtml } from '../../sim/report/html-reporter.js';
 import { JunitReporter } from '../../sim/report/junit-reporter.js';
 import { renderMarkdown } from '../../sim/report/markdown-reporter.js';
-import type { RunReport } from '../../sim/report/model.js';
 import { palette, scenarioLine, summaryTable } from '../../sim/report/terminal.js';
+import type { RunReport } from '../../sim/vocabulary/report-model.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { fixtureReport, hasXmllint, junitXsd, schemaErrors, xmllint } from './helpers.js';
 

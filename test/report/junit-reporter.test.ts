@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { withBudget } from '../../sim/report/budget.js';
 import { JunitReporter } from '../../sim/report/junit-reporter.js';
-import type { RunReport } from '../../sim/report/model.js';
+import type { RunReport } from '../../sim/vocabulary/report-model.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { fixtureReport, hasXmllint, junitXsd, xmllint } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TimelineEvent } from '../../sim/release/timeline.js';
-import type { ScenarioReport } from '../../sim/report/model.js';
 import { faultWindows, layoutMarkers, scenarioChart, weightSteps } from '../../sim/report/svg-chart.js';
+import type { ScenarioReport } from '../../sim/vocabulary/report-model.js';
+import type { TimelineEvent } from '../../sim/vocabulary/timeline.js';
 import { fixtureReport } from './helpers.js';
 
 /** A rollback whose decision, rollback and alert fall within a fraction of a second of each other. */

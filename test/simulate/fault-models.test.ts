@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../sim/clock/virtual-clock.js';
 import { createFault, type Effect, type FaultConfig, faultSchema } from '../../sim/faults/index.js';
-import { Timeline } from '../../sim/release/timeline.js';
 import { SimulatedFaults } from '../../sim/simulate/simulated-faults.js';
 import type { SimulatedService } from '../../sim/simulate/simulated-service.js';
 import { unsupportedReason } from '../../sim/simulate/support.js';
+import { Timeline } from '../../sim/vocabulary/timeline.js';
 import { shipped, variant } from './helpers.js';
 
 const supported =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TrafficStats } from '../../sim/traffic/generator.js';
 import { trafficDistortion } from '../../sim/verdict/distortion.js';
+import type { TrafficStats } from '../../sim/vocabulary/traffic-stats.js';
 
 const kept: TrafficStats = {
   planned: 1200,

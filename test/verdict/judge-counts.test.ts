@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { TimelineEvent } from '../../sim/release/timeline.js';
 import { parseScenario } from '../../sim/scenario/load.js';
 import { isFailed, isWrongVerdict, type RequestRecord } from '../../sim/traffic/record.js';
 import { Random } from '../../sim/util/random.js';
 import type { TrafficCount } from '../../sim/verdict/blast-radius.js';
-import { type FaultOutcome, judge } from '../../sim/verdict/judge.js';
+import { judge } from '../../sim/verdict/judge.js';
+import type { FaultOutcome } from '../../sim/vocabulary/rehearsal-verdict.js';
+import type { TimelineEvent } from '../../sim/vocabulary/timeline.js';
 import { scenarioYaml } from '../helpers/scenario-text.js';
 
 const scenario = parseScenario(

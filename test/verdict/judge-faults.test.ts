@@ -3,7 +3,8 @@ import { parseScenario } from '../../sim/scenario/load.js';
 import type { RequestRecord } from '../../sim/traffic/record.js';
 import { rollbackEffect } from '../../sim/verdict/aftermath.js';
 import { countsFromRecords } from '../../sim/verdict/counts.js';
-import { type FaultOutcome, judge } from '../../sim/verdict/judge.js';
+import { judge } from '../../sim/verdict/judge.js';
+import type { FaultOutcome } from '../../sim/vocabulary/rehearsal-verdict.js';
 
 const scenario = (expect: string) =>
   parseScenario(

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { TimelineEvent } from '../../sim/release/timeline.js';
 import { parseScenario } from '../../sim/scenario/load.js';
 import type { RequestRecord } from '../../sim/traffic/record.js';
-import { type FaultOutcome, judge } from '../../sim/verdict/judge.js';
+import { judge } from '../../sim/verdict/judge.js';
+import type { FaultOutcome } from '../../sim/vocabulary/rehearsal-verdict.js';
+import type { TimelineEvent } from '../../sim/vocabulary/timeline.js';
 import { scenarioYaml } from '../helpers/scenario-text.js';
 
 const scenario = (expectBlock: string) =>

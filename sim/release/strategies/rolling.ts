@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { analysisSchema } from '../../analysis/config.js';
-import { duration } from '../../scenario/common.js';
+import { duration } from '../../vocabulary/scenario-fields.js';
 import type { Action } from '../actions.js';
 import { approveSchema } from './common.js';
 

@@ -1,4 +1,4 @@
-import type { VerdictName } from '../../scenario/schema.js';
+import type { VerdictName } from '../../vocabulary/verdicts.js';
 import type { RequestKind } from '../record.js';
 import type { PlannedRequest } from '../schedule.js';
 

@@ -1,4 +1,9 @@
-import { type ReturnedVerdict, returnedVerdicts, type VerdictName, verdicts } from '../../scenario/schema.js';
+import {
+  type ReturnedVerdict,
+  returnedVerdicts,
+  type VerdictName,
+  verdicts,
+} from '../../vocabulary/verdicts.js';
 import type { RequestKind, RequestRecord } from '../record.js';
 import { k6Metrics } from './thresholds.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../../../sim/report/model.js';
+import type { RunReport } from '../../../sim/vocabulary/report-model.js';
 import { runCli, startCli } from '../../helpers/cli.js';
 import { noEngine } from './engine-helper.js';
 

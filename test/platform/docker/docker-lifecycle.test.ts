@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import type { RunReport } from '../../../sim/report/model.js';
+import type { RunReport } from '../../../sim/vocabulary/report-model.js';
 import { startCli } from '../../helpers/cli.js';
 import { scenarioFile } from '../../helpers/lifecycle-scenario.js';
 import { noEngine } from './engine-helper.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../../../sim/report/model.js';
+import type { RunReport } from '../../../sim/vocabulary/report-model.js';
 import { runCli } from '../../helpers/cli.js';
 import { noEngine } from './engine-helper.js';
 

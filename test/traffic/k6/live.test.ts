@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../../../sim/report/model.js';
 import { probeK6 } from '../../../sim/traffic/k6/runner.js';
 import type { RequestRecord } from '../../../sim/traffic/record.js';
 import { packageRoot } from '../../../sim/util/paths.js';
+import type { RunReport } from '../../../sim/vocabulary/report-model.js';
 import { installFakeK6 } from './fake-k6.js';
 
 // Live rehearsals through the built CLI with `--driver k6`: with the real k6 where it is installed,

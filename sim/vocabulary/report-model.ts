@@ -1,11 +1,15 @@
-import type { Measurement } from '../analysis/measurement.js';
-import type { Outcome } from '../release/controller.js';
-import type { TimelineEvent } from '../release/timeline.js';
-import type { SimulationReport } from '../simulate/report.js';
-import type { TrafficStats } from '../traffic/generator.js';
-import type { RollbackEffect } from '../verdict/aftermath.js';
-import type { BlastRadius } from '../verdict/blast-radius.js';
-import type { Classification, ExpectationResult, FaultOutcome } from '../verdict/judge.js';
+import type { Measurement } from './measurement.js';
+import type { Outcome } from './outcome.js';
+import type {
+  BlastRadius,
+  Classification,
+  ExpectationResult,
+  FaultOutcome,
+  RollbackEffect,
+} from './rehearsal-verdict.js';
+import type { SimulationReport } from './simulation-report.js';
+import type { TimelineEvent } from './timeline.js';
+import type { TrafficStats } from './traffic-stats.js';
 
 /** Per-second series for charts: what users saw (ground truth) and what monitoring saw. */
 export interface Series {
