@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RouterClient } from '../sim/router/client.js';
+import { RouterClient } from '../sim/router-client/client.js';
 import { measureRate, measureSaturation, type RateResult, type Target } from './measure.js';
 import { startNginx } from './nginx.js';
 import { firstJsonLine, hasCommand, Processes } from './procs.js';

@@ -1,8 +1,9 @@
 /** Public surface of the router for the harness: types, validation, client and in-process start. */
+
+export { RouterClient, RouterClientError } from '../router-client/client.js';
 export type { RouterArgs } from './args.js';
 export { parseRouterArgs } from './args.js';
 export { REQUEST_ID_HEADER, SEGMENT_HEADER, USER_ID_HEADER } from './choose.js';
-export { RouterClient, RouterClientError } from './client.js';
 export { userBucket } from './hash.js';
 export { LATENCY_BUCKETS } from './metrics.js';
 export { MIRROR_HEADER } from './mirror.js';

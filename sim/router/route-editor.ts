@@ -1,4 +1,4 @@
-import type { RouterClient } from './client.js';
+import type { RouterClient } from '../router-client/client.js';
 import { emptyRouteTable, type RouteTable } from './route-table.js';
 
 /** Anything the controller can edit the route table through: the live RouteEditor or a simulated router. */

@@ -1,7 +1,7 @@
 import { RealClock } from '../clock/real-clock.js';
 import type { Platform } from '../platform/platform.js';
-import { RouterClient } from '../router/client.js';
 import { RouteEditor } from '../router/route-editor.js';
+import { RouterClient } from '../router-client/client.js';
 import type { Scenario } from '../scenario/schema.js';
 import { loadCorpus } from '../traffic/corpus.js';
 import { TrafficGenerator } from '../traffic/generator.js';
