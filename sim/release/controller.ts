@@ -4,7 +4,7 @@ import type { Measurement } from '../analysis/measurement.js';
 import { WeightHistory } from '../analysis/weight-history.js';
 import type { Clock } from '../clock/clock.js';
 import type { Deployment, DeploySpec, Platform } from '../platform/platform.js';
-import type { RouteTableSink } from '../router/route-editor.js';
+import type { RouteTableSink } from '../router-client/route-editor.js';
 import { messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { Action, ApproveRule } from './actions.js';

@@ -1,7 +1,7 @@
 import { RealClock } from '../clock/real-clock.js';
 import type { Platform } from '../platform/platform.js';
-import { RouteEditor } from '../router/route-editor.js';
 import { RouterClient } from '../router-client/client.js';
+import { RouteEditor } from '../router-client/route-editor.js';
 import type { Scenario } from '../scenario/schema.js';
 import { loadCorpus } from '../traffic/corpus.js';
 import { TrafficGenerator } from '../traffic/generator.js';

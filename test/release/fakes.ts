@@ -8,9 +8,9 @@ import type { Deployment, DeploySpec, Instance } from '../../sim/platform/platfo
 import type { Action } from '../../sim/release/actions.js';
 import { type ControllerResult, ReleaseController } from '../../sim/release/controller.js';
 import { Timeline } from '../../sim/release/timeline.js';
-import { RouteEditor } from '../../sim/router/route-editor.js';
 import type { RouteTable } from '../../sim/router/route-table.js';
 import type { RouterClient } from '../../sim/router-client/client.js';
+import { RouteEditor } from '../../sim/router-client/route-editor.js';
 import { nullLogger } from '../../sim/util/logger.js';
 
 /** A router that records every table it is given, with the virtual time. */

@@ -1,5 +1,5 @@
-import type { RouterClient } from '../router-client/client.js';
-import { emptyRouteTable, type RouteTable } from './route-table.js';
+import { emptyRouteTable, type RouteTable } from '../router/route-table.js';
+import type { RouterClient } from './client.js';
 
 /** Anything the controller can edit the route table through: the live RouteEditor or a simulated router. */
 export interface RouteTableSink {
