@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { killGroup } from '../../util/child-registry.js';
 import { RehearsalError } from '../../util/errors.js';
 import { nullLogger } from '../../util/logger.js';
 import { paths } from '../../util/paths.js';
@@ -14,7 +15,6 @@ import type {
   RouterEndpoint,
 } from '../platform.js';
 import { Starts, startAll } from '../starts.js';
-import { killGroup } from './child-registry.js';
 import { type NodeProcess, startNodeProcess, stopNodeProcess } from './node-process.js';
 import { waitReady } from './wait-ready.js';
 
