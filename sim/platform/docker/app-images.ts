@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { RehearsalError } from '../../util/errors.js';
 import { packageRoot } from '../../util/paths.js';
+import { prunable, runtimeClosure } from '../images/node-modules.js';
 import type { BaseImage } from './base-image.js';
 import { BuildContext } from './build-context.js';
 import { buildImage, hasImage } from './images.js';
 import { IMAGE_LABEL } from './labels.js';
-import { prunable, runtimeClosure } from './node-modules.js';
 
 /** The images one run uses. */
 export interface AppImages {
