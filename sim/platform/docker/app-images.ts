@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { RehearsalError } from '../../util/errors.js';
 import { packageRoot } from '../../util/paths.js';
+import { BuildContext } from '../images/build-context.js';
 import { prunable, runtimeClosure } from '../images/node-modules.js';
 import type { BaseImage } from './base-image.js';
-import { BuildContext } from './build-context.js';
 import { buildImage, hasImage } from './images.js';
 import { IMAGE_LABEL } from './labels.js';
 

@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import { RehearsalError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import { packageRoot } from '../../util/paths.js';
-import { BuildContext } from './build-context.js';
+import { BuildContext } from '../images/build-context.js';
 import { engineAddress } from './engine.js';
 import { buildImage, hasImage, tryPull } from './images.js';
 import { IMAGE_LABEL } from './labels.js';
