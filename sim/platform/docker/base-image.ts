@@ -7,8 +7,8 @@ import { RehearsalError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import { packageRoot } from '../../util/paths.js';
 import { BuildContext } from '../images/build-context.js';
+import { buildImage, hasImage, tryPull } from '../images/docker-images.js';
 import { engineAddress } from './engine.js';
-import { buildImage, hasImage, tryPull } from './images.js';
 import { IMAGE_LABEL } from './labels.js';
 
 /** How the base image was obtained: already in the engine, pulled now, or built locally from this machine's node. */

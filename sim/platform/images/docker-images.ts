@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { messageOf, RehearsalError } from '../../util/errors.js';
-import type { BuildContext } from '../images/build-context.js';
+import type { BuildContext } from './build-context.js';
 
 /** Whether an image with this reference exists in the engine. */
 export async function hasImage(docker: Docker, ref: string): Promise<boolean> {
