@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { RehearsalError } from '../../util/errors.js';
 import { packageRoot } from '../../util/paths.js';
+import type { BaseImage } from '../images/base-image.js';
 import { BuildContext } from '../images/build-context.js';
 import { buildImage, hasImage } from '../images/docker-images.js';
 import { prunable, runtimeClosure } from '../images/node-modules.js';
-import type { BaseImage } from './base-image.js';
 import { IMAGE_LABEL } from './labels.js';
 
 /** The images one run uses. */

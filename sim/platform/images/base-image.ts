@@ -6,10 +6,10 @@ import type Docker from 'dockerode';
 import { RehearsalError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import { packageRoot } from '../../util/paths.js';
-import { BuildContext } from '../images/build-context.js';
-import { buildImage, hasImage, tryPull } from '../images/docker-images.js';
-import { engineAddress } from './engine.js';
-import { IMAGE_LABEL } from './labels.js';
+import { engineAddress } from '../docker/engine.js';
+import { IMAGE_LABEL } from '../docker/labels.js';
+import { BuildContext } from './build-context.js';
+import { buildImage, hasImage, tryPull } from './docker-images.js';
 
 /** How the base image was obtained: already in the engine, pulled now, or built locally from this machine's node. */
 export type BasePath = 'public-present' | 'public-pulled' | 'local-build';
