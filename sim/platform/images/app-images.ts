@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { RehearsalError } from '../../util/errors.js';
 import { packageRoot } from '../../util/paths.js';
-import type { BaseImage } from '../images/base-image.js';
-import { BuildContext } from '../images/build-context.js';
-import { buildImage, hasImage } from '../images/docker-images.js';
-import { prunable, runtimeClosure } from '../images/node-modules.js';
-import { IMAGE_LABEL } from './labels.js';
+import { IMAGE_LABEL } from '../docker/labels.js';
+import type { BaseImage } from './base-image.js';
+import { BuildContext } from './build-context.js';
+import { buildImage, hasImage } from './docker-images.js';
+import { prunable, runtimeClosure } from './node-modules.js';
 
 /** The images one run uses. */
 export interface AppImages {
