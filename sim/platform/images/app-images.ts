@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { RehearsalError } from '../../util/errors.js';
 import { packageRoot } from '../../util/paths.js';
-import { IMAGE_LABEL } from '../docker/labels.js';
 import type { BaseImage } from './base-image.js';
 import { BuildContext } from './build-context.js';
-import { buildImage, hasImage } from './docker-images.js';
+import { buildImage, hasImage, IMAGE_LABEL } from './docker-images.js';
 import { prunable, runtimeClosure } from './node-modules.js';
 
 /** The images one run uses. */

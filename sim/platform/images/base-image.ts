@@ -7,9 +7,8 @@ import { RehearsalError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import { packageRoot } from '../../util/paths.js';
 import { engineAddress } from '../docker/engine.js';
-import { IMAGE_LABEL } from '../docker/labels.js';
 import { BuildContext } from './build-context.js';
-import { buildImage, hasImage, tryPull } from './docker-images.js';
+import { buildImage, hasImage, IMAGE_LABEL, tryPull } from './docker-images.js';
 
 /** How the base image was obtained: already in the engine, pulled now, or built locally from this machine's node. */
 export type BasePath = 'public-present' | 'public-pulled' | 'local-build';
