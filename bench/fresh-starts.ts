@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ExitCode } from '../sim/util/errors.js';
 
 // `node dist/bench/fresh-starts.js [--runs 24] [--parallel 2] [--limit-s 240] [scenario files…]`
 // Starts the CLI again and again, as a new user or a CI job would: each run a fresh reports folder and fresh
@@ -103,7 +104,7 @@ if (before.length > 0) {
   process.stderr.write(
     `fresh-starts: processes of ours already running, stop them first:\n${before.join('\n')}\n`,
   );
-  process.exit(2);
+  process.exit(ExitCode.invalidScenario);
 }
 const work = join(tmpdir(), `rehearsal-fresh-starts-${process.pid}`);
 const results: RunResult[] = [];

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type VerdictName, verdicts } from '../scenario/schema.js';
-import { RehearsalError } from '../util/errors.js';
+import { ExitCode, RehearsalError } from '../util/errors.js';
 
 /** A solution from the corpus, with the verdict it must get. */
 export interface CorpusSolution {
@@ -30,7 +30,7 @@ export function loadCorpus(dir: string): Corpus {
     throw new RehearsalError(
       `problem corpus not found at ${dir}`,
       'run from a checkout of the repository',
-      1,
+      ExitCode.rehearsalFailed,
       { cause: error },
     );
   }

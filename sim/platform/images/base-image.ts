@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { RehearsalError } from '../../util/errors.js';
+import { ExitCode, RehearsalError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import { packageRoot } from '../../util/paths.js';
 import { engineAddress } from '../docker/engine.js';
@@ -84,7 +84,7 @@ function rootfsFiles(): string[] {
     throw new RehearsalError(
       `${addon} is missing`,
       'run `npm ci` (it builds the SQLite addon the image carries)',
-      3,
+      ExitCode.platformUnavailable,
     );
   const out = execFileSync('ldd', [process.execPath, addon], { encoding: 'utf8' });
   const libs = [...out.matchAll(/(\/\S+\.so[.\d]*)/g)].map((m) => m[1]!);

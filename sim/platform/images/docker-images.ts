@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { messageOf, RehearsalError } from '../../util/errors.js';
+import { ExitCode, messageOf, RehearsalError } from '../../util/errors.js';
 import type { BuildContext } from './build-context.js';
 
 /**
@@ -70,7 +70,7 @@ export async function buildImage(docker: Docker, ctx: BuildContext, opts: BuildO
     throw new RehearsalError(
       `could not build image ${opts.tag}: ${messageOf(error)}`,
       `check ${opts.dockerfile} and \`docker info\``,
-      3,
+      ExitCode.platformUnavailable,
       {
         cause: error,
       },

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { killGroup } from '../../util/child-registry.js';
-import { RehearsalError } from '../../util/errors.js';
+import { ExitCode, RehearsalError } from '../../util/errors.js';
 import { nullLogger } from '../../util/logger.js';
 import { paths } from '../../util/paths.js';
 import type {
@@ -48,7 +48,11 @@ export class LocalPlatform implements Platform {
   async start(ctx: PlatformContext): Promise<void> {
     const probe = await this.probe();
     if (!probe.available)
-      throw new RehearsalError(`local platform unavailable: ${probe.detail}`, probe.hint ?? '', 3);
+      throw new RehearsalError(
+        `local platform unavailable: ${probe.detail}`,
+        probe.hint ?? '',
+        ExitCode.platformUnavailable,
+      );
     this.ctx = ctx;
     mkdirSync(join(ctx.workdir, 'logs'), { recursive: true });
   }
