@@ -8,6 +8,7 @@ import { type DriverName, driverNames } from '../traffic/driver.js';
 import { probeK6, requireK6 } from '../traffic/k6/runner.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
+import { seconds } from '../util/format.js';
 import { paths } from '../util/paths.js';
 import type { Command } from './command.js';
 import { filterScenarios, selectScenarios } from './select.js';
@@ -163,7 +164,7 @@ export const runCommand: Command = {
           e,
           SHOWN.has(e.type)
             ? p.dim(
-                `  ${parallel > 1 ? `${name}: ` : ''}${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`,
+                `  ${parallel > 1 ? `${name}: ` : ''}${seconds(e.at).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`,
               )
             : undefined,
         ),

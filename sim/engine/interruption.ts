@@ -1,4 +1,5 @@
 import type { ScenarioReport } from '../report/model.js';
+import { seconds } from '../util/format.js';
 
 /** The reason an abort carries, as one line for the report ("interrupted by SIGINT", "timed out after 6s (--timeout)"). */
 export function reasonOf(reason: unknown): string {
@@ -19,8 +20,8 @@ export function interruptedReport(r: ScenarioReport, why: string, at: StopPoint)
   const { notSent, planned } = r.traffic;
   const where =
     at.phase === 'traffic'
-      ? `at t=${(at.atMs / 1000).toFixed(1)} s${notSent > 0 ? ` (${notSent} of ${planned} planned requests not sent)` : ''}`
-      : `during start-up, ${(at.afterMs / 1000).toFixed(1)} s after the scenario began (no traffic sent)`;
+      ? `at t=${seconds(at.atMs)} s${notSent > 0 ? ` (${notSent} of ${planned} planned requests not sent)` : ''}`
+      : `during start-up, ${seconds(at.afterMs)} s after the scenario began (no traffic sent)`;
   const reason = `${lead} ${where}; not judged`;
   const { distortion: _cut, ...traffic } = r.traffic;
   const { measuredUnderDistortion: _skewed, ...rest } = r;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pct } from '../util/format.js';
 import { type Fault, type FaultContext, faultBase, type InjectedFault, noFault } from './fault.js';
 import { injectOnInstances } from './instance-fault.js';
 import { readMetric } from './probes.js';
@@ -11,7 +12,7 @@ export class RestartFault implements Fault {
   constructor(readonly config: z.output<typeof restartSchema>) {}
 
   describe(): string {
-    return `restart ${(this.config.share * 100).toFixed(0)}% of ${this.config.target}'s instances`;
+    return `restart ${pct(this.config.share, 0)} of ${this.config.target}'s instances`;
   }
 
   async inject(ctx: FaultContext): Promise<InjectedFault> {

@@ -6,6 +6,7 @@ import type { Clock } from '../clock/clock.js';
 import type { Deployment, DeploySpec, Platform } from '../platform/platform.js';
 import type { RouteTableSink } from '../router-client/route-editor.js';
 import { messageOf } from '../util/errors.js';
+import { secs } from '../util/format.js';
 import type { Logger } from '../util/logger.js';
 import type { Action, ApproveRule } from './actions.js';
 import { noPreviewTraffic, type PreviewTraffic } from './preview.js';
@@ -306,7 +307,7 @@ export class ReleaseController {
       if (last !== undefined)
         timeline.add(
           'candidate-last-request',
-          `monitoring saw ${versions.candidate} serve its last request by ${(last / 1000).toFixed(1)}s`,
+          `monitoring saw ${versions.candidate} serve its last request by ${secs(last)}`,
           { at: last },
         );
     }

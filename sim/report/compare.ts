@@ -1,4 +1,4 @@
-import { secs } from './matrix.js';
+import { pct, secs } from '../util/format.js';
 import type { RunReport, ScenarioReport } from './model.js';
 
 /** One difference between two runs of a scenario. */
@@ -202,7 +202,7 @@ export function compareScenario(a: ScenarioReport, b: ScenarioReport, tolerances
       scenario: n,
       kind: 'budget',
       worse: bb > ab && failedGrowth > margin(a.observed.failedRequests),
-      message: `error budget burned: ${(ab * 100).toFixed(1)}% → ${(bb * 100).toFixed(1)}%`,
+      message: `error budget burned: ${pct(ab)} → ${pct(bb)}`,
     });
   }
   return changes;
