@@ -1,3 +1,4 @@
+import { judgeMetrics } from '../monitor/metric-names.js';
 import { parsePromText } from '../monitor/prom-text.js';
 import { messageOf } from '../util/errors.js';
 
@@ -46,13 +47,13 @@ export async function eventually(fn: () => Promise<boolean>, ms: number): Promis
 /** Checks that an instance's injected-fault counter of `kind` rises within `ms`: the fault is acting. */
 export function counterRises(kind: string, ms = 2500) {
   return async (i: { id: string; url: string }): Promise<string | null> => {
-    const before = (await readMetric(i.url, 'judge_fault_injections_total', { kind })) ?? 0;
+    const before = (await readMetric(i.url, judgeMetrics.faultInjections, { kind })) ?? 0;
     const rose = await eventually(
-      async () => ((await readMetric(i.url, 'judge_fault_injections_total', { kind })) ?? 0) > before,
+      async () => ((await readMetric(i.url, judgeMetrics.faultInjections, { kind })) ?? 0) > before,
       ms,
     );
     return rose
       ? null
-      : `${i.id}: judge_fault_injections_total{kind="${kind}"} did not rise within ${ms / 1000}s`;
+      : `${i.id}: ${judgeMetrics.faultInjections}{kind="${kind}"} did not rise within ${ms / 1000}s`;
   };
 }

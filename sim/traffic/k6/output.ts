@@ -1,6 +1,6 @@
+import { k6Metrics } from '../../monitor/metric-names.js';
 import { type ReturnedVerdict, returnedVerdicts, type VerdictName, verdicts } from '../../scenario/schema.js';
 import type { RequestKind, RequestRecord } from '../record.js';
-import { k6Metrics } from './thresholds.js';
 
 /** What a k6 run's JSON output (`--out json=FILE`, one JSON object a line) says about the traffic. */
 export interface K6Output {
