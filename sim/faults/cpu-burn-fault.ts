@@ -25,7 +25,7 @@ export class CpuBurnFault implements Fault {
       ctx,
       this.config.share,
       { cpuBurnShare: this.config.load },
-      counterRises('cpu-burn'),
+      counterRises('cpu-burn', ctx.clock),
     );
   }
 }

@@ -102,7 +102,7 @@ export async function calibrate(platform: Platform, opts: CalibrationOptions): P
   return serviceModelSchema.parse({
     schemaVersion: 1,
     source: 'calibrate',
-    measuredAt: new Date().toISOString(),
+    measuredAt: new Date(clock.now()).toISOString(),
     platform: platform.name,
     kinds: { submit, poll: fitKind(byKind('poll')), leaderboard: fitKind(byKind('leaderboard')) },
     wrongVerdictRate: judged.length ? judged.filter(isWrongVerdict).length / judged.length : 0,
