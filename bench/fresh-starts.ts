@@ -3,6 +3,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ExitCode } from '../sim/util/errors.js';
+import { seconds } from '../sim/util/format.js';
 
 // `node dist/bench/fresh-starts.js [--runs 24] [--parallel 2] [--limit-s 240] [scenario files…]`
 // Starts the CLI again and again, as a new user or a CI job would: each run a fresh reports folder and fresh
@@ -103,7 +105,7 @@ if (before.length > 0) {
   process.stderr.write(
     `fresh-starts: processes of ours already running, stop them first:\n${before.join('\n')}\n`,
   );
-  process.exit(2);
+  process.exit(ExitCode.invalidScenario);
 }
 const work = join(tmpdir(), `rehearsal-fresh-starts-${process.pid}`);
 const results: RunResult[] = [];
@@ -115,7 +117,7 @@ try {
     results.push(r);
     const ok = r.exitedByItself && r.harnessErrors.length === 0 && r.leftovers.length === 0;
     process.stdout.write(
-      `run ${String(i).padStart(2)}: exit ${r.exitCode} in ${(r.wallMs / 1000).toFixed(1)} s${r.exitedByItself ? '' : ' (KILLED at the limit)'} ${r.statuses.join(' ')}${ok ? '' : ` FAIL ${[...r.harnessErrors, ...r.leftovers].join('; ')}`}\n`,
+      `run ${String(i).padStart(2)}: exit ${r.exitCode} in ${seconds(r.wallMs)} s${r.exitedByItself ? '' : ' (KILLED at the limit)'} ${r.statuses.join(' ')}${ok ? '' : ` FAIL ${[...r.harnessErrors, ...r.leftovers].join('; ')}`}\n`,
     );
   }
 } finally {
@@ -142,6 +144,6 @@ const summary = {
 mkdirSync(join(root, 'reports/bench'), { recursive: true });
 writeFileSync(join(root, 'reports/bench/fresh-starts.json'), `${JSON.stringify(summary, null, 2)}\n`);
 process.stdout.write(
-  `\n${summary.runs} fresh starts of ${scenarios.length} scenario(s) --parallel ${parallel}: ${summary.exitedByItself} exited by themselves, ${summary.harnessErrors} harness errors, ${summary.runsWithLeftovers} runs left processes behind; exit codes ${JSON.stringify(summary.exitCodes)}; wall ${((summary.wallMs.min ?? 0) / 1000).toFixed(1)}/${((summary.wallMs.median ?? 0) / 1000).toFixed(1)}/${((summary.wallMs.max ?? 0) / 1000).toFixed(1)} s (min/median/max)\nwritten: reports/bench/fresh-starts.json\n`,
+  `\n${summary.runs} fresh starts of ${scenarios.length} scenario(s) --parallel ${parallel}: ${summary.exitedByItself} exited by themselves, ${summary.harnessErrors} harness errors, ${summary.runsWithLeftovers} runs left processes behind; exit codes ${JSON.stringify(summary.exitCodes)}; wall ${seconds(summary.wallMs.min ?? 0)}/${seconds(summary.wallMs.median ?? 0)}/${seconds(summary.wallMs.max ?? 0)} s (min/median/max)\nwritten: reports/bench/fresh-starts.json\n`,
 );
 process.exitCode = bad.length > 0 ? 1 : 0;

@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ExitCode } from '../sim/util/errors.js';
 import type { GeneratorRun } from './generator-child.js';
 import { heyRun, type ToolRun, wrkRun } from './load-tools.js';
 import { median } from './measure.js';
@@ -198,7 +199,7 @@ if (process.argv[1]?.endsWith('generator-bench.js')) {
   );
   const procs = new Processes();
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.on(signal, () => void procs.stopAll().finally(() => process.exit(4)));
+    process.on(signal, () => void procs.stopAll().finally(() => process.exit(ExitCode.interrupted)));
   try {
     const report = await generatorBench(argv.includes('--smoke'), procs);
     await procs.stopAll();
@@ -209,6 +210,6 @@ if (process.argv[1]?.endsWith('generator-bench.js')) {
   } catch (err) {
     await procs.stopAll();
     console.error(`generator bench failed: ${(err as Error).message}`);
-    process.exit(1);
+    process.exit(ExitCode.rehearsalFailed);
   }
 }

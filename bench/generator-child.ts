@@ -2,6 +2,7 @@ import type { Clock } from '../sim/clock/clock.js';
 import { RealClock } from '../sim/clock/real-clock.js';
 import { TrafficGenerator } from '../sim/traffic/generator.js';
 import type { PlannedRequest } from '../sim/traffic/schedule.js';
+import { ExitCode } from '../sim/util/errors.js';
 import { Random } from '../sim/util/random.js';
 
 // One run of OUR traffic generator in its own process, so that its CPU time is its own.
@@ -111,5 +112,5 @@ async function main(): Promise<GeneratorRun> {
 
 if (process.argv[1]?.endsWith('generator-child.js')) {
   console.log(JSON.stringify(await main()));
-  process.exit(0);
+  process.exit(ExitCode.ok);
 }

@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ExitCode } from '../sim/util/errors.js';
 import type { GeneratorBenchReport } from './generator-bench.js';
 import type { FullReport } from './report.js';
 
@@ -25,7 +26,7 @@ let current: ReturnType<typeof spawn> | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     current?.kill(signal);
-    process.exit(4);
+    process.exit(ExitCode.interrupted);
   });
 }
 

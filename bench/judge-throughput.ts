@@ -10,6 +10,7 @@ import { loadCorpus } from '../fixtures/judge-service/src/corpus.js';
 import { nullLogger } from '../fixtures/judge-service/src/logger.js';
 import { SandboxPool } from '../fixtures/judge-service/src/sandbox/pool.js';
 import { SANDBOX_NODE_FLAGS } from '../fixtures/judge-service/src/sandbox/protocol.js';
+import { ExitCode } from '../sim/util/errors.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PROBLEM = 'two-sum';
@@ -218,5 +219,5 @@ async function main() {
 
 main().catch((e: unknown) => {
   console.error(e);
-  process.exit(1);
+  process.exit(ExitCode.rehearsalFailed);
 });

@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RouterClient } from '../sim/router/client.js';
+import { RouterClient } from '../sim/router-client/client.js';
+import { ExitCode } from '../sim/util/errors.js';
 import { measureRate, measureSaturation, type RateResult, type Target } from './measure.js';
 import { startNginx } from './nginx.js';
 import { firstJsonLine, hasCommand, Processes } from './procs.js';
@@ -48,7 +49,7 @@ let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     interrupted = true;
-    procs.stopAll().finally(() => process.exit(4));
+    procs.stopAll().finally(() => process.exit(ExitCode.interrupted));
   });
 }
 
@@ -134,5 +135,5 @@ try {
 } catch (err) {
   await procs.stopAll();
   console.error(`router bench failed: ${(err as Error).message}`);
-  process.exit(1);
+  process.exit(ExitCode.rehearsalFailed);
 }

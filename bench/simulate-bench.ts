@@ -13,6 +13,7 @@ import { resolvePolicies } from '../sim/simulate/policies.js';
 import { simulateScenario } from '../sim/simulate/simulate-scenario.js';
 import { defaultStepMs } from '../sim/simulate/simulated-rig.js';
 import { SimulatedService } from '../sim/simulate/simulated-service.js';
+import { seconds } from '../sim/util/format.js';
 import { packageRoot } from '../sim/util/paths.js';
 import { Random } from '../sim/util/random.js';
 
@@ -57,7 +58,7 @@ console.log(
   `simulate bench: ${scenario.name} (${scenario.traffic.duration / 60000} min, ${scenario.traffic.profile.type === 'constant' ? scenario.traffic.profile.rate : '?'} req/s), policy ${policy}, model ${modelFile ? 'calibrated' : 'hand-written'}`,
 );
 console.log(
-  `rehearsals:        ${runs} in ${(ms / 1000).toFixed(2)} s = ${(runs / (ms / 1000)).toFixed(1)} rehearsals/s (${perRun.toFixed(1)} ms each, ${(cpuMs / runs).toFixed(1)} ms CPU: the machine is shared); outcomes ${JSON.stringify(outcomes)}`,
+  `rehearsals:        ${runs} in ${seconds(ms, 2)} s = ${(runs / (ms / 1000)).toFixed(1)} rehearsals/s (${perRun.toFixed(1)} ms each, ${(cpuMs / runs).toFixed(1)} ms CPU: the machine is shared); outcomes ${JSON.stringify(outcomes)}`,
 );
 console.log(
   `simulated traffic: ${requests.toLocaleString('en')} requests = ${Math.round(requests / (ms / 1000)).toLocaleString('en')} simulated req/s`,
@@ -69,7 +70,7 @@ console.log(
   `step ${defaultStepMs(scenario)} ms (the scrape interval): traffic is aggregated per step, not per request`,
 );
 const load = loadavg()[0]!;
-console.log(`target: ${runs} rehearsals within ${(TARGET_MS / 1000).toFixed(0)} s on this machine (2 cores)`);
+console.log(`target: ${runs} rehearsals within ${seconds(TARGET_MS, 0)} s on this machine (2 cores)`);
 console.log(
   `  wall clock: ${(ms / TARGET_MS).toFixed(3)} of the target (${(TARGET_MS / ms).toFixed(2)}x) — ${ms <= TARGET_MS ? 'PASS' : 'FAIL'} at load average ${load.toFixed(1)}`,
 );

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ExitCode } from '../sim/util/errors.js';
 import { DEFAULT_SOAK, runSoak } from './store-soak.js';
 
 const { values } = parseArgs({
@@ -27,7 +28,7 @@ const num = (name: keyof typeof values, fallback: number) => {
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) {
     console.error(`--${name} must be a positive number, got ${raw}`);
-    process.exit(2);
+    process.exit(ExitCode.invalidScenario);
   }
   return n;
 };

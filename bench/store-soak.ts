@@ -7,6 +7,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { prng } from '../fixtures/judge-service/src/faults.js';
+import { judgeMetrics } from '../sim/monitor/metric-names.js';
 import { Processes } from './procs.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -165,10 +166,10 @@ async function loopDelay(i: Instance, limitMs: number): Promise<LoopDelay> {
   const over = (histogram: string) => read(`${histogram}_count`) - read(`${histogram}_bucket{le="${le}"}`);
   return {
     instance: i.name,
-    maxMs: read('judge_event_loop_delay_max_seconds') * 1000,
-    stalled: over('judge_event_loop_delay_seconds'),
-    slowWrites: over('judge_store_write_blocking_seconds'),
-    writes: read('judge_store_write_blocking_seconds_count'),
+    maxMs: read(judgeMetrics.eventLoopDelayMax) * 1000,
+    stalled: over(judgeMetrics.eventLoopDelay),
+    slowWrites: over(judgeMetrics.storeWriteBlocking),
+    writes: read(`${judgeMetrics.storeWriteBlocking}_count`),
   };
 }
 

@@ -16,6 +16,7 @@ import { parse } from 'yaml';
 import { RealClock } from '../sim/clock/real-clock.js';
 import { rehearseScenario } from '../sim/engine/run-scenario.js';
 import { scenarioSchema } from '../sim/scenario/schema.js';
+import { secs } from '../sim/util/format.js';
 import { nullLogger } from '../sim/util/logger.js';
 import { packageRoot, paths } from '../sim/util/paths.js';
 import type { ScenarioReport } from '../sim/vocabulary/report-model.js';
@@ -70,7 +71,7 @@ function quantile(xs: number[], q: number): number | undefined {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
-const s = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)}s`);
+const s = secs;
 
 async function main(): Promise<void> {
   const runs = arg('runs', 3);

@@ -3,8 +3,8 @@
 // Ctrl-C while they load (the first few hundred ms) is an interruption (exit 4), not Node's default death (130).
 import { parseArgs } from 'node:util';
 import type { Command } from './commands/command.js';
-import { killAllTracked, trackedPids } from './platform/local/child-registry.js';
 import { OutputWriter } from './report/output-writer.js';
+import { killAllTracked, trackedPids } from './util/child-registry.js';
 import { ExitCode, messageOf, RehearsalError, ScenarioError } from './util/errors.js';
 import { streamLogger } from './util/logger.js';
 import { paths } from './util/paths.js';

@@ -6,6 +6,7 @@ import { calibrate } from '../simulate/calibration.js';
 import { modelFile } from '../simulate/model.js';
 import { parseDuration } from '../util/duration.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
+import { pct } from '../util/format.js';
 import type { Command } from './command.js';
 
 function number(flag: string, value: unknown, fallback: number, min: number, max: number): number {
@@ -72,10 +73,10 @@ export const calibrateCommand: Command = {
       writeFileSync(out, `${JSON.stringify(model, null, 2)}\n`);
       for (const [kind, k] of Object.entries(model.kinds))
         ctx.out(
-          `  ${kind.padEnd(12)} median ${k.medianMs.toFixed(1)} ms, p95 ${k.p95Ms.toFixed(1)} ms, errors ${(k.errorRate * 100).toFixed(2)}% over ${k.samples}`,
+          `  ${kind.padEnd(12)} median ${k.medianMs.toFixed(1)} ms, p95 ${k.p95Ms.toFixed(1)} ms, errors ${pct(k.errorRate, 2)} over ${k.samples}`,
         );
       ctx.out(
-        `  capacity ≈ ${model.capacity.perInstanceRps} req/s per instance; deploy ${model.deployMs} ms; scrape ${model.monitoring.lagMs} ms; wrong verdicts ${(model.wrongVerdictRate * 100).toFixed(2)}%`,
+        `  capacity ≈ ${model.capacity.perInstanceRps} req/s per instance; deploy ${model.deployMs} ms; scrape ${model.monitoring.lagMs} ms; wrong verdicts ${pct(model.wrongVerdictRate, 2)}`,
       );
       ctx.out(`model: ${relative(ctx.cwd, out) || out}`);
       return ExitCode.ok;

@@ -7,6 +7,7 @@ import { palette, scenarioLine, summaryTable, terminalMode } from '../report/ter
 import { probeK6, requireK6 } from '../traffic/k6/runner.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
+import { seconds } from '../util/format.js';
 import { paths } from '../util/paths.js';
 import { clusterPlatforms, type PlatformOptions, platformNames } from '../vocabulary/platforms.js';
 import { type DriverName, driverNames } from '../vocabulary/traffic-drivers.js';
@@ -164,7 +165,7 @@ export const runCommand: Command = {
           e,
           SHOWN.has(e.type)
             ? p.dim(
-                `  ${parallel > 1 ? `${name}: ` : ''}${(e.at / 1000).toFixed(1).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`,
+                `  ${parallel > 1 ? `${name}: ` : ''}${seconds(e.at).padStart(6)}s ${e.type.padEnd(22)} ${e.message}`,
               )
             : undefined,
         ),

@@ -11,6 +11,7 @@ import { resolvePolicies } from '../simulate/policies.js';
 import { comparisonTable } from '../simulate/report.js';
 import { unsupportedReason } from '../simulate/support.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
+import { secs } from '../util/format.js';
 import { paths } from '../util/paths.js';
 import type { RunReport } from '../vocabulary/report-model.js';
 import type { ScenarioSimulation, SimulationReport } from '../vocabulary/simulation-report.js';
@@ -188,7 +189,7 @@ export const simulateCommand: Command = {
     const written = await writeReports([new JsonReporter(), new HtmlReporter()], report, dir);
     for (const f of written.failures) ctx.err(`warning: reporter ${f.reporter} failed: ${f.error}`);
     ctx.out(
-      `${rehearsals} rehearsals, ${requests.toLocaleString('en')} simulated requests in ${(wallMs / 1000).toFixed(1)}s (${Math.round(simulation.performance.simulatedRequestsPerSecond).toLocaleString('en')} req/s)`,
+      `${rehearsals} rehearsals, ${requests.toLocaleString('en')} simulated requests in ${secs(wallMs)} (${Math.round(simulation.performance.simulatedRequestsPerSecond).toLocaleString('en')} req/s)`,
     );
     ctx.out(`reports: ${dir}`);
     return ctx.signal.aborted ? ExitCode.interrupted : ExitCode.ok;

@@ -9,7 +9,7 @@ import {
 } from '../faults/index.js';
 import type { Scraper } from '../monitor/scraper.js';
 import type { Deployment } from '../platform/platform.js';
-import type { RouteEditor } from '../router/route-editor.js';
+import type { RouteEditor } from '../router-client/route-editor.js';
 import type { RequestRecord } from '../traffic/record.js';
 import { messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';

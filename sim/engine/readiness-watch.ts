@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock.js';
-import type { RouteEditor } from '../router/route-editor.js';
+import type { RouteEditor } from '../router-client/route-editor.js';
 import { messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { Timeline } from '../vocabulary/timeline.js';

@@ -2,7 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import type { Queries } from '../monitor/queries.js';
 import type { Deployment, DeploySpec } from '../platform/platform.js';
 import type { PreviewTraffic } from '../release/preview.js';
-import type { RouteTableSink } from '../router/route-editor.js';
+import type { RouteTableSink } from '../router-client/route-editor.js';
 import type { Logger } from '../util/logger.js';
 import type { CountedTruth, RecordedTruth } from '../verdict/judge.js';
 import type { FaultOutcome } from '../vocabulary/rehearsal-verdict.js';

@@ -59,7 +59,11 @@ export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv)
     await platform.start({ runId: env.runId, workdir, log: env.log, signal: env.signal });
     report = withPlatformInfo(await rehearseOn(loaded, env, platform, workdir), platform);
   } catch (error) {
-    if (error instanceof RehearsalError && error.exitCode === 3 && !env.signal.aborted) {
+    if (
+      error instanceof RehearsalError &&
+      error.exitCode === ExitCode.platformUnavailable &&
+      !env.signal.aborted
+    ) {
       await tearDown(platform, env.teardownMs).catch(() => undefined);
       throw error;
     }

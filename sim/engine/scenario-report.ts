@@ -3,6 +3,7 @@ import type { Platform } from '../platform/platform.js';
 import { chartThresholds, userSeries } from '../report/series.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { messageOf, RehearsalError } from '../util/errors.js';
+import { seconds } from '../util/format.js';
 import { trafficDistortion } from '../verdict/distortion.js';
 import type { ScenarioReport } from '../vocabulary/report-model.js';
 import type { TrafficStats } from '../vocabulary/traffic-stats.js';
@@ -135,8 +136,8 @@ export function interruptedReport(r: ScenarioReport, why: string, at: StopPoint)
   const { notSent, planned } = r.traffic;
   const where =
     at.phase === 'traffic'
-      ? `at t=${(at.atMs / 1000).toFixed(1)} s${notSent > 0 ? ` (${notSent} of ${planned} planned requests not sent)` : ''}`
-      : `during start-up, ${(at.afterMs / 1000).toFixed(1)} s after the scenario began (no traffic sent)`;
+      ? `at t=${seconds(at.atMs)} s${notSent > 0 ? ` (${notSent} of ${planned} planned requests not sent)` : ''}`
+      : `during start-up, ${seconds(at.afterMs)} s after the scenario began (no traffic sent)`;
   const reason = `${lead} ${where}; not judged`;
   const { distortion: _cut, ...traffic } = r.traffic;
   const { measuredUnderDistortion: _skewed, ...rest } = r;

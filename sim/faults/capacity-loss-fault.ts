@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pct } from '../util/format.js';
 import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
 import { injectOnInstances, restartIfPossible } from './instance-fault.js';
 
@@ -18,7 +19,7 @@ export class CapacityLossFault implements Fault {
   constructor(readonly config: z.output<typeof capacityLossSchema>) {}
 
   describe(): string {
-    return `${(this.config.share * 100).toFixed(0)}% of ${this.config.target}'s instances are lost mid-release`;
+    return `${pct(this.config.share, 0)} of ${this.config.target}'s instances are lost mid-release`;
   }
 
   inject(ctx: FaultContext): Promise<InjectedFault> {

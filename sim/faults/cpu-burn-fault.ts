@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pct } from '../util/format.js';
 import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
 import { counterRises } from './probes.js';
 import { injectToggles } from './toggle-fault.js';
@@ -16,7 +17,7 @@ export class CpuBurnFault implements Fault {
   constructor(readonly config: z.output<typeof cpuBurnSchema>) {}
 
   describe(): string {
-    return `${this.config.target} keeps ${(this.config.load * 100).toFixed(0)}% of its main thread busy`;
+    return `${this.config.target} keeps ${pct(this.config.load, 0)} of its main thread busy`;
   }
 
   inject(ctx: FaultContext): Promise<InjectedFault> {
@@ -24,7 +25,7 @@ export class CpuBurnFault implements Fault {
       ctx,
       this.config.share,
       { cpuBurnShare: this.config.load },
-      counterRises('cpu-burn'),
+      counterRises('cpu-burn', ctx.clock),
     );
   }
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
 import type { ScraperKnobs } from '../monitor/scraper.js';
 import type { Deployment, Instance } from '../platform/platform.js';
-import type { RouteEditor } from '../router/route-editor.js';
+import type { RouteEditor } from '../router-client/route-editor.js';
 import type { Logger } from '../util/logger.js';
 import { duration } from '../vocabulary/scenario-fields.js';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pct } from '../util/format.js';
 import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
 import type { FaultSimulation } from './simulation.js';
 import { injectToggles } from './toggle-fault.js';
@@ -24,7 +25,7 @@ export class HttpErrorsFault implements Fault {
   constructor(readonly config: z.output<typeof httpErrorsSchema>) {}
 
   describe(): string {
-    return `${this.config.target} answers ${(this.config.rate * 100).toFixed(1)}% of requests with HTTP 500`;
+    return `${this.config.target} answers ${pct(this.config.rate)} of requests with HTTP 500`;
   }
 
   inject(ctx: FaultContext): Promise<InjectedFault> {

@@ -26,10 +26,14 @@ export async function injectOnInstances(
       const problems = await Promise.all(
         targets.map(async (i) => {
           let last = '';
-          const ok = await eventually(async () => {
-            last = await health(i.url, 800);
-            return last === action.expect;
-          }, 3000);
+          const ok = await eventually(
+            async () => {
+              last = await health(i.url, 800);
+              return last === action.expect;
+            },
+            3000,
+            ctx.clock,
+          );
           return ok ? null : `${i.id}: /healthz ${last}, expected ${action.expect}`;
         }),
       );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pct } from '../util/format.js';
 import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
 import { injectOnInstances, restartIfPossible } from './instance-fault.js';
 
@@ -10,7 +11,7 @@ export class KillFault implements Fault {
   constructor(readonly config: z.output<typeof killSchema>) {}
 
   describe(): string {
-    return `kill ${(this.config.share * 100).toFixed(0)}% of ${this.config.target}'s instances${this.config.duration ? ', restart them after' : ''}`;
+    return `kill ${pct(this.config.share, 0)} of ${this.config.target}'s instances${this.config.duration ? ', restart them after' : ''}`;
   }
 
   inject(ctx: FaultContext): Promise<InjectedFault> {

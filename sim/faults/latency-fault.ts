@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pct } from '../util/format.js';
 import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
 import type { FaultSimulation } from './simulation.js';
 import { injectToggles } from './toggle-fault.js';
@@ -35,7 +36,7 @@ export class LatencyFault implements Fault {
   describe(): string {
     const { mode, ms, requests, target } = this.config;
     return mode === 'tail'
-      ? `${target} adds ${ms} ms to ${(requests * 100).toFixed(1)}% of requests`
+      ? `${target} adds ${ms} ms to ${pct(requests)} of requests`
       : `${target} adds ${ms} ms to every request`;
   }
 

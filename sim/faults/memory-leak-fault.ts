@@ -24,7 +24,7 @@ export class MemoryLeakFault implements Fault {
       ctx,
       this.config.share,
       { leakMbPerSecond: this.config.mbPerSecond },
-      counterRises('memory-leak'),
+      counterRises('memory-leak', ctx.clock),
     );
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pct } from '../util/format.js';
 import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
 import { injectOnInstances } from './instance-fault.js';
 
@@ -14,7 +15,7 @@ export class PauseFault implements Fault {
   constructor(readonly config: z.output<typeof pauseSchema>) {}
 
   describe(): string {
-    return `freeze ${(this.config.share * 100).toFixed(0)}% of ${this.config.target}'s instances`;
+    return `freeze ${pct(this.config.share, 0)} of ${this.config.target}'s instances`;
   }
 
   inject(ctx: FaultContext): Promise<InjectedFault> {

@@ -1,3 +1,5 @@
+import type { Clock } from '../clock/clock.js';
+import { judgeMetrics } from '../monitor/metric-names.js';
 import { parsePromText } from '../monitor/prom-text.js';
 import { messageOf } from '../util/errors.js';
 
@@ -33,26 +35,27 @@ export async function readMetric(
   }
 }
 
-/** Waits until `fn` returns true or `ms` pass (polling every 100 ms); true if it did. */
-export async function eventually(fn: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
+/** Waits until `fn` returns true or `ms` of `clock`'s time pass (polling every 100 ms); true if it did. */
+export async function eventually(fn: () => Promise<boolean>, ms: number, clock: Clock): Promise<boolean> {
+  const end = clock.now() + ms;
   for (;;) {
     if (await fn()) return true;
-    if (Date.now() >= end) return false;
-    await new Promise((r) => setTimeout(r, 100));
+    if (clock.now() >= end) return false;
+    await clock.sleep(100);
   }
 }
 
 /** Checks that an instance's injected-fault counter of `kind` rises within `ms`: the fault is acting. */
-export function counterRises(kind: string, ms = 2500) {
+export function counterRises(kind: string, clock: Clock, ms = 2500) {
   return async (i: { id: string; url: string }): Promise<string | null> => {
-    const before = (await readMetric(i.url, 'judge_fault_injections_total', { kind })) ?? 0;
+    const before = (await readMetric(i.url, judgeMetrics.faultInjections, { kind })) ?? 0;
     const rose = await eventually(
-      async () => ((await readMetric(i.url, 'judge_fault_injections_total', { kind })) ?? 0) > before,
+      async () => ((await readMetric(i.url, judgeMetrics.faultInjections, { kind })) ?? 0) > before,
       ms,
+      clock,
     );
     return rose
       ? null
-      : `${i.id}: judge_fault_injections_total{kind="${kind}"} did not rise within ${ms / 1000}s`;
+      : `${i.id}: ${judgeMetrics.faultInjections}{kind="${kind}"} did not rise within ${ms / 1000}s`;
   };
 }

@@ -58,8 +58,8 @@ export class ReadinessFlapFault implements Fault {
         const window = this.config.period * 2 + 1000;
         const problems = await Promise.all(
           targets.map(async (i) => {
-            const down = await eventually(() => seen(i, 503), window);
-            const up = down && (await eventually(() => seen(i, 200), window));
+            const down = await eventually(() => seen(i, 503), window, ctx.clock);
+            const up = down && (await eventually(() => seen(i, 200), window, ctx.clock));
             return down && up
               ? null
               : `${i.id}: /readyz ${down ? 'never came back' : 'never reported not ready with the readiness marker'}`;

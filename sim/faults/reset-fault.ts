@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pct } from '../util/format.js';
 import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
 import { injectNetwork } from './network-fault.js';
 import type { FaultSimulation } from './simulation.js';
@@ -22,7 +23,7 @@ export class ResetFault implements Fault {
   constructor(readonly config: z.output<typeof resetSchema>) {}
 
   describe(): string {
-    return `the router resets ${(this.config.rate * 100).toFixed(1)}% of connections to ${this.config.target}`;
+    return `the router resets ${pct(this.config.rate)} of connections to ${this.config.target}`;
   }
 
   inject(ctx: FaultContext): Promise<InjectedFault> {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { judgeMetrics } from '../monitor/metric-names.js';
+import { pct } from '../util/format.js';
 import { type Fault, type FaultContext, faultBase, type InjectedFault, noFault } from './fault.js';
 import { injectOnInstances } from './instance-fault.js';
 import { readMetric } from './probes.js';
@@ -11,7 +13,7 @@ export class RestartFault implements Fault {
   constructor(readonly config: z.output<typeof restartSchema>) {}
 
   describe(): string {
-    return `restart ${(this.config.share * 100).toFixed(0)}% of ${this.config.target}'s instances`;
+    return `restart ${pct(this.config.share, 0)} of ${this.config.target}'s instances`;
   }
 
   async inject(ctx: FaultContext): Promise<InjectedFault> {
@@ -19,7 +21,7 @@ export class RestartFault implements Fault {
     const applied = await injectOnInstances(ctx, this.config.share, {
       apply: async (i) => {
         if (!i.restart) throw new Error(`this platform cannot restart ${i.id}`);
-        before.set(i.url, await readMetric(i.url, 'judge_process_start_time_seconds'));
+        before.set(i.url, await readMetric(i.url, judgeMetrics.processStartTime));
         await i.restart();
       },
       expect: 'up',
@@ -30,7 +32,7 @@ export class RestartFault implements Fault {
         if (!check.ok) return check;
         const same: string[] = [];
         for (const [url, start] of before)
-          if (start !== undefined && (await readMetric(url, 'judge_process_start_time_seconds')) === start)
+          if (start !== undefined && (await readMetric(url, judgeMetrics.processStartTime)) === start)
             same.push(url);
         return same.length === 0
           ? { ok: true, detail: `${check.detail}, with a new process start time` }

@@ -1,5 +1,5 @@
 import type { Instance } from '../platform/platform.js';
-import { messageOf, RehearsalError } from '../util/errors.js';
+import { ExitCode, messageOf, RehearsalError } from '../util/errors.js';
 
 /** Sets behaviour toggles on one judge service instance through its admin API. */
 export async function putToggles(
@@ -16,7 +16,7 @@ export async function putToggles(
     throw new RehearsalError(
       `could not reach ${instance.id} admin API: ${messageOf(error)}`,
       'is the instance running?',
-      1,
+      ExitCode.rehearsalFailed,
       { cause: error },
     );
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pct } from '../util/format.js';
 import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
 import type { FaultSimulation } from './simulation.js';
 import { injectToggles } from './toggle-fault.js';
@@ -36,7 +37,7 @@ export class WrongVerdictsFault implements Fault {
 
   describe(): string {
     const on = this.config.problems ? `problems ${this.config.problems.join(', ')}` : 'every problem';
-    return `${this.config.target} flips ${(this.config.rate * 100).toFixed(0)}% of verdicts on ${on}, with HTTP 200`;
+    return `${this.config.target} flips ${pct(this.config.rate, 0)} of verdicts on ${on}, with HTTP 200`;
   }
 
   inject(ctx: FaultContext): Promise<InjectedFault> {

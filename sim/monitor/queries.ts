@@ -1,15 +1,16 @@
+import { judgeMetrics, routerMetrics } from './metric-names.js';
 import type { MetricName } from './metrics.js';
 import type { MetricStore } from './store.js';
 
-const REQUESTS = 'rehearsal_router_requests_total';
-const BUCKETS = 'rehearsal_router_request_duration_seconds_bucket';
-const MIRROR = 'rehearsal_router_mirror_requests_total';
-const MIRROR_FAULTS = 'rehearsal_router_mirror_faults_total';
-const JUDGED = 'judge_submissions_judged_total';
-const HTTP = 'judge_http_requests_total';
-const LAG_BUCKETS = 'judge_leaderboard_update_lag_seconds_bucket';
-const QUEUE = 'judge_queue_depth';
-const RSS = 'judge_process_resident_memory_bytes';
+const REQUESTS = routerMetrics.requests;
+const BUCKETS = `${routerMetrics.requestDuration}_bucket`;
+const MIRROR = routerMetrics.mirrorRequests;
+const MIRROR_FAULTS = routerMetrics.mirrorFaults;
+const JUDGED = judgeMetrics.submissionsJudged;
+const HTTP = judgeMetrics.httpRequests;
+const LAG_BUCKETS = `${judgeMetrics.leaderboardLag}_bucket`;
+const QUEUE = judgeMetrics.queueDepth;
+const RSS = judgeMetrics.residentMemory;
 /** Codes that count as errors: 5xx, connections the router reset, and 499 (the user gave up waiting). */
 const ERROR_CODES = /^(5\d\d|reset|499)$/;
 

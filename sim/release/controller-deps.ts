@@ -3,7 +3,7 @@ import type { AnalysisConfig } from '../analysis/config.js';
 import type { WeightHistory } from '../analysis/weight-history.js';
 import type { Clock } from '../clock/clock.js';
 import type { Deployment, DeploySpec, Platform } from '../platform/platform.js';
-import type { RouteTableSink } from '../router/route-editor.js';
+import type { RouteTableSink } from '../router-client/route-editor.js';
 import type { Logger } from '../util/logger.js';
 import type { Timeline } from '../vocabulary/timeline.js';
 import type { PreviewTraffic } from './preview.js';

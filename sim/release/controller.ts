@@ -1,5 +1,6 @@
 import { WeightHistory } from '../analysis/weight-history.js';
 import { messageOf } from '../util/errors.js';
+import { secs } from '../util/format.js';
 import type { Measurement } from '../vocabulary/measurement.js';
 import type { Outcome } from '../vocabulary/outcome.js';
 import type { Action, ApproveRule } from './actions.js';
@@ -270,7 +271,7 @@ export class ReleaseController {
       if (last !== undefined)
         timeline.add(
           'candidate-last-request',
-          `monitoring saw ${versions.candidate} serve its last request by ${(last / 1000).toFixed(1)}s`,
+          `monitoring saw ${versions.candidate} serve its last request by ${secs(last)}`,
           { at: last },
         );
     }

@@ -1,5 +1,5 @@
+import { pct, secs } from '../util/format.js';
 import type { RunReport, ScenarioReport } from '../vocabulary/report-model.js';
-import { secs } from './matrix.js';
 
 /** One difference between two runs of a scenario. */
 export interface Change {
@@ -202,7 +202,7 @@ export function compareScenario(a: ScenarioReport, b: ScenarioReport, tolerances
       scenario: n,
       kind: 'budget',
       worse: bb > ab && failedGrowth > margin(a.observed.failedRequests),
-      message: `error budget burned: ${(ab * 100).toFixed(1)}% → ${(bb * 100).toFixed(1)}%`,
+      message: `error budget burned: ${pct(ab)} → ${pct(bb)}`,
     });
   }
   return changes;

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simulationHtml } from '../simulate/report.js';
+import { escapeXml, secs } from '../util/format.js';
 import type { RunReport, ScenarioReport } from '../vocabulary/report-model.js';
-import { xml } from './junit-reporter.js';
-import { budgetText, buildMatrix, interruptionNote, keyFigure, secs } from './matrix.js';
+import { budgetText, buildMatrix, interruptionNote, keyFigure } from './matrix.js';
 import type { Reporter } from './reporter.js';
 import { scenarioChart } from './svg-chart.js';
 
@@ -33,7 +33,7 @@ function anchor(s: ScenarioReport): string {
 
 function matrix(report: RunReport): string {
   const m = buildMatrix(report);
-  const head = `<tr><th>strategy \\ fault</th>${m.faults.map((f) => `<th>${xml(f)}</th>`).join('')}</tr>`;
+  const head = `<tr><th>strategy \\ fault</th>${m.faults.map((f) => `<th>${escapeXml(f)}</th>`).join('')}</tr>`;
   const rows = m.strategies.map((strategy) => {
     const cells = m.faults.map((f) => {
       const cell = m.cell(strategy, f);
@@ -41,11 +41,11 @@ function matrix(report: RunReport): string {
       const worst = cell.scenarios.find((s) => s.status !== 'passed')?.status ?? 'passed';
       const items = cell.scenarios.map(
         (s) =>
-          `<div>${badge(s)} <a href="#${anchor(s)}"><b>${xml(s.classification)}</b></a> ${xml(keyFigure(s))}</div>`,
+          `<div>${badge(s)} <a href="#${anchor(s)}"><b>${escapeXml(s.classification)}</b></a> ${escapeXml(keyFigure(s))}</div>`,
       );
       return `<td class="${worst}">${items.join('')}</td>`;
     });
-    return `<tr><th>${xml(strategy)}</th>${cells.join('')}</tr>`;
+    return `<tr><th>${escapeXml(strategy)}</th>${cells.join('')}</tr>`;
   });
   return `<table id="matrix">${head}${rows.join('')}</table>`;
 }
@@ -55,7 +55,7 @@ function impactTable(s: ScenarioReport): string {
   const rows = phases.flatMap(([phase, byVersion]) =>
     Object.entries(byVersion ?? {}).map(
       ([v, i]) =>
-        `<tr><td>${xml(phase)}</td><td>${xml(v)}</td><td class="num">${i.requests}</td><td class="num">${i.failed}</td><td class="num">${i.slow}</td><td class="num">${i.wrongVerdicts}</td></tr>`,
+        `<tr><td>${escapeXml(phase)}</td><td>${escapeXml(v)}</td><td class="num">${i.requests}</td><td class="num">${i.failed}</td><td class="num">${i.slow}</td><td class="num">${i.wrongVerdicts}</td></tr>`,
     ),
   );
   return `<table><tr><th>phase</th><th>version</th><th>requests</th><th>failed</th><th>slow</th><th>wrong verdicts</th></tr>${rows.join('')}</table>`;
@@ -63,34 +63,35 @@ function impactTable(s: ScenarioReport): string {
 
 function scenarioSection(s: ScenarioReport): string {
   const o = s.observed;
-  const figures = `<table><tr><th>outcome</th><th>detect</th><th>decision</th><th>rollback</th><th>failed</th><th>wrong verdicts</th><th>lost</th><th>budget</th></tr><tr><td>${xml(o.outcome)} (expected ${xml(s.expected.outcome)})</td><td>${secs(o.timeToDetectMs)}</td><td>${secs(o.timeToDecisionMs)}</td><td>${secs(o.timeToRollbackMs)}</td><td class="num">${o.failedRequests}</td><td class="num">${o.wrongVerdicts}</td><td class="num">${o.lostSubmissions}</td><td class="num">${budgetText(s)}</td></tr></table>`;
+  const figures = `<table><tr><th>outcome</th><th>detect</th><th>decision</th><th>rollback</th><th>failed</th><th>wrong verdicts</th><th>lost</th><th>budget</th></tr><tr><td>${escapeXml(o.outcome)} (expected ${escapeXml(s.expected.outcome)})</td><td>${secs(o.timeToDetectMs)}</td><td>${secs(o.timeToDecisionMs)}</td><td>${secs(o.timeToRollbackMs)}</td><td class="num">${o.failedRequests}</td><td class="num">${o.wrongVerdicts}</td><td class="num">${o.lostSubmissions}</td><td class="num">${budgetText(s)}</td></tr></table>`;
   const expectations = s.expectations
     .map(
-      (e) => `<li>${tick(e.passed)} ${xml(e.name)}: expected ${xml(e.expected)}, got ${xml(e.actual)}</li>`,
+      (e) =>
+        `<li>${tick(e.passed)} ${escapeXml(e.name)}: expected ${escapeXml(e.expected)}, got ${escapeXml(e.actual)}</li>`,
     )
     .join('');
   const faults = s.faults
     .map(
       (f) =>
-        `<li>${tick(f.verified)} ${xml(f.type)} on ${xml(f.target)}: ${xml(f.description)} — applied: ${xml(f.appliedDetail)}; observed: ${xml(f.detail)}</li>`,
+        `<li>${tick(f.verified)} ${escapeXml(f.type)} on ${escapeXml(f.target)}: ${escapeXml(f.description)} — applied: ${escapeXml(f.appliedDetail)}; observed: ${escapeXml(f.detail)}</li>`,
     )
     .join('');
   const measurements = s.measurements
     .map(
       (m) =>
-        `<tr><td class="num">${(m.at / 1000).toFixed(1)}s</td><td>${xml(m.check)}</td><td class="${m.phase === 'successful' ? 'ok' : 'bad'}">${xml(m.phase)}</td><td>${xml(m.message)}</td></tr>`,
+        `<tr><td class="num">${secs(m.at)}</td><td>${escapeXml(m.check)}</td><td class="${m.phase === 'successful' ? 'ok' : 'bad'}">${escapeXml(m.phase)}</td><td>${escapeXml(m.message)}</td></tr>`,
     )
     .join('');
   const events = s.timeline
     .map(
       (e) =>
-        `<tr><td class="num">${(e.at / 1000).toFixed(1)}s</td><td>${xml(e.type)}</td><td>${xml(e.message)}</td></tr>`,
+        `<tr><td class="num">${secs(e.at)}</td><td>${escapeXml(e.type)}</td><td>${escapeXml(e.message)}</td></tr>`,
     )
     .join('');
   const chart = s.series.t.length ? scenarioChart(s) : '<p class="muted">no traffic was recorded</p>';
   return `<section class="scenario" id="${anchor(s)}" data-status="${s.status}">
-<h2>${badge(s)} ${xml(s.name)} <span class="muted">— ${xml(s.strategy)}, ${xml(s.classification)}</span></h2>
-<p>${xml(s.description)}</p><p><b>${xml(s.reason)}</b>${s.error?.hint ? `<br>hint: ${xml(s.error.hint)}` : ''}</p>${s.measuredUnderDistortion || s.traffic.distorted ? `<p class="bad">⚠ Measured under distortion: ${xml(s.traffic.distortion ?? 'the traffic generator fell behind its schedule')}</p>` : ''}
+<h2>${badge(s)} ${escapeXml(s.name)} <span class="muted">— ${escapeXml(s.strategy)}, ${escapeXml(s.classification)}</span></h2>
+<p>${escapeXml(s.description)}</p><p><b>${escapeXml(s.reason)}</b>${s.error?.hint ? `<br>hint: ${escapeXml(s.error.hint)}` : ''}</p>${s.measuredUnderDistortion || s.traffic.distorted ? `<p class="bad">⚠ Measured under distortion: ${escapeXml(s.traffic.distortion ?? 'the traffic generator fell behind its schedule')}</p>` : ''}
 ${figures}${chart}
 <ul>${expectations}</ul>${faults ? `<h3>Faults</h3><ul>${faults}</ul>` : ''}
 <details><summary>blast radius by phase and version</summary>${impactTable(s)}</details>
@@ -104,9 +105,9 @@ export function renderHtml(report: RunReport): string {
   const { total, passed, failed, errors, interrupted } = report.summary;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Rehearsal ${xml(report.runId)}: ${passed}/${total} passed</title><style>${STYLE}</style></head>
-<body><h1>Release rehearsal ${xml(report.runId)}: ${passed}/${total} passed${failed ? `, ${failed} failed` : ''}${errors ? `, ${errors} harness errors` : ''}${interrupted ? `, ${interrupted} interrupted` : ''}${xml(interruptionNote(report))}</h1>
-<p class="muted">platform ${xml(report.platform)} · rehearsal ${xml(report.tool.version)} · node ${xml(report.tool.node)} · ${xml(report.startedAt)} → ${xml(report.finishedAt)}</p>
+<title>Rehearsal ${escapeXml(report.runId)}: ${passed}/${total} passed</title><style>${STYLE}</style></head>
+<body><h1>Release rehearsal ${escapeXml(report.runId)}: ${passed}/${total} passed${failed ? `, ${failed} failed` : ''}${errors ? `, ${errors} harness errors` : ''}${interrupted ? `, ${interrupted} interrupted` : ''}${escapeXml(interruptionNote(report))}</h1>
+<p class="muted">platform ${escapeXml(report.platform)} · rehearsal ${escapeXml(report.tool.version)} · node ${escapeXml(report.tool.node)} · ${escapeXml(report.startedAt)} → ${escapeXml(report.finishedAt)}</p>
 <h2>Readiness matrix</h2>${matrix(report)}
 ${report.scenarios.map(scenarioSection).join('\n')}
 ${report.simulation ? `<h2>Simulation</h2>${simulationHtml(report.simulation)}` : ''}

@@ -1,15 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { escapeXml, seconds } from '../util/format.js';
 import type { RunReport, ScenarioReport } from '../vocabulary/report-model.js';
 import type { Reporter } from './reporter.js';
-
-/** Escapes text for XML attributes and content. */
-export function xml(text: string): string {
-  return text.replace(
-    /[<>&"']/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
-  );
-}
 
 function properties(s: ScenarioReport): string {
   const props: [string, string | number | boolean | undefined][] = [
@@ -39,7 +32,7 @@ function properties(s: ScenarioReport): string {
   ];
   return props
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `      <property name="${k}" value="${xml(String(v))}"/>`)
+    .map(([k, v]) => `      <property name="${k}" value="${escapeXml(String(v))}"/>`)
     .join('\n');
 }
 
@@ -55,27 +48,27 @@ function phaseFigures(s: ScenarioReport): [string, number][] {
 
 /** One testsuite per scenario, so that its key figures can be properties (the JUnit XSD allows them only on suites). */
 function suite(s: ScenarioReport, id: number, timestamp: string): string {
-  const time = (s.durationMs / 1000).toFixed(3);
+  const time = seconds(s.durationMs, 3);
   const failures = s.status === 'failure' ? 1 : 0;
   const errors = s.status === 'error' || s.status === 'interrupted' ? 1 : 0;
-  const head = `  <testsuite name="${xml(s.name)}" tests="1" failures="${failures}" errors="${errors}" skipped="0" time="${time}" timestamp="${timestamp}" hostname="localhost" id="${id}" package="rehearsal" file="${xml(s.file)}">`;
+  const head = `  <testsuite name="${escapeXml(s.name)}" tests="1" failures="${failures}" errors="${errors}" skipped="0" time="${time}" timestamp="${timestamp}" hostname="localhost" id="${id}" package="rehearsal" file="${escapeXml(s.file)}">`;
   return `${head}\n    <properties>\n${properties(s)}\n    </properties>\n${testcase(s, time)}\n  </testsuite>`;
 }
 
 function testcase(s: ScenarioReport, time: string): string {
-  const head = `    <testcase name="${xml(s.name)}" classname="rehearsal.${xml(s.strategy)}" time="${time}">`;
+  const head = `    <testcase name="${escapeXml(s.name)}" classname="rehearsal.${escapeXml(s.strategy)}" time="${time}">`;
   const lines = s.expectations
     .map((e) => `${e.passed ? 'ok  ' : 'FAIL'} ${e.name}: expected ${e.expected}, got ${e.actual}`)
     .join('\n');
   let body = '';
   // Interrupted is the harness's doing, like an error: neither a pass nor a failed expectation.
   if (s.status === 'interrupted')
-    body = `\n      <error message="${xml(s.reason)}" type="interrupted">${xml(s.error?.hint ?? '')}</error>`;
+    body = `\n      <error message="${escapeXml(s.reason)}" type="interrupted">${escapeXml(s.error?.hint ?? '')}</error>`;
   else if (s.status === 'error')
-    body = `\n      <error message="${xml(s.error?.message ?? s.reason)}" type="harness-error">${xml(s.error?.hint ?? '')}</error>`;
+    body = `\n      <error message="${escapeXml(s.error?.message ?? s.reason)}" type="harness-error">${escapeXml(s.error?.hint ?? '')}</error>`;
   else if (s.status === 'failure')
-    body = `\n      <failure message="${xml(s.reason)}" type="${xml(s.classification)}">${xml(lines)}</failure>`;
-  return `${head}${body}\n      <system-out>${xml(`${s.reason}\n${lines}`)}</system-out>\n    </testcase>`;
+    body = `\n      <failure message="${escapeXml(s.reason)}" type="${escapeXml(s.classification)}">${escapeXml(lines)}</failure>`;
+  return `${head}${body}\n      <system-out>${escapeXml(`${s.reason}\n${lines}`)}</system-out>\n    </testcase>`;
 }
 
 /** `junit.xml`: one testcase per scenario; a failed expectation is a failure, a harness problem or an interruption an error. */
@@ -84,10 +77,10 @@ export class JunitReporter implements Reporter {
 
   async write(report: RunReport, dir: string): Promise<string[]> {
     const { total, failed, errors, interrupted = 0 } = report.summary;
-    const time = ((Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000).toFixed(3);
+    const time = seconds(Date.parse(report.finishedAt) - Date.parse(report.startedAt), 3);
     const text = [
       '<?xml version="1.0" encoding="UTF-8"?>',
-      `<testsuites name="rehearsal (${xml(report.platform)})" tests="${total}" failures="${failed}" errors="${errors + interrupted}" time="${time}">`,
+      `<testsuites name="rehearsal (${escapeXml(report.platform)})" tests="${total}" failures="${failed}" errors="${errors + interrupted}" time="${time}">`,
       ...report.scenarios.map((s, i) => suite(s, i, report.startedAt.slice(0, 19))),
       '</testsuites>',
       '',

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { percent, secs } from '../util/format.js';
 import type { RunReport, ScenarioReport } from '../vocabulary/report-model.js';
 import { DEFAULT_SLO } from './budget.js';
-import { budgetText, buildMatrix, interruptionNote, keyFigure, secs, statusMark } from './matrix.js';
+import { budgetText, buildMatrix, interruptionNote, keyFigure, statusMark } from './matrix.js';
 import type { Reporter } from './reporter.js';
 
 /** Escapes text for a Markdown table cell. */
@@ -103,7 +104,7 @@ export function renderMarkdown(report: RunReport, place?: MarkdownPlace): string
   const slo = report.scenarios.find((s) => s.budget)?.budget?.slo ?? DEFAULT_SLO;
   lines.push(
     '',
-    `<sub>Cells: classification and key figure (time to detect for rollbacks, failed user requests otherwise). Budget: share of the ${+(slo * 100).toFixed(3)}% SLO error budget burned by the release's failed requests.</sub>`,
+    `<sub>Cells: classification and key figure (time to detect for rollbacks, failed user requests otherwise). Budget: share of the ${+percent(slo, 3)}% SLO error budget burned by the release's failed requests.</sub>`,
     '',
   );
   return lines.join('\n');

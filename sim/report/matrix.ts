@@ -1,3 +1,4 @@
+import { pct, secs } from '../util/format.js';
 import type { RunReport, ScenarioReport } from '../vocabulary/report-model.js';
 
 /** " (interrupted: why; N not run: a, b)" for a headline, or "" when the run finished. */
@@ -45,16 +46,11 @@ export function buildMatrix(report: RunReport): Matrix {
   return { strategies, faults, cell: (strategy, fault) => cells.get(`${strategy}\u0000${fault}`) };
 }
 
-/** Seconds with one decimal, or "-". */
-export function secs(ms: number | undefined): string {
-  return ms === undefined ? '-' : `${(ms / 1000).toFixed(1)}s`;
-}
-
 /** Budget burned as a percentage, or "-". */
 export function budgetText(s: ScenarioReport): string {
   const b = s.budget;
   if (!b) return '-';
-  return b.burned === null ? 'all' : `${(b.burned * 100).toFixed(b.burned < 0.1 ? 1 : 0)}%`;
+  return b.burned === null ? 'all' : pct(b.burned, b.burned < 0.1 ? 1 : 0);
 }
 
 /** The key figure of a scenario: detection time when it rolled back, failed requests otherwise, and any expectation not met. */

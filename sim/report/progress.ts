@@ -1,4 +1,5 @@
 import { isFailed, type RequestRecord } from '../traffic/record.js';
+import { pct, seconds } from '../util/format.js';
 import type { TimelineEvent } from '../vocabulary/timeline.js';
 import type { Palette } from './terminal.js';
 
@@ -103,7 +104,7 @@ export class LiveProgress {
         .join(' ') || '-';
     const rates = Object.entries(this.errorRates())
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([v, e]) => `${v} ${(e.rate * 100).toFixed(1)}%`)
+      .map(([v, e]) => `${v} ${pct(e.rate)}`)
       .join(' ');
     const left = Math.max(0, Math.ceil((this.endsAt - this.now) / 1000));
     return `${this.scenario}: ${this.phase}, ${left}s left | weights ${weights} | errors ${rates || '-'}`;
@@ -173,6 +174,6 @@ export class ProgressPrinter {
     if (isLive) {
       this.io.status!(pr.line().slice(0, this.width - 1));
       this.statusShown = true;
-    } else this.io.out(this.p.dim(`  ${(pr.now / 1000).toFixed(1).padStart(6)}s progress    ${pr.line()}`));
+    } else this.io.out(this.p.dim(`  ${seconds(pr.now).padStart(6)}s progress    ${pr.line()}`));
   }
 }

@@ -1,6 +1,6 @@
+import { escapeXml, percent, seconds } from '../util/format.js';
 import type { ChartThreshold, ScenarioReport } from '../vocabulary/report-model.js';
 import type { TimelineEvent } from '../vocabulary/timeline.js';
-import { xml } from './junit-reporter.js';
 
 const W = 760;
 const LEFT = 56;
@@ -128,11 +128,11 @@ function path(line: Line, x: (t: number) => number, y: (v: number) => number, st
 
 function panelSvg(p: Panel, top: number, x: (t: number) => number, tMax: number): string {
   const y = (v: number) => top + PANEL_H - (Math.min(v, p.max) / p.max) * PANEL_H;
-  const out = [`<text x="${LEFT}" y="${top - 6}" class="pt">${xml(p.title)}</text>`];
+  const out = [`<text x="${LEFT}" y="${top - 6}" class="pt">${escapeXml(p.title)}</text>`];
   for (const f of [0, 0.5, 1]) {
     const v = p.max * f;
     out.push(
-      `<line x1="${LEFT}" x2="${x(tMax)}" y1="${y(v)}" y2="${y(v)}" class="grid"/><text x="${LEFT - 4}" y="${y(v) + 3}" class="yl">${xml(p.unit(v))}</text>`,
+      `<line x1="${LEFT}" x2="${x(tMax)}" y1="${y(v)}" y2="${y(v)}" class="grid"/><text x="${LEFT - 4}" y="${y(v) + 3}" class="yl">${escapeXml(p.unit(v))}</text>`,
     );
   }
   for (const th of p.thresholds ?? []) {
@@ -142,7 +142,7 @@ function panelSvg(p: Panel, top: number, x: (t: number) => number, tMax: number)
     ] as const) {
       if (v === undefined) continue;
       out.push(
-        `<g class="threshold" data-version="${xml(th.version)}" data-${kind}="${v}"><line x1="${LEFT}" x2="${x(tMax)}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text x="${x(tMax) - 2}" y="${(y(v) - 3).toFixed(1)}" class="tl">${xml(`${th.version} ${kind} ${p.unit(v)}`)}</text><title>${xml(th.check)}</title></g>`,
+        `<g class="threshold" data-version="${escapeXml(th.version)}" data-${kind}="${v}"><line x1="${LEFT}" x2="${x(tMax)}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text x="${x(tMax) - 2}" y="${(y(v) - 3).toFixed(1)}" class="tl">${escapeXml(`${th.version} ${kind} ${p.unit(v)}`)}</text><title>${escapeXml(th.check)}</title></g>`,
       );
     }
   }
@@ -151,7 +151,7 @@ function panelSvg(p: Panel, top: number, x: (t: number) => number, tMax: number)
     const n = line.points.filter(([, v]) => v !== null).length;
     if (!d) continue;
     out.push(
-      `<path d="${d}" stroke="${line.colour}" class="ln${line.dashed ? ' dash' : ''}" data-series="${xml(line.name)}" data-points="${n}"><title>${xml(line.name)}</title></path>`,
+      `<path d="${d}" stroke="${line.colour}" class="ln${line.dashed ? ' dash' : ''}" data-series="${escapeXml(line.name)}" data-points="${n}"><title>${escapeXml(line.name)}</title></path>`,
     );
   }
   return out.join('');
@@ -209,7 +209,7 @@ export function scenarioChart(s: ScenarioReport): string {
   const rates = versions.flatMap((v) => [userRate(v), monRate(v)]);
   const p95s = versions.flatMap((v) => [userP95(v), monP95(v)]);
   const maxOf = (lines: Line[]) => Math.max(0, ...lines.flatMap((l) => l.points.map(([, v]) => v ?? 0)));
-  const pct = (v: number) => `${+(v * 100).toFixed(1)}%`;
+  const pct = (v: number) => `${+percent(v)}%`;
   const panels: Panel[] = [
     {
       title: 'traffic weight',
@@ -253,13 +253,13 @@ export function scenarioChart(s: ScenarioReport): string {
   const shading = faultWindows(s.timeline, tMax)
     .map(
       (f) =>
-        `<rect class="fault-window" x="${x(f.from).toFixed(1)}" width="${Math.max(1, x(f.to) - x(f.from)).toFixed(1)}" y="${top}" height="${bottom - top}" data-from="${f.from}" data-to="${f.to}"><title>${xml(`${f.from.toFixed(1)}–${f.to.toFixed(1)}s ${f.label}`)}</title></rect>`,
+        `<rect class="fault-window" x="${x(f.from).toFixed(1)}" width="${Math.max(1, x(f.to) - x(f.from)).toFixed(1)}" y="${top}" height="${bottom - top}" data-from="${f.from}" data-to="${f.to}"><title>${escapeXml(`${f.from.toFixed(1)}–${f.to.toFixed(1)}s ${f.label}`)}</title></rect>`,
     )
     .join('');
   const marks = layout
     .map((m) => {
       const px = m.x.toFixed(1);
-      return `<g class="marker" data-type="${m.event.type}" data-at="${m.event.at}" data-row="${m.row}"><line x1="${px}" x2="${px}" y1="${m.box.y1 + 2}" y2="${bottom}" stroke="${m.colour}"/><text x="${px}" y="${m.box.y1}" fill="${m.colour}" class="ml" style="text-anchor:${m.anchor}">${xml(m.label)}</text><title>${xml(`${(m.event.at / 1000).toFixed(2)}s ${m.event.type}: ${m.event.message}`)}</title></g>`;
+      return `<g class="marker" data-type="${m.event.type}" data-at="${m.event.at}" data-row="${m.row}"><line x1="${px}" x2="${px}" y1="${m.box.y1 + 2}" y2="${bottom}" stroke="${m.colour}"/><text x="${px}" y="${m.box.y1}" fill="${m.colour}" class="ml" style="text-anchor:${m.anchor}">${escapeXml(m.label)}</text><title>${escapeXml(`${seconds(m.event.at, 2)}s ${m.event.type}: ${m.event.message}`)}</title></g>`;
     })
     .join('');
   const ticks = Array.from({ length: Math.floor(tMax / tickStep(tMax)) + 1 }, (_, i) => i * tickStep(tMax))
@@ -268,10 +268,10 @@ export function scenarioChart(s: ScenarioReport): string {
   const legend = versions
     .map(
       (v, i) =>
-        `<g transform="translate(${W - RIGHT - 90 * (versions.length - i)},6)"><rect width="10" height="10" fill="${colour(s, v)}"/><text x="14" y="9" class="lg">${xml(v)}${v === s.versions.candidate ? ' (candidate)' : ''}</text></g>`,
+        `<g transform="translate(${W - RIGHT - 90 * (versions.length - i)},6)"><rect width="10" height="10" fill="${colour(s, v)}"/><text x="14" y="9" class="lg">${escapeXml(v)}${v === s.versions.candidate ? ' (candidate)' : ''}</text></g>`,
     )
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${W} ${height + 14}" width="${W}" height="${height + 14}" role="img" aria-label="${xml(`timeline of ${s.name}`)}">${legend}${shading}${body}${marks}${ticks}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${W} ${height + 14}" width="${W}" height="${height + 14}" role="img" aria-label="${escapeXml(`timeline of ${s.name}`)}">${legend}${shading}${body}${marks}${ticks}</svg>`;
 }
 
 function tickStep(tMax: number): number {

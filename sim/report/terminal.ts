@@ -1,3 +1,4 @@
+import { secs } from '../util/format.js';
 import type { RunReport, ScenarioReport } from '../vocabulary/report-model.js';
 import { budgetText, interruptionNote } from './matrix.js';
 
@@ -24,8 +25,6 @@ export function palette(color: boolean): Palette {
   const wrap = (code: number) => (s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   return { green: wrap(32), red: wrap(31), yellow: wrap(33), dim: wrap(2) };
 }
-
-const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)}s`);
 
 /** One line for a finished scenario. */
 export function scenarioLine(r: ScenarioReport, p: Palette): string {

@@ -1,3 +1,5 @@
+import { routerMetrics as names } from './metric-names.js';
+
 /** Histogram upper bounds in seconds, fine enough for p50/p95/p99 estimates between 1 ms and 10 s. */
 export const LATENCY_BUCKETS = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10,
@@ -80,47 +82,38 @@ export class RouterMetrics {
   /** Prometheus text exposition (format 0.0.4) of every metric. */
   render(): string {
     const out: string[] = [];
-    out.push('# HELP rehearsal_router_requests_total Requests answered by the router.');
-    out.push('# TYPE rehearsal_router_requests_total counter');
+    out.push(`# HELP ${names.requests} Requests answered by the router.`);
+    out.push(`# TYPE ${names.requests} counter`);
     for (const { version, instance, codes } of this.instances.values()) {
       for (const [code, n] of codes) {
-        out.push(
-          `rehearsal_router_requests_total{${labels({ version, instance, code: String(code) })}} ${n}`,
-        );
+        out.push(`${names.requests}{${labels({ version, instance, code: String(code) })}} ${n}`);
       }
     }
-    out.push('# HELP rehearsal_router_request_duration_seconds Request duration seen by the router.');
-    out.push('# TYPE rehearsal_router_request_duration_seconds histogram');
+    const duration = names.requestDuration;
+    out.push(`# HELP ${duration} Request duration seen by the router.`);
+    out.push(`# TYPE ${duration} histogram`);
     for (const [version, s] of this.versions) {
       let cumulative = 0;
       LATENCY_BUCKETS.forEach((le, i) => {
         cumulative += s.buckets[i]!;
-        out.push(
-          `rehearsal_router_request_duration_seconds_bucket{${labels({ version, le: String(le) })}} ${cumulative}`,
-        );
+        out.push(`${duration}_bucket{${labels({ version, le: String(le) })}} ${cumulative}`);
       });
-      out.push(
-        `rehearsal_router_request_duration_seconds_bucket{${labels({ version, le: '+Inf' })}} ${s.count}`,
-      );
-      out.push(`rehearsal_router_request_duration_seconds_sum{${labels({ version })}} ${s.sum}`);
-      out.push(`rehearsal_router_request_duration_seconds_count{${labels({ version })}} ${s.count}`);
+      out.push(`${duration}_bucket{${labels({ version, le: '+Inf' })}} ${s.count}`);
+      out.push(`${duration}_sum{${labels({ version })}} ${s.sum}`);
+      out.push(`${duration}_count{${labels({ version })}} ${s.count}`);
     }
-    this.family(out, 'upstream_errors_total', 'counter', 'Upstream failures by kind.', (version, s) =>
+    this.family(out, names.upstreamErrors, 'counter', 'Upstream failures by kind.', (version, s) =>
       [...s.upstreamErrors].map(([kind, n]) => [labels({ version, kind }), n]),
     );
-    this.family(out, 'inflight', 'gauge', 'Requests in flight.', (version, s) => [
+    this.family(out, names.inflight, 'gauge', 'Requests in flight.', (version, s) => [
       [labels({ version }), s.inflight],
     ]);
-    this.family(
-      out,
-      'mirror_requests_total',
-      'counter',
-      'Mirrored (shadow) requests by code.',
-      (version, s) => [...s.mirrored].map(([code, n]) => [labels({ version, code }), n]),
+    this.family(out, names.mirrorRequests, 'counter', 'Mirrored (shadow) requests by code.', (version, s) =>
+      [...s.mirrored].map(([code, n]) => [labels({ version, code }), n]),
     );
     this.family(
       out,
-      'mirror_faults_total',
+      names.mirrorFaults,
       'counter',
       'Mirrored (shadow) responses marked with x-rehearsal-fault, by fault.',
       (version, s) => [...s.mirrorFaults].map(([fault, n]) => [labels({ version, fault }), n]),
@@ -135,9 +128,9 @@ export class RouterMetrics {
     help: string,
     rows: (version: string, s: VersionStats) => [string, number][],
   ): void {
-    out.push(`# HELP rehearsal_router_${name} ${help}`, `# TYPE rehearsal_router_${name} ${type}`);
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     for (const [version, s] of this.versions) {
-      for (const [l, n] of rows(version, s)) out.push(`rehearsal_router_${name}{${l}} ${n}`);
+      for (const [l, n] of rows(version, s)) out.push(`${name}{${l}} ${n}`);
     }
   }
 }

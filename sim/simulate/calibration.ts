@@ -1,7 +1,7 @@
 import { RealClock } from '../clock/real-clock.js';
 import type { Platform } from '../platform/platform.js';
-import { RouterClient } from '../router/client.js';
-import { RouteEditor } from '../router/route-editor.js';
+import { RouterClient } from '../router-client/client.js';
+import { RouteEditor } from '../router-client/route-editor.js';
 import type { Scenario } from '../scenario/schema.js';
 import { loadCorpus } from '../traffic/corpus.js';
 import { TrafficGenerator } from '../traffic/generator.js';
@@ -102,7 +102,7 @@ export async function calibrate(platform: Platform, opts: CalibrationOptions): P
   return serviceModelSchema.parse({
     schemaVersion: 1,
     source: 'calibrate',
-    measuredAt: new Date().toISOString(),
+    measuredAt: new Date(clock.now()).toISOString(),
     platform: platform.name,
     kinds: { submit, poll: fitKind(byKind('poll')), leaderboard: fitKind(byKind('leaderboard')) },
     wrongVerdictRate: judged.length ? judged.filter(isWrongVerdict).length / judged.length : 0,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { RehearsalError } from '../util/errors.js';
+import { ExitCode, RehearsalError } from '../util/errors.js';
 import { packageRoot } from '../util/paths.js';
 
 /** Where `rehearse calibrate` writes the model and `rehearse simulate` reads it. */
@@ -79,7 +79,7 @@ export function loadModel(file: string): ServiceModel {
     throw new RehearsalError(
       `${file}: cannot read the service model (${(error as Error).message})`,
       'run `rehearse calibrate` to write one, or pass --model FILE',
-      2,
+      ExitCode.invalidScenario,
     );
   }
   const parsed = serviceModelSchema.safeParse(data);
@@ -88,7 +88,7 @@ export function loadModel(file: string): ServiceModel {
     throw new RehearsalError(
       problems.join('\n'),
       'see sim/simulate/README.md for the model format, or run `rehearse calibrate`',
-      2,
+      ExitCode.invalidScenario,
     );
   }
   return parsed.data;

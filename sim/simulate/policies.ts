@@ -1,6 +1,6 @@
 import { type AnalysisConfig, type CheckConfig, checkSchema } from '../analysis/config.js';
 import type { Scenario } from '../scenario/schema.js';
-import { RehearsalError } from '../util/errors.js';
+import { ExitCode, RehearsalError } from '../util/errors.js';
 
 /** A release policy: an analysis config (checks and limits) applied to a scenario. */
 export interface Policy {
@@ -107,7 +107,7 @@ export function resolvePolicies(names: string[]): PolicyName[] {
     throw new RehearsalError(
       `unknown policy ${unknown.map((n) => `"${n}"`).join(', ')}`,
       `use one of: ${Object.keys(policies).join(', ')}`,
-      2,
+      ExitCode.invalidScenario,
     );
   return names as PolicyName[];
 }

@@ -1,3 +1,4 @@
+import { escapeXml, pct, percent, secs } from '../util/format.js';
 import type {
   Distribution,
   Proportion,
@@ -5,11 +6,8 @@ import type {
   SimulationReport,
 } from '../vocabulary/simulation-report.js';
 
-const pct = (p: Proportion | undefined) =>
-  p
-    ? `${(p.value * 100).toFixed(1)}% [${(p.ci95[0] * 100).toFixed(1)}–${(p.ci95[1] * 100).toFixed(1)}]`
-    : '-';
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+const proportion = (p: Proportion | undefined) =>
+  p ? `${pct(p.value)} [${percent(p.ci95[0])}–${percent(p.ci95[1])}]` : '-';
 const dist = (d: Distribution | null, fmt: (v: number) => string) =>
   d ? `${fmt(d.p50.value)} / ${fmt(d.p90.value)} / ${fmt(d.p99.value)}` : '-';
 
@@ -20,11 +18,11 @@ export function comparisonRows(s: ScenarioSimulation): string[][] {
   for (const p of s.policies) {
     rows.push([
       p.policy,
-      pct(p.detectionProbability ?? p.falseRollbackRate),
+      proportion(p.detectionProbability ?? p.falseRollbackRate),
       dist(p.timeToDetectMs, secs),
       dist(p.timeToRollbackMs, secs),
       dist(p.blastRadius, String),
-      pct(p.passRate),
+      proportion(p.passRate),
     ]);
   }
   return rows;
@@ -44,17 +42,14 @@ export function comparisonTable(s: ScenarioSimulation): string {
     .join('\n');
 }
 
-const esc = (s: string) =>
-  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-
 /** An HTML fragment of the simulation section: one comparison table per scenario (for any HTML report to embed). */
 export function simulationHtml(sim: SimulationReport): string {
   const tables = sim.scenarios.map((s) => {
     const [head, ...body] = comparisonRows(s);
-    return `<section class="simulation"><h2>${esc(s.scenario)} <small>expected ${esc(s.expected)}; ${s.seeds.count} seeds from ${s.seeds.first}</small></h2>
-<table><thead><tr>${head!.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>
-<tbody>${body.map((r, i) => `<tr title="${esc(s.policies[i]!.description)}">${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table></section>`;
+    return `<section class="simulation"><h2>${escapeXml(s.scenario)} <small>expected ${escapeXml(s.expected)}; ${s.seeds.count} seeds from ${s.seeds.first}</small></h2>
+<table><thead><tr>${head!.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead>
+<tbody>${body.map((r, i) => `<tr title="${escapeXml(s.policies[i]!.description)}">${r.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table></section>`;
   });
   const perf = sim.performance;
-  return `<p>${sim.runs} runs per policy, model ${esc(sim.model.source)}${sim.model.file ? ` (${esc(sim.model.file)})` : ''}; ${perf.rehearsals} rehearsals in ${(perf.wallMs / 1000).toFixed(1)}s, ${Math.round(perf.simulatedRequestsPerSecond).toLocaleString('en')} simulated req/s. Brackets: 95% intervals.</p>\n${tables.join('\n')}`;
+  return `<p>${sim.runs} runs per policy, model ${escapeXml(sim.model.source)}${sim.model.file ? ` (${escapeXml(sim.model.file)})` : ''}; ${perf.rehearsals} rehearsals in ${secs(perf.wallMs)}, ${Math.round(perf.simulatedRequestsPerSecond).toLocaleString('en')} simulated req/s. Brackets: 95% intervals.</p>\n${tables.join('\n')}`;
 }

@@ -11,7 +11,7 @@ import {
 } from '../faults/index.js';
 import type { ScraperKnobs } from '../monitor/scraper.js';
 import type { Scenario } from '../scenario/schema.js';
-import { RehearsalError } from '../util/errors.js';
+import { ExitCode, RehearsalError } from '../util/errors.js';
 import { nullLogger } from '../util/logger.js';
 import type { FaultOutcome } from '../vocabulary/rehearsal-verdict.js';
 import type { Timeline } from '../vocabulary/timeline.js';
@@ -66,7 +66,7 @@ export class SimulatedFaults {
       throw new RehearsalError(
         `fault type(s) ${unsupported.join(', ')} have no simulation model`,
         `simulate supports: ${simulatedFaultTypes.join(', ')}; rehearse such scenarios live with \`rehearse run\``,
-        2,
+        ExitCode.invalidScenario,
       );
     }
     this.items = configs.map((config) => ({

@@ -1,6 +1,6 @@
 import { chooseVersion, SEGMENT_HEADER, USER_ID_HEADER } from '../router/choose.js';
-import type { RouteTableSink } from '../router/route-editor.js';
 import { emptyRouteTable, type RouteTable } from '../router/route-table.js';
+import type { RouteTableSink } from '../router-client/route-editor.js';
 import type { User } from '../traffic/users.js';
 import type { SimulatedService } from './simulated-service.js';
 

@@ -1,4 +1,5 @@
 import type { Effect } from '../faults/simulation.js';
+import { judgeMetrics, routerMetrics } from '../monitor/metric-names.js';
 import type { Sample } from '../monitor/prom-text.js';
 import { LATENCY_BUCKETS } from '../router/metrics.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -108,25 +109,25 @@ export class SimulatedService {
       if (s.count === 0) continue;
       for (const [code, n] of s.codes)
         out.push({
-          name: 'rehearsal_router_requests_total',
+          name: routerMetrics.requests,
           labels: this.labels(version, 'code', code),
           value: n,
         });
       // The judge service's verdict counter (job="judge"): Accepted, and every other verdict lumped together.
       out.push(
         {
-          name: 'judge_submissions_judged_total',
+          name: judgeMetrics.submissionsJudged,
           labels: this.judgeLabels(version, 'accepted'),
           value: s.accepted,
         },
         {
-          name: 'judge_submissions_judged_total',
+          name: judgeMetrics.submissionsJudged,
           labels: this.judgeLabels(version, 'rejected'),
           value: s.judged - s.accepted,
         },
-        { name: 'judge_http_requests_total', labels: this.submitLabels(version, '201'), value: s.submitOk },
+        { name: judgeMetrics.httpRequests, labels: this.submitLabels(version, '201'), value: s.submitOk },
         {
-          name: 'judge_http_requests_total',
+          name: judgeMetrics.httpRequests,
           labels: this.submitLabels(version, '500'),
           value: s.submitFailed,
         },
@@ -135,7 +136,7 @@ export class SimulatedService {
       for (let i = 0; i < LE.length; i++) {
         cumulative += s.bins[i]!;
         out.push({
-          name: 'rehearsal_router_request_duration_seconds_bucket',
+          name: `${routerMetrics.requestDuration}_bucket`,
           labels: this.labels(version, 'le', LE[i]!),
           value: cumulative,
         });

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RehearsalError } from '../util/errors.js';
+import { ExitCode, RehearsalError } from '../util/errors.js';
 import { type VerdictName, verdicts } from '../vocabulary/verdicts.js';
 
 /** A solution from the corpus, with the verdict it must get. */
@@ -30,7 +30,7 @@ export function loadCorpus(dir: string): Corpus {
     throw new RehearsalError(
       `problem corpus not found at ${dir}`,
       'run from a checkout of the repository',
-      1,
+      ExitCode.rehearsalFailed,
       { cause: error },
     );
   }

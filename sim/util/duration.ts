@@ -1,3 +1,5 @@
+import { seconds } from './format.js';
+
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Parses "250ms", "15s", "2m", "1h" or a bare number of seconds into milliseconds; undefined if malformed. */
@@ -12,6 +14,6 @@ export function parseDuration(value: string | number): number | undefined {
 export function formatDuration(ms: number): string {
   if (ms % 60_000 === 0 && ms >= 60_000) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
-  if (ms >= 1000) return `${(ms / 1000).toFixed(1)}s`;
+  if (ms >= 1000) return `${seconds(ms)}s`;
   return `${Math.round(ms)}ms`;
 }

@@ -1,3 +1,4 @@
+import { pct } from '../util/format.js';
 import type { RollbackEffect } from '../vocabulary/rehearsal-verdict.js';
 import type { TrafficCount } from './blast-radius.js';
 
@@ -38,7 +39,6 @@ export function rollbackEffect(
   const failureRate = rate(after);
   const baselineRate = rate(before);
   const restored = failureRate <= Math.max(RESTORED_FAILURE_RATE, baselineRate * RESTORED_BASELINE_FACTOR);
-  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
   const marked = markers.size ? `, marked ${[...markers].join(', ')}` : '';
   const detail = restored
     ? `after the rollback ${pct(failureRate)} of ${after.requests} requests failed (before the release: ${pct(baselineRate)})`

@@ -1,3 +1,4 @@
+import { percent } from '../util/format.js';
 import type { TrafficStats } from '../vocabulary/traffic-stats.js';
 
 /** When a traffic run counts as distorted: the generator fell behind its schedule enough to skew the figures. */
@@ -20,7 +21,7 @@ export function trafficDistortion(
   const ms = (n: number) => `${Math.round(n)} ms`;
   if (stats.notSent > 0) reasons.push(`${stats.notSent} of ${stats.planned} planned requests not sent`);
   if (stats.targetRate > 0 && stats.achievedRate / stats.targetRate < limits.minAchievedRatio) {
-    const share = ((stats.achievedRate / stats.targetRate) * 100).toFixed(1);
+    const share = percent(stats.achievedRate / stats.targetRate);
     reasons.push(
       `achieved ${stats.achievedRate.toFixed(1)} req/s of ${stats.targetRate.toFixed(1)} req/s target (${share}% < ${limits.minAchievedRatio * 100}%)`,
     );

@@ -2,6 +2,7 @@ import type { ControllerResult } from '../release/controller.js';
 import { baselinePool } from '../release/strategies/index.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { RequestRecord } from '../traffic/record.js';
+import { secs } from '../util/format.js';
 import type {
   BlastRadius,
   Classification,
@@ -221,7 +222,7 @@ function judgeTruth(input: JudgeInput, truth: UserExperience): Judgement {
 }
 
 function bound(name: string, max: number, actual: number | undefined, unit = ''): ExpectationResult {
-  const show = (v: number) => (unit === 'ms' ? `${(v / 1000).toFixed(1)}s` : String(v));
+  const show = (v: number) => (unit === 'ms' ? secs(v) : String(v));
   return {
     name,
     expected: `<= ${show(max)}`,

@@ -65,7 +65,7 @@ describe('rehearse run writes every report format (live, ~20 s)', () => {
     expect(s.faults[0]?.verified).toBe(true);
   });
 
-  it.skipIf(!hasXmllint || !existsSync(junitXsd))('writes junit.xml valid against the JUnit XSD', () => {
+  it.skipIf(!hasXmllint)('writes junit.xml valid against the JUnit XSD', () => {
     expect(xmllint(join(dir, 'junit.xml'), junitXsd).status).toBe(0);
   });
 

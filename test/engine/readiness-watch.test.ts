@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RealClock } from '../../sim/clock/real-clock.js';
 import { ReadinessWatcher } from '../../sim/engine/readiness-watch.js';
-import { RouteEditor } from '../../sim/router/route-editor.js';
+import { RouteEditor } from '../../sim/router-client/route-editor.js';
 import { nullLogger } from '../../sim/util/logger.js';
 import { Timeline } from '../../sim/vocabulary/timeline.js';
 import { startTestRouter, startUpstream, type TestRouter, type TestUpstream } from '../router/helpers.js';

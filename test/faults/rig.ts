@@ -5,8 +5,8 @@ import { Scraper } from '../../sim/monitor/scraper.js';
 import { MetricStore } from '../../sim/monitor/store.js';
 import { LocalPlatform } from '../../sim/platform/local/local-platform.js';
 import type { Deployment, RouterEndpoint } from '../../sim/platform/platform.js';
-import { RouterClient } from '../../sim/router/client.js';
-import { RouteEditor } from '../../sim/router/route-editor.js';
+import { RouterClient } from '../../sim/router-client/client.js';
+import { RouteEditor } from '../../sim/router-client/route-editor.js';
 import { nullLogger } from '../../sim/util/logger.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

@@ -8,8 +8,8 @@ import type { RunReport } from '../../sim/vocabulary/report-model.js';
 /** The repository root. */
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The JUnit XSD shared by the team, next to the repository (absent on some machines). */
-export const junitXsd = resolve(root, '..', 'shared', 'schemas', 'junit-10.xsd');
+/** The JUnit XSD of the Jenkins xUnit plugin (MIT), committed in schemas/. */
+export const junitXsd = resolve(root, 'schemas', 'junit-10.xsd');
 
 /** A fresh copy of the committed report fixture (a real run: a rollback, a promotion, a failed expectation). */
 export function fixtureReport(): RunReport {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { withBudget } from '../../sim/report/budget.js';
 import { JunitReporter } from '../../sim/report/junit-reporter.js';
@@ -63,12 +63,11 @@ describe('JunitReporter', () => {
     expect(text).toContain('<property name="fault.0" value="http-errors on v2: verified');
   });
 
-  it.skipIf(!hasXmllint || !existsSync(junitXsd))('is valid against the JUnit XSD (xmllint)', async () => {
+  it.skipIf(!hasXmllint)('is valid against the JUnit XSD (xmllint)', async () => {
     const { file } = await write(withHarnessError());
     const r = xmllint(file, junitXsd);
     expect(r.output).toContain('validates');
     expect(r.status).toBe(0);
   });
-  if (!hasXmllint || !existsSync(junitXsd))
-    it.skip(`JUnit XSD validation skipped: needs xmllint and ${junitXsd}`, () => {});
+  if (!hasXmllint) it.skip('JUnit XSD validation skipped: needs xmllint', () => {});
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RouterClient, RouterClientError } from '../../sim/router/client.js';
+import { RouterClient, RouterClientError } from '../../sim/router-client/client.js';
 import { startTestRouter, type TestRouter, TOKEN, table } from './helpers.js';
 
 let router: TestRouter;

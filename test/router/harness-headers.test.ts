@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RouterClient } from '../../sim/router/client.js';
 import { type RunningRouter, startRouter } from '../../sim/router/router.js';
+import { RouterClient } from '../../sim/router-client/client.js';
 import { type Judge, sample, solution, startJudge, tempDb, until } from '../judge-service/helpers.js';
 import { TOKEN, table } from './helpers.js';
 

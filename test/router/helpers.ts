@@ -1,9 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Agent, request } from 'undici';
-import { RouterClient } from '../../sim/router/client.js';
 import type { RouteTable } from '../../sim/router/route-table.js';
 import { type RunningRouter, startRouter } from '../../sim/router/router.js';
+import { RouterClient } from '../../sim/router-client/client.js';
 
 export const TOKEN = 'test-token';
 

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RouterClient } from '../../sim/router/client.js';
 import type { RunningRouter } from '../../sim/router/router.js';
 import { startRouter } from '../../sim/router/router.js';
+import { RouterClient } from '../../sim/router-client/client.js';
 import { rawExchange } from '../helpers/raw-http.js';
 import { TOKEN, table } from './helpers.js';
 

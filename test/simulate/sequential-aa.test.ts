@@ -45,7 +45,7 @@ function rate(
   return { share: times.length / runs, median: times[Math.floor(times.length / 2)] ?? Number.NaN };
 }
 
-describe('sequential count test against theory (ANALYSIS.md §2: 200 req/s, 5% canary, 0.1% errors, α = 0.05)', () => {
+describe('sequential count test against theory (sim/analysis/README.md §2: 200 req/s, 5% canary, 0.1% errors, α = 0.05)', () => {
   it('A/A: false alarms at or below alpha over 2,000 hour-long runs looked at every 10 s', () => {
     expect(rate(2000, 20261127, 0.001, () => 0.05).share).toBeLessThanOrEqual(0.05);
   });
@@ -56,7 +56,7 @@ describe('sequential count test against theory (ANALYSIS.md §2: 200 req/s, 5% c
     );
   }, 120_000);
 
-  it('power as ANALYSIS.md reports it: 2x caught ≥ 90% within the hour, 10x in about 90 s, 50x in about 20 s', () => {
+  it('power as sim/analysis/README.md §2 reports it: 2x caught ≥ 90% within the hour, 10x in about 90 s, 50x in about 20 s', () => {
     const twice = rate(300, 3, 0.002, () => 0.05);
     expect(twice.share).toBeGreaterThanOrEqual(0.9);
     expect(twice.median).toBeLessThan(1800);

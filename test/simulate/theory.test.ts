@@ -3,7 +3,7 @@ import { binomial } from '../../sim/simulate/draws.js';
 import { fixedHorizonSampleSize, sprtExpectedN, zTestRejects } from '../../sim/simulate/theory.js';
 import { Random } from '../../sim/util/random.js';
 
-/** ANALYSIS.md §2: baseline p0, canary p1, canary requests needed at a 5%/95% split, Wald SPRT expected n. */
+/** sim/analysis/README.md §2: baseline p0, canary p1, canary requests needed at a 5%/95% split, Wald SPRT expected n. */
 const table = [
   { p0: 0.001, p1: 0.005, n: 872, sprt: 470 },
   { p0: 0.001, p1: 0.01, n: 271, sprt: 136 },
@@ -11,7 +11,7 @@ const table = [
   { p0: 0.01, p1: 0.02, n: 849, sprt: 487 },
 ];
 
-describe('fixed-horizon reference numbers (ANALYSIS.md §2)', () => {
+describe('fixed-horizon reference numbers (sim/analysis/README.md §2)', () => {
   it.each(table)('reproduces the sample size and Wald expected n for $p0 → $p1', ({ p0, p1, n, sprt }) => {
     expect(Math.abs(fixedHorizonSampleSize(p0, p1, 0.05) - n)).toBeLessThanOrEqual(1);
     expect(Math.abs(sprtExpectedN(p0, p1) - sprt) / sprt).toBeLessThan(0.03);

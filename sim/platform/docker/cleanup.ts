@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
-import { IMAGE_LABEL, labelFilter, OWNER_LABEL, OWNER_PROCESS_LABEL } from './labels.js';
+import { IMAGE_LABEL } from '../images/docker-images.js';
+import { labelFilter, OWNER_LABEL, OWNER_PROCESS_LABEL } from './labels.js';
 
 /** What a clean-up removed. */
 export interface Removed {

@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { PlatformUnavailableError } from '../../util/errors.js';
+import { type AppImages, ensureAppImages } from '../images/app-images.js';
+import { describeBasePath, ensureBase } from '../images/base-image.js';
 import type {
   Deployment,
   DeploySpec,
@@ -12,8 +14,6 @@ import type {
   RouterEndpoint,
 } from '../platform.js';
 import { Starts, startAll, thenOrUndo } from '../starts.js';
-import { type AppImages, ensureAppImages } from './app-images.js';
-import { describeBasePath, ensureBase } from './base-image.js';
 import { removeLabelled, removeLabelledSync } from './cleanup.js';
 import { freePort, loopbackBindings, saveLogs, waitContainerReady } from './containers.js';
 import { DockerInstance, JUDGE_PORT } from './docker-instance.js';

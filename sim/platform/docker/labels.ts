@@ -34,9 +34,3 @@ export function dockerName(text: string): string {
       .slice(0, 48) || 'x'
   );
 }
-
-/**
- * Label on the images this tool builds (value: base, judge-service or router). Distinct from OWNER_LABEL because
- * containers inherit image labels: a container someone else starts from our image is not ours to remove.
- */
-export const IMAGE_LABEL = 'rehearsal.image';

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ExitCode } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import {
   type KindOptions,
@@ -64,7 +65,7 @@ export async function openCluster(
   if (plan.mode === 'reuse') {
     const config = await run('kind', kindKubeconfigArgs(name), {
       hint: `\`kind get clusters\` lists the clusters; ${TOOL_HINTS.cluster}`,
-      exitCode: 3,
+      exitCode: ExitCode.platformUnavailable,
       ...(signal ? { signal } : {}),
     });
     writeFileSync(kubeconfig, `${config}\n`, { mode: 0o600 });
@@ -87,7 +88,7 @@ export async function openCluster(
   await run('kind', kindCreateArgs(name, kubeconfig), {
     hint: 'is Docker running and are host ports 30080/30081 free (another rehearsal cluster)? `kind get clusters`; or reuse one with --cluster',
     timeoutMs: 300_000,
-    exitCode: 3,
+    exitCode: ExitCode.platformUnavailable,
     ...(signal ? { signal } : {}),
   });
   log.info(`kind: cluster ${name} ready in ${Date.now() - t0} ms`);

@@ -6,7 +6,7 @@ import {
   VersionApi,
   Watch,
 } from '@kubernetes/client-node';
-import { messageOf, RehearsalError } from '../../util/errors.js';
+import { ExitCode, messageOf, RehearsalError } from '../../util/errors.js';
 import type { KubeTarget } from './commands.js';
 import type { Manifest } from './manifests.js';
 import { TOOL_HINTS } from './tools.js';
@@ -121,7 +121,7 @@ export class Kube {
       throw new RehearsalError(
         `could not create ${manifest.kind} ${manifest.metadata.name}: ${apiMessage(error)}`,
         TOOL_HINTS.cluster,
-        1,
+        ExitCode.rehearsalFailed,
         { cause: error },
       );
     }
@@ -184,7 +184,7 @@ export class Kube {
       throw new RehearsalError(
         `deployment ${namespace}/${name}: ${messageOf(error)}${events.length ? `; events: ${events.join(' | ')}` : ''}`,
         `\`kubectl describe pods -n ${namespace}\` shows more; images come from \`kind load docker-image\` (imagePullPolicy IfNotPresent)`,
-        1,
+        ExitCode.rehearsalFailed,
         { cause: error },
       );
     } finally {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { RehearsalError } from '../../util/errors.js';
+import { killGroup } from '../../util/child-registry.js';
+import { ExitCode, RehearsalError } from '../../util/errors.js';
 import { nullLogger } from '../../util/logger.js';
 import { paths } from '../../util/paths.js';
 import type {
@@ -14,7 +15,6 @@ import type {
   RouterEndpoint,
 } from '../platform.js';
 import { Starts, startAll } from '../starts.js';
-import { killGroup } from './child-registry.js';
 import { type NodeProcess, startNodeProcess, stopNodeProcess } from './node-process.js';
 import { waitReady } from './wait-ready.js';
 
@@ -48,7 +48,11 @@ export class LocalPlatform implements Platform {
   async start(ctx: PlatformContext): Promise<void> {
     const probe = await this.probe();
     if (!probe.available)
-      throw new RehearsalError(`local platform unavailable: ${probe.detail}`, probe.hint ?? '', 3);
+      throw new RehearsalError(
+        `local platform unavailable: ${probe.detail}`,
+        probe.hint ?? '',
+        ExitCode.platformUnavailable,
+      );
     this.ctx = ctx;
     mkdirSync(join(ctx.workdir, 'logs'), { recursive: true });
   }

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { killGroup, track } from '../../util/child-registry.js';
 import { RehearsalError } from '../../util/errors.js';
-import { killGroup, track } from './child-registry.js';
 
 /** A node program started in its own process group that announced `{"msg":"listening",...}` on stdout. */
 export interface NodeProcess {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadedScenario } from '../../scenario/load.js';
-import { RehearsalError } from '../../util/errors.js';
+import { ExitCode, RehearsalError } from '../../util/errors.js';
 import { paths } from '../../util/paths.js';
 import { loadCorpus } from '../corpus.js';
 import { type PlannedRequest, planTraffic } from '../schedule.js';
@@ -42,7 +42,7 @@ export function exportK6(loaded: LoadedScenario, dir: string, schedule = planFor
     throw new RehearsalError(
       `cannot write the k6 script to ${dir}`,
       'choose a writable folder with -o DIR',
-      1,
+      ExitCode.rehearsalFailed,
       { cause: error },
     );
   }

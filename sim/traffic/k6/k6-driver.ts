@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../clock/clock.js';
 import type { LoadedScenario } from '../../scenario/load.js';
-import { RehearsalError } from '../../util/errors.js';
+import { ExitCode, RehearsalError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import type { TrafficStats } from '../../vocabulary/traffic-stats.js';
 import type { TrafficDriver, TrafficRun } from '../driver.js';
@@ -81,7 +81,7 @@ export class K6Driver implements TrafficDriver {
         throw new RehearsalError(
           `k6 wrote no JSON output at ${outFile}`,
           `see ${join(workdir, 'k6.log')}`,
-          1,
+          ExitCode.rehearsalFailed,
           {
             cause: error,
           },

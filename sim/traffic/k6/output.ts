@@ -1,3 +1,4 @@
+import { k6Metrics } from '../../monitor/metric-names.js';
 import {
   type ReturnedVerdict,
   returnedVerdicts,
@@ -5,7 +6,6 @@ import {
   verdicts,
 } from '../../vocabulary/verdicts.js';
 import type { RequestKind, RequestRecord } from '../record.js';
-import { k6Metrics } from './thresholds.js';
 
 /** What a k6 run's JSON output (`--out json=FILE`, one JSON object a line) says about the traffic. */
 export interface K6Output {

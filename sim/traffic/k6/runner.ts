@@ -1,7 +1,7 @@
 import { accessSync, constants, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
-import { track } from '../../platform/local/child-registry.js';
+import { track } from '../../util/child-registry.js';
 import { ExitCode, RehearsalError } from '../../util/errors.js';
 
 /** Whether k6 can run here: where it is and which version, or why not. */

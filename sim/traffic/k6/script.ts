@@ -1,7 +1,8 @@
+import { k6Metrics } from '../../monitor/metric-names.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { dataFormat } from './data-file.js';
 import { k6Executor, scriptProfile } from './profile.js';
-import { k6Metrics, thresholdsFromChecks } from './thresholds.js';
+import { thresholdsFromChecks } from './thresholds.js';
 
 /** What the script is generated from. */
 export interface ScriptInput {

@@ -1,13 +1,6 @@
 import type { CheckConfig } from '../../analysis/config.js';
+import { k6Metrics } from '../../monitor/metric-names.js';
 import type { MetricName } from '../../monitor/metrics.js';
-
-/** The custom metrics the generated script records, per serving version. */
-export const k6Metrics = {
-  latency: 'rehearsal_latency',
-  failed: 'rehearsal_failed',
-  requests: 'rehearsal_requests',
-  wrongVerdict: 'rehearsal_wrong_verdict',
-} as const;
 
 // Client-side metrics only: business metrics (verdicts, queue depth) and comparison checks have no k6 form.
 const mapping: Partial<Record<MetricName, { metric: string; stat: string }>> = {

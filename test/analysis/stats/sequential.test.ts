@@ -12,7 +12,7 @@ describe('lnGamma / lnBeta', () => {
   });
 });
 
-describe('the anytime-valid count test (ANALYSIS.md §2)', () => {
+describe('the anytime-valid count test (sim/analysis/README.md §2)', () => {
   // Reference values computed independently with Python's math.lgamma:
   // lnB(a+ec, b+eb) − lnB(a, b) − ec·ln ρ0 − eb·ln(1−ρ0), a = kρ0, b = k(1−ρ0), k = 100.
   it.each([

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerInstance } from '../../../sim/platform/docker/docker-instance.js';
 import { DockerPlatform } from '../../../sim/platform/docker/docker-platform.js';
 import type { Deployment, RouterEndpoint } from '../../../sim/platform/platform.js';
-import { RouterClient } from '../../../sim/router/client.js';
+import { RouterClient } from '../../../sim/router-client/client.js';
 import { nullLogger } from '../../../sim/util/logger.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { noEngine } from './engine-helper.js';

@@ -3,8 +3,8 @@ import { noEngine } from './engine-helper.js';
 
 // Imported after engine-helper has set TESTCONTAINERS_RYUK_DISABLED and TESTCONTAINERS_HOST_OVERRIDE.
 const { GenericContainer, Wait } = await import('testcontainers');
-const { ensureAppImages } = await import('../../../sim/platform/docker/app-images.js');
-const { ensureBase } = await import('../../../sim/platform/docker/base-image.js');
+const { ensureAppImages } = await import('../../../sim/platform/images/app-images.js');
+const { ensureBase } = await import('../../../sim/platform/images/base-image.js');
 const { connectEngine } = await import('../../../sim/platform/docker/engine.js');
 const { nullLogger } = await import('../../../sim/util/logger.js');
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importedPackages } from '../../../sim/platform/docker/app-images.js';
 import { dockerName, labelFilter, scopeLabels } from '../../../sim/platform/docker/labels.js';
-import { prunable, runtimeClosure } from '../../../sim/platform/docker/node-modules.js';
+import { importedPackages } from '../../../sim/platform/images/app-images.js';
+import { prunable, runtimeClosure } from '../../../sim/platform/images/node-modules.js';
 
 const root = join(import.meta.dirname, '../../..');
 

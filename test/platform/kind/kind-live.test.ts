@@ -7,8 +7,8 @@ import type { KindDeployment } from '../../../sim/platform/kind/kind-deployment.
 import { KindPlatform } from '../../../sim/platform/kind/kind-platform.js';
 import { Kube } from '../../../sim/platform/kind/kube.js';
 import type { RouterEndpoint } from '../../../sim/platform/platform.js';
-import { RouterClient } from '../../../sim/router/client.js';
-import { RouteEditor } from '../../../sim/router/route-editor.js';
+import { RouterClient } from '../../../sim/router-client/client.js';
+import { RouteEditor } from '../../../sim/router-client/route-editor.js';
 import { nullLogger } from '../../../sim/util/logger.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 

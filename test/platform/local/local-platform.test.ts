@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { trackedPids } from '../../../sim/platform/local/child-registry.js';
 import { LocalPlatform } from '../../../sim/platform/local/local-platform.js';
+import { trackedPids } from '../../../sim/util/child-registry.js';
 import { nullLogger } from '../../../sim/util/logger.js';
 import { leftovers, leftoversAfter, tagChildren, watchNewPids } from '../../helpers/processes.js';
 import { tempDir } from '../../helpers/temp-dir.js';

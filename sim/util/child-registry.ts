@@ -1,5 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 
+// The process reaper: the children the harness starts (the local platform's instances and router, the k6 binary)
+// are tracked here, whichever part of the harness started them, so that none outlives this process.
+
 const groups = new Set<number>();
 let hooked = false;
 

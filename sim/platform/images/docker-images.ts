@@ -1,6 +1,12 @@
 import type Docker from 'dockerode';
-import { messageOf, RehearsalError } from '../../util/errors.js';
+import { ExitCode, messageOf, RehearsalError } from '../../util/errors.js';
 import type { BuildContext } from './build-context.js';
+
+/**
+ * Label on the images this tool builds (value: node-base, judge-service or router). Distinct from OWNER_LABEL because
+ * containers inherit image labels: a container someone else starts from our image is not ours to remove.
+ */
+export const IMAGE_LABEL = 'rehearsal.image';
 
 /** Whether an image with this reference exists in the engine. */
 export async function hasImage(docker: Docker, ref: string): Promise<boolean> {
@@ -64,7 +70,7 @@ export async function buildImage(docker: Docker, ctx: BuildContext, opts: BuildO
     throw new RehearsalError(
       `could not build image ${opts.tag}: ${messageOf(error)}`,
       `check ${opts.dockerfile} and \`docker info\``,
-      3,
+      ExitCode.platformUnavailable,
       {
         cause: error,
       },

@@ -3,13 +3,12 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { RehearsalError } from '../../util/errors.js';
+import { ExitCode, RehearsalError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import { packageRoot } from '../../util/paths.js';
+import { engineAddress } from '../docker/engine.js';
 import { BuildContext } from './build-context.js';
-import { engineAddress } from './engine.js';
-import { buildImage, hasImage, tryPull } from './images.js';
-import { IMAGE_LABEL } from './labels.js';
+import { buildImage, hasImage, IMAGE_LABEL, tryPull } from './docker-images.js';
 
 /** How the base image was obtained: already in the engine, pulled now, or built locally from this machine's node. */
 export type BasePath = 'public-present' | 'public-pulled' | 'local-build';
@@ -85,7 +84,7 @@ function rootfsFiles(): string[] {
     throw new RehearsalError(
       `${addon} is missing`,
       'run `npm ci` (it builds the SQLite addon the image carries)',
-      3,
+      ExitCode.platformUnavailable,
     );
   const out = execFileSync('ldd', [process.execPath, addon], { encoding: 'utf8' });
   const libs = [...out.matchAll(/(\/\S+\.so[.\d]*)/g)].map((m) => m[1]!);

@@ -6,8 +6,7 @@ import { RehearsalError } from '../../util/errors.js';
 import { packageRoot } from '../../util/paths.js';
 import type { BaseImage } from './base-image.js';
 import { BuildContext } from './build-context.js';
-import { buildImage, hasImage } from './images.js';
-import { IMAGE_LABEL } from './labels.js';
+import { buildImage, hasImage, IMAGE_LABEL } from './docker-images.js';
 import { prunable, runtimeClosure } from './node-modules.js';
 
 /** The images one run uses. */

@@ -1,4 +1,4 @@
-import type { RouteTable } from './route-table.js';
+import type { RouteTable } from '../router/route-table.js';
 
 /** An admin-API failure with the server's problems (if any) and a hint on what to do next. */
 export class RouterClientError extends Error {

@@ -1,5 +1,5 @@
+import { emptyRouteTable, type RouteTable } from '../router/route-table.js';
 import type { RouterClient } from './client.js';
-import { emptyRouteTable, type RouteTable } from './route-table.js';
 
 /** Anything the controller can edit the route table through: the live RouteEditor or a simulated router. */
 export interface RouteTableSink {
