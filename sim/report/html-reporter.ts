@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { simulationHtml } from '../simulate/report.js';
 import { escapeXml, secs } from '../util/format.js';
 import type { RunReport, ScenarioReport } from '../vocabulary/report-model.js';
 import { budgetText, buildMatrix, interruptionNote, keyFigure } from './matrix.js';
 import type { Reporter } from './reporter.js';
+import { simulationHtml } from './simulation.js';
 import { scenarioChart } from './svg-chart.js';
 
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1000px}
