@@ -1,6 +1,6 @@
 import type { Scenario } from '../scenario/schema.js';
 import { type Corpus, loadCorpus } from '../traffic/corpus.js';
-import { defaultVerdictMix } from '../traffic/schedule.js';
+import { defaultVerdictMix, popularity } from '../traffic/schedule.js';
 import { paths } from '../util/paths.js';
 import type { VerdictName } from '../vocabulary/verdicts.js';
 
@@ -14,10 +14,13 @@ export interface ProblemShare {
 /**
  * The problems' popularity as the live traffic plan draws submissions (sim/traffic/schedule.ts): a verdict
  * by the scenario's mix (among the verdicts the corpus has solutions for), then one of that verdict's
- * solutions uniformly. Shares sum to 1, in corpus order.
+ * solutions by its problem's popularity (`traffic.problems`). Shares sum to 1, in corpus order.
  */
-export function problemMix(corpus: Corpus, verdicts: Scenario['traffic']['verdicts']): ProblemShare[] {
-  const mix = verdicts ?? defaultVerdictMix;
+export function problemMix(
+  corpus: Corpus,
+  traffic: Pick<Scenario['traffic'], 'verdicts' | 'problems'>,
+): ProblemShare[] {
+  const mix = traffic.verdicts ?? defaultVerdictMix;
   const available = Object.entries(mix).filter(
     ([v, w]) => (w ?? 0) > 0 && (corpus.byVerdict.get(v as VerdictName)?.length ?? 0) > 0,
   ) as [VerdictName, number][];
@@ -27,8 +30,9 @@ export function problemMix(corpus: Corpus, verdicts: Scenario['traffic']['verdic
   const accepted = new Map<string, number>();
   for (const [verdict, w] of available) {
     const list = corpus.byVerdict.get(verdict)!;
+    const weights = list.reduce((sum, sol) => sum + popularity(traffic.problems, sol.problemId), 0);
     for (const solution of list) {
-      const p = w / total / list.length;
+      const p = ((w / total) * popularity(traffic.problems, solution.problemId)) / weights;
       all.set(solution.problemId, (all.get(solution.problemId) ?? 0) + p);
       if (verdict === 'accepted')
         accepted.set(solution.problemId, (accepted.get(solution.problemId) ?? 0) + p);
@@ -44,5 +48,5 @@ let shipped: Corpus | undefined;
 /** The shipped corpus' problem mix for a scenario's traffic (the corpus is read once per process). */
 export function shippedProblemMix(traffic: Scenario['traffic']): ProblemShare[] {
   shipped ??= loadCorpus(paths.problems);
-  return problemMix(shipped, traffic.verdicts);
+  return problemMix(shipped, traffic);
 }
