@@ -401,7 +401,7 @@ export class SimulatedService {
     s.accepted += accepted;
     if (wrongMarker && wrong > 0) s.marked.set(wrongMarker, (s.marked.get(wrongMarker) ?? 0) + wrong);
     count.wrongVerdicts = wrong;
-    if (s.byProblem) this.splitByProblem(s, count, accepted, judged - accepted, wrongRate, scoped);
+    if (s.byProblem) this.splitByProblem(s, count, accepted, judged - accepted, wrong, wrongRate, scoped);
   }
 
   /**
@@ -415,11 +415,23 @@ export class SimulatedService {
     count: TrafficCount,
     accepted: number,
     rejected: number,
+    wrong: number,
     wrongRate: number,
     scoped: Effect[],
   ): void {
     const split = this.split!;
     const { problems, acceptedWeights: aw, rejectedWeights: rw } = split;
+    const wrongBy = (i: number, n: number) => {
+      if (n <= 0) return;
+      count.wrongByProblem ??= {};
+      const problem = problems[i]!.problem;
+      count.wrongByProblem[problem] = (count.wrongByProblem[problem] ?? 0) + n;
+    };
+    if (wrong > 0) {
+      // The version's own wrong verdicts fall on the problems as its submissions do.
+      const shares = problems.map((p) => p.share);
+      multinomial(split.rng, wrong, shares, split.acceptedScratch).forEach((n, i) => wrongBy(i, n));
+    }
     let aTotal = 0;
     let rTotal = 0;
     for (let i = 0; i < problems.length; i++) {
@@ -449,6 +461,7 @@ export class SimulatedService {
         r += toRejected - toAccepted;
         s.accepted += toAccepted - toRejected;
         count.wrongVerdicts += toRejected + toAccepted;
+        wrongBy(i, toRejected + toAccepted);
         if (e.marker) s.marked.set(e.marker, (s.marked.get(e.marker) ?? 0) + toRejected + toAccepted);
       }
       byProblem.judged[i]! += a + r;

@@ -6,6 +6,7 @@ import { problemMix, shippedProblemMix } from '../../sim/simulate/problem-mix.js
 import { SimulatedService } from '../../sim/simulate/simulated-service.js';
 import type { Corpus } from '../../sim/traffic/corpus.js';
 import { Random } from '../../sim/util/random.js';
+import { blastRadius } from '../../sim/verdict/blast-radius.js';
 import { shipped } from './helpers.js';
 
 const traffic = {
@@ -91,6 +92,8 @@ describe('the simulated per-problem split', () => {
     expect(Math.abs(share(v2.get('binary-search')) - share(v1.get('binary-search')))).toBeLessThan(0.1);
     const wrong = service.truth.filter((c) => c.version === 'v2').reduce((s, c) => s + c.wrongVerdicts, 0);
     expect(wrong).toBe(v2.get('two-sum')!.requests);
+    const byProblem = blastRadius(service.truth, {}).wrongVerdictsByProblem;
+    expect(byProblem).toEqual({ v2: { 'two-sum': wrong } });
     expect(service.marked('v2', 'wrong-verdict')).toBe(wrong);
   });
 });
