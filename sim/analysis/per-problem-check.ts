@@ -44,7 +44,7 @@ interface ProblemState {
 /**
  * For every problem, accumulates the candidate's and stable's rejected verdicts per interval (cut at
  * weight changes; the share is the candidate's share of all verdicts in the interval), and fails as soon as
- * one problem's evidence O reaches m/α, m being the problems with verdicts on both versions (Bonferroni:
+ * one problem's evidence O reaches m/α, m being the problems with a series on both versions (Bonferroni:
  * each problem's test is anytime-valid at α/m, so the whole check is at α across problems and looks).
  * The judge service zero-initialises a series per corpus problem, so m is the corpus from the first scrape.
  */
@@ -53,6 +53,8 @@ export class PerProblemCheck implements Check {
   readonly limits: Check['limits'];
   private readonly noData: NoDataPolicy;
   private problems = new Map<string, ProblemState>();
+  /** Problems with a series on both versions: the m that α is split over. */
+  private seen = new Set<string>();
   private measuredTo: number | undefined;
 
   constructor(
@@ -73,6 +75,7 @@ export class PerProblemCheck implements Check {
       const { candidate, stable } = this.versions;
       if (this.measuredTo === undefined || this.measuredTo < since) {
         this.problems = new Map();
+        this.seen = new Set();
         this.measuredTo = since;
       }
       for (const part of this.weights.split(this.measuredTo, now)) {
@@ -89,7 +92,9 @@ export class PerProblemCheck implements Check {
         const share = ct / (ct + bt);
         for (const [problem, c] of cs) {
           const b = bs.get(problem);
-          if (!b || c.requests + b.requests === 0) continue;
+          if (!b) continue;
+          this.seen.add(problem);
+          if (c.requests + b.requests === 0) continue;
           const p = this.state(problem);
           p.c.errors += c.errors;
           p.c.requests += c.requests;
@@ -99,7 +104,9 @@ export class PerProblemCheck implements Check {
         }
       }
       this.measuredTo = now;
-      // Problems seen on both versions: the judge service's zero-initialised series make this the corpus.
+      // m counts every problem with a series on both versions, with verdicts or not, so that it does not
+      // grow with the data: the judge service's zero-initialised series make it the corpus from the first scrape.
+      const m = this.seen.size;
       const looked = [...this.problems.values()].filter((p) => p.c.requests > 0 && p.b.requests > 0);
       if (looked.length === 0)
         return noDataMeasurement(
@@ -108,7 +115,6 @@ export class PerProblemCheck implements Check {
           this.noData,
           `no verdicts by problem on both ${candidate} and ${stable} yet`,
         );
-      const m = looked.length;
       let worst: { problem: string; p: ProblemState; o: number } | undefined;
       let failing: typeof worst;
       for (const [problem, p] of this.problems) {
