@@ -430,7 +430,8 @@ export class SimulatedService {
     if (wrong > 0) {
       // The version's own wrong verdicts fall on the problems as its submissions do.
       const shares = problems.map((p) => p.share);
-      multinomial(split.rng, wrong, shares, split.acceptedScratch).forEach((n, i) => wrongBy(i, n));
+      const spread = multinomial(split.rng, wrong, shares, split.acceptedScratch);
+      for (let i = 0; i < spread.length; i++) wrongBy(i, spread[i]!);
     }
     let aTotal = 0;
     let rTotal = 0;
