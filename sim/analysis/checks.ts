@@ -4,6 +4,7 @@ import type { Check } from './check.js';
 import type { CheckDefaults, CheckVersions } from './check-base.js';
 import type { CheckConfig } from './config.js';
 import { MannWhitneyCheck } from './mann-whitney-check.js';
+import { PerProblemCheck } from './per-problem-check.js';
 import { SequentialCheck } from './sequential-check.js';
 import { ThresholdCheck } from './threshold-check.js';
 import type { WeightHistory } from './weight-history.js';
@@ -24,9 +25,22 @@ export const checkKinds = {
     new SequentialCheck(c, d.queries, d.versions, d.weights, d.defaults),
   'mann-whitney': (c: Extract<CheckConfig, { kind: 'mann-whitney' }>, d: CheckDeps) =>
     new MannWhitneyCheck(c, d.queries, d.versions, d.defaults),
+  'per-problem': (c: Extract<CheckConfig, { kind: 'per-problem' }>, d: CheckDeps) =>
+    new PerProblemCheck(c, d.queries, d.versions, d.weights, d.defaults),
   'burn-rate': (c: Extract<CheckConfig, { kind: 'burn-rate' }>, d: CheckDeps) =>
     new BurnRateCheck(c, d.queries, d.versions, d.defaults),
 } as const;
+
+/** What each check kind asks, a line each (for `rehearse list checks`). */
+export const checkKindSummaries: Record<keyof typeof checkKinds, string> = {
+  threshold: '{ metric: M, max|min: X }: a metric of one version over the window against a bound',
+  sequential:
+    '{ compare: error_rate|rejected_verdicts, test: sequential }: canary vs stable counts, anytime-valid',
+  'mann-whitney': '{ compare: latency, test: mann-whitney }: canary vs stable latencies, U test over looks',
+  'per-problem':
+    '{ compare: rejected_verdicts, by: problem }: canary vs stable rejections on each problem, α over problems and looks',
+  'burn-rate': '{ slo: availability, objective: X }: multiwindow SLO burn-rate alerts',
+};
 
 /** Builds the check a configuration describes. */
 export function createCheck(config: CheckConfig, deps: CheckDeps): Check {
@@ -43,6 +57,8 @@ export function describeCheck(c: CheckConfig): string {
       return `${c.compare} canary vs stable, anytime-valid sequential test at α ${c.alpha}`;
     case 'mann-whitney':
       return `latency canary vs stable, Mann-Whitney at α ${c.alpha}, allowed increase ×${c.allowedIncrease}`;
+    case 'per-problem':
+      return `rejected verdicts canary vs stable on each problem, anytime-valid sequential test at α ${c.alpha} over all problems`;
     case 'burn-rate':
       return `${c.version} availability ${c.objective} burn rate (${c.severities.join(', ')}; 30 days compressed to ${c.period / 1000}s)`;
   }

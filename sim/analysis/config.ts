@@ -3,6 +3,7 @@ import { duration } from '../vocabulary/scenario-fields.js';
 import { burnRateCheckSchema } from './burn-rate-check.js';
 import { noDataPolicy } from './check-base.js';
 import { mannWhitneyCheckSchema } from './mann-whitney-check.js';
+import { perProblemCheckSchema } from './per-problem-check.js';
 import { sequentialCheckSchema } from './sequential-check.js';
 import { thresholdCheckSchema } from './threshold-check.js';
 
@@ -22,6 +23,11 @@ const kinds = [
     schema: mannWhitneyCheckSchema,
     is: (o: Record<string, unknown>) => 'compare' in o && o.test === 'mann-whitney',
   },
+  {
+    kind: 'per-problem',
+    schema: perProblemCheckSchema,
+    is: (o: Record<string, unknown>) => 'compare' in o && o.by === 'problem',
+  },
   { kind: 'burn-rate', schema: burnRateCheckSchema, is: (o: Record<string, unknown>) => 'slo' in o },
 ] as const;
 
@@ -34,8 +40,8 @@ export type CheckConfig = KindOutput[keyof KindOutput];
 export const checkKindSchemas = kinds.map((k) => k.schema);
 
 /**
- * A check: `metric:` (threshold), `compare: …, test: sequential | mann-whitney` (canary vs stable) or
- * `slo:` (burn rate). The kind is told by those fields, so a problem is reported against that kind's fields.
+ * A check: `metric:` (threshold), `compare: …, test: sequential | mann-whitney` (canary vs stable),
+ * `compare: rejected_verdicts, by: problem` (canary vs stable problem by problem) or `slo:` (burn rate). The kind is told by those fields, so a problem is reported against that kind's fields.
  */
 export const checkSchema = z.unknown().transform((input, ctx): CheckConfig => {
   const o = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
@@ -45,7 +51,7 @@ export const checkSchema = z.unknown().transform((input, ctx): CheckConfig => {
       code: 'custom',
       input,
       message:
-        'must be a check: { metric: … } (threshold), { compare: error_rate | rejected_verdicts, test: sequential }, { compare: latency, test: mann-whitney } or { slo: availability, objective: … }',
+        'must be a check: { metric: … } (threshold), { compare: error_rate | rejected_verdicts, test: sequential }, { compare: latency, test: mann-whitney }, { compare: rejected_verdicts, by: problem } or { slo: availability, objective: … }',
     });
     return z.NEVER;
   }

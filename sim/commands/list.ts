@@ -1,3 +1,4 @@
+import { checkKindSummaries } from '../analysis/checks.js';
 import { faultKinds } from '../faults/index.js';
 import { metricCatalog } from '../monitor/metrics.js';
 import { strategies } from '../release/strategies/index.js';
@@ -37,7 +38,10 @@ export const listCommand: Command = {
       for (const name of Object.keys(strategies)) ctx.out(`  ${name}`);
     }
     if (show('checks')) {
-      ctx.out(`${gap}check metrics (${Object.keys(metricCatalog).length}):`);
+      ctx.out(`${gap}check kinds (${Object.keys(checkKindSummaries).length}):`);
+      for (const line of pad(Object.entries(checkKindSummaries).map(([name, what]) => [`  ${name}`, what])))
+        ctx.out(line);
+      ctx.out(`\ncheck metrics (${Object.keys(metricCatalog).length}):`);
       for (const line of pad(
         Object.entries(metricCatalog).map(([name, m]) => [`  ${name}`, m.unit, m.description]),
       ))

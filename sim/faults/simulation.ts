@@ -11,6 +11,8 @@ export interface Effect {
   /** Share of the version's requests `extraLatencyMs` applies to (default 1: all). */
   latencyShare?: number;
   wrongVerdictRate?: number;
+  /** Only these problems' verdicts are flipped by `wrongVerdictRate` (unset: every problem). */
+  problems?: readonly string[];
   /** Share of the version's requests whose client connection the router resets. */
   resetRate?: number;
   /** Share of the version's instances gone (killed, or cut off by a partition); all gone: every request gets 503. */

@@ -14,14 +14,16 @@ export const wrongVerdictsSchema = z.strictObject({
   problems: z.array(z.string().min(1)).min(1).optional(),
 });
 
-/** Simulated: the share of verdicts flipped, scaled by the share of instances that have the toggle; all problems only. */
+/**
+ * Simulated: the share of verdicts flipped, scaled by the share of instances that have the toggle; with
+ * `problems`, only those problems' verdicts (the simulated service splits verdicts by problem then).
+ */
 export const wrongVerdictsSimulation: FaultSimulation<z.output<typeof wrongVerdictsSchema>> = {
   via: 'service',
-  effect: (c, affected) => ({ wrongVerdictRate: c.rate * affected }),
-  unsupported: (c) =>
-    c.problems
-      ? 'wrong-verdicts on chosen problems has no simulation model (the model has no per-problem traffic); all problems has'
-      : undefined,
+  effect: (c, affected) => ({
+    wrongVerdictRate: c.rate * affected,
+    ...(c.problems ? { problems: c.problems } : {}),
+  }),
 };
 
 /**

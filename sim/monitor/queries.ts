@@ -76,6 +76,30 @@ export class Queries {
     return { errors: judged - accepted, requests: judged };
   }
 
+  /**
+   * `rejectedVerdictCounts` per problem (the judge service's `problem` label: the corpus, and `_program`
+   * for stdin/stdout programs). Every corpus problem's series exists from the first scrape at zero, so a
+   * problem with no verdicts in the window is there with 0 of 0.
+   */
+  rejectedVerdictCountsByProblem(
+    version: string,
+    from: number,
+    to: number,
+  ): Map<string, { errors: number; requests: number }> {
+    const out = new Map<string, { errors: number; requests: number }>();
+    for (const s of this.store.select(JUDGED, { job: 'judge', version })) {
+      const problem = s.labels.problem;
+      if (problem === undefined) continue;
+      const inc = this.store.increase(JUDGED, { ...s.labels }, from, to);
+      if (inc === undefined) continue;
+      const c = out.get(problem) ?? { errors: 0, requests: 0 };
+      c.requests += inc;
+      if (s.labels.verdict !== 'accepted') c.errors += inc;
+      out.set(problem, c);
+    }
+    return out;
+  }
+
   /** Share of POST /submissions that `version` answered 2xx. */
   submissionSuccessRate(version: string, from: number, to: number): QueryValue | undefined {
     const match = { job: 'judge', version, route: '/submissions', method: 'POST' };

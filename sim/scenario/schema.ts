@@ -29,6 +29,8 @@ const trafficSchema = z.strictObject({
     .default({ submit: 0.8, poll: 0.15, leaderboard: 0.05 }),
   users: z.number().int().min(1).max(1_000_000).default(500),
   verdicts: z.partialRecord(z.enum(verdicts), share).optional(),
+  /** Relative popularity of problems (corpus ids); a problem not named weighs 1. Unset: all alike. */
+  problems: z.record(z.string().min(1), z.number().gt(0).max(1000)).optional(),
   timeout: duration.default(10_000),
   slowMs: z.number().gt(0).default(1000),
   /** Traffic keeps flowing this long after the release is decided, to see its aftermath; then it stops. */

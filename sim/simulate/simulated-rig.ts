@@ -11,6 +11,7 @@ import { Random } from '../util/random.js';
 import type { TrafficCount } from '../verdict/blast-radius.js';
 import type { Timeline } from '../vocabulary/timeline.js';
 import type { ServiceModel } from './model.js';
+import { shippedProblemMix } from './problem-mix.js';
 import { SimulatedFaults } from './simulated-faults.js';
 import { SimulatedMonitoring } from './simulated-monitoring.js';
 import { SimulatedPlatform } from './simulated-platform.js';
@@ -44,6 +45,7 @@ export function simulatedRig(
     scenario.traffic,
     rng.fork('service'),
     opts.stepMs ?? defaultStepMs(scenario),
+    splitsByProblem(scenario) ? shippedProblemMix(scenario.traffic) : undefined,
   );
   // Every change of route, instances or effects first generates the traffic up to now under the old state.
   const advance = () => service.advanceTo(clock.now());
@@ -164,6 +166,17 @@ function usersOf(scenario: Scenario): User[] {
     userCache.set(key, users);
   }
   return users;
+}
+
+/**
+ * Whether the model splits verdicts by problem: only when a check looks at problems or a fault picks them,
+ * since the split costs time (and, with its own random stream, changes no other number).
+ */
+function splitsByProblem(scenario: Scenario): boolean {
+  return (
+    scenario.strategy.analysis.checks.some((c) => c.kind === 'per-problem') ||
+    scenario.faults.some((f) => f.type === 'wrong-verdicts' && f.problems !== undefined)
+  );
 }
 
 /** Monitoring cannot see finer than a scrape, so traffic is aggregated per scrape interval unless asked otherwise. */

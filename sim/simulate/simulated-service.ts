@@ -9,6 +9,7 @@ import type { TrafficCount } from '../verdict/blast-radius.js';
 import { binomial, multinomial, poisson } from './draws.js';
 import { LatencyModel } from './latency.js';
 import type { ServiceModel } from './model.js';
+import type { ProblemShare } from './problem-mix.js';
 
 interface VersionState {
   instances: number;
@@ -23,6 +24,19 @@ interface VersionState {
   bins: number[];
   count: number;
   marked: Map<string, number>;
+  /** Per problem (in the problem mix's order), when verdicts are split by problem. */
+  byProblem?: { judged: number[]; accepted: number[] };
+}
+
+/** What the per-problem split needs, made once: the problems, and a random stream of its own. */
+interface ProblemSplit {
+  problems: readonly ProblemShare[];
+  /** Forked from the service's stream, so every other draw stays what it was without the split. */
+  rng: Random;
+  acceptedScratch: number[];
+  rejectedScratch: number[];
+  acceptedWeights: number[];
+  rejectedWeights: number[];
 }
 
 const LE = [...LATENCY_BUCKETS.map(String), '+Inf'];
@@ -47,15 +61,32 @@ export class SimulatedService {
   private endAt: number;
   /** Share of submissions whose correct verdict is Accepted (the scenario's verdict mix). */
   private readonly acceptedShare: number;
+  private readonly split: ProblemSplit | undefined;
   /** Requests generated so far. */
   sent = 0;
 
+  /**
+   * With `problems`, every version's verdicts are also split by problem (the judge service's `problem`
+   * label) and effects scoped to problems act; the aggregate draws stay the same.
+   */
   constructor(
     private readonly model: ServiceModel,
     private readonly traffic: Scenario['traffic'],
     private readonly rng: Random,
     private readonly stepMs = 1000,
+    problems?: readonly ProblemShare[],
   ) {
+    if (problems?.length) {
+      const zeros = () => new Array<number>(problems.length).fill(0);
+      this.split = {
+        problems,
+        rng: rng.fork('problems'),
+        acceptedScratch: zeros(),
+        rejectedScratch: zeros(),
+        acceptedWeights: zeros(),
+        rejectedWeights: zeros(),
+      };
+    }
     this.latency = new LatencyModel(model, traffic.mix, traffic.slowMs);
     this.endAt = traffic.duration;
     const verdicts = traffic.verdicts ?? defaultVerdictMix;
@@ -113,18 +144,39 @@ export class SimulatedService {
           labels: this.labels(version, 'code', code),
           value: n,
         });
-      // The judge service's verdict counter (job="judge"): Accepted, and every other verdict lumped together.
+      // The judge service's verdict counter (job="judge"): Accepted, and every other verdict lumped together;
+      // by problem when split (every problem's series from the first scrape, as the service zero-initialises them).
+      if (s.byProblem && this.split) {
+        this.split.problems.forEach(({ problem }, i) => {
+          const judged = s.byProblem!.judged[i]!;
+          const accepted = s.byProblem!.accepted[i]!;
+          out.push(
+            {
+              name: judgeMetrics.submissionsJudged,
+              labels: this.judgeLabels(version, 'accepted', problem),
+              value: accepted,
+            },
+            {
+              name: judgeMetrics.submissionsJudged,
+              labels: this.judgeLabels(version, 'rejected', problem),
+              value: judged - accepted,
+            },
+          );
+        });
+      } else
+        out.push(
+          {
+            name: judgeMetrics.submissionsJudged,
+            labels: this.judgeLabels(version, 'accepted'),
+            value: s.accepted,
+          },
+          {
+            name: judgeMetrics.submissionsJudged,
+            labels: this.judgeLabels(version, 'rejected'),
+            value: s.judged - s.accepted,
+          },
+        );
       out.push(
-        {
-          name: judgeMetrics.submissionsJudged,
-          labels: this.judgeLabels(version, 'accepted'),
-          value: s.accepted,
-        },
-        {
-          name: judgeMetrics.submissionsJudged,
-          labels: this.judgeLabels(version, 'rejected'),
-          value: s.judged - s.accepted,
-        },
         { name: judgeMetrics.httpRequests, labels: this.submitLabels(version, '201'), value: s.submitOk },
         {
           name: judgeMetrics.httpRequests,
@@ -153,8 +205,15 @@ export class SimulatedService {
     }));
   }
 
-  private judgeLabels(version: string, verdict: string): Record<string, string> {
-    return this.cachedLabels(version, `judged=${verdict}`, () => ({ job: 'judge', version, verdict }));
+  private judgeLabels(version: string, verdict: string, problem?: string): Record<string, string> {
+    if (problem === undefined)
+      return this.cachedLabels(version, `judged=${verdict}`, () => ({ job: 'judge', version, verdict }));
+    return this.cachedLabels(version, `judged=${verdict}/${problem}`, () => ({
+      job: 'judge',
+      version,
+      verdict,
+      problem,
+    }));
   }
 
   private submitLabels(version: string, status: string): Record<string, string> {
@@ -205,6 +264,10 @@ export class SimulatedService {
         count: 0,
         marked: new Map(),
       };
+      if (this.split) {
+        const n = this.split.problems.length;
+        s.byProblem = { judged: new Array(n).fill(0), accepted: new Array(n).fill(0) };
+      }
       this.versions.set(version, s);
     }
     return s;
@@ -252,6 +315,7 @@ export class SimulatedService {
     let partial: Effect | undefined;
     let wrongRate = this.model.wrongVerdictRate;
     let wrongMarker: string | undefined;
+    const scoped: Effect[] = [];
     const markers: { marker: string; rate: number }[] = [];
     for (const e of s.effects) {
       if (e.errorRate) {
@@ -264,7 +328,8 @@ export class SimulatedService {
         extra += e.extraLatencyMs;
         if (e.marker) s.marked.set(e.marker, (s.marked.get(e.marker) ?? 0) + served);
       }
-      if (e.wrongVerdictRate) {
+      if (e.wrongVerdictRate && e.problems) scoped.push(e);
+      else if (e.wrongVerdictRate) {
         wrongRate = 1 - (1 - wrongRate) * (1 - e.wrongVerdictRate);
         wrongMarker ??= e.marker;
       }
@@ -336,6 +401,73 @@ export class SimulatedService {
     s.accepted += accepted;
     if (wrongMarker && wrong > 0) s.marked.set(wrongMarker, (s.marked.get(wrongMarker) ?? 0) + wrong);
     count.wrongVerdicts = wrong;
+    if (s.byProblem) this.splitByProblem(s, count, accepted, judged - accepted, wrong, wrongRate, scoped);
+  }
+
+  /**
+   * Splits a step's verdicts by problem: given how many were Accepted, they fall on the problems in
+   * proportion to each problem's share of submissions × its chance of an Accepted verdict (after the
+   * version's own wrong-verdict rate), and likewise the rest. Then effects scoped to problems flip those
+   * problems' verdicts, which changes the totals and counts as wrong verdicts.
+   */
+  private splitByProblem(
+    s: VersionState,
+    count: TrafficCount,
+    accepted: number,
+    rejected: number,
+    wrong: number,
+    wrongRate: number,
+    scoped: Effect[],
+  ): void {
+    const split = this.split!;
+    const { problems, acceptedWeights: aw, rejectedWeights: rw } = split;
+    const wrongBy = (i: number, n: number) => {
+      if (n <= 0) return;
+      count.wrongByProblem ??= {};
+      const problem = problems[i]!.problem;
+      count.wrongByProblem[problem] = (count.wrongByProblem[problem] ?? 0) + n;
+    };
+    if (wrong > 0) {
+      // The version's own wrong verdicts fall on the problems as its submissions do.
+      const shares = problems.map((p) => p.share);
+      const spread = multinomial(split.rng, wrong, shares, split.acceptedScratch);
+      for (let i = 0; i < spread.length; i++) wrongBy(i, spread[i]!);
+    }
+    let aTotal = 0;
+    let rTotal = 0;
+    for (let i = 0; i < problems.length; i++) {
+      const { share, accepted: a } = problems[i]!;
+      const shown = (1 - wrongRate) * a + wrongRate * (1 - a);
+      aw[i] = share * shown;
+      rw[i] = share * (1 - shown);
+      aTotal += aw[i]!;
+      rTotal += rw[i]!;
+    }
+    for (let i = 0; i < problems.length; i++) {
+      aw[i] = aTotal > 0 ? aw[i]! / aTotal : 1 / problems.length;
+      rw[i] = rTotal > 0 ? rw[i]! / rTotal : 1 / problems.length;
+    }
+    const acc = multinomial(split.rng, accepted, aw, split.acceptedScratch);
+    const rej = multinomial(split.rng, rejected, rw, split.rejectedScratch);
+    const byProblem = s.byProblem!;
+    for (let i = 0; i < problems.length; i++) {
+      let a = acc[i]!;
+      let r = rej[i]!;
+      for (const e of scoped) {
+        if (!e.problems!.includes(problems[i]!.problem)) continue;
+        // As the judge service's toggle: Accepted becomes Wrong Answer, anything else Accepted.
+        const toRejected = binomial(split.rng, a, e.wrongVerdictRate!);
+        const toAccepted = binomial(split.rng, r, e.wrongVerdictRate!);
+        a += toAccepted - toRejected;
+        r += toRejected - toAccepted;
+        s.accepted += toAccepted - toRejected;
+        count.wrongVerdicts += toRejected + toAccepted;
+        wrongBy(i, toRejected + toAccepted);
+        if (e.marker) s.marked.set(e.marker, (s.marked.get(e.marker) ?? 0) + toRejected + toAccepted);
+      }
+      byProblem.judged[i]! += a + r;
+      byProblem.accepted[i]! += a;
+    }
   }
 
   private bump(codes: Map<string, number>, code: string, n: number): void {

@@ -60,9 +60,28 @@ export function planTraffic(
     let solution: CorpusSolution | undefined;
     if (kind === 'submit') {
       const list = corpus.byVerdict.get(rng.weighted(available))!;
-      solution = list[rng.int(list.length)];
+      // One draw either way, so popularity changes which solution, never the rest of the plan.
+      solution = traffic.problems
+        ? byPopularity(list, traffic.problems, rng.next())
+        : list[rng.int(list.length)];
     }
     out.push({ seq, at: t, kind, user, pick, ...(solution ? { solution } : {}) });
   }
   return out;
+}
+
+/** Weight of a problem under `traffic.problems`: its popularity, 1 when not named. */
+export function popularity(problems: Record<string, number> | undefined, problemId: string): number {
+  return problems?.[problemId] ?? 1;
+}
+
+/** One of `list`'s solutions, each as likely as its problem is popular; `u` uniform in [0, 1). */
+function byPopularity(list: CorpusSolution[], problems: Record<string, number>, u: number): CorpusSolution {
+  const total = list.reduce((sum, s) => sum + popularity(problems, s.problemId), 0);
+  let x = u * total;
+  for (const s of list) {
+    x -= popularity(problems, s.problemId);
+    if (x < 0) return s;
+  }
+  return list[list.length - 1]!;
 }

@@ -35,14 +35,20 @@ export interface TrafficCount {
   slow: number;
   /** Wrong verdicts charged to this version: the one that judged them, which a shared queue makes other than the one that served them. */
   wrongVerdicts: number;
+  /** Of `wrongVerdicts`, how many per problem (live: every one; simulated: when verdicts are split by problem). */
+  wrongByProblem?: Record<string, number>;
   /** Fault markers the failed requests carried, in order of first appearance (live only: the model marks nothing). */
   faultMarkers?: string[];
 }
 
-/** Failed, slow and wrong-verdict requests by serving version and phase (wrong verdicts by judging version). */
+/**
+ * Failed, slow and wrong-verdict requests by serving version and phase (wrong verdicts by judging version),
+ * and wrong verdicts by problem: a regression confined to one problem shows there.
+ */
 export function blastRadius(counts: TrafficCount[], marks: PhaseMarks): BlastRadius {
   const byVersion: Record<string, VersionImpact> = {};
   const byPhase: BlastRadius['byPhase'] = {};
+  const byProblem: Record<string, Record<string, number>> = {};
   for (const c of counts) {
     const version = c.version ?? 'unknown';
     const phase = phaseOf(c.at, marks);
@@ -58,6 +64,13 @@ export function blastRadius(counts: TrafficCount[], marks: PhaseMarks): BlastRad
       impact.slow += c.slow;
       impact.wrongVerdicts += c.wrongVerdicts;
     }
+    for (const [problem, n] of Object.entries(c.wrongByProblem ?? {})) {
+      const perVersion = byProblem[version] ?? {};
+      byProblem[version] = perVersion;
+      perVersion[problem] = (perVersion[problem] ?? 0) + n;
+    }
   }
-  return { byVersion, byPhase };
+  return Object.keys(byProblem).length > 0
+    ? { byVersion, byPhase, wrongVerdictsByProblem: byProblem }
+    : { byVersion, byPhase };
 }

@@ -29,7 +29,14 @@ export function countsFromRecords(records: RequestRecord[], slowMs: number): Tra
       }
     } else if (r.latencyMs > slowMs) served.slow++;
     // Charged to the version that judged it, which a shared queue makes other than the one that served it.
-    if (isWrongVerdict(r)) countAt(r.intendedAt, verdictVersion(r)).wrongVerdicts++;
+    if (isWrongVerdict(r)) {
+      const judged = countAt(r.intendedAt, verdictVersion(r));
+      judged.wrongVerdicts++;
+      if (r.problemId !== undefined) {
+        judged.wrongByProblem ??= {};
+        judged.wrongByProblem[r.problemId] = (judged.wrongByProblem[r.problemId] ?? 0) + 1;
+      }
+    }
   }
   return counts;
 }

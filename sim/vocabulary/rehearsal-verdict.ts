@@ -64,4 +64,6 @@ export type ReleasePhase =
 export interface BlastRadius {
   byVersion: Record<string, VersionImpact>;
   byPhase: Partial<Record<ReleasePhase, Record<string, VersionImpact>>>;
+  /** Wrong verdicts by judging version and problem; absent when there were none with a known problem. */
+  wrongVerdictsByProblem?: Record<string, Record<string, number>>;
 }

@@ -14,6 +14,8 @@ describe('rehearse list', () => {
       ).toHaveLength(1);
     }
     expect(stdout).toMatch(/^ {2}acceptance_rate +ratio +\S/m);
+    expect(stdout).toMatch(/^check kinds \(5\):$/m);
+    expect(stdout).toMatch(/^ {2}per-problem +\{ compare: rejected_verdicts, by: problem \}/m);
     expect(stdout).toMatch(/^ {2}blue-green$/m);
     expect(stdout).toMatch(
       /^ {2}canary-wrong-verdicts +canary +wrong-verdicts +→ rolled-back +matrix,service$/m,

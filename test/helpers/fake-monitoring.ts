@@ -13,6 +13,8 @@ export interface Slice {
   mirrorErrors?: number;
   judged?: number;
   accepted?: number;
+  /** Verdicts by problem (instead of `judged`/`accepted` on one problem `p`). */
+  byProblem?: Record<string, { judged: number; accepted: number }>;
   queueDepth?: number;
 }
 
@@ -81,6 +83,17 @@ export class FakeMonitoring {
             'judge_submissions_judged_total',
             { ...service, verdict: 'wrong-answer', problem: 'p' },
             s.judged - (s.accepted ?? 0),
+          ),
+        );
+      }
+      for (const [problem, c] of Object.entries(s.byProblem ?? {})) {
+        const service = { job: 'judge', version, instance: `${version}-0`, problem };
+        samples.push(
+          this.count('judge_submissions_judged_total', { ...service, verdict: 'accepted' }, c.accepted),
+          this.count(
+            'judge_submissions_judged_total',
+            { ...service, verdict: 'wrong-answer' },
+            c.judged - c.accepted,
           ),
         );
       }

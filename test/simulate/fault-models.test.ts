@@ -17,13 +17,11 @@ describe('what the simulator models, read from the registries', () => {
     );
   });
 
-  it("skips a configuration its kind's model refuses: wrong verdicts on chosen problems", () => {
+  it('models wrong verdicts on chosen problems (the service splits verdicts by problem)', () => {
     const chosen = variant('scenarios/canary-wrong-verdicts.yaml', (raw) => {
       raw.faults = [{ type: 'wrong-verdicts', problems: ['binary-search'] }];
     });
-    expect(unsupportedReason(chosen)).toBe(
-      'wrong-verdicts on chosen problems has no simulation model (the model has no per-problem traffic); all problems has',
-    );
+    expect(unsupportedReason(chosen)).toBeUndefined();
     expect(unsupportedReason(shipped('scenarios/canary-wrong-verdicts.yaml'))).toBeUndefined();
   });
 

@@ -94,3 +94,24 @@ describe('countsFromRecords', () => {
     expect(counts.map((c) => c.faultMarkers)).toEqual([['http-errors', 'capacity-loss'], undefined]);
   });
 });
+
+describe('wrong verdicts by problem', () => {
+  it('are counted per judging version and problem, into the blast radius', () => {
+    const wrong = (at: number, problemId: string, judgedBy: string) =>
+      rec(at, 'v1', { problemId, expected: 'accepted', verdict: 'wrong-answer', judgedBy });
+    const counts = countsFromRecords(
+      [
+        wrong(100, 'two-sum', 'v2'),
+        wrong(100, 'two-sum', 'v2'),
+        wrong(200, 'fizz-buzz', 'v1'),
+        rec(200, 'v2', { problemId: 'two-sum', expected: 'accepted', verdict: 'accepted' }),
+      ],
+      slowMs,
+    );
+    const radius = blastRadius(counts, {});
+    expect(radius.wrongVerdictsByProblem).toEqual({ v2: { 'two-sum': 2 }, v1: { 'fizz-buzz': 1 } });
+    expect(blastRadius(countsFromRecords([rec(100, 'v1')], slowMs), {})).not.toHaveProperty(
+      'wrongVerdictsByProblem',
+    );
+  });
+});
