@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ScenarioError } from '../util/errors.js';
+import { paths } from '../util/paths.js';
 import { formatIssue } from './format-issues.js';
 import { type Scenario, scenarioSchema } from './schema.js';
 
@@ -92,6 +93,7 @@ export function loadScenarios(targets: string[], cwd = process.cwd()): LoadedSce
     const other = names.get(result.scenario.name);
     if (other) problems.push(`${file}: name "${result.scenario.name}" is already used by ${other}`);
     names.set(result.scenario.name, file);
+    problems.push(...unknownProblems(result.scenario).map((p) => `${file}: ${p}`));
     loaded.push({ file, scenario: result.scenario });
   }
   if (problems.length > 0) throw new ScenarioError(problems);
@@ -99,6 +101,28 @@ export function loadScenarios(targets: string[], cwd = process.cwd()): LoadedSce
 }
 
 /** Why a path cannot be read, in words (ENOENT, ELOOP, EACCES, …). */
+/** Problem ids a scenario names (traffic popularity, faults on chosen problems) that the corpus does not have. */
+export function unknownProblems(scenario: Scenario, corpusDir = paths.problems): string[] {
+  let known: Set<string>;
+  try {
+    known = new Set(readdirSync(corpusDir));
+  } catch {
+    return []; // no corpus here to check against: the traffic plan reports that when it loads it
+  }
+  const list = () => [...known].sort().join(', ');
+  const out: string[] = [];
+  for (const id of Object.keys(scenario.traffic.problems ?? {}))
+    if (!known.has(id)) out.push(`traffic.problems.${id}: unknown problem "${id}" (corpus: ${list()})`);
+  scenario.faults.forEach((f, i) => {
+    const ids = 'problems' in f && Array.isArray(f.problems) ? (f.problems as string[]) : [];
+    ids.forEach((id, j) => {
+      if (!known.has(id))
+        out.push(`faults[${i}].problems[${j}]: unknown problem "${id}" (corpus: ${list()})`);
+    });
+  });
+  return out;
+}
+
 function unreadable(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   switch (e.code) {

@@ -112,4 +112,24 @@ describe('validation gaps', () => {
       `${join(dir, 'missing.yaml')}: no such file or folder`,
     ]);
   });
+
+  it('problem ids the corpus does not have are refused, naming the file, the field and the corpus', () => {
+    const dir = tempDir('rehearsal-problems-');
+    const text = scenarioYaml({
+      traffic:
+        'traffic:\n  profile: { type: constant, rate: 10 }\n  duration: 10s\n  problems: { two-sum: 5, no-such-problem: 2 }',
+      faults:
+        'faults:\n  - { type: wrong-verdicts, target: candidate, rate: 1, problems: [two-sum, two-summ] }',
+    });
+    writeFileSync(join(dir, 'x.yaml'), text);
+    expect(loadProblems([join(dir, 'x.yaml')], dir)).toEqual([
+      expect.stringMatching(
+        /^x\.yaml: traffic\.problems\.no-such-problem: unknown problem "no-such-problem" \(corpus: .*two-sum/,
+      ),
+      expect.stringMatching(/^x\.yaml: faults\[0\]\.problems\[1\]: unknown problem "two-summ"/),
+    ]);
+    // Known ids pass.
+    writeFileSync(join(dir, 'x.yaml'), text.replace(', no-such-problem: 2', '').replace(', two-summ', ''));
+    expect(loadProblems([join(dir, 'x.yaml')], dir)).toEqual([]);
+  });
 });
