@@ -35,6 +35,8 @@ export interface TrafficCount {
   slow: number;
   /** Wrong verdicts charged to this version: the one that judged them, which a shared queue makes other than the one that served them. */
   wrongVerdicts: number;
+  /** Submissions this version accepted that the store no longer holds (live only: reconciliation after the run). */
+  lostSubmissions?: number;
   /** Fault markers the failed requests carried, in order of first appearance (live only: the model marks nothing). */
   faultMarkers?: string[];
 }
