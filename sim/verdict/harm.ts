@@ -1,5 +1,5 @@
 import { lnGamma, normalCdf } from '../analysis/stats/special.js';
-import { pct } from '../util/format.js';
+import { pct, secs } from '../util/format.js';
 import type { Harm, HarmMeasure, HarmTest } from '../vocabulary/rehearsal-verdict.js';
 import type { TrafficCount } from './blast-radius.js';
 
@@ -41,6 +41,8 @@ export interface HarmInput {
   deployedAt: number | undefined;
   /** Why the candidate never started, when the release was abandoned at its deploy. */
   startFailure?: string;
+  /** Faults verified acting on the candidate's responses (user-facing layers), with when they began. */
+  actingFaults?: { type: string; at: number; detail: string }[];
 }
 
 /**
@@ -73,7 +75,7 @@ export function judgeHarm(counts: TrafficCount[], input: HarmInput): Harm {
     sum(ss, (s) => requests(s.candidate)) >= HARM_MIN_REQUESTS &&
     sum(ss, (s) => requests(s.stable)) >= HARM_MIN_REQUESTS;
   // A blue-green switch leaves almost no time when both serve: then the whole run is one stratum.
-  const period = enough(concurrent) ? 'concurrent' : 'whole-run';
+  const period: Harm['period'] = enough(concurrent) ? 'concurrent' : 'whole-run';
   const compared = period === 'concurrent' ? concurrent : strata(ours, stable, candidate, Number.POSITIVE_INFINITY);
   const tests = MEASURES.map((m) => testMeasure(compared, m.measure, m.bad, alpha));
   const harmful = tests.filter((t) => t.worse);
@@ -89,14 +91,25 @@ export function judgeHarm(counts: TrafficCount[], input: HarmInput): Harm {
       : verdict === 'not-worse'
         ? `${candidate} no worse than ${stable} on failed, slow, wrong verdicts or lost submissions (${tests[0]!.evidence} failed)`
         : `too little data: ${sum(compared, (s) => requests(s.candidate))} ${candidate} and ${sum(compared, (s) => requests(s.stable))} ${stable} requests compared (fewer than ${HARM_MIN_REQUESTS})`;
+  const base = { period, alpha: HARM_ALPHA, tests };
+  const acting = [...(input.actingFaults ?? [])].sort((a, b) => a.at - b.at);
+  if (verdict !== 'worse' && acting.length > 0) {
+    // The counts cannot tell, but the candidate's own responses showed the fault: users got it.
+    const faults = acting.map((f) => `${f.type} from ${secs(f.at)}: ${f.detail}`).join('; ');
+    return {
+      ...base,
+      verdict: 'worse',
+      by: ['fault'],
+      evidence: `${candidate}'s fault acted on its responses (${faults}); users' counts alone: ${evidence}`,
+      firstHarmAt: acting[0]!.at,
+    };
+  }
   return {
+    ...base,
     verdict,
     by: harmful.map((t) => t.measure),
     evidence,
     ...(firstHarmAt !== undefined ? { firstHarmAt } : {}),
-    period,
-    alpha: HARM_ALPHA,
-    tests,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ControllerResult } from '../release/controller.js';
+import { type FaultType, faultKinds } from '../faults/index.js';
 import { baselinePool } from '../release/strategies/index.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { RequestRecord } from '../traffic/record.js';
@@ -83,19 +84,49 @@ export function judge(input: JudgeInput): Judgement {
       : countsFromRecords(input.records, input.scenario.traffic.slowMs, new Set(input.lost));
   const { scenario, events, controller } = input;
   const candidateDeployedAt = candidateDeploy(events, scenario.service.candidate);
+  const faults = markNotReached(
+    input.faults,
+    scenario,
+    controller.outcome,
+    decisionTime(events, controller.outcome),
+  );
   const harm = judgeHarm(counts, {
     ...scenario.service,
     deployedAt: candidateDeployedAt,
+    actingFaults: [
+      ...faults.flatMap((f) =>
+        f.verified &&
+        f.target === scenario.service.candidate &&
+        f.injectedAt !== undefined &&
+        faultKinds[f.type as FaultType]?.layer !== 'monitoring'
+          ? [{ type: f.type, at: f.injectedAt, detail: f.detail }]
+          : [],
+      ),
+      ...byConstruction(scenario, candidateDeployedAt),
+    ],
     ...(candidateDeployedAt === undefined && controller.outcome === 'rolled-back'
       ? { startFailure: controller.reason }
       : {}),
   });
-  return judgeTruth(input, groundTruth(scenario, phaseMarks(events, controller.outcome), counts, harm));
+  return judgeTruth(
+    { ...input, faults },
+    groundTruth(scenario, phaseMarks(events, controller.outcome), counts, harm),
+  );
+}
+
+/** A candidate started with fault toggles (faulty by construction, e.g. extra latency) acts from its deploy. */
+function byConstruction(scenario: Scenario, deployedAt: number | undefined) {
+  const toggles = scenario.service.toggles?.[scenario.service.candidate] ?? {};
+  const set = Object.entries(toggles).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return deployedAt === undefined || set.length === 0
+    ? []
+    : [{ type: 'toggles', at: deployedAt, detail: `started with ${set.join(', ')}` }];
 }
 
 /** When the candidate itself (not a baseline pool) was deployed; undefined when it never started. */
 function candidateDeploy(events: TimelineEvent[], candidate: string): number | undefined {
-  return events.find((e) => e.type === 'deploy' && e.message.startsWith(`${candidate} `))?.at;
+  const baseline = (e: TimelineEvent) => e.message.startsWith('baseline of') && !e.message.startsWith(candidate);
+  return events.find((e) => e.type === 'deploy' && !baseline(e))?.at;
 }
 
 /** The users' experience of the release, from counts per version per step. */
@@ -154,7 +185,7 @@ function judgeTruth(input: JudgeInput, truth: UserExperience): Judgement {
   // Harm starts at the first fault's injection; a candidate faulty by construction (start-up toggles, no
   // scheduled fault) harms from its deploy, so its time to detect is still measured.
   const decidedAt = decisionTime(events, controller.outcome);
-  const faults = markNotReached(input.faults, scenario, controller.outcome, decidedAt);
+  const faults = input.faults;
   const faultStart =
     faults
       .map((f) => f.injectedAt)

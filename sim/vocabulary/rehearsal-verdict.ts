@@ -39,10 +39,12 @@ export interface FaultOutcome {
 export type HarmVerdict = 'worse' | 'not-worse' | 'too-little-data';
 
 /**
- * A kind of bad outcome harm is measured by (`start`: the candidate never started, so the release had to be
- * abandoned before any user reached it).
+ * A kind of bad outcome harm is measured by. `start`: the candidate never started, so the release had to be
+ * abandoned before any user reached it. `fault`: the users' counts alone could not tell (the candidate was
+ * stopped after too few requests, or the harm is one they do not count, such as latency under `slowMs`), and
+ * a fault was verified acting on the candidate's responses.
  */
-export type HarmMeasure = 'failed' | 'slow' | 'wrong-verdicts' | 'lost-submissions' | 'start';
+export type HarmMeasure = 'failed' | 'slow' | 'wrong-verdicts' | 'lost-submissions' | 'start' | 'fault';
 
 /** One measure of harm, tested: the candidate's bad outcomes against stable's over the same period. */
 export interface HarmTest {
