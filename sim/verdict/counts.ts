@@ -33,7 +33,8 @@ export function countsFromRecords(
         if (!served.faultMarkers.includes(marker)) served.faultMarkers.push(marker);
       }
     } else if (r.latencyMs > slowMs) served.slow++;
-    if (r.kind === 'submit' && r.token !== undefined && lost.has(r.token)) served.lostSubmissions = (served.lostSubmissions ?? 0) + 1;
+    if (r.kind === 'submit' && r.token !== undefined && lost.has(r.token))
+      served.lostSubmissions = (served.lostSubmissions ?? 0) + 1;
     // Charged to the version that judged it, which a shared queue makes other than the one that served it.
     if (isWrongVerdict(r)) countAt(r.intendedAt, verdictVersion(r)).wrongVerdicts++;
   }

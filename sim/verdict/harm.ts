@@ -19,12 +19,13 @@ export const HARM_EXACT_MAX = 400;
 export const HARM_MIN_REQUESTS = 20;
 
 /** The measures compared; the false-harm rate is split evenly across them (Bonferroni). */
-const MEASURES: { measure: Exclude<HarmMeasure, 'start'>; bad: (c: TrafficCount) => number; noun: string }[] = [
-  { measure: 'failed', bad: (c) => c.failed, noun: 'failed requests' },
-  { measure: 'slow', bad: (c) => c.slow, noun: 'slow responses' },
-  { measure: 'wrong-verdicts', bad: (c) => c.wrongVerdicts, noun: 'wrong verdicts' },
-  { measure: 'lost-submissions', bad: (c) => c.lostSubmissions ?? 0, noun: 'lost submissions' },
-];
+const MEASURES: { measure: Exclude<HarmMeasure, 'start'>; bad: (c: TrafficCount) => number; noun: string }[] =
+  [
+    { measure: 'failed', bad: (c) => c.failed, noun: 'failed requests' },
+    { measure: 'slow', bad: (c) => c.slow, noun: 'slow responses' },
+    { measure: 'wrong-verdicts', bad: (c) => c.wrongVerdicts, noun: 'wrong verdicts' },
+    { measure: 'lost-submissions', bad: (c) => c.lostSubmissions ?? 0, noun: 'lost submissions' },
+  ];
 
 /** One stratum of the comparison: both versions' counts over one step of time. */
 interface Stratum {
@@ -66,7 +67,8 @@ export function judgeHarm(counts: TrafficCount[], input: HarmInput): Harm {
     };
   }
   const ours = counts.filter(
-    (c) => c.version === stable || (c.version === candidate && deployedAt !== undefined && c.at >= deployedAt),
+    (c) =>
+      c.version === stable || (c.version === candidate && deployedAt !== undefined && c.at >= deployedAt),
   );
   const concurrent = strata(ours, stable, candidate, HARM_STRATUM_MS).filter(
     (s) => requests(s.candidate) > 0 && requests(s.stable) > 0,
@@ -76,7 +78,8 @@ export function judgeHarm(counts: TrafficCount[], input: HarmInput): Harm {
     sum(ss, (s) => requests(s.stable)) >= HARM_MIN_REQUESTS;
   // A blue-green switch leaves almost no time when both serve: then the whole run is one stratum.
   const period: Harm['period'] = enough(concurrent) ? 'concurrent' : 'whole-run';
-  const compared = period === 'concurrent' ? concurrent : strata(ours, stable, candidate, Number.POSITIVE_INFINITY);
+  const compared =
+    period === 'concurrent' ? concurrent : strata(ours, stable, candidate, Number.POSITIVE_INFINITY);
   const tests = MEASURES.map((m) => testMeasure(compared, m.measure, m.bad, alpha));
   const harmful = tests.filter((t) => t.worse);
   const firstHarmAt = harmful

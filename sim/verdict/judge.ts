@@ -1,5 +1,5 @@
-import type { ControllerResult } from '../release/controller.js';
 import { type FaultType, faultKinds } from '../faults/index.js';
+import type { ControllerResult } from '../release/controller.js';
 import { baselinePool } from '../release/strategies/index.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { RequestRecord } from '../traffic/record.js';
@@ -14,8 +14,8 @@ import type {
 } from '../vocabulary/rehearsal-verdict.js';
 import type { TimelineEvent } from '../vocabulary/timeline.js';
 import { rollbackEffect, stableFailures } from './aftermath.js';
-import { classify, expectedClassifications, markNotReached } from './classify.js';
 import { blastRadius, type PhaseMarks, type TrafficCount } from './blast-radius.js';
+import { classify, expectedClassifications, markNotReached } from './classify.js';
 import { countsFromRecords } from './counts.js';
 import { judgeHarm } from './harm.js';
 
@@ -125,7 +125,8 @@ function byConstruction(scenario: Scenario, deployedAt: number | undefined) {
 
 /** When the candidate itself (not a baseline pool) was deployed; undefined when it never started. */
 function candidateDeploy(events: TimelineEvent[], candidate: string): number | undefined {
-  const baseline = (e: TimelineEvent) => e.message.startsWith('baseline of') && !e.message.startsWith(candidate);
+  const baseline = (e: TimelineEvent) =>
+    e.message.startsWith('baseline of') && !e.message.startsWith(candidate);
   return events.find((e) => e.type === 'deploy' && !baseline(e))?.at;
 }
 
@@ -277,7 +278,9 @@ function judgeTruth(input: JudgeInput, truth: UserExperience): Judgement {
     unverified.length > 0
       ? `fault not verified: ${unverified.map((f) => `${f.type} (${f.detail})`).join('; ')}`
       : failedExpectations.length > 0
-        ? [...disagreement, ...others.map((e) => `${e.name}: expected ${e.expected}, got ${e.actual}`)].join('; ')
+        ? [...disagreement, ...others.map((e) => `${e.name}: expected ${e.expected}, got ${e.actual}`)].join(
+            '; ',
+          )
         : `${controller.outcome} as expected: ${controller.reason}`;
   const notes = [
     ...(rollback && !rollback.restored ? [rollback.detail] : []),

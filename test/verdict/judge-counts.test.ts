@@ -81,7 +81,13 @@ describe('judge from counts per step (the ground truth of a simulation)', () => 
     const fromRecords = judge({ scenario, controller, events, records, lost: [], faults: [fault] });
     const fromCounts = judge({ scenario, controller, events, counts, lost: [], faults: [fault] });
     const { lastCandidateRequestMs: exact, rollback: r1, reason: _a, harm: h1, ...rest } = fromRecords;
-    const { lastCandidateRequestMs: stepStart, rollback: r2, reason: _b, harm: h2, ...restCounts } = fromCounts;
+    const {
+      lastCandidateRequestMs: stepStart,
+      rollback: r2,
+      reason: _b,
+      harm: h2,
+      ...restCounts
+    } = fromCounts;
     expect(restCounts).toEqual(rest);
     // The same harm, the same tests; its first harmful response is dated by its step's start.
     const undated = (h: typeof h1) => ({
