@@ -189,6 +189,8 @@ function judgeTruth(input: JudgeInput, truth: UserExperience): Judgement {
   const faults = input.faults;
   const faultStart =
     faults
+      // A fault the release never reached did not start anything the detection could be timed from.
+      .filter((f) => !f.notReached)
       .map((f) => f.injectedAt)
       .filter((t): t is number => t !== undefined)
       .sort((a, b) => a - b)[0] ??
