@@ -283,7 +283,10 @@ function judgeTruth(input: JudgeInput, truth: UserExperience): Judgement {
         ? [...disagreement, ...others.map((e) => `${e.name}: expected ${e.expected}, got ${e.actual}`)].join(
             '; ',
           )
-        : `${controller.outcome} as expected: ${controller.reason}`;
+        : `${controller.outcome} as expected: ${controller.reason}${
+            // A pass that is not plainly caught or promoted says what users got, so nobody reads it as one.
+            classification === 'caught' || classification === 'promoted' ? '' : `; ${classification}: ${why}`
+          }`;
   const notes = [
     ...(rollback && !rollback.restored ? [rollback.detail] : []),
     ...(onStable > 0 && classification !== 'caught' && classification !== 'missed'
