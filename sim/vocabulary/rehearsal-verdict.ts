@@ -1,7 +1,7 @@
 // What the verdict says about one rehearsal, as the report carries it. Not the judge service's verdicts
 // (accepted, wrong-answer, …): those are in verdicts.ts.
 
-/** How the rehearsal is classified (sim/analysis/README.md §5). */
+/** How the rehearsal is classified: from harm, the decision and their times (README: How a verdict is reached). */
 export type Classification =
   | 'caught'
   | 'promoted'
