@@ -94,14 +94,7 @@ export function judge(input: JudgeInput): Judgement {
     ...scenario.service,
     deployedAt: candidateDeployedAt,
     actingFaults: [
-      ...faults.flatMap((f) =>
-        f.verified &&
-        f.target === scenario.service.candidate &&
-        f.injectedAt !== undefined &&
-        faultKinds[f.type as FaultType]?.layer !== 'monitoring'
-          ? [{ type: f.type, at: f.injectedAt, detail: f.detail }]
-          : [],
-      ),
+      ...actingFaults(faults, scenario.service.candidate),
       ...byConstruction(scenario, candidateDeployedAt),
     ],
     ...(candidateDeployedAt === undefined && controller.outcome === 'rolled-back'
@@ -111,6 +104,18 @@ export function judge(input: JudgeInput): Judgement {
   return judgeTruth(
     { ...input, faults },
     groundTruth(scenario, phaseMarks(events, controller.outcome), counts, harm),
+  );
+}
+
+/** Faults verified acting on the candidate's responses; monitoring faults change what is seen, not what users get. */
+function actingFaults(faults: FaultOutcome[], candidate: string) {
+  return faults.flatMap((f) =>
+    f.verified &&
+    f.target === candidate &&
+    f.injectedAt !== undefined &&
+    faultKinds[f.type as FaultType]?.layer !== 'monitoring'
+      ? [{ type: f.type, at: f.injectedAt, detail: f.detail }]
+      : [],
   );
 }
 
@@ -180,13 +185,12 @@ export function phaseMarks(events: TimelineEvent[], outcome: ControllerResult['o
 }
 
 function judgeTruth(input: JudgeInput, truth: UserExperience): Judgement {
-  const { scenario, controller, events } = input;
+  const { scenario, controller, events, faults } = input;
   const { stable, candidate } = scenario.service;
   const at = (type: TimelineEvent['type']) => events.find((e) => e.type === type)?.at;
-  // Harm starts at the first fault's injection; a candidate faulty by construction (start-up toggles, no
-  // scheduled fault) harms from its deploy, so its time to detect is still measured.
   const decidedAt = decisionTime(events, controller.outcome);
-  const faults = input.faults;
+  // Detection is timed from the first fault's injection; a candidate faulty by construction (start-up
+  // toggles, no scheduled fault) from its deploy, so its time to detect is still measured.
   const faultStart =
     faults
       // A fault the release never reached did not start anything the detection could be timed from.
