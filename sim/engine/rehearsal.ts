@@ -174,7 +174,7 @@ export async function rehearse<T extends GroundTruth>(
     return {
       controller: result,
       judgement,
-      faults,
+      faults: judgement.faults,
       timeline: tl,
       queries: p.monitoring.queries,
       traffic: sent,

@@ -56,7 +56,10 @@ export function scenarioReport(loaded: LoadedScenario, run: Rehearsal<RecordsTru
     classification: judgement.classification,
     reason: distortion ? `${judgement.reason} (measured under distortion: ${distortion})` : judgement.reason,
     measuredUnderDistortion: distortion !== null,
-    expected: { outcome: scenario.expect.outcome },
+    expected: {
+      outcome: scenario.expect.outcome,
+      ...(scenario.expect.classification ? { classification: scenario.expect.classification } : {}),
+    },
     observed: {
       outcome: result.outcome,
       reason: result.reason,
@@ -74,6 +77,7 @@ export function scenarioReport(loaded: LoadedScenario, run: Rehearsal<RecordsTru
       ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
     },
     expectations: judgement.expectations,
+    harm: judgement.harm,
     blastRadius: judgement.blastRadius,
     traffic: { ...stats, distorted: distortion !== null, ...(distortion ? { distortion } : {}) },
     measurements: result.measurements,

@@ -14,7 +14,18 @@ const dist = (d: Distribution | null, fmt: (v: number) => string) =>
 /** Rows of the side-by-side comparison, one per policy; the first row is the header. */
 export function comparisonRows(s: ScenarioSimulation): string[][] {
   const rate = s.expected === 'promoted' ? 'false rollback' : 'detection';
-  const rows = [['policy', rate, 'detect p50/p90/p99', 'rollback p50/p90/p99', 'hurt p50/p90/p99', 'pass']];
+  const rows = [
+    [
+      'policy',
+      rate,
+      'detect p50/p90/p99',
+      'rollback p50/p90/p99',
+      'hurt p50/p90/p99',
+      'missed',
+      'false rollback (harm)',
+      'pass',
+    ],
+  ];
   for (const p of s.policies) {
     rows.push([
       p.policy,
@@ -22,6 +33,9 @@ export function comparisonRows(s: ScenarioSimulation): string[][] {
       dist(p.timeToDetectMs, secs),
       dist(p.timeToRollbackMs, secs),
       dist(p.blastRadius, String),
+      // Reports written before harm was judged have neither rate.
+      proportion(p.missedRate),
+      proportion(p.harmFalseRollbackRate),
       proportion(p.passRate),
     ]);
   }

@@ -67,6 +67,12 @@ const expectSchema = z.strictObject({
   detectedBy: z.string().optional(),
   /** Whether rolling back must restore service (false: stable is broken too, and the report must say so). */
   rollbackRestoresService: z.boolean().optional(),
+  /**
+   * The classification the rehearsal must get (judged from what users got): e.g. `missed` for a scenario written
+   * to show a blind policy. Unset: implied by `outcome` (promoted → promoted, rolled-back → caught, paused →
+   * caught or inconclusive).
+   */
+  classification: z.enum(['caught', 'promoted', 'missed', 'false-rollback', 'inconclusive']).optional(),
 });
 
 const monitoringSchema = z.strictObject({

@@ -45,6 +45,11 @@ export function summarise(scenario: Scenario, policy: PolicyName, runs: Simulate
   const outcomes: Record<string, number> = {};
   for (const r of runs) outcomes[r.controller.outcome] = (outcomes[r.controller.outcome] ?? 0) + 1;
   const rolledBack = runs.filter((r) => r.controller.outcome === 'rolled-back').length;
+  const classifications: PolicyResult['classifications'] = {};
+  for (const r of runs) {
+    const c = r.judgement.classification;
+    classifications[c] = (classifications[c] ?? 0) + 1;
+  }
   const bad = scenario.expect.outcome === 'rolled-back';
   const stable = scenario.service.stable;
   const hurt = runs.map((r) =>
@@ -62,6 +67,9 @@ export function summarise(scenario: Scenario, policy: PolicyName, runs: Simulate
       ? { falseRollbackRate: proportion(rolledBack, runs.length) }
       : {}),
     passRate: proportion(runs.filter((r) => r.judgement.passed).length, runs.length),
+    classifications,
+    missedRate: proportion(classifications.missed ?? 0, runs.length),
+    harmFalseRollbackRate: proportion(classifications['false-rollback'] ?? 0, runs.length),
     timeToDetectMs: distribution(
       runs.flatMap((r) =>
         r.judgement.timeToDetectMs !== undefined && r.controller.outcome === 'rolled-back'

@@ -37,6 +37,8 @@ export interface TrafficCount {
   wrongVerdicts: number;
   /** Of `wrongVerdicts`, how many per problem (live: every one; simulated: when verdicts are split by problem). */
   wrongByProblem?: Record<string, number>;
+  /** Submissions this version accepted that the store no longer holds (live only: reconciliation after the run). */
+  lostSubmissions?: number;
   /** Fault markers the failed requests carried, in order of first appearance (live only: the model marks nothing). */
   faultMarkers?: string[];
 }

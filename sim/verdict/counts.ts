@@ -6,9 +6,14 @@ import type { TrafficCount } from './blast-radius.js';
  * A count holds the requests of one version at one intended send time: phase boundaries and the
  * rollback's aftermath are then cut exactly where per-request judging cut them. Only neighbouring
  * records merge, so the counts keep the records' order (the rollback names fault markers in the
- * order users met them, and report keys follow first appearance).
+ * order users met them, and report keys follow first appearance). A lost submission (its token in
+ * `lost`, from reconciliation) is charged to the version that accepted it.
  */
-export function countsFromRecords(records: RequestRecord[], slowMs: number): TrafficCount[] {
+export function countsFromRecords(
+  records: RequestRecord[],
+  slowMs: number,
+  lost: ReadonlySet<string> = new Set(),
+): TrafficCount[] {
   const counts: TrafficCount[] = [];
   const countAt = (at: number, version: string | undefined): TrafficCount => {
     const last = counts.at(-1);
@@ -28,6 +33,8 @@ export function countsFromRecords(records: RequestRecord[], slowMs: number): Tra
         if (!served.faultMarkers.includes(marker)) served.faultMarkers.push(marker);
       }
     } else if (r.latencyMs > slowMs) served.slow++;
+    if (r.kind === 'submit' && r.token !== undefined && lost.has(r.token))
+      served.lostSubmissions = (served.lostSubmissions ?? 0) + 1;
     // Charged to the version that judged it, which a shared queue makes other than the one that served it.
     if (isWrongVerdict(r)) {
       const judged = countAt(r.intendedAt, verdictVersion(r));

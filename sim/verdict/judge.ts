@@ -1,3 +1,4 @@
+import { type FaultType, faultKinds } from '../faults/index.js';
 import type { ControllerResult } from '../release/controller.js';
 import { baselinePool } from '../release/strategies/index.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -8,12 +9,15 @@ import type {
   Classification,
   ExpectationResult,
   FaultOutcome,
+  Harm,
   RollbackEffect,
 } from '../vocabulary/rehearsal-verdict.js';
 import type { TimelineEvent } from '../vocabulary/timeline.js';
 import { rollbackEffect, stableFailures } from './aftermath.js';
 import { blastRadius, type PhaseMarks, type TrafficCount } from './blast-radius.js';
+import { classify, expectedClassifications, markNotReached } from './classify.js';
 import { countsFromRecords } from './counts.js';
+import { judgeHarm } from './harm.js';
 
 /** Everything judged about one rehearsal. */
 export interface Judgement {
@@ -33,6 +37,10 @@ export interface Judgement {
   /** After a rollback: whether it restored service. */
   rollback?: RollbackEffect;
   blastRadius: BlastRadius;
+  /** Whether the candidate was worse for users than stable: what the classification is derived from. */
+  harm: Harm;
+  /** The faults as judged: those due only after the release was decided are marked not reached. */
+  faults: FaultOutcome[];
 }
 
 /** Inputs of the judgement: expectations on one side, the controller's decisions and the users' experience on the other. */
@@ -65,20 +73,75 @@ export interface UserExperience {
   stableFailures: number;
   /** After a rollback: whether it restored service. */
   rollback?: RollbackEffect;
+  harm: Harm;
 }
 
 /** Judges a rehearsal, live or simulated: expectations vs (controller decisions + ground truth). */
 export function judge(input: JudgeInput): Judgement {
   const counts =
-    'counts' in input ? input.counts : countsFromRecords(input.records, input.scenario.traffic.slowMs);
+    'counts' in input
+      ? input.counts
+      : countsFromRecords(input.records, input.scenario.traffic.slowMs, new Set(input.lost));
+  const { scenario, events, controller } = input;
+  const candidateDeployedAt = candidateDeploy(events, scenario.service.candidate);
+  const faults = markNotReached(
+    input.faults,
+    scenario,
+    controller.outcome,
+    decisionTime(events, controller.outcome),
+  );
+  const harm = judgeHarm(counts, {
+    ...scenario.service,
+    deployedAt: candidateDeployedAt,
+    actingFaults: [
+      ...actingFaults(faults, scenario.service.candidate),
+      ...byConstruction(scenario, candidateDeployedAt),
+    ],
+    ...(candidateDeployedAt === undefined && controller.outcome === 'rolled-back'
+      ? { startFailure: controller.reason }
+      : {}),
+  });
   return judgeTruth(
-    input,
-    groundTruth(input.scenario, phaseMarks(input.events, input.controller.outcome), counts),
+    { ...input, faults },
+    groundTruth(scenario, phaseMarks(events, controller.outcome), counts, harm),
   );
 }
 
+/** Faults verified acting on the candidate's responses; monitoring faults change what is seen, not what users get. */
+function actingFaults(faults: FaultOutcome[], candidate: string) {
+  return faults.flatMap((f) =>
+    f.verified &&
+    f.target === candidate &&
+    f.injectedAt !== undefined &&
+    faultKinds[f.type as FaultType]?.layer !== 'monitoring'
+      ? [{ type: f.type, at: f.injectedAt, detail: f.detail }]
+      : [],
+  );
+}
+
+/** A candidate started with fault toggles (faulty by construction, e.g. extra latency) acts from its deploy. */
+function byConstruction(scenario: Scenario, deployedAt: number | undefined) {
+  const toggles = scenario.service.toggles?.[scenario.service.candidate] ?? {};
+  const set = Object.entries(toggles).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return deployedAt === undefined || set.length === 0
+    ? []
+    : [{ type: 'toggles', at: deployedAt, detail: `started with ${set.join(', ')}` }];
+}
+
+/** When the candidate itself (not a baseline pool) was deployed; undefined when it never started. */
+function candidateDeploy(events: TimelineEvent[], candidate: string): number | undefined {
+  const baseline = (e: TimelineEvent) =>
+    e.message.startsWith('baseline of') && !e.message.startsWith(candidate);
+  return events.find((e) => e.type === 'deploy' && !baseline(e))?.at;
+}
+
 /** The users' experience of the release, from counts per version per step. */
-function groundTruth(scenario: Scenario, marks: PhaseMarks, counts: TrafficCount[]): UserExperience {
+function groundTruth(
+  scenario: Scenario,
+  marks: PhaseMarks,
+  counts: TrafficCount[],
+  harm: Harm,
+): UserExperience {
   const { stable, candidate } = scenario.service;
   const deployedAt = marks.candidateDeployedAt;
   // A baseline pool runs stable's code: its failures are not the candidate's.
@@ -106,6 +169,7 @@ function groundTruth(scenario: Scenario, marks: PhaseMarks, counts: TrafficCount
     ...(last !== undefined ? { lastCandidateRequestMs: last } : {}),
     stableFailures: stableFailures(counts, stable, deployedAt),
     ...(rollback ? { rollback } : {}),
+    harm,
   };
 }
 
@@ -124,16 +188,17 @@ function judgeTruth(input: JudgeInput, truth: UserExperience): Judgement {
   const { scenario, controller, events, faults } = input;
   const { stable, candidate } = scenario.service;
   const at = (type: TimelineEvent['type']) => events.find((e) => e.type === type)?.at;
-  // Harm starts at the first fault's injection; a candidate faulty by construction (start-up toggles, no
-  // scheduled fault) harms from its deploy, so its time to detect is still measured.
+  const decidedAt = decisionTime(events, controller.outcome);
+  // Detection is timed from the first fault's injection; a candidate faulty by construction (start-up
+  // toggles, no scheduled fault) from its deploy, so its time to detect is still measured.
   const faultStart =
     faults
+      // A fault the release never reached did not start anything the detection could be timed from.
+      .filter((f) => !f.notReached)
       .map((f) => f.injectedAt)
       .filter((t): t is number => t !== undefined)
       .sort((a, b) => a - b)[0] ??
-    (scenario.faults.length === 0
-      ? events.find((e) => e.type === 'deploy' && e.message.startsWith(`${candidate} `))?.at
-      : undefined);
+    (scenario.faults.length === 0 ? candidateDeploy(events, candidate) : undefined);
   const firstFailure = at('first-failure');
   const marks = phaseMarks(events, controller.outcome);
   const decisionAt = marks.decisionAt;
@@ -186,17 +251,46 @@ function judgeTruth(input: JudgeInput, truth: UserExperience): Judgement {
   }
   const onStable = truth.stableFailures;
 
-  const unverified = faults.filter((f) => !f.verified);
-  const classification = classify(scenario, controller.outcome, unverified.length > 0);
+  const unverified = faults.filter((f) => !f.verified && !f.notReached);
+  const notReachedAt = faults
+    .flatMap((f, i) =>
+      f.notReached && f.target === candidate ? [f.injectedAt ?? scenario.faults[i]?.at ?? Number.NaN] : [],
+    )
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b)[0];
+  const { classification, why } = classify({
+    harm: truth.harm,
+    outcome: controller.outcome,
+    ...(decidedAt !== undefined ? { decidedAt } : {}),
+    unverified,
+    ...(notReachedAt !== undefined ? { notReachedAt } : {}),
+    versions: { stable, candidate },
+  });
+  const agreeing = expectedClassifications(expect);
+  expectations.push({
+    name: 'classification',
+    expected: agreeing.join(' or '),
+    actual: classification,
+    passed: agreeing.includes(classification),
+  });
   const failedExpectations = expectations.filter((e) => !e.passed);
-  const passed =
-    unverified.length === 0 && failedExpectations.length === 0 && classification !== 'inconclusive';
+  // The author's expectation and the ground truth must agree: holding expectations alone is not a pass.
+  const passed = unverified.length === 0 && failedExpectations.length === 0;
+  const disagreement = failedExpectations.some((e) => e.name === 'classification')
+    ? [`expected ${agreeing.join(' or ')}, but ${why}: ${classification}`]
+    : [];
+  const others = failedExpectations.filter((e) => e.name !== 'classification');
   const reason =
     unverified.length > 0
       ? `fault not verified: ${unverified.map((f) => `${f.type} (${f.detail})`).join('; ')}`
       : failedExpectations.length > 0
-        ? failedExpectations.map((e) => `${e.name}: expected ${e.expected}, got ${e.actual}`).join('; ')
-        : `${controller.outcome} as expected: ${controller.reason}`;
+        ? [...disagreement, ...others.map((e) => `${e.name}: expected ${e.expected}, got ${e.actual}`)].join(
+            '; ',
+          )
+        : `${controller.outcome} as expected: ${controller.reason}${
+            // A pass that is not plainly caught or promoted says what users got, so nobody reads it as one.
+            classification === 'caught' || classification === 'promoted' ? '' : `; ${classification}: ${why}`
+          }`;
   const notes = [
     ...(rollback && !rollback.restored ? [rollback.detail] : []),
     ...(onStable > 0 && classification !== 'caught' && classification !== 'missed'
@@ -218,7 +312,18 @@ function judgeTruth(input: JudgeInput, truth: UserExperience): Judgement {
     stableFailures: onStable,
     ...(rollback ? { rollback } : {}),
     blastRadius: radius,
+    harm: truth.harm,
+    faults,
   };
+}
+
+/** When the release was decided: the rollback or pause decision, or the promotion. */
+function decisionTime(events: TimelineEvent[], outcome: ControllerResult['outcome']): number | undefined {
+  const at = (type: TimelineEvent['type']) => events.find((e) => e.type === type)?.at;
+  if (outcome === 'rolled-back') return at('decision') ?? at('all-traffic-on-stable');
+  if (outcome === 'paused') return at('paused') ?? at('decision');
+  if (outcome === 'promoted') return at('promoted');
+  return undefined;
 }
 
 function bound(name: string, max: number, actual: number | undefined, unit = ''): ExpectationResult {
@@ -229,17 +334,4 @@ function bound(name: string, max: number, actual: number | undefined, unit = '')
     actual: actual === undefined ? 'never happened' : show(actual),
     passed: actual !== undefined && actual <= max,
   };
-}
-
-function classify(
-  scenario: Scenario,
-  outcome: ControllerResult['outcome'],
-  unverifiedFault: boolean,
-): Classification {
-  if (unverifiedFault) return 'inconclusive';
-  const bad = scenario.expect.outcome === 'rolled-back';
-  if (outcome === 'paused' || outcome === 'aborted')
-    return scenario.expect.outcome === 'paused' ? 'caught' : 'inconclusive';
-  if (bad) return outcome === 'rolled-back' ? 'caught' : 'missed';
-  return outcome === 'promoted' ? 'promoted' : 'false-rollback';
 }

@@ -5,6 +5,7 @@ import type {
   Classification,
   ExpectationResult,
   FaultOutcome,
+  Harm,
   RollbackEffect,
 } from './rehearsal-verdict.js';
 import type { SimulationReport } from './simulation-report.js';
@@ -65,7 +66,8 @@ export interface ScenarioReport {
   status: 'passed' | 'failure' | 'error' | 'interrupted';
   classification: Classification;
   reason: string;
-  expected: { outcome: string };
+  /** The author's expectation: the outcome, and the classification when the scenario states one. */
+  expected: { outcome: string; classification?: Classification };
   observed: {
     outcome: Outcome | 'none';
     reason: string;
@@ -84,6 +86,8 @@ export interface ScenarioReport {
     warnings?: string[];
   };
   expectations: ExpectationResult[];
+  /** Whether the candidate was worse for users than stable (ground truth); absent when not judged. */
+  harm?: Harm;
   blastRadius: BlastRadius;
   /** Error budget burned by the release; filled in by the engine (`withBudget`). */
   budget?: ErrorBudget;

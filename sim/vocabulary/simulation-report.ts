@@ -1,3 +1,5 @@
+import type { Classification } from './rehearsal-verdict.js';
+
 /** The `simulation` section of report.json, written by `rehearse simulate`. */
 export interface SimulationReport {
   runs: number;
@@ -33,6 +35,12 @@ export interface PolicyResult {
   falseRollbackRate?: Proportion;
   /** Share of runs whose verdict passed every expectation. */
   passRate: Proportion;
+  /** Runs by classification, judged from harm (what users got), decision and time as live runs are. */
+  classifications: Partial<Record<Classification, number>>;
+  /** Share of runs classified `missed`: the candidate harmed users and was promoted (or still served them). */
+  missedRate: Proportion;
+  /** Share of runs classified `false-rollback`: rolled back without harm, or before the harm began. */
+  harmFalseRollbackRate: Proportion;
   /** Fault start → first failed check, ms, over runs that detected. */
   timeToDetectMs: Distribution | null;
   /** Fault start → all traffic on stable, ms, over runs that rolled back. */

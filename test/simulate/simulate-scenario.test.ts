@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultModel, loadModel, modelFile } from '../../sim/simulate/model.js';
 import { simulateMany } from '../../sim/simulate/monte-carlo.js';
 import { simulateScenario } from '../../sim/simulate/simulate-scenario.js';
+import type { Classification } from '../../sim/vocabulary/rehearsal-verdict.js';
 import { shipped, variant } from './helpers.js';
 
 const model = (() => {
@@ -16,6 +17,7 @@ const model = (() => {
 
 interface LiveScenario {
   name: string;
+  classification: string;
   observed: { outcome: string; timeToDetectMs?: number; timeToRollbackMs?: number; failedRequests: number };
 }
 const fixture = (file: string) =>
@@ -33,6 +35,7 @@ const live = {
     ...fixture('live-blue-green.json'),
     ...fixture('live-monitoring.json'),
     ...fixture('live-capacity-loss.json'),
+    ...fixture('live-verdict.json'),
   ],
 };
 
@@ -95,7 +98,7 @@ describe('simulateScenario', () => {
 
   // Agreement: the stored live reports (test/simulate/fixtures/live-*.json, from `rehearse run` of
   // the shipped scenarios the model covers, every strategy) against 200 simulated seeds of each. Stated tolerance: the live
-  // outcome is the simulated outcome in ≥ 95% of seeds, and the live time to detect and to roll back
+  // outcome and classification are the simulated ones in ≥ 95% of seeds, and the live time to detect and to roll back
   // lie within 3 analysis intervals (6 s) of the simulated median and at or below the simulated p99 plus
   // one scrape interval (1 s: live timing noise).
   for (const { name } of live.scenarios) {
@@ -109,6 +112,9 @@ describe('simulateScenario', () => {
       });
       const result = sim.policies[0]!;
       expect((result.outcomes[liveRun.observed.outcome] ?? 0) / result.runs).toBeGreaterThanOrEqual(0.95);
+      // Judged from harm by the same function on counts: the live classification in ≥ 95% of seeds too.
+      const classified = result.classifications[liveRun.classification as Classification] ?? 0;
+      expect(classified / result.runs).toBeGreaterThanOrEqual(0.95);
       const tolerance = 3 * scenario.strategy.analysis.interval;
       for (const [liveMs, dist] of [
         [liveRun.observed.timeToDetectMs, result.timeToDetectMs],

@@ -80,9 +80,23 @@ describe('judge from counts per step (the ground truth of a simulation)', () => 
     const { records, counts } = traffic();
     const fromRecords = judge({ scenario, controller, events, records, lost: [], faults: [fault] });
     const fromCounts = judge({ scenario, controller, events, counts, lost: [], faults: [fault] });
-    const { lastCandidateRequestMs: exact, rollback: r1, reason: _a, ...rest } = fromRecords;
-    const { lastCandidateRequestMs: stepStart, rollback: r2, reason: _b, ...restCounts } = fromCounts;
+    const { lastCandidateRequestMs: exact, rollback: r1, reason: _a, harm: h1, ...rest } = fromRecords;
+    const {
+      lastCandidateRequestMs: stepStart,
+      rollback: r2,
+      reason: _b,
+      harm: h2,
+      ...restCounts
+    } = fromCounts;
     expect(restCounts).toEqual(rest);
+    // The same harm, the same tests; its first harmful response is dated by its step's start.
+    const undated = (h: typeof h1) => ({
+      ...h,
+      firstHarmAt: undefined,
+      tests: h.tests.map((t) => ({ ...t, firstHarmAt: undefined })),
+    });
+    expect(undated(h2)).toEqual(undated(h1));
+    expect(h2.firstHarmAt).toBe(Math.floor(h1.firstHarmAt! / 1000) * 1000);
     // The rollback's aftermath starts 1.5 s after all traffic is on stable: counts see it from the next whole step.
     expect(r2?.restored).toBe(r1?.restored);
     // Counts know the step, not the request: the last candidate request is dated by its step's start.

@@ -86,7 +86,12 @@ describe('judging faults', () => {
       scenario: scenario('{ outcome: promoted, maxFailedRequests: 0 }'),
       controller: { outcome: 'promoted', reason: 'all steps passed', measurements: [] },
       events: events({ deploy: 1000, promoted: 9000 }),
-      records: [rec(2000, 'v1', 502), rec(2100, 'v1', 502), rec(2200, 'v2', 201)],
+      records: [
+        rec(2000, 'v1', 502),
+        rec(2100, 'v1', 502),
+        ...Array.from({ length: 30 }, (_, i) => rec(2200 + i * 100, 'v2', 201)),
+        ...Array.from({ length: 30 }, (_, i) => rec(2250 + i * 100, 'v1', 201)),
+      ],
       lost: [],
       faults: [{ ...fault(true), type: 'capacity-loss', target: 'v1' }],
     });

@@ -49,6 +49,11 @@ const records = [
   rec(6050, 'v1', 200),
   rec(7000, 'v1', 500),
 ];
+/** Both versions serving from the deploy on, 40 requests each, v2 failing the first `v2Failures` of its own. */
+const busy = (v2Failures: number) => [
+  ...Array.from({ length: 40 }, (_, i) => rec(1000 + i * 100, 'v1', 200)),
+  ...Array.from({ length: 40 }, (_, i) => rec(1050 + i * 100, 'v2', i < v2Failures ? 500 : 200)),
+];
 const controller = { outcome: 'rolled-back' as const, reason: 'error rate', measurements: [] };
 
 describe('judge', () => {
@@ -89,11 +94,12 @@ describe('judge', () => {
       scenario: slowByConstruction,
       controller,
       events: timeline,
-      records,
+      records: [...records, ...busy(10)],
       lost: [],
       faults: [],
     });
     expect(j).toMatchObject({ passed: true, timeToDetectMs: 2500, timeToRollbackMs: 4600 });
+    expect(j.harm).toMatchObject({ verdict: 'worse', by: ['failed'] });
   });
 
   it('charges a wrong verdict to the version that judged it (judged_by), not the one that served it', () => {
@@ -158,7 +164,7 @@ describe('judge', () => {
         scenario: scenario('expect:\n  outcome: promoted'),
         controller,
         events,
-        records,
+        records: busy(0),
         lost: [],
         faults: [],
       }).classification,

@@ -1,0 +1,243 @@
+import { lnGamma, normalCdf } from '../analysis/stats/special.js';
+import { pct, secs } from '../util/format.js';
+import type { Harm, HarmMeasure, HarmTest } from '../vocabulary/rehearsal-verdict.js';
+import type { TrafficCount } from './blast-radius.js';
+
+/** The false-harm rate of one rehearsal: the chance that a candidate no worse than stable is called worse. */
+export const HARM_ALPHA = 0.01;
+/** Counts are compared within strata this long, so noise that moves both versions at once (a busy host) cancels. */
+export const HARM_STRATUM_MS = 1000;
+/** Fewest bad candidate outcomes that can be harm: a few failures say nothing, whatever the test says. */
+export const HARM_MIN_COUNT = 5;
+/** Smallest harm worth the name: the candidate's rate exceeds stable's by this much (absolute)… */
+export const HARM_MIN_EXCESS = 0.005;
+/** …and is at least this many times stable's (a cold start's slightly slower first second is not harm). */
+export const HARM_MIN_RATIO = 1.5;
+/** Up to this many bad outcomes in all the tail is exact; beyond, the continuity-corrected normal approximation (accurate there, and O(strata)). */
+export const HARM_EXACT_MAX = 400;
+/** Fewest candidate (and stable) requests in the compared period to tell "not worse" from "too little data". */
+export const HARM_MIN_REQUESTS = 20;
+
+/** The measures compared; the false-harm rate is split evenly across them (Bonferroni). */
+const MEASURES: { measure: Exclude<HarmMeasure, 'start'>; bad: (c: TrafficCount) => number; noun: string }[] =
+  [
+    { measure: 'failed', bad: (c) => c.failed, noun: 'failed requests' },
+    { measure: 'slow', bad: (c) => c.slow, noun: 'slow responses' },
+    { measure: 'wrong-verdicts', bad: (c) => c.wrongVerdicts, noun: 'wrong verdicts' },
+    { measure: 'lost-submissions', bad: (c) => c.lostSubmissions ?? 0, noun: 'lost submissions' },
+  ];
+
+/** One stratum of the comparison: both versions' counts over one step of time. */
+interface Stratum {
+  at: number;
+  candidate: TrafficCount[];
+  stable: TrafficCount[];
+}
+
+/** What the harm judgement needs besides the counts. */
+export interface HarmInput {
+  stable: string;
+  candidate: string;
+  /** When the candidate was deployed; undefined: it never started. */
+  deployedAt: number | undefined;
+  /** Why the candidate never started, when the release was abandoned at its deploy. */
+  startFailure?: string;
+  /** Faults verified acting on the candidate's responses (user-facing layers), with when they began. */
+  actingFaults?: { type: string; at: number; detail: string }[];
+}
+
+/**
+ * Was the candidate worse for users than stable? Per measure, an exact conditional test on counts: given
+ * the bad outcomes both versions had in a stratum, under "no worse" the candidate's number of them is
+ * binomial with its share of the stratum's requests; summed over strata it is Poisson-binomial, whose
+ * upper tail is the p-value. Harm needs that p-value under alpha/4, at least HARM_MIN_COUNT bad outcomes
+ * and an effect of HARM_MIN_EXCESS and HARM_MIN_RATIO, so noise both versions share is not harm.
+ */
+export function judgeHarm(counts: TrafficCount[], input: HarmInput): Harm {
+  const { stable, candidate, deployedAt } = input;
+  const alpha = HARM_ALPHA / MEASURES.length;
+  if (deployedAt === undefined && input.startFailure !== undefined) {
+    return {
+      verdict: 'worse',
+      by: ['start'],
+      evidence: `${candidate} never started (${input.startFailure}): no user could be served by it`,
+      period: 'concurrent',
+      alpha: HARM_ALPHA,
+      tests: [],
+    };
+  }
+  const ours = counts.filter(
+    (c) =>
+      c.version === stable || (c.version === candidate && deployedAt !== undefined && c.at >= deployedAt),
+  );
+  const concurrent = strata(ours, stable, candidate, HARM_STRATUM_MS).filter(
+    (s) => requests(s.candidate) > 0 && requests(s.stable) > 0,
+  );
+  const enough = (ss: Stratum[]) =>
+    sum(ss, (s) => requests(s.candidate)) >= HARM_MIN_REQUESTS &&
+    sum(ss, (s) => requests(s.stable)) >= HARM_MIN_REQUESTS;
+  // A blue-green switch leaves almost no time when both serve: then the whole run is one stratum.
+  const period: Harm['period'] = enough(concurrent) ? 'concurrent' : 'whole-run';
+  const compared =
+    period === 'concurrent' ? concurrent : strata(ours, stable, candidate, Number.POSITIVE_INFINITY);
+  const tests = MEASURES.map((m) => testMeasure(compared, m.measure, m.bad, alpha));
+  const harmful = tests.filter((t) => t.worse);
+  const firstHarmAt = harmful
+    .map((t) => t.firstHarmAt)
+    .filter((t): t is number => t !== undefined)
+    .sort((a, b) => a - b)[0];
+  const noun = (m: HarmMeasure) => MEASURES.find((x) => x.measure === m)?.noun ?? m;
+  const verdict = harmful.length > 0 ? 'worse' : enough(compared) ? 'not-worse' : 'too-little-data';
+  const evidence =
+    verdict === 'worse'
+      ? harmful.map((t) => `${noun(t.measure)}: ${t.evidence}`).join('; ')
+      : verdict === 'not-worse'
+        ? `${candidate} no worse than ${stable} on failed, slow, wrong verdicts or lost submissions (${tests[0]!.evidence} failed)`
+        : `too little data: ${sum(compared, (s) => requests(s.candidate))} ${candidate} and ${sum(compared, (s) => requests(s.stable))} ${stable} requests compared (fewer than ${HARM_MIN_REQUESTS})`;
+  const base = { period, alpha: HARM_ALPHA, tests };
+  const acting = [...(input.actingFaults ?? [])].sort((a, b) => a.at - b.at);
+  if (verdict !== 'worse' && acting.length > 0) {
+    // The counts cannot tell, but the candidate's own responses showed the fault: users got it.
+    const faults = acting.map((f) => `${f.type} from ${secs(f.at)}: ${f.detail}`).join('; ');
+    return {
+      ...base,
+      verdict: 'worse',
+      by: ['fault'],
+      evidence: `${candidate}'s fault acted on its responses (${faults}); users' counts alone: ${evidence}`,
+      firstHarmAt: acting[0]!.at,
+    };
+  }
+  return {
+    ...base,
+    verdict,
+    by: harmful.map((t) => t.measure),
+    evidence,
+    ...(firstHarmAt !== undefined ? { firstHarmAt } : {}),
+  };
+}
+
+function testMeasure(
+  ss: Stratum[],
+  measure: HarmMeasure,
+  bad: (c: TrafficCount) => number,
+  alpha: number,
+): HarmTest {
+  const x = sum(ss, (s) => sum(s.candidate, bad));
+  const n = sum(ss, (s) => requests(s.candidate));
+  const y = sum(ss, (s) => sum(s.stable, bad));
+  const m = sum(ss, (s) => requests(s.stable));
+  const tail = ss.map((s) => ({
+    k: sum(s.candidate, bad) + sum(s.stable, bad),
+    p: requests(s.candidate) / (requests(s.candidate) + requests(s.stable)),
+  }));
+  const pValue = upperTail(tail, x);
+  const rate = (a: number, b: number) => (b === 0 ? 0 : a / b);
+  const cr = rate(x, n);
+  const sr = rate(y, m);
+  const bigEnough = x >= HARM_MIN_COUNT && cr - sr >= HARM_MIN_EXCESS && cr >= HARM_MIN_RATIO * sr;
+  const worse = pValue <= alpha && bigEnough;
+  const figures = `${x} of ${n} (${pct(cr)}) vs ${y} of ${m} (${pct(sr)}), p = ${pValue.toPrecision(2)} (alpha ${alpha})`;
+  const why =
+    pValue <= alpha && !bigEnough
+      ? `; under the minimum harm (${HARM_MIN_COUNT} outcomes, +${pct(HARM_MIN_EXCESS)} and ${HARM_MIN_RATIO}× stable's rate)`
+      : '';
+  const firstHarmAt = worse ? harmStart(ss, bad) : undefined;
+  return {
+    measure,
+    candidate: { bad: x, requests: n },
+    stable: { bad: y, requests: m },
+    pValue,
+    alpha,
+    worse,
+    evidence: figures + why,
+    ...(firstHarmAt !== undefined ? { firstHarmAt } : {}),
+  };
+}
+
+/**
+ * When the harm began: the candidate's excess over its share (bad − expected, summed over strata) drifts
+ * around zero while it is healthy and climbs once it is not; the harm begins after the excess was last at
+ * its lowest, at the first bad candidate response from there on. A noise error before a fault is not its start.
+ */
+function harmStart(ss: Stratum[], bad: (c: TrafficCount) => number): number | undefined {
+  let excess = 0;
+  let lowest = 0;
+  let from = 0;
+  ss.forEach((s, i) => {
+    const nc = requests(s.candidate);
+    const k = sum(s.candidate, bad) + sum(s.stable, bad);
+    excess += sum(s.candidate, bad) - (k * nc) / (nc + requests(s.stable));
+    if (excess < lowest) {
+      lowest = excess;
+      from = i + 1;
+    }
+  });
+  for (const s of ss.slice(from)) {
+    const first = s.candidate.filter((c) => bad(c) > 0).sort((a, b) => a.at - b.at)[0];
+    if (first) return first.at;
+  }
+  return undefined;
+}
+
+/**
+ * P(X ≥ x) where X is the sum over strata of Binomial(k, p): the exact distribution by convolution
+ * (O(K²) in the total K of bad outcomes) up to HARM_EXACT_MAX of them.
+ */
+export function upperTail(strata: { k: number; p: number }[], x: number): number {
+  if (x <= 0) return 1;
+  if (sum(strata, (s) => s.k) > HARM_EXACT_MAX) {
+    const mean = sum(strata, (s) => s.k * s.p);
+    const sd = Math.sqrt(sum(strata, (s) => s.k * s.p * (1 - s.p)));
+    return sd === 0 ? (x <= mean ? 1 : 0) : 1 - normalCdf((x - 0.5 - mean) / sd);
+  }
+  let dist = [1];
+  for (const { k, p } of strata) {
+    if (k === 0) continue;
+    const pmf = binomialPmf(k, p);
+    const next = new Array<number>(dist.length + k).fill(0);
+    for (let i = 0; i < dist.length; i++) {
+      const di = dist[i]!;
+      if (di === 0) continue;
+      for (let j = 0; j <= k; j++) next[i + j]! += di * pmf[j]!;
+    }
+    dist = next;
+  }
+  let tail = 0;
+  for (let i = x; i < dist.length; i++) tail += dist[i]!;
+  return Math.min(1, tail);
+}
+
+function binomialPmf(k: number, p: number): number[] {
+  if (p <= 0) return [1, ...new Array<number>(k).fill(0)];
+  if (p >= 1) return [...new Array<number>(k).fill(0), 1];
+  const lp = Math.log(p);
+  const lq = Math.log1p(-p);
+  const lk = lnGamma(k + 1);
+  return Array.from({ length: k + 1 }, (_, j) =>
+    Math.exp(lk - lnGamma(j + 1) - lnGamma(k - j + 1) + j * lp + (k - j) * lq),
+  );
+}
+
+/** Counts of the two versions grouped into strata of `stepMs`, in time order. */
+function strata(counts: TrafficCount[], stable: string, candidate: string, stepMs: number): Stratum[] {
+  const byStep = new Map<number, Stratum>();
+  for (const c of counts) {
+    const at = Number.isFinite(stepMs) ? Math.floor(c.at / stepMs) * stepMs : 0;
+    let s = byStep.get(at);
+    if (!s) {
+      s = { at, candidate: [], stable: [] };
+      byStep.set(at, s);
+    }
+    if (c.version === candidate) s.candidate.push(c);
+    else if (c.version === stable) s.stable.push(c);
+  }
+  return [...byStep.values()].sort((a, b) => a.at - b.at);
+}
+
+const requests = (cs: TrafficCount[]) => sum(cs, (c) => c.requests);
+
+function sum<T>(xs: T[], f: (x: T) => number): number {
+  let s = 0;
+  for (const x of xs) s += f(x);
+  return s;
+}
