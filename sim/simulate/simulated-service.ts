@@ -10,6 +10,7 @@ import { binomial, multinomial, poisson } from './draws.js';
 import { LatencyModel } from './latency.js';
 import type { ServiceModel } from './model.js';
 import type { ProblemShare } from './problem-mix.js';
+import { type ProblemSplit, problemSplit, type SplitState, splitByProblem } from './problem-split.js';
 
 interface VersionState {
   instances: number;
@@ -26,17 +27,6 @@ interface VersionState {
   marked: Map<string, number>;
   /** Per problem (in the problem mix's order), when verdicts are split by problem. */
   byProblem?: { judged: number[]; accepted: number[] };
-}
-
-/** What the per-problem split needs, made once: the problems, and a random stream of its own. */
-interface ProblemSplit {
-  problems: readonly ProblemShare[];
-  /** Forked from the service's stream, so every other draw stays what it was without the split. */
-  rng: Random;
-  acceptedScratch: number[];
-  rejectedScratch: number[];
-  acceptedWeights: number[];
-  rejectedWeights: number[];
 }
 
 const LE = [...LATENCY_BUCKETS.map(String), '+Inf'];
@@ -77,15 +67,7 @@ export class SimulatedService {
     problems?: readonly ProblemShare[],
   ) {
     if (problems?.length) {
-      const zeros = () => new Array<number>(problems.length).fill(0);
-      this.split = {
-        problems,
-        rng: rng.fork('problems'),
-        acceptedScratch: zeros(),
-        rejectedScratch: zeros(),
-        acceptedWeights: zeros(),
-        rejectedWeights: zeros(),
-      };
+      this.split = problemSplit(problems, rng.fork('problems'));
     }
     this.latency = new LatencyModel(model, traffic.mix, traffic.slowMs);
     this.endAt = traffic.duration;
@@ -401,73 +383,17 @@ export class SimulatedService {
     s.accepted += accepted;
     if (wrongMarker && wrong > 0) s.marked.set(wrongMarker, (s.marked.get(wrongMarker) ?? 0) + wrong);
     count.wrongVerdicts = wrong;
-    if (s.byProblem) this.splitByProblem(s, count, accepted, judged - accepted, wrong, wrongRate, scoped);
-  }
-
-  /**
-   * Splits a step's verdicts by problem: given how many were Accepted, they fall on the problems in
-   * proportion to each problem's share of submissions × its chance of an Accepted verdict (after the
-   * version's own wrong-verdict rate), and likewise the rest. Then effects scoped to problems flip those
-   * problems' verdicts, which changes the totals and counts as wrong verdicts.
-   */
-  private splitByProblem(
-    s: VersionState,
-    count: TrafficCount,
-    accepted: number,
-    rejected: number,
-    wrong: number,
-    wrongRate: number,
-    scoped: Effect[],
-  ): void {
-    const split = this.split!;
-    const { problems, acceptedWeights: aw, rejectedWeights: rw } = split;
-    const wrongBy = (i: number, n: number) => {
-      if (n <= 0) return;
-      count.wrongByProblem ??= {};
-      const problem = problems[i]!.problem;
-      count.wrongByProblem[problem] = (count.wrongByProblem[problem] ?? 0) + n;
-    };
-    if (wrong > 0) {
-      // The version's own wrong verdicts fall on the problems as its submissions do.
-      const shares = problems.map((p) => p.share);
-      const spread = multinomial(split.rng, wrong, shares, split.acceptedScratch);
-      for (let i = 0; i < spread.length; i++) wrongBy(i, spread[i]!);
-    }
-    let aTotal = 0;
-    let rTotal = 0;
-    for (let i = 0; i < problems.length; i++) {
-      const { share, accepted: a } = problems[i]!;
-      const shown = (1 - wrongRate) * a + wrongRate * (1 - a);
-      aw[i] = share * shown;
-      rw[i] = share * (1 - shown);
-      aTotal += aw[i]!;
-      rTotal += rw[i]!;
-    }
-    for (let i = 0; i < problems.length; i++) {
-      aw[i] = aTotal > 0 ? aw[i]! / aTotal : 1 / problems.length;
-      rw[i] = rTotal > 0 ? rw[i]! / rTotal : 1 / problems.length;
-    }
-    const acc = multinomial(split.rng, accepted, aw, split.acceptedScratch);
-    const rej = multinomial(split.rng, rejected, rw, split.rejectedScratch);
-    const byProblem = s.byProblem!;
-    for (let i = 0; i < problems.length; i++) {
-      let a = acc[i]!;
-      let r = rej[i]!;
-      for (const e of scoped) {
-        if (!e.problems!.includes(problems[i]!.problem)) continue;
-        // As the judge service's toggle: Accepted becomes Wrong Answer, anything else Accepted.
-        const toRejected = binomial(split.rng, a, e.wrongVerdictRate!);
-        const toAccepted = binomial(split.rng, r, e.wrongVerdictRate!);
-        a += toAccepted - toRejected;
-        r += toRejected - toAccepted;
-        s.accepted += toAccepted - toRejected;
-        count.wrongVerdicts += toRejected + toAccepted;
-        wrongBy(i, toRejected + toAccepted);
-        if (e.marker) s.marked.set(e.marker, (s.marked.get(e.marker) ?? 0) + toRejected + toAccepted);
-      }
-      byProblem.judged[i]! += a + r;
-      byProblem.accepted[i]! += a;
-    }
+    if (s.byProblem)
+      splitByProblem(
+        this.split!,
+        s as SplitState,
+        count,
+        accepted,
+        judged - accepted,
+        wrong,
+        wrongRate,
+        scoped,
+      );
   }
 
   private bump(codes: Map<string, number>, code: string, n: number): void {
