@@ -187,7 +187,6 @@ export function phaseMarks(events: TimelineEvent[], outcome: ControllerResult['o
 function judgeTruth(input: JudgeInput, truth: UserExperience): Judgement {
   const { scenario, controller, events, faults } = input;
   const { stable, candidate } = scenario.service;
-  const at = (type: TimelineEvent['type']) => events.find((e) => e.type === type)?.at;
   const decidedAt = decisionTime(events, controller.outcome);
   // Detection is timed from the first fault's injection; a candidate faulty by construction (start-up
   // toggles, no scheduled fault) from its deploy, so its time to detect is still measured.
@@ -199,7 +198,10 @@ function judgeTruth(input: JudgeInput, truth: UserExperience): Judgement {
       .filter((t): t is number => t !== undefined)
       .sort((a, b) => a - b)[0] ??
     (scenario.faults.length === 0 ? candidateDeploy(events, candidate) : undefined);
-  const firstFailure = at('first-failure');
+  // Detection is the first failing check at or after the fault began: a noisy check that failed once before
+  // the fault existed (and decided nothing) did not detect it.
+  const detection = firstFailingCheck(events, faultStart);
+  const firstFailure = detection?.at;
   const marks = phaseMarks(events, controller.outcome);
   const decisionAt = marks.decisionAt;
   const allOnStable = marks.allOnStableAt;
@@ -231,8 +233,7 @@ function judgeTruth(input: JudgeInput, truth: UserExperience): Judgement {
     expectations.push(bound('maxWrongVerdicts', expect.maxWrongVerdicts, wrongVerdicts));
   expectations.push(bound('lostSubmissions', expect.lostSubmissions, input.lost.length));
   if (expect.detectedBy !== undefined) {
-    const check = events.find((e) => e.type === 'first-failure')?.data?.check;
-    const actual = typeof check === 'string' ? check : 'no check failed';
+    const actual = detection?.check ?? 'no check failed';
     expectations.push({
       name: 'detectedBy',
       expected: expect.detectedBy,
@@ -334,4 +335,26 @@ function bound(name: string, max: number, actual: number | undefined, unit = '')
     actual: actual === undefined ? 'never happened' : show(actual),
     passed: actual !== undefined && actual <= max,
   };
+}
+
+/** The first analysis round at or after `from` (any round when unknown) with a failing check: when, and which check. */
+function firstFailingCheck(
+  events: TimelineEvent[],
+  from: number | undefined,
+): { at: number; check: string } | undefined {
+  // The controller marks the first failing check of the whole run; when that is before the fault, the rounds after it are searched.
+  const first = events.find((e) => e.type === 'first-failure');
+  if (first && (from === undefined || first.at >= from))
+    return {
+      at: first.at,
+      check: typeof first.data?.check === 'string' ? first.data.check : 'no check failed',
+    };
+  for (const e of events) {
+    if (e.type !== 'analysis' || (from !== undefined && e.at < from)) continue;
+    const measurements = e.data?.measurements;
+    if (!Array.isArray(measurements)) continue;
+    const failed = (measurements as { phase?: string; check?: string }[]).find((m) => m.phase === 'failed');
+    if (failed) return { at: e.at, check: String(failed.check) };
+  }
+  return undefined;
 }

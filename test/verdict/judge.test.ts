@@ -80,6 +80,42 @@ describe('judge', () => {
     expect(j.blastRadius.byPhase['after-rollback']?.v1?.failed).toBe(1);
   });
 
+  it('a check that failed once before the fault began did not detect it: detection is the first failing round after', () => {
+    const round = (at: number, phase: string, check: string): TimelineEvent => ({
+      at,
+      type: 'analysis',
+      message: '',
+      data: { measurements: [{ check, phase, at, value: 0, message: '' }] },
+    });
+    const later = { ...fault, injectedAt: 3000 };
+    const noisyFirst: TimelineEvent[] = [
+      { at: 1000, type: 'deploy', message: '' },
+      { at: 2000, type: 'first-failure', message: '', data: { check: 'candidate acceptance_rate >= 0.45' } },
+      round(2000, 'failed', 'candidate acceptance_rate >= 0.45'),
+      round(4000, 'successful', 'candidate error_rate <= 0.02'),
+      round(5000, 'failed', 'candidate error_rate <= 0.02'),
+      { at: 6000, type: 'decision', message: '' },
+      { at: 6100, type: 'all-traffic-on-stable', message: '' },
+    ];
+    const input = {
+      scenario: scenario('expect:\n  outcome: rolled-back\n  detectedBy: error_rate'),
+      controller,
+      records,
+      lost: [],
+      faults: [later],
+    };
+    const j = judge({ ...input, events: noisyFirst });
+    expect(j.timeToDetectMs).toBe(2000);
+    expect(j.expectations.find((e) => e.name === 'detectedBy')).toMatchObject({ passed: true });
+    // No failing round after the fault: nothing detected it (before, the early failure read as "detect 0.0s").
+    const j2 = judge({ ...input, events: noisyFirst.filter((e) => e.at !== 5000) });
+    expect(j2.timeToDetectMs).toBeUndefined();
+    expect(j2.expectations.find((e) => e.name === 'detectedBy')).toMatchObject({
+      passed: false,
+      actual: 'no check failed',
+    });
+  });
+
   it("measures detection from the candidate's deploy when it is faulty by construction (no scheduled fault)", () => {
     const slowByConstruction = parseScenario(
       scenarioYaml({ faults: 'faults: []', expect: 'expect:\n  outcome: rolled-back\n  detectWithin: 3s' }),
