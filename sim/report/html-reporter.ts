@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { escapeXml, secs } from '../util/format.js';
 import type { RunReport, ScenarioReport } from '../vocabulary/report-model.js';
-import { budgetText, buildMatrix, interruptionNote, keyFigure } from './matrix.js';
+import { budgetText, buildMatrix, harmLine, interruptionNote, keyFigure } from './matrix.js';
 import type { Reporter } from './reporter.js';
 import { simulationHtml } from './simulation.js';
 import { scenarioChart } from './svg-chart.js';
@@ -61,6 +61,19 @@ function impactTable(s: ScenarioReport): string {
   return `<table><tr><th>phase</th><th>version</th><th>requests</th><th>failed</th><th>slow</th><th>wrong verdicts</th></tr>${rows.join('')}</table>`;
 }
 
+/** Harm to users: the verdict with its evidence, and every measure's test. */
+function harmSection(s: ScenarioReport): string {
+  const line = harmLine(s);
+  if (!line || !s.harm) return '';
+  const rows = s.harm.tests
+    .map(
+      (t) =>
+        `<tr><td>${escapeXml(t.measure)}</td><td class="num">${t.candidate.bad} of ${t.candidate.requests}</td><td class="num">${t.stable.bad} of ${t.stable.requests}</td><td class="num">${t.pValue.toPrecision(2)}</td><td class="num">${t.alpha}</td><td class="${t.worse ? 'bad' : 'ok'}">${t.worse ? 'worse' : 'no'}</td></tr>`,
+    )
+    .join('');
+  return `<p class="${s.harm.verdict === 'worse' ? 'bad' : ''}">harm to users: ${escapeXml(line)}</p><details><summary>harm tests (${escapeXml(s.harm.period)} period)</summary><table><tr><th>measure</th><th>${escapeXml(s.versions.candidate)}</th><th>${escapeXml(s.versions.stable)}</th><th>p</th><th>α</th><th>worse</th></tr>${rows}</table></details>`;
+}
+
 function scenarioSection(s: ScenarioReport): string {
   const o = s.observed;
   const figures = `<table><tr><th>outcome</th><th>detect</th><th>decision</th><th>rollback</th><th>failed</th><th>wrong verdicts</th><th>lost</th><th>budget</th></tr><tr><td>${escapeXml(o.outcome)} (expected ${escapeXml(s.expected.outcome)})</td><td>${secs(o.timeToDetectMs)}</td><td>${secs(o.timeToDecisionMs)}</td><td>${secs(o.timeToRollbackMs)}</td><td class="num">${o.failedRequests}</td><td class="num">${o.wrongVerdicts}</td><td class="num">${o.lostSubmissions}</td><td class="num">${budgetText(s)}</td></tr></table>`;
@@ -91,7 +104,7 @@ function scenarioSection(s: ScenarioReport): string {
   const chart = s.series.t.length ? scenarioChart(s) : '<p class="muted">no traffic was recorded</p>';
   return `<section class="scenario" id="${anchor(s)}" data-status="${s.status}">
 <h2>${badge(s)} ${escapeXml(s.name)} <span class="muted">— ${escapeXml(s.strategy)}, ${escapeXml(s.classification)}</span></h2>
-<p>${escapeXml(s.description)}</p><p><b>${escapeXml(s.reason)}</b>${s.error?.hint ? `<br>hint: ${escapeXml(s.error.hint)}` : ''}</p>${s.measuredUnderDistortion || s.traffic.distorted ? `<p class="bad">⚠ Measured under distortion: ${escapeXml(s.traffic.distortion ?? 'the traffic generator fell behind its schedule')}</p>` : ''}
+<p>${escapeXml(s.description)}</p><p><b>${escapeXml(s.reason)}</b>${s.error?.hint ? `<br>hint: ${escapeXml(s.error.hint)}` : ''}</p>${harmSection(s)}${s.measuredUnderDistortion || s.traffic.distorted ? `<p class="bad">⚠ Measured under distortion: ${escapeXml(s.traffic.distortion ?? 'the traffic generator fell behind its schedule')}</p>` : ''}
 ${figures}${chart}
 <ul>${expectations}</ul>${faults ? `<h3>Faults</h3><ul>${faults}</ul>` : ''}
 <details><summary>blast radius by phase and version</summary>${impactTable(s)}</details>

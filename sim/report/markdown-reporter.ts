@@ -4,7 +4,15 @@ import { join, relative, sep } from 'node:path';
 import { percent, secs } from '../util/format.js';
 import type { RunReport, ScenarioReport } from '../vocabulary/report-model.js';
 import { DEFAULT_SLO } from './budget.js';
-import { budgetText, buildMatrix, interruptionNote, keyFigure, statusMark } from './matrix.js';
+import {
+  budgetText,
+  buildMatrix,
+  harmCell,
+  harmLine,
+  interruptionNote,
+  keyFigure,
+  statusMark,
+} from './matrix.js';
 import type { Reporter } from './reporter.js';
 
 /** Escapes text for a Markdown table cell. */
@@ -39,6 +47,7 @@ function detailRow(s: ScenarioReport): string {
   return row([
     `${statusMark(s)} ${mdCell(s.name)}${s.measuredUnderDistortion || s.traffic.distorted ? ' ⚠️ distorted' : ''}`,
     mdCell(s.classification),
+    mdCell(harmCell(s)),
     `${mdCell(s.observed.outcome)} (expected ${mdCell(s.expected.outcome)})`,
     secs(s.observed.timeToDetectMs),
     secs(s.observed.timeToRollbackMs),
@@ -73,10 +82,17 @@ export function renderMarkdown(report: RunReport, place?: MarkdownPlace): string
     '',
     '### Scenarios',
     '',
-    row(['scenario', 'class', 'outcome', 'detect', 'rollback', 'failed', 'lost', 'budget']),
-    row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:']),
+    row(['scenario', 'class', 'harm to users', 'outcome', 'detect', 'rollback', 'failed', 'lost', 'budget']),
+    row(['---', '---', '---', '---', '---:', '---:', '---:', '---:', '---:']),
     ...report.scenarios.map(detailRow),
   ];
+  // The ground truth behind every `caught` and `missed`: what the candidate's users got that stable's did not.
+  const harmed = report.scenarios.filter((s) => s.harm?.verdict === 'worse');
+  if (harmed.length) {
+    lines.push('', '### Harm to users', '');
+    for (const s of harmed)
+      lines.push(`- **${mdCell(s.name)}** (${mdCell(s.classification)}): ${mdCell(harmLine(s)!)}`);
+  }
   const distorted = report.scenarios.filter((s) => s.measuredUnderDistortion || s.traffic.distorted);
   if (distorted.length) {
     lines.push('', '### ⚠️ Measured under distortion', '');

@@ -69,3 +69,19 @@ export function keyFigure(s: ScenarioReport): string {
 export function statusMark(s: ScenarioReport): string {
   return { passed: '✅', error: '⚠️', interrupted: '⏹️', failure: '❌' }[s.status] ?? '❌';
 }
+
+/** Whether the candidate hurt users, in a table cell: `worse (wrong verdicts)`, `not worse`, `too little data`, or `-`. */
+export function harmCell(s: ScenarioReport): string {
+  const h = s.harm;
+  if (!h) return '-';
+  if (h.verdict === 'worse') return `worse (${h.by.join(', ')})`;
+  return h.verdict === 'not-worse' ? 'not worse' : 'too little data';
+}
+
+/** Whether the candidate hurt users, in one line with its evidence and when it began. */
+export function harmLine(s: ScenarioReport): string | undefined {
+  const h = s.harm;
+  if (!h) return undefined;
+  const from = h.firstHarmAt !== undefined ? ` from t=${secs(h.firstHarmAt)}` : '';
+  return `${harmCell(s)}${from}: ${h.evidence}`;
+}

@@ -17,6 +17,38 @@ describe('renderHtml', () => {
     expect(html.length).toBeLessThan(300_000);
   });
 
+  it('shows harm to users with its evidence and every test, escaped', () => {
+    const report = fixtureReport();
+    const s = report.scenarios.find((x) => x.name === 'canary-error-spike')!;
+    s.harm = {
+      verdict: 'worse',
+      by: ['wrong-verdicts'],
+      evidence: 'wrong verdicts: 26 of 108 <24.1%> vs 0 of 168',
+      firstHarmAt: 900,
+      period: 'concurrent',
+      alpha: 0.01,
+      tests: [
+        {
+          measure: 'wrong-verdicts',
+          candidate: { bad: 26, requests: 108 },
+          stable: { bad: 0, requests: 168 },
+          pValue: 5.2e-10,
+          alpha: 0.0025,
+          worse: true,
+          evidence: '',
+        },
+      ],
+    };
+    const html = renderHtml(report);
+    expect(html).toContain(
+      '<p class="bad">harm to users: worse (wrong-verdicts) from t=0.9s: wrong verdicts: 26 of 108 &lt;24.1%&gt; vs 0 of 168</p>',
+    );
+    expect(html).toContain(
+      '<td>wrong-verdicts</td><td class="num">26 of 108</td><td class="num">0 of 168</td><td class="num">5.2e-10</td>',
+    );
+    expect(renderHtml(fixtureReport())).not.toContain('harm to users');
+  });
+
   it('escapes names from scenario files', () => {
     const r = fixtureReport();
     r.scenarios[0]!.name = '<img onerror=x>';

@@ -23,11 +23,32 @@ describe('renderMarkdown', () => {
     );
   });
 
+  it('says whether the candidate hurt users: a column per scenario and the evidence of every harm', () => {
+    const report = fixtureReport();
+    const s = report.scenarios.find((x) => x.name === 'canary-error-spike')!;
+    s.harm = {
+      verdict: 'worse',
+      by: ['failed'],
+      evidence: 'failed: 28 of 108 (25.9%) vs 0 of 168 (0.0%), p = 1.7e-11 (alpha 0.0025)',
+      firstHarmAt: 8100,
+      period: 'concurrent',
+      alpha: 0.01,
+      tests: [],
+    };
+    const md = renderMarkdown(report);
+    expect(md).toMatch(/\| ✅ canary-error-spike \| caught \| worse \(failed\) \| rolled-back/);
+    expect(md).toContain(
+      '### Harm to users\n\n- **canary-error-spike** (caught): worse (failed) from t=8.1s: failed: 28 of 108 (25.9%) vs 0 of 168 (0.0%), p = 1.7e-11 (alpha 0.0025)',
+    );
+    // No harm found anywhere: no section.
+    expect(renderMarkdown(fixtureReport())).not.toContain('### Harm to users');
+  });
+
   it('has a headline, a row per scenario with the budget, and what went wrong', () => {
     const md = renderMarkdown(fixtureReport());
     expect(md.split('\n')[0]).toBe('## ❌ Release rehearsal: 2/3 passed, 1 failed');
     expect(md).toMatch(
-      /\| ✅ canary-error-spike \| caught \| rolled-back \(expected rolled-back\) \| \d+\.\ds \| \d+\.\ds \| \d+ \| 0 \| \d+% \|/,
+      /\| ✅ canary-error-spike \| caught \| - \| rolled-back \(expected rolled-back\) \| \d+\.\ds \| \d+\.\ds \| \d+ \| 0 \| \d+% \|/,
     );
     expect(md).toContain(
       '- **canary-error-spike-strict** (failure): detectWithin: expected <= 1.0s, got 2.2s',
