@@ -130,7 +130,8 @@ export interface PrometheusSourceDeps {
  * Prometheus as the monitoring the controller reads: the harness's own (it rewrites the file_sd targets every
  * interval as instances come and go) or one given by `url:`. It has the scraper's knobs and counters, so the
  * monitoring faults act on what the controller sees: `scrape-gap` empties the targets, `metrics-down` points
- * them at an address nothing listens on, `stale-metrics` evaluates queries that long in the past, and
+ * them at an address nothing listens on, `stale-metrics` cuts that much off the end of every query's window (as the built-in store, whose samples
+ * arrive that late, sees it), and
  * `wrong-labels` relabels the targets and the version the queries ask for. The counters count the scrapes
  * Prometheus reports on `/api/v1/targets` (healthy ones in `scrapes`, failed ones in `failures`).
  */
@@ -185,13 +186,18 @@ export class PrometheusSource {
   }
 
   /**
-   * A check's PromQL for `version` over `args`' window, evaluated now (less a `stale-metrics` delay), as the
+   * A check's PromQL for `version` over `args`' window, evaluated now (a `stale-metrics` delay cuts the end off
+   * the window), as the
    * built-in queries answer: the value and what it rests on; undefined when Prometheus has no data.
    */
   async evaluate(metric: PromQLMetric, args: PromQLArgs): Promise<QueryValue | undefined> {
     const version = this.distortion.relabel?.({ version: args.version }).version ?? args.version;
-    const rendered = { ...args, version };
-    const at = (this.deps.wallNow ?? Date.now)() - this.distortion.delayMs;
+    // Stale metrics: the built-in store then holds, of the window (now - W, now], only (now - W, now - delay];
+    // so does this: evaluated `delay` in the past over what is left of the window, nothing when none is.
+    const delay = this.distortion.delayMs;
+    if (delay >= args.windowMs) return undefined;
+    const rendered = { ...args, version, windowMs: args.windowMs - delay };
+    const at = (this.deps.wallNow ?? Date.now)() - delay;
     const [value, requests] = await Promise.all([
       this.deps.api.query(renderPromQL(metric.value, rendered), at),
       metric.requests === undefined
