@@ -158,7 +158,7 @@ export class ThresholdCheck implements Check {
       const tooHigh = this.config.max !== undefined && value > this.config.max;
       const tooLow = this.config.min !== undefined && value < this.config.min;
       const basis = counted ? ` over ${requests} ${entry.basis}` : ` (${requests} instance(s))`;
-      const shown = `${this.label} of ${version} = ${fmt(value)} ${entry.unit}${basis}`;
+      const shown = `${this.label} of ${version} = ${fmt(value)} ${entry.unit}${basis}${this.prometheus ? ' (Prometheus)' : ''}`;
       const bad = entry.unit === 'ratio' ? Math.round((tooHigh ? value : 1 - value) * requests) : Infinity;
       if ((tooHigh || tooLow) && bad < this.config.minFailures)
         return {
