@@ -84,7 +84,10 @@ const monitoringSchema = z
      */
     source: z.enum(['builtin', 'prometheus']).default('builtin'),
     /** An existing Prometheus (e.g. http://127.0.0.1:9090) that already scrapes the run's targets. */
-    url: z.url({ protocol: /^https?$/ }).optional(),
+    url: z
+      .string()
+      .regex(/^https?:\/\/[^\s/?#]+(\/\S*)?$/, 'must be an http(s) URL like http://127.0.0.1:9090')
+      .optional(),
   })
   .refine((m) => m.url === undefined || m.source === 'prometheus', {
     message: 'url is the address of a Prometheus: it needs source: prometheus',

@@ -185,7 +185,7 @@ describe('threshold check on PromQL (monitoring.source prometheus)', () => {
     await c.prepare!(10_000, 0);
     const m = c.measure(10_000, 0);
     expect(m).toMatchObject({ phase: 'failed', value: 0.2, requests: 40 });
-    expect(m.message).toMatch(/error_rate of v2 = 0.2000 ratio over 40 requests, above 0.01/);
+    expect(m.message).toBe('error_rate of v2 = 0.2000 ratio over 40 requests (Prometheus), above 0.01');
     expect(asked[0]!.metric).toBe(defaultPromQL.error_rate);
     expect(asked[0]!.args).toEqual({ version: 'v2', windowMs: 5000, intervalMs: 2000 });
   });
