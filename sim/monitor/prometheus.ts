@@ -9,6 +9,12 @@ import type { ScrapeDistortion, ScrapeTarget } from './scraper.js';
 /** An address nothing listens on: a `metrics-down` fault points every target there, so every scrape fails. */
 export const DOWN_ADDRESS = '127.0.0.1:1';
 
+/**
+ * How late Prometheus applies a changed targets file: file_sd reads it within its refresh (1 s, or at once on
+ * inotify), and Prometheus's discovery manager passes target updates on at most every 5 s.
+ */
+export const TARGET_UPDATE_LAG_MS = 6000;
+
 /** Prometheus's HTTP API (`/api/v1/query`), instant queries only. */
 export class PrometheusApi {
   constructor(
@@ -129,17 +135,20 @@ export interface PrometheusSourceDeps {
 /**
  * Prometheus as the monitoring the controller reads: the harness's own (it rewrites the file_sd targets every
  * interval as instances come and go) or one given by `url:`. It has the scraper's knobs and counters, so the
- * monitoring faults act on what the controller sees: `scrape-gap` empties the targets, `metrics-down` points
- * them at an address nothing listens on, `stale-metrics` cuts that much off the end of every query's window (as the built-in store, whose samples
- * arrive that late, sees it), and
- * `wrong-labels` relabels the targets and the version the queries ask for. The counters count the scrapes
- * Prometheus reports on `/api/v1/targets` (healthy ones in `scrapes`, failed ones in `failures`).
+ * monitoring faults act on what the controller sees: `scrape-gap` empties the targets and `metrics-down` points
+ * them at an address nothing listens on (both also drop every query's answer while they last, since Prometheus
+ * applies new targets only seconds later); `stale-metrics` cuts that much off the end of every query's window
+ * (what the built-in store, whose samples arrive that late, holds of it); `wrong-labels` relabels the targets
+ * and the version the queries ask for. The counters count the scrapes Prometheus reports on `/api/v1/targets`
+ * (healthy ones in `scrapes`, failed ones in `failures`).
  */
 export class PrometheusSource {
   readonly distortion: ScrapeDistortion = { blind: false, delayMs: 0 };
   scrapes = 0;
   failures = 0;
   readonly intervalMs: number;
+  /** The counters show a changed target list only once Prometheus has applied it. */
+  readonly effectDelayMs = TARGET_UPDATE_LAG_MS;
   private written = '';
   private readonly lastSeen = new Map<string, string>();
 
@@ -191,6 +200,9 @@ export class PrometheusSource {
    * built-in queries answer: the value and what it rests on; undefined when Prometheus has no data.
    */
   async evaluate(metric: PromQLMetric, args: PromQLArgs): Promise<QueryValue | undefined> {
+    // A gap or a metrics outage blinds the controller at once, as on the built-in scraper (Prometheus itself
+    // stops scraping, or fails every scrape, once it has applied the rewritten targets: TARGET_UPDATE_LAG_MS).
+    if (this.distortion.blind || this.distortion.down) return undefined;
     const version = this.distortion.relabel?.({ version: args.version }).version ?? args.version;
     // Stale metrics: the built-in store then holds, of the window (now - W, now], only (now - W, now - delay];
     // so does this: evaluated `delay` in the past over what is left of the window, nothing when none is.

@@ -51,8 +51,9 @@ describe.skipIf(!findPrometheus())(
         result = await runCli(
           [
             'run',
-            'test/fixtures/prometheus/canary-error-spike.yaml',
+            'test/fixtures/prometheus/canary-error-burst.yaml',
             'test/fixtures/prometheus/canary-healthy-promql.yaml',
+            'scenarios/canary-scrape-gap.yaml',
             '--prometheus',
             '--reports',
             reports,
@@ -64,12 +65,12 @@ describe.skipIf(!findPrometheus())(
       }
       const [dir] = readdirSync(reports);
       report = JSON.parse(readFileSync(join(reports, dir!, 'report.json'), 'utf8')) as RunReport;
-    }, 150_000);
+    }, 200_000);
 
-    it('exits 0 with both expectations held', () => {
+    it('exits 0 with every expectation held', () => {
       expect(result.stderr).not.toMatch(/internal error/);
       expect(result.code, result.stdout + result.stderr).toBe(0);
-      expect(report.summary).toMatchObject({ total: 2, passed: 2, failed: 0, errors: 0 });
+      expect(report.summary).toMatchObject({ total: 3, passed: 3, failed: 0, errors: 0 });
     });
 
     it('started a Prometheus of its own for the run', () => {
@@ -77,7 +78,7 @@ describe.skipIf(!findPrometheus())(
     });
 
     it('rolls back the erroring candidate on an error rate measured by Prometheus', () => {
-      const spike = scenario('prom-canary-error-spike');
+      const spike = scenario('prom-canary-error-burst');
       expect(spike.classification).toBe('caught');
       expect(spike.observed.outcome).toBe('rolled-back');
       const failed = spike.measurements.filter((m) => m.phase === 'failed');
@@ -107,6 +108,13 @@ describe.skipIf(!findPrometheus())(
         ),
       ).toBe(true);
       expect(healthy.measurements.filter((m) => m.phase === 'failed' || m.phase === 'error')).toEqual([]);
+    });
+
+    it('a scrape gap blinds the Prometheus (its file_sd targets emptied): verified, and the release pauses', () => {
+      const gap = scenario('canary-scrape-gap');
+      expect(gap.observed.outcome).toBe('paused');
+      expect(gap.faults[0]).toMatchObject({ type: 'scrape-gap', applied: true, verified: true });
+      expect(gap.faults[0]!.detail).toMatch(/scraper scrapes stood still over two intervals/);
     });
 
     it('leaves no process behind, Prometheus included', () => {

@@ -99,17 +99,21 @@ describe.skipIf(!binary)('a real Prometheus as the monitoring source', () => {
     delete source.distortion.relabel;
   });
 
-  it('metrics-down: every scrape fails once the targets point nowhere', async () => {
+  it('metrics-down: no answer at once, and every scrape fails once the targets point nowhere', async () => {
     source.distortion.down = true;
+    // The controller is blind at once; Prometheus fails its scrapes once it has applied the new targets.
+    expect(
+      await source.evaluate(defaultPromQL.error_rate, { version: 'v2', windowMs: 3000, intervalMs: 1000 }),
+    ).toBe(undefined);
     await source.syncTargets();
     const before = source.failures;
-    for (let i = 0; i < 40 && source.failures < before + 3; i++) {
+    for (let i = 0; i < 48 && source.failures < before + 3; i++) {
       await sleep(250);
       await source.countScrapes();
     }
     expect(source.failures).toBeGreaterThanOrEqual(before + 3);
     source.distortion.down = false;
-  }, 15_000);
+  }, 20_000);
 
   it('stops: the process is gone and its tsdb removed', async () => {
     const dir = dirname(prom.targetsFile);
