@@ -14,6 +14,16 @@ export class AnalysisRun {
     this.tallies = new Map(checks.map((c) => [c.name, new CheckTally(c.limits)]));
   }
 
+  /** Whether a check fetches its data before a round (one that asks Prometheus). */
+  get fetches(): boolean {
+    return this.checks.some((c) => c.prepare !== undefined);
+  }
+
+  /** Lets every check that asks an outside system fetch what the round at `now` will measure. */
+  async prepare(now: number, since: number): Promise<void> {
+    await Promise.all(this.checks.map((c) => c.prepare?.(now, since)));
+  }
+
   /** Measures every check once and returns the decision with this round's measurements. */
   round(
     now: number,

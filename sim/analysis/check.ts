@@ -12,6 +12,11 @@ export interface Check {
   };
   /** Measures at `now`, looking at data since `since` (when the candidate started taking traffic). Never throws. */
   measure(now: number, since: number): Measurement;
+  /**
+   * Fetches what `measure(now, since)` will read, when the data lives outside the harness (a Prometheus
+   * answering over HTTP). The controller awaits it just before the round at the same `now`. Never rejects.
+   */
+  prepare?(now: number, since: number): Promise<void>;
 }
 
 /** Wraps a measurement function so that an exception becomes an `error` measurement. */

@@ -1,3 +1,4 @@
+import type { PrometheusSource } from '../monitor/prometheus.js';
 import type { Queries } from '../monitor/queries.js';
 import { BurnRateCheck } from './burn-rate-check.js';
 import type { Check } from './check.js';
@@ -15,12 +16,17 @@ export interface CheckDeps {
   versions: CheckVersions;
   weights: WeightHistory;
   defaults: CheckDefaults;
+  /**
+   * Set when monitoring is a Prometheus: threshold checks measure its PromQL alone (`minRangeMs`: the shortest
+   * range a query gets, a few scrapes); the other kinds read the built-in store and are refused.
+   */
+  prometheus?: { source: PrometheusSource; intervalMs: number; minRangeMs: number } | undefined;
 }
 
 /** Every check kind by name: how to build it from its configuration. */
 export const checkKinds = {
   threshold: (c: Extract<CheckConfig, { kind: 'threshold' }>, d: CheckDeps) =>
-    new ThresholdCheck(c, d.queries, d.versions, d.defaults),
+    new ThresholdCheck(c, d.queries, d.versions, d.defaults, d.prometheus),
   sequential: (c: Extract<CheckConfig, { kind: 'sequential' }>, d: CheckDeps) =>
     new SequentialCheck(c, d.queries, d.versions, d.weights, d.defaults),
   'mann-whitney': (c: Extract<CheckConfig, { kind: 'mann-whitney' }>, d: CheckDeps) =>
@@ -33,7 +39,8 @@ export const checkKinds = {
 
 /** What each check kind asks, a line each (for `rehearse list checks`). */
 export const checkKindSummaries: Record<keyof typeof checkKinds, string> = {
-  threshold: '{ metric: M, max|min: X }: a metric of one version over the window against a bound',
+  threshold:
+    '{ metric: M | query: PromQL, max|min: X }: a metric (or, from Prometheus, a PromQL query) of one version over the window against a bound',
   sequential:
     '{ compare: error_rate|rejected_verdicts, test: sequential }: canary vs stable counts, anytime-valid',
   'mann-whitney': '{ compare: latency, test: mann-whitney }: canary vs stable latencies, U test over looks',
@@ -44,6 +51,10 @@ export const checkKindSummaries: Record<keyof typeof checkKinds, string> = {
 
 /** Builds the check a configuration describes. */
 export function createCheck(config: CheckConfig, deps: CheckDeps): Check {
+  if (deps.prometheus && config.kind !== 'threshold')
+    throw new Error(
+      `check "${describeCheck(config)}" (${config.kind}) has no PromQL form: with monitoring.source prometheus only threshold checks ({ metric: … } or { query: … }) are measured; use source builtin for ${config.kind} checks`,
+    );
   const build = checkKinds[config.kind] as (c: CheckConfig, d: CheckDeps) => Check;
   return build(config, deps);
 }
@@ -52,7 +63,7 @@ export function createCheck(config: CheckConfig, deps: CheckDeps): Check {
 export function describeCheck(c: CheckConfig): string {
   switch (c.kind) {
     case 'threshold':
-      return `${c.version} ${c.metric}${c.max !== undefined ? ` <= ${c.max}` : ''}${c.min !== undefined ? ` >= ${c.min}` : ''}, failureLimit ${c.failureLimit}`;
+      return `${c.version} ${c.metric ?? `PromQL ${c.query}`}${c.max !== undefined ? ` <= ${c.max}` : ''}${c.min !== undefined ? ` >= ${c.min}` : ''}, failureLimit ${c.failureLimit}`;
     case 'sequential':
       return `${c.compare} canary vs stable, anytime-valid sequential test at α ${c.alpha}`;
     case 'mann-whitney':

@@ -12,7 +12,11 @@ export { type ThresholdCheckConfig, thresholdCheckSchema } from './threshold-che
 
 /** Every kind of check, by the field that names it in YAML. */
 const kinds = [
-  { kind: 'threshold', schema: thresholdCheckSchema, is: (o: Record<string, unknown>) => 'metric' in o },
+  {
+    kind: 'threshold',
+    schema: thresholdCheckSchema,
+    is: (o: Record<string, unknown>) => 'metric' in o || 'query' in o,
+  },
   {
     kind: 'sequential',
     schema: sequentialCheckSchema,
@@ -51,7 +55,7 @@ export const checkSchema = z.unknown().transform((input, ctx): CheckConfig => {
       code: 'custom',
       input,
       message:
-        'must be a check: { metric: … } (threshold), { compare: error_rate | rejected_verdicts, test: sequential }, { compare: latency, test: mann-whitney }, { compare: rejected_verdicts, by: problem } or { slo: availability, objective: … }',
+        'must be a check: { metric: … } or { query: PromQL } (threshold), { compare: error_rate | rejected_verdicts, test: sequential }, { compare: latency, test: mann-whitney }, { compare: rejected_verdicts, by: problem } or { slo: availability, objective: … }',
     });
     return z.NEVER;
   }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { metricCatalog, metricNames } from '../monitor/metrics.js';
-import type { Queries } from '../monitor/queries.js';
+import type { PrometheusSource } from '../monitor/prometheus.js';
+import { defaultPromQL, type PromQLMetric, unknownPlaceholders } from '../monitor/promql.js';
+import type { Queries, QueryValue } from '../monitor/queries.js';
 import type { Measurement } from '../vocabulary/measurement.js';
 import { type Check, safely } from './check.js';
 import {
@@ -16,7 +18,26 @@ import {
 export const thresholdCheckSchema = z
   .strictObject({
     ...checkBase,
-    metric: z.enum(metricNames),
+    /** A built-in metric (with Prometheus as the source: its default PromQL). */
+    metric: z.enum(metricNames).optional(),
+    /**
+     * PromQL instead of a built-in metric (monitoring.source prometheus only), templated like Argo Rollouts and
+     * Flagger: `{{version}}`, `{{window}}`, `{{interval}}`. It must come to one number (aggregate with sum/max).
+     */
+    query: z
+      .string()
+      .min(1)
+      .refine((q) => unknownPlaceholders(q).length === 0, {
+        error: (i) =>
+          `unknown placeholder(s) ${unknownPlaceholders(String(i.input))
+            .map((p) => `{{${p}}}`)
+            .join(', ')}: use {{version}}, {{window}} or {{interval}}`,
+      })
+      .optional(),
+    /** With `query:`: PromQL for the count the value rests on (requests, verdicts), checked against minRequests. */
+    requestsQuery: z.string().min(1).optional(),
+    /** With `query:`: the value's unit, for messages (`ratio` also applies minFailures). */
+    unit: z.string().optional(),
     version: z.enum(['candidate', 'stable', 'baseline']).default('candidate'),
     max: z.number().optional(),
     min: z.number().optional(),
@@ -31,6 +52,14 @@ export const thresholdCheckSchema = z
   .refine((c) => c.max !== undefined || c.min !== undefined, {
     message: 'needs a bound: max or min',
     path: ['max'],
+  })
+  .refine((c) => (c.metric === undefined) !== (c.query === undefined), {
+    message: 'needs exactly one of metric (a built-in metric) or query (PromQL)',
+    path: ['metric'],
+  })
+  .refine((c) => c.query !== undefined || (c.requestsQuery === undefined && c.unit === undefined), {
+    message: 'requestsQuery and unit go with query:',
+    path: ['requestsQuery'],
   });
 
 /** A threshold check as the controller receives it. */
@@ -40,30 +69,84 @@ export type ThresholdCheckConfig = z.output<typeof thresholdCheckSchema>;
 export class ThresholdCheck implements Check {
   readonly name: string;
   readonly limits: Check['limits'];
+  readonly prepare?: (now: number, since: number) => Promise<void>;
   private readonly noData: NoDataPolicy;
   private readonly windowMs: number;
+  private readonly entry: { unit: string; basis: string };
+  private readonly label: string;
+  private readonly promql: PromQLMetric | undefined;
+  /** With Prometheus: the answer fetched for the round at `at` (or why there is none). */
+  private fetched: { at: number; result?: QueryValue | undefined; error?: string } | undefined;
 
   constructor(
     private readonly config: ThresholdCheckConfig,
     private readonly queries: Queries,
     private readonly versions: CheckVersions,
     defaults: CheckDefaults,
+    /** Set when monitoring is a Prometheus: the check then measures PromQL alone. */
+    private readonly prometheus?: { source: PrometheusSource; intervalMs: number; minRangeMs: number },
   ) {
-    this.name = config.name ?? `${config.version} ${config.metric} ${describeBound(config)}`;
+    this.label = config.metric ?? config.name ?? 'PromQL';
+    this.name = config.name ?? `${config.version} ${this.label} ${describeBound(config)}`;
     this.limits = config;
     this.noData = config.noData ?? defaults.noData;
     this.windowMs = config.window ?? defaults.windowMs;
+    this.entry = config.metric
+      ? metricCatalog[config.metric]
+      : { unit: config.unit ?? '', basis: config.requestsQuery ? 'requests' : 'gauge' };
+    this.promql = config.query
+      ? { value: config.query, ...(config.requestsQuery ? { requests: config.requestsQuery } : {}) }
+      : config.metric && prometheus
+        ? defaultPromQL[config.metric]
+        : undefined;
+    if (config.query && !prometheus)
+      throw new Error(
+        `check "${this.name}" is a PromQL query: it needs monitoring.source prometheus on a live run (rehearse run --prometheus, or monitoring.url); the built-in store and rehearse simulate answer only built-in metrics`,
+      );
+    if (prometheus) this.prepare = (now, since) => this.fetch(prometheus, now, since);
+  }
+
+  private version(): string {
+    return this.config.version === 'baseline'
+      ? (this.versions.baseline ?? this.versions.stable)
+      : this.versions[this.config.version];
+  }
+
+  private async fetch(
+    p: NonNullable<ThresholdCheck['prometheus']>,
+    now: number,
+    since: number,
+  ): Promise<void> {
+    const from = Math.max(since, now - this.windowMs);
+    try {
+      // increase() needs two samples in its range: never shorter than a few scrapes.
+      const windowMs = Math.max(now - from, p.minRangeMs);
+      const result = await p.source.evaluate(this.promql!, {
+        version: this.version(),
+        windowMs,
+        intervalMs: p.intervalMs,
+      });
+      this.fetched = { at: now, result };
+    } catch (error) {
+      this.fetched = {
+        at: now,
+        error: `Prometheus: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
   }
 
   measure(now: number, since: number): Measurement {
     return safely(this.name, now, () => {
-      const version =
-        this.config.version === 'baseline'
-          ? (this.versions.baseline ?? this.versions.stable)
-          : this.versions[this.config.version];
+      const version = this.version();
       const from = Math.max(since, now - this.windowMs);
-      const result = this.queries.metric(this.config.metric, version, from, now);
-      const entry = metricCatalog[this.config.metric];
+      let result: QueryValue | undefined;
+      if (this.prometheus) {
+        const f = this.fetched;
+        if (f?.at !== now) throw new Error('no Prometheus answer fetched for this round');
+        if (f.error !== undefined) throw new Error(f.error);
+        result = f.result;
+      } else result = this.queries.metric(this.config.metric!, version, from, now);
+      const entry = this.entry;
       const counted = entry.basis !== 'gauge';
       if (!result || (counted && result.requests < this.config.minRequests)) {
         const why = result
@@ -75,7 +158,7 @@ export class ThresholdCheck implements Check {
       const tooHigh = this.config.max !== undefined && value > this.config.max;
       const tooLow = this.config.min !== undefined && value < this.config.min;
       const basis = counted ? ` over ${requests} ${entry.basis}` : ` (${requests} instance(s))`;
-      const shown = `${this.config.metric} of ${version} = ${fmt(value)} ${entry.unit}${basis}`;
+      const shown = `${this.label} of ${version} = ${fmt(value)} ${entry.unit}${basis}${this.prometheus ? ' (Prometheus)' : ''}`;
       const bad = entry.unit === 'ratio' ? Math.round((tooHigh ? value : 1 - value) * requests) : Infinity;
       if ((tooHigh || tooLow) && bad < this.config.minFailures)
         return {

@@ -1,3 +1,4 @@
+import { findPrometheus, prometheusInstallHint } from '../monitor/prometheus-server.js';
 import { createPlatform } from '../platform/index.js';
 import { probeK6 } from '../traffic/k6/runner.js';
 import { ExitCode, messageOf } from '../util/errors.js';
@@ -7,7 +8,8 @@ import type { Command } from './command.js';
 /** `rehearse doctor`: probes every platform and says what each needs. */
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'show which platforms (and the optional k6 traffic driver) can run here, and what is missing',
+  summary:
+    'show which platforms (and the optional k6 traffic driver and Prometheus) can run here, and what is missing',
   usage: 'rehearse doctor [--cluster NAME] [--kubeconfig FILE] [--context NAME]',
   options: {
     cluster: { type: 'string', description: 'kind: check this existing kind cluster' },
@@ -36,6 +38,10 @@ export const doctorCommand: Command = {
     const k6 = await probeK6(ctx.env.PATH);
     ctx.out(
       `${k6.available ? 'ok ' : 'no '} ${'k6'.padEnd(7)} traffic driver: ${k6.detail}${k6.hint ? ` — ${k6.hint}` : ''}`,
+    );
+    const prometheus = findPrometheus(ctx.env.PATH);
+    ctx.out(
+      `${prometheus ? 'ok ' : 'no '} ${'prom'.padEnd(7)} monitoring source (--prometheus): ${prometheus ?? `not found — ${prometheusInstallHint}`}`,
     );
     return localOk ? ExitCode.ok : ExitCode.platformUnavailable;
   },

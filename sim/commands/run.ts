@@ -1,6 +1,8 @@
 import { basename, resolve } from 'node:path';
 import { RealClock } from '../clock/real-clock.js';
+import { monitoringProblem } from '../engine/monitoring-source.js';
 import { runSuite } from '../engine/run-suite.js';
+import { findPrometheus, prometheusInstallHint } from '../monitor/prometheus-server.js';
 import { createPlatform } from '../platform/index.js';
 import { LiveProgress, ProgressPrinter } from '../report/progress.js';
 import { palette, scenarioLine, summaryTable, terminalMode } from '../report/terminal.js';
@@ -32,7 +34,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'rehearse scenarios and write reports/<run-id>/ (default: the scenarios tagged "default")',
   usage:
-    'rehearse run [files|dirs] [--platform local] [--tag T] [--strategy S] [--fault F] [--parallel N] [--timeout 30m] [--reports DIR] [--driver builtin|k6] [--cluster NAME] [--kubeconfig FILE] [--context NAME]',
+    'rehearse run [files|dirs] [--platform local] [--tag T] [--strategy S] [--fault F] [--parallel N] [--timeout 30m] [--reports DIR] [--driver builtin|k6] [--prometheus] [--cluster NAME] [--kubeconfig FILE] [--context NAME]',
   options: {
     platform: { type: 'string', description: `where to run: ${platformNames.join(', ')} (default local)` },
     tag: {
@@ -59,6 +61,11 @@ export const runCommand: Command = {
     driver: {
       type: 'string',
       description: `who sends the traffic: ${driverNames.join(', ')} (default: each scenario's traffic.driver)`,
+    },
+    prometheus: {
+      type: 'boolean',
+      description:
+        "the checks read a Prometheus the harness starts per scenario (monitoring.source prometheus); a scenario's monitoring.url is used as it is",
     },
     cluster: {
       type: 'string',
@@ -108,6 +115,26 @@ export const runCommand: Command = {
         ExitCode.invalidScenario,
       );
     }
+    if (ctx.flags.prometheus === true) for (const s of scenarios) s.scenario.monitoring.source = 'prometheus';
+    for (const s of scenarios) {
+      const problem = monitoringProblem(s.scenario);
+      if (problem)
+        throw new RehearsalError(
+          `${s.file}: ${problem}`,
+          'see `rehearse list checks`',
+          ExitCode.invalidScenario,
+        );
+    }
+    const needsPrometheus = scenarios.some(
+      (s) => s.scenario.monitoring.source === 'prometheus' && s.scenario.monitoring.url === undefined,
+    );
+    const prometheusPath = needsPrometheus ? findPrometheus(ctx.env.PATH) : undefined;
+    if (needsPrometheus && !prometheusPath)
+      throw new RehearsalError(
+        'monitoring.source prometheus: no prometheus executable on PATH (nor in /usr/bin, /usr/local/bin)',
+        prometheusInstallHint,
+        ExitCode.platformUnavailable,
+      );
     const needsK6 = scenarios.some((s) => (driver ?? s.scenario.traffic.driver) === 'k6');
     const k6Path = needsK6 ? requireK6(await probeK6(ctx.env.PATH)) : undefined;
     const probe = await (await createPlatform(platform, platformOptions)).probe();
@@ -142,6 +169,7 @@ export const runCommand: Command = {
       platform,
       ...(driver ? { driver: driver as DriverName } : {}),
       ...(k6Path ? { k6Path } : {}),
+      ...(prometheusPath ? { prometheusPath } : {}),
       platformOptions,
       reportsDir: resolve(ctx.cwd, String(ctx.flags.reports ?? paths.reports)),
       clock: new RealClock(),

@@ -7,7 +7,7 @@ import {
   type InjectedFault,
   targetVersion,
 } from '../faults/index.js';
-import type { Scraper } from '../monitor/scraper.js';
+import type { ScraperKnobs } from '../monitor/scraper.js';
 import type { Deployment } from '../platform/platform.js';
 import type { RouteEditor } from '../router-client/route-editor.js';
 import type { RequestRecord } from '../traffic/record.js';
@@ -36,7 +36,7 @@ export interface FaultSchedulerDeps {
   log: Logger;
   timeline: Timeline;
   router: RouteEditor;
-  scraper: Scraper;
+  scraper: ScraperKnobs;
   serviceToken: string;
   /** Aborts when the rehearsal ends. */
   signal: AbortSignal;

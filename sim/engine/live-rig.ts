@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../clock/clock.js';
+import { PrometheusApi, PrometheusSource } from '../monitor/prometheus.js';
 import { Queries } from '../monitor/queries.js';
 import { Scraper } from '../monitor/scraper.js';
 import { MetricStore } from '../monitor/store.js';
@@ -39,6 +40,11 @@ export interface LiveRigEnv {
   driver?: DriverName;
   /** The k6 executable; a scenario driven by k6 needs it. */
   k6Path?: string;
+  /**
+   * The Prometheus the checks read (monitoring.source prometheus): the one the harness started for this run,
+   * with the file_sd file it watches, or the scenario's `monitoring.url` (no file: it scrapes on its own).
+   */
+  prometheus?: { url: string; targetsFile?: string | undefined };
 }
 
 /**
@@ -67,21 +73,34 @@ export async function liveRig(
   const parts = (ctx: RigContext): RigParts<RecordsTruth> => {
     const { timeline, deployments } = ctx;
     const versions = { stable: scenario.service.stable, candidate: scenario.service.candidate };
+    const targets = () => scrapeTargets(endpoint, deployments);
     const store = new MetricStore();
     const queries = new Queries(store);
     const scraper = new Scraper(
       store,
-      () => scrapeTargets(endpoint, deployments),
+      () => targets(),
       { now: () => timeline.now(), sleep: (ms, s) => clock.sleep(ms, s) },
       scenario.monitoring.scrapeInterval,
       log,
     );
+    const prom = env.prometheus;
+    const prometheus = prom
+      ? new PrometheusSource({
+          api: new PrometheusApi(prom.url),
+          targetsFile: prom.targetsFile,
+          targets,
+          clock: { now: () => timeline.now(), sleep: (ms, s) => clock.sleep(ms, s) },
+          intervalMs: scenario.monitoring.scrapeInterval,
+          log,
+        })
+      : undefined;
     const faults = new FaultScheduler(scenario.faults, versions, deployments, {
       clock,
       log,
       timeline,
       router,
-      scraper,
+      // The monitoring faults act on what the controller reads: the Prometheus when it is the source.
+      scraper: prometheus ?? scraper,
       serviceToken: platform.adminToken,
       signal: ctx.signal,
     });
@@ -137,7 +156,21 @@ export async function liveRig(
         driver,
         `${schedule.length} requests planned over ${scenario.traffic.duration / 1000}s (driver ${driver.name})`,
       ),
-      monitoring: { queries, run: (signal) => scraper.run(signal) },
+      monitoring: {
+        queries,
+        run: async (signal) => {
+          await Promise.all([scraper.run(signal), prometheus?.run(signal)]);
+        },
+        ...(prometheus
+          ? {
+              prometheus: {
+                source: prometheus,
+                intervalMs: scenario.strategy.analysis.interval,
+                minRangeMs: 3 * scenario.monitoring.scrapeInterval,
+              },
+            }
+          : {}),
+      },
       faults: {
         injectDue: () => faults.injectDue(),
         run: (signal) => faults.run(signal),

@@ -102,7 +102,13 @@ export async function rehearse<T extends GroundTruth>(
     const checkVersions = { ...versions, baseline: baselinePool(scenario.strategy, versions.stable) };
     const defaults = { windowMs: analysis.window, noData: analysis.noData };
     const checks = analysis.checks.map((c) =>
-      createCheck(c, { queries: monitoring.queries, versions: checkVersions, weights, defaults }),
+      createCheck(c, {
+        queries: monitoring.queries,
+        versions: checkVersions,
+        weights,
+        defaults,
+        prometheus: monitoring.prometheus,
+      }),
     );
     const controller = new ReleaseController({
       clock,

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.js';
+import type { PrometheusSource } from '../monitor/prometheus.js';
 import type { Queries } from '../monitor/queries.js';
 import type { Deployment, DeploySpec } from '../platform/platform.js';
 import type { PreviewTraffic } from '../release/preview.js';
@@ -47,7 +48,13 @@ export interface FaultDriver<T extends GroundTruth> {
 
 /** The monitoring view the controller and checks read, and the loop that fills it. */
 export interface Monitoring {
+  /** The built-in store's queries (the checks' source by default; always the report's charts and evidence). */
   queries: Queries;
+  /**
+   * Set when the checks read a Prometheus instead (`monitoring.source: prometheus`, live only): threshold
+   * checks measure PromQL through it, and the monitoring faults turn its knobs.
+   */
+  prometheus?: { source: PrometheusSource; intervalMs: number; minRangeMs: number };
   /** Scrapes on schedule until `signal` aborts. */
   run(signal: AbortSignal): Promise<void>;
 }

@@ -1,5 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  type PrometheusServer,
+  prometheusInstallHint,
+  startPrometheus,
+} from '../monitor/prometheus-server.js';
 import { createPlatform } from '../platform/index.js';
 import type { Platform } from '../platform/platform.js';
 import type { LoadedScenario } from '../scenario/load.js';
@@ -35,6 +40,8 @@ export interface ScenarioEnv extends Omit<LiveRigEnv, 'onRecord'> {
   createPlatform?: (name: string, options?: PlatformOptions) => Promise<Platform>;
   /** How long tearing the platform down may take before the scenario gives up on it (default 60 s). */
   teardownMs?: number;
+  /** The Prometheus executable, for scenarios whose monitoring.source is prometheus without a url. */
+  prometheusPath?: string;
 }
 
 /** Rehearses one scenario end to end on a platform and judges it. Everything it started is stopped before it returns. */
@@ -55,15 +62,37 @@ export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv)
     env.platformOptions,
   );
   let report: ScenarioReport;
+  let prometheus: PrometheusServer | undefined;
   try {
     await platform.start({ runId: env.runId, workdir, log: env.log, signal: env.signal });
-    report = withPlatformInfo(await rehearseOn(loaded, env, platform, workdir), platform);
+    const { monitoring } = scenario;
+    if (monitoring.source === 'prometheus' && monitoring.url === undefined) {
+      if (!env.prometheusPath)
+        throw new RehearsalError(
+          `${scenario.name}: monitoring.source prometheus needs a Prometheus: none found on PATH`,
+          prometheusInstallHint,
+          ExitCode.platformUnavailable,
+        );
+      prometheus = await startPrometheus({
+        binary: env.prometheusPath,
+        scrapeIntervalMs: monitoring.scrapeInterval,
+      });
+      env.log.debug(`${scenario.name}: Prometheus ${prometheus.url} (pid ${prometheus.pid})`);
+    }
+    const source =
+      monitoring.source !== 'prometheus'
+        ? undefined
+        : prometheus
+          ? { url: prometheus.url, targetsFile: prometheus.targetsFile }
+          : { url: monitoring.url! };
+    report = withPlatformInfo(await rehearseOn(loaded, env, platform, workdir, source), platform);
   } catch (error) {
     if (
       error instanceof RehearsalError &&
       error.exitCode === ExitCode.platformUnavailable &&
       !env.signal.aborted
     ) {
+      await prometheus?.stop();
       await tearDown(platform, env.teardownMs).catch(() => undefined);
       throw error;
     }
@@ -79,6 +108,7 @@ export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv)
     }
     report = withPlatformInfo(report, platform);
   }
+  await prometheus?.stop();
   // A teardown that fails or hangs is the harness's problem: it is reported, and the suite goes on.
   const problem = await tearDown(platform, env.teardownMs).then(
     () => undefined,
@@ -94,6 +124,7 @@ async function rehearseOn(
   env: ScenarioEnv,
   platform: Platform,
   workdir: string,
+  prometheus: LiveRigEnv['prometheus'],
 ): Promise<ScenarioReport> {
   const { name } = loaded.scenario;
   const rig = await liveRig(loaded, platform, workdir, {
@@ -102,6 +133,7 @@ async function rehearseOn(
     onRecord: (r) => env.onRecord?.(name, r),
     ...(env.driver ? { driver: env.driver } : {}),
     ...(env.k6Path ? { k6Path: env.k6Path } : {}),
+    ...(prometheus ? { prometheus } : {}),
   });
   const run = await rehearse(rig, {
     scenario: loaded.scenario,

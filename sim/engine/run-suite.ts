@@ -36,6 +36,8 @@ export interface SuiteOptions {
   driver?: DriverName;
   /** The k6 executable, when a scenario is driven by k6. */
   k6Path?: string;
+  /** The Prometheus executable, when a scenario reads a Prometheus the harness starts. */
+  prometheusPath?: string;
   /** Cluster options for platforms that take them (kind). */
   platformOptions?: PlatformOptions;
   /** Makes each scenario's platform (default: the registry's); tests wrap it to inject failures. */
@@ -96,6 +98,7 @@ export async function runSuite(
       ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),
       ...(opts.driver ? { driver: opts.driver } : {}),
       ...(opts.k6Path ? { k6Path: opts.k6Path } : {}),
+      ...(opts.prometheusPath ? { prometheusPath: opts.prometheusPath } : {}),
       ...(opts.platformOptions ? { platformOptions: opts.platformOptions } : {}),
       ...(opts.createPlatform ? { createPlatform: opts.createPlatform } : {}),
       ...(opts.teardownMs ? { teardownMs: opts.teardownMs } : {}),

@@ -30,7 +30,10 @@ export async function injectMonitoring(ctx: FaultContext, action: MonitoringActi
       if (!action.effect) return { ok: true, detail: `scraper state read back: ${action.describe}` };
       const { counter, moves } = action.effect;
       // A scrape already in flight when the knob turned may still land: start counting one interval later.
-      await ctx.clock.sleep(ctx.scraper.intervalMs + 100, ctx.signal).catch(() => undefined);
+      // (A Prometheus applies changed targets only some seconds later: its `effectDelayMs`.)
+      await ctx.clock
+        .sleep(ctx.scraper.intervalMs + 100 + (ctx.scraper.effectDelayMs ?? 0), ctx.signal)
+        .catch(() => undefined);
       const start = ctx.scraper[counter];
       await ctx.clock.sleep(ctx.scraper.intervalMs * 2 + 200, ctx.signal).catch(() => undefined);
       const moved = ctx.scraper[counter] > start;

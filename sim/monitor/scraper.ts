@@ -23,7 +23,10 @@ export interface ScrapeDistortion {
 }
 
 /** What monitoring faults act on: the distortion knobs and the counters that show them working (live or simulated). */
-export type ScraperKnobs = Pick<Scraper, 'distortion' | 'intervalMs' | 'scrapes' | 'failures'>;
+export type ScraperKnobs = Pick<Scraper, 'distortion' | 'intervalMs' | 'scrapes' | 'failures'> & {
+  /** How long after a knob turns its effect can show in the counters, beyond one interval (default 0). */
+  effectDelayMs?: number;
+};
 
 /** Scrapes targets at an interval into a store; the controller reads the store and nothing else. */
 export class Scraper {

@@ -199,7 +199,7 @@ export class ReleaseController {
       await clock.sleep(Math.max(0, until - timeline.now()), signal);
       if (active && timeline.now() >= this.nextRoundAt) {
         this.nextRoundAt += analysisConfig.interval;
-        this.analyse();
+        await this.analyse();
       }
     }
   }
@@ -233,9 +233,12 @@ export class ReleaseController {
     return this.result('paused', reason);
   }
 
-  private analyse(): void {
+  private async analyse(): Promise<void> {
     const { timeline, analysis } = this.deps;
-    const { decision, measurements, reason } = analysis.round(timeline.now(), this.analysisSince!);
+    const now = timeline.now();
+    // Checks that ask an outside monitoring system (Prometheus) fetch first; the round itself is synchronous.
+    if (analysis.fetches) await analysis.prepare(now, this.analysisSince!);
+    const { decision, measurements, reason } = analysis.round(now, this.analysisSince!);
     this.lastRoundPassed = measurements.every((m) => m.phase === 'successful');
     timeline.add('analysis', `round: ${measurements.map((m) => m.phase).join(', ')}`, { measurements });
     const failed = measurements.find((m) => m.phase === 'failed');

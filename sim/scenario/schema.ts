@@ -75,9 +75,24 @@ const expectSchema = z.strictObject({
   classification: z.enum(['caught', 'promoted', 'missed', 'false-rollback', 'inconclusive']).optional(),
 });
 
-const monitoringSchema = z.strictObject({
-  scrapeInterval: duration.default(1000),
-});
+const monitoringSchema = z
+  .strictObject({
+    scrapeInterval: duration.default(1000),
+    /**
+     * What the controller reads: the harness's own scraper and store (`builtin`), or a Prometheus answering
+     * PromQL (`prometheus`): the one `rehearse run --prometheus` starts, or the one at `url`.
+     */
+    source: z.enum(['builtin', 'prometheus']).default('builtin'),
+    /** An existing Prometheus (e.g. http://127.0.0.1:9090) that already scrapes the run's targets. */
+    url: z
+      .string()
+      .regex(/^https?:\/\/[^\s/?#]+(\/\S*)?$/, 'must be an http(s) URL like http://127.0.0.1:9090')
+      .optional(),
+  })
+  .refine((m) => m.url === undefined || m.source === 'prometheus', {
+    message: 'url is the address of a Prometheus: it needs source: prometheus',
+    path: ['url'],
+  });
 
 /** The whole scenario file. */
 export const scenarioSchema = z

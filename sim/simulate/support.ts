@@ -14,7 +14,9 @@ export function unsupportedReason(scenario: Scenario): string | undefined {
       return 'mirrored (shadow) traffic has no simulation model yet';
   }
   for (const c of strategy.analysis.checks) {
-    if (c.kind === 'threshold' && !metricCatalog[c.metric].simulated)
+    if (c.kind === 'threshold' && c.metric === undefined)
+      return `check ${c.name ?? `query ${c.query}`} is PromQL, and a simulation has no Prometheus: only built-in metrics (metric:) are simulated (with monitoring.source prometheus they mean their default PromQL)`;
+    if (c.kind === 'threshold' && c.metric !== undefined && !metricCatalog[c.metric].simulated)
       return `check metric ${c.metric} has no simulation model (modelled: ${simulatedMetrics.join(', ')})`;
   }
   return unsupportedFaults(scenario);

@@ -22,7 +22,7 @@ export function thresholdsFromChecks(
 ): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const check of checks) {
-    if (check.kind !== 'threshold') continue;
+    if (check.kind !== 'threshold' || check.metric === undefined) continue;
     const mapped = mapping[check.metric];
     if (!mapped) continue;
     const { metric, stat } = mapped;
