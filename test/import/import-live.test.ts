@@ -87,4 +87,17 @@ describe('rehearse import, then rehearse run on the imported scenarios (local pl
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/scenarios\/canary-healthy\.yaml: kind: must be an Argo Rollouts Rollout/);
   });
+
+  it('a bad flag: exit 2 naming the flag and the valid values', async () => {
+    const bad = await runCli([
+      'import',
+      'fixtures/import/argo-canary.yaml',
+      '--fault',
+      'fire',
+      '-o',
+      join(dir, 'x.yaml'),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--fault: must be one of none, http-errors, latency, got "fire"/);
+  });
 });

@@ -193,6 +193,59 @@ describe('rehearse import: Flagger', () => {
   });
 });
 
+describe('rehearse import: Argo steps without a direct equivalent', () => {
+  const rollout = (steps: string, extra = '') =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: { name: r }\nspec:\n  strategy:\n    canary:\n      steps: ${steps}\n${extra}`;
+
+  it('an indefinite pause is a gate approved at once, a mirror route a mirror step; both said', () => {
+    const r = importPolicy(
+      rollout(
+        '[{ setWeight: 10 }, { pause: {} }, { setMirrorRoute: { name: m, percentage: 30, match: [{ method: { exact: GET } }] } }]',
+      ),
+      {
+        file: 'p.yaml',
+      },
+    );
+    expect(plan(r).slice(1, 4)).toEqual([
+      'route 10% to v2, 90% to v1',
+      'manual gate "step-2-pause": approved after 0s (analysis keeps running while it waits)',
+      'mirror 30% of requests to v2 (responses discarded)',
+    ]);
+    expect(r.unmapped).toEqual([
+      'spec.strategy.canary.steps[1].pause: indefinite pause (waits for `kubectl argo rollouts promote`): a manual gate approved at once here',
+      'spec.strategy.canary.steps[2].setMirrorRoute.match: the rehearsal mirrors a share of all requests, not only matching ones',
+    ]);
+  });
+
+  it('an inline analysis step lasts count × interval; a provider that is not Prometheus is listed', () => {
+    const template = `---\napiVersion: argoproj.io/v1alpha1\nkind: AnalysisTemplate\nmetadata: { name: t }\nspec:\n  metrics:\n    - { name: e, interval: 30s, count: 3, successCondition: "result[0] < 0.05", provider: { prometheus: { query: 'sum(rate(req_total{code=~"5.."}[1m])) / sum(rate(req_total[1m]))' } } }\n    - { name: d, interval: 30s, successCondition: "result < 1", provider: { datadog: { query: x } } }\n`;
+    const r = importPolicy(
+      rollout('[{ setWeight: 50 }, { analysis: { templates: [{ templateName: t }] } }]', template),
+      {
+        file: 'a.yaml',
+      },
+    );
+    expect(plan(r)[2]).toBe('analyze for 9s; every check must pass at least once');
+    expect(thresholds(r)).toEqual([
+      { metric: 'error_rate', max: 0.05, min: undefined, failureLimit: 0, window: 6000 },
+    ]);
+    expect(r.unmapped).toContain(
+      'AnalysisTemplate t: spec.metrics[1].provider: provider datadog is not Prometheus; check left out',
+    );
+  });
+
+  it('a Flagger match on a header that is not a rehearsal segment: internal users stand in, said', () => {
+    const r = importPolicy(
+      'apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: { name: c }\nspec:\n  analysis: { interval: 1m, iterations: 2, match: [{ headers: { x-canary: { exact: insider } } }], metrics: [] }\n',
+      { file: 'm.yaml' },
+    );
+    expect(plan(r)[1]).toBe('route internal users to v2 (sticky per user)');
+    expect(r.unmapped).toContainEqual(
+      expect.stringMatching(/^spec\.analysis\.match\[0\]\.headers\.x-canary: /),
+    );
+  });
+});
+
 describe('rehearse import: bad input', () => {
   it('a file that is not a Rollout or Canary names the file and the field', () => {
     const problems = errorsOf(
