@@ -3,6 +3,7 @@ import { cleanCommand } from './clean.js';
 import type { Command } from './command.js';
 import { doctorCommand } from './doctor.js';
 import { exportK6Command } from './export-k6.js';
+import { importCommand } from './import.js';
 import { listCommand } from './list.js';
 import { planCommand } from './plan.js';
 import { reportCommand } from './report.js';
@@ -18,6 +19,7 @@ export const commands = {
   doctor: doctorCommand,
   clean: cleanCommand,
   'export-k6': exportK6Command,
+  import: importCommand,
   list: listCommand,
   report: reportCommand,
   simulate: simulateCommand,

@@ -28,6 +28,7 @@ function identity(loaded: LoadedScenario) {
     name: scenario.name,
     file,
     description: scenario.description,
+    ...(scenario.source ? { source: scenario.source } : {}),
     seed: scenario.seed,
     strategy: scenario.strategy.type,
   };

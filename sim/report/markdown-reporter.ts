@@ -93,6 +93,15 @@ export function renderMarkdown(report: RunReport, place?: MarkdownPlace): string
     for (const s of harmed)
       lines.push(`- **${mdCell(s.name)}** (${mdCell(s.classification)}): ${mdCell(harmLine(s)!)}`);
   }
+  // Imported policies ran in compressed time: every duration in their figures is policy time / timeScale.
+  const imported = report.scenarios.filter((s) => s.source);
+  if (imported.length) {
+    lines.push('', '### Imported policies', '');
+    for (const s of imported)
+      lines.push(
+        `- **${mdCell(s.name)}**: ${mdCell(s.source!.kind)} from \`${mdCell(s.source!.file)}\`, time compressed ${s.source!.timeScale}x (times here × ${s.source!.timeScale} = policy time)`,
+      );
+  }
   const distorted = report.scenarios.filter((s) => s.measuredUnderDistortion || s.traffic.distorted);
   if (distorted.length) {
     lines.push('', '### ⚠️ Measured under distortion', '');

@@ -12,6 +12,9 @@ export function describePlan(s: Scenario, platform: string): string[] {
   const rate = p.type === 'constant' ? `${p.rate} req/s` : `${p.from}→${p.to} req/s`;
   const lines = [
     `${s.name}: ${s.description}`.trimEnd(),
+    ...(s.source
+      ? [`  imported from ${s.source.file} (${s.source.kind}); policy time compressed ${s.source.timeScale}x`]
+      : []),
     `  platform ${s.platform ?? platform}, seed ${s.seed}; ${replicas} instance(s) of ${stable} behind the router`,
     `  traffic: ${rate} for ${formatDuration(s.traffic.duration)} (${s.traffic.arrivals} arrivals), mix submit ${s.traffic.mix.submit} / poll ${s.traffic.mix.poll} / leaderboard ${s.traffic.mix.leaderboard}${s.traffic.driver === 'k6' ? ', sent by k6' : ''}`,
     `  strategy ${s.strategy.type}, analysis every ${formatDuration(s.strategy.analysis.interval)} over ${formatDuration(s.strategy.analysis.window)} (noData: ${s.strategy.analysis.noData}):`,

@@ -75,6 +75,14 @@ const expectSchema = z.strictObject({
   classification: z.enum(['caught', 'promoted', 'missed', 'false-rollback', 'inconclusive']).optional(),
 });
 
+/** Where an imported scenario's policy came from (`rehearse import`), and how much its time was compressed. */
+const sourceSchema = z.strictObject({
+  kind: z.enum(['argo-rollout', 'flagger-canary']),
+  file: z.string().min(1),
+  /** Policy durations were divided by this (10: a 1m interval runs every 6s). */
+  timeScale: z.number().gt(0).max(1000),
+});
+
 const monitoringSchema = z
   .strictObject({
     scrapeInterval: duration.default(1000),
@@ -107,6 +115,7 @@ export const scenarioSchema = z
       .default(1),
     platform: z.enum(platformNames).optional(),
     tags: z.array(z.string()).default([]),
+    source: sourceSchema.optional(),
     service: serviceSchema.default(serviceSchema.parse({})),
     traffic: trafficSchema,
     monitoring: monitoringSchema.default(monitoringSchema.parse({})),

@@ -54,6 +54,8 @@ export interface ScenarioReport {
   name: string;
   file: string;
   description: string;
+  /** Set for a scenario made by `rehearse import`: the policy's kind and file, and the time compression. */
+  source?: { kind: string; file: string; timeScale: number };
   seed: number;
   strategy: string;
   faults: FaultOutcome[];

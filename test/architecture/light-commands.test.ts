@@ -37,6 +37,17 @@ describe('the light commands load no platform client (evidence from the running 
     expect(modules.filter((m) => platformClient.test(m))).toEqual([]);
   });
 
+  it('`rehearse import fixtures/import/argo-canary.yaml`', () => {
+    const out = join(dir, 'imported.yaml');
+    const { code, modules } = loadsOf(
+      [cliPath, 'import', 'fixtures/import/argo-canary.yaml', '--out', out],
+      'import',
+    );
+    expect(code).toBe(0);
+    expect(modules.some((m) => m.endsWith('/dist/sim/import/import-policy.js'))).toBe(true);
+    expect(modules.filter((m) => platformClient.test(m))).toEqual([]);
+  });
+
   it('the recorder sees a platform client when one loads (ES and CommonJS)', () => {
     const { modules } = loadsOf(['--input-type=module', '-e', "await import('dockerode')"], 'control');
     expect(modules.some((m) => m.startsWith('esm ') && platformClient.test(m))).toBe(true);
