@@ -149,15 +149,22 @@ export const scenarioSchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['traffic', 'verdicts', verdict],
-            message: `cannot be asked of judge0 traffic: ${why}; give its share to runtime-error or set it to 0`,
+            input: traffic.verdicts?.[verdict as VerdictName],
+            message: `must be 0 for traffic.api: judge0 (${why}); give its share to runtime-error`,
           });
       if (traffic.driver === 'k6')
-        ctx.addIssue({ code: 'custom', path: ['traffic', 'driver'], message: k6Judge0Refusal });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['traffic', 'driver'],
+          input: traffic.driver,
+          message: `must be builtin for traffic.api: judge0: ${k6Judge0Refusal}`,
+        });
     } else if (traffic.judge0 !== undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['traffic', 'judge0'],
-        message: `applies only to traffic.api: judge0, and traffic.api is ${traffic.api}`,
+        input: traffic.judge0,
+        message: `must be left out: it applies only to traffic.api: judge0, and traffic.api is ${traffic.api}`,
       });
     }
     const interval = s.strategy.analysis?.interval;
