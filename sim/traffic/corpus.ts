@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ExitCode, messageOf, RehearsalError } from '../util/errors.js';
 import { judge0Unexpressible } from '../vocabulary/traffic-apis.js';
 import { type VerdictName, verdicts } from '../vocabulary/verdicts.js';
-import { type Judge0Program, toJudge0Program } from './judge0.js';
+import { type Judge0Program, type ProgramProblem, toJudge0Program } from './judge0.js';
 
 /** A solution from the corpus, with the verdict it must get. */
 export interface CorpusSolution {
@@ -19,12 +19,8 @@ export interface CorpusSolution {
 }
 
 /** What the traffic needs of a problem's `problem.json`: enough to run its tests from a program. */
-export interface CorpusProblem {
+export interface CorpusProblem extends ProgramProblem {
   id: string;
-  functionName: string;
-  /** Default 1000, as the judge's. */
-  timeLimitMs: number;
-  tests: { input: unknown[]; output: unknown }[];
 }
 
 /** The problem corpus, grouped by expected verdict. */
@@ -75,7 +71,8 @@ export function loadCorpus(dir: string): Corpus {
         expected: verdict,
         source: readFileSync(join(dir, problemId, 'solutions', name), 'utf8'),
       };
-      if (problem && !judge0Unexpressible[verdict]) solution.program = toJudge0Program(solution, problem);
+      if (problem && !judge0Unexpressible[verdict])
+        solution.program = toJudge0Program(solution.source, problem);
       list.push(solution);
       byVerdict.set(verdict, list);
     }

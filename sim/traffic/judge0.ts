@@ -1,5 +1,4 @@
 import type { ReturnedVerdict } from '../vocabulary/verdicts.js';
-import type { CorpusProblem, CorpusSolution } from './corpus.js';
 
 /**
  * Judge0 CE traffic (`traffic.api: judge0`): every corpus solution becomes a stdin/stdout program that any
@@ -8,6 +7,14 @@ import type { CorpusProblem, CorpusSolution } from './corpus.js';
 
 /** JavaScript (Node.js) in Judge0 CE's language table. */
 export const JUDGE0_JAVASCRIPT = 63;
+
+/** What a program needs of a problem: its function's name, its time limit and its tests. */
+export interface ProgramProblem {
+  functionName: string;
+  /** Of CPU time (`problem.json`'s `timeLimitMs`, default 1000 as the judge's). */
+  timeLimitMs: number;
+  tests: { input: unknown[]; output: unknown }[];
+}
 
 /** A labelled solution as a Judge0 program: what is submitted, and what its answer must say. */
 export interface Judge0Program {
@@ -19,7 +26,7 @@ export interface Judge0Program {
 }
 
 /**
- * Wraps a solution (source defining the problem's function) into a program: it reads every test's arguments,
+ * Wraps a solution (`solutionSource`, defining the problem's function) into a program: it reads every test's arguments,
  * a JSON array of argument lists, from stdin, calls the function once per test and prints each returned value
  * as one line of JSON. The expected output is the tests' outputs, one JSON line each, so the program's status is
  * the solution's label: Accepted when every returned value matches, Wrong Answer when one differs, Time Limit
@@ -27,8 +34,8 @@ export interface Judge0Program {
  * the `stdin` global where the judge offers one (the sample judge) and from file descriptor 0 otherwise
  * (`node script.js` under Judge0).
  */
-export function toJudge0Program(solution: CorpusSolution, problem: CorpusProblem): Judge0Program {
-  const source = `${solution.source}
+export function toJudge0Program(solutionSource: string, problem: ProgramProblem): Judge0Program {
+  const source = `${solutionSource}
 ;(function () {
   var rehearsalInput = typeof stdin === 'string' ? stdin : require('fs').readFileSync(0, 'utf8');
   var rehearsalCases = JSON.parse(rehearsalInput);

@@ -30,7 +30,7 @@ afterAll(async () => {
 
 /** Sends one program the Judge0 way (`wait=true`, base64) and answers the Judge0 status id. */
 async function statusOf(solution: CorpusSolution): Promise<{ id: number; answer: Record<string, unknown> }> {
-  const program = solution.program ?? toJudge0Program(solution, problemOf(solution));
+  const program = solution.program ?? toJudge0Program(solution.source, problemOf(solution));
   const res = await fetch(`${judge.url}${judge0SubmitPath(true)}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
