@@ -4,6 +4,7 @@ import { loadCorpus } from '../../sim/traffic/corpus.js';
 import { planTraffic } from '../../sim/traffic/schedule.js';
 import { makeUsers } from '../../sim/traffic/users.js';
 import { paths } from '../../sim/util/paths.js';
+import { runCli } from '../helpers/cli.js';
 import { scenarioYaml } from '../helpers/scenario-text.js';
 
 const withTraffic = (lines: string) =>
@@ -70,4 +71,16 @@ describe('traffic.api', () => {
       expect(p.solution?.program?.expectedOutput.split('\n').length).toBeGreaterThan(1);
     }
   });
+
+  it('the CLI refuses to send judge0 traffic with k6 (run --driver k6, export-k6), exit 2, starting nothing', async () => {
+    const file = 'scenarios/canary-judge0-healthy.yaml';
+    for (const args of [
+      ['run', file, '--driver', 'k6'],
+      ['export-k6', file, '-o', 'unused-k6-dir'],
+    ]) {
+      const result = await runCli(args);
+      expect(result.code, result.stdout + result.stderr).toBe(2);
+      expect(result.stderr).toMatch(/canary-judge0-healthy\.yaml: traffic\.api judge0 cannot be sent by k6/);
+    }
+  }, 60_000);
 });
