@@ -83,4 +83,10 @@ describe('traffic.api', () => {
       expect(result.stderr).toMatch(/canary-judge0-healthy\.yaml: traffic\.api judge0 cannot be sent by k6/);
     }
   }, 60_000);
+
+  it('rehearse plan says the traffic speaks Judge0 and how it learns verdicts', async () => {
+    const result = await runCli(['plan', 'scenarios/canary-judge0-healthy.yaml']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Judge0 API (stdin/stdout programs, wait=true)');
+  }, 30_000);
 });
