@@ -12,6 +12,7 @@ import { ExitCode, RehearsalError } from '../util/errors.js';
 import { seconds } from '../util/format.js';
 import { paths } from '../util/paths.js';
 import { clusterPlatforms, type PlatformOptions, platformNames } from '../vocabulary/platforms.js';
+import { k6Judge0Refusal } from '../vocabulary/traffic-apis.js';
 import { type DriverName, driverNames } from '../vocabulary/traffic-drivers.js';
 import type { Command } from './command.js';
 import { filterScenarios, selectScenarios } from './select.js';
@@ -135,6 +136,14 @@ export const runCommand: Command = {
         prometheusInstallHint,
         ExitCode.platformUnavailable,
       );
+    const judge0 = driver === 'k6' ? scenarios.find((s) => s.scenario.traffic.api === 'judge0') : undefined;
+    if (judge0) {
+      throw new RehearsalError(
+        `${judge0.file}: traffic.api judge0 cannot be sent by k6 (--driver k6): ${k6Judge0Refusal}`,
+        'run it without --driver k6',
+        ExitCode.invalidScenario,
+      );
+    }
     const needsK6 = scenarios.some((s) => (driver ?? s.scenario.traffic.driver) === 'k6');
     const k6Path = needsK6 ? requireK6(await probeK6(ctx.env.PATH)) : undefined;
     const probe = await (await createPlatform(platform, platformOptions)).probe();

@@ -14,6 +14,7 @@ import { BuiltinDriver } from '../traffic/builtin-driver.js';
 import { type Corpus, loadCorpus } from '../traffic/corpus.js';
 import type { TrafficDriver } from '../traffic/driver.js';
 import { TrafficGenerator } from '../traffic/generator.js';
+import { judge0Body, judge0SubmitPath } from '../traffic/judge0.js';
 import { K6Driver } from '../traffic/k6/k6-driver.js';
 import { reconcile } from '../traffic/reconcile.js';
 import type { RequestRecord } from '../traffic/record.js';
@@ -22,6 +23,7 @@ import { makeUsers } from '../traffic/users.js';
 import { messageOf } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { paths } from '../util/paths.js';
+import type { TrafficApi } from '../vocabulary/traffic-apis.js';
 import type { DriverName } from '../vocabulary/traffic-drivers.js';
 import { FaultScheduler } from './fault-scheduler.js';
 import { ReadinessWatcher } from './readiness-watch.js';
@@ -123,7 +125,12 @@ export async function liveRig(
         throw error;
       }
     };
-    const preview = new HttpPreviewTraffic(endpoint.url, clock, ctx.previewRate, previewRequests(corpus));
+    const preview = new HttpPreviewTraffic(
+      endpoint.url,
+      clock,
+      ctx.previewRate,
+      previewRequests(corpus, scenario.traffic.api),
+    );
     const onRecord = (r: RequestRecord) => env.onRecord?.(r);
     const driver: TrafficDriver =
       (env.driver ?? scenario.traffic.driver) === 'k6'
@@ -147,6 +154,15 @@ export async function liveRig(
               durationMs: scenario.traffic.duration,
               t0: timeline.t0,
               onRecord,
+              api: scenario.traffic.api,
+              ...(scenario.traffic.judge0
+                ? {
+                    judge0: {
+                      wait: scenario.traffic.judge0.wait,
+                      pollIntervalMs: scenario.traffic.judge0.pollInterval,
+                    },
+                  }
+                : {}),
             }),
           );
     const probeConfig = scenario.service.readinessProbe;
@@ -194,7 +210,8 @@ export async function liveRig(
             config: probeConfig,
           })
         : undefined,
-      reconcile: async ({ records }) => (await reconcile(records, endpoint.url, clock)).lost,
+      reconcile: async ({ records }) =>
+        (await reconcile(records, endpoint.url, clock, undefined, scenario.traffic.api)).lost,
       keep: ({ records }) =>
         writeFile(join(workdir, 'requests.jsonl'), records.map((r) => JSON.stringify(r)).join('\n')),
     };
@@ -234,19 +251,26 @@ function scrapeTargets(endpoint: RouterEndpoint, deployments: ReadonlyMap<string
   ];
 }
 
-/** Smoke requests for a blue-green preview: accepted solutions and leaderboard reads, not user traffic. */
-function previewRequests(corpus: Corpus): PreviewRequest[] {
-  const accepted = corpus.byVerdict.get('accepted') ?? [];
-  const out: PreviewRequest[] = accepted.slice(0, 4).map((sol) => ({
-    method: 'POST',
-    path: '/submissions?wait=true',
-    body: JSON.stringify({
-      problem_id: sol.problemId,
-      source_code: sol.source,
-      language_id: 63,
-      user_id: 'preview-smoke',
-    }),
-  }));
+/**
+ * Smoke requests for a blue-green preview: accepted solutions (as Judge0 programs for judge0 traffic) and
+ * leaderboard reads, not user traffic.
+ */
+function previewRequests(corpus: Corpus, api: TrafficApi): PreviewRequest[] {
+  const accepted = (corpus.byVerdict.get('accepted') ?? []).filter((s) => api !== 'judge0' || s.program);
+  const out: PreviewRequest[] = accepted.slice(0, 4).map((sol) =>
+    api === 'judge0' && sol.program
+      ? { method: 'POST', path: judge0SubmitPath(true), body: judge0Body(sol.program) }
+      : {
+          method: 'POST',
+          path: '/submissions?wait=true',
+          body: JSON.stringify({
+            problem_id: sol.problemId,
+            source_code: sol.source,
+            language_id: 63,
+            user_id: 'preview-smoke',
+          }),
+        },
+  );
   out.push({ method: 'GET', path: '/leaderboard' });
   return out;
 }

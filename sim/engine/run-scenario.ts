@@ -14,6 +14,7 @@ import { ExitCode, messageOf, RehearsalError } from '../util/errors.js';
 import type { PlatformOptions } from '../vocabulary/platforms.js';
 import type { ScenarioReport } from '../vocabulary/report-model.js';
 import type { TimelineEvent } from '../vocabulary/timeline.js';
+import { k6Judge0Refusal } from '../vocabulary/traffic-apis.js';
 import { reasonOf } from './interruption.js';
 import { type LiveRigEnv, liveRig } from './live-rig.js';
 import { rehearse } from './rehearsal.js';
@@ -50,6 +51,13 @@ export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv)
   const started = env.clock.now();
   const workdir = join(env.runDir, scenario.name);
   mkdirSync(workdir, { recursive: true });
+  if ((env.driver ?? scenario.traffic.driver) === 'k6' && scenario.traffic.api === 'judge0') {
+    throw new RehearsalError(
+      `${scenario.name}: traffic.api judge0 cannot be sent by k6: ${k6Judge0Refusal}`,
+      'run it without --driver k6',
+      ExitCode.invalidScenario,
+    );
+  }
   if ((env.driver ?? scenario.traffic.driver) === 'k6' && !env.k6Path) {
     throw new RehearsalError(
       `${scenario.name}: traffic driver k6 unavailable: k6 not found on PATH`,

@@ -16,7 +16,7 @@ export function describePlan(s: Scenario, platform: string): string[] {
       ? [`  imported from ${s.source.file} (${s.source.kind}); policy time compressed ${s.source.timeScale}x`]
       : []),
     `  platform ${s.platform ?? platform}, seed ${s.seed}; ${replicas} instance(s) of ${stable} behind the router`,
-    `  traffic: ${rate} for ${formatDuration(s.traffic.duration)} (${s.traffic.arrivals} arrivals), mix submit ${s.traffic.mix.submit} / poll ${s.traffic.mix.poll} / leaderboard ${s.traffic.mix.leaderboard}${s.traffic.driver === 'k6' ? ', sent by k6' : ''}`,
+    `  traffic: ${rate} for ${formatDuration(s.traffic.duration)} (${s.traffic.arrivals} arrivals), mix submit ${s.traffic.mix.submit} / poll ${s.traffic.mix.poll} / leaderboard ${s.traffic.mix.leaderboard}${s.traffic.driver === 'k6' ? ', sent by k6' : ''}${s.traffic.api === 'judge0' ? `, Judge0 API (stdin/stdout programs, ${s.traffic.judge0?.wait ? 'wait=true' : 'polled by token'})` : ''}`,
     `  strategy ${s.strategy.type}, analysis every ${formatDuration(s.strategy.analysis.interval)} over ${formatDuration(s.strategy.analysis.window)} (noData: ${s.strategy.analysis.noData}):`,
     ...s.strategy.analysis.checks.map((c) => `    check ${describeCheck(c)}`),
     '  steps:',

@@ -3,8 +3,9 @@ import { faultSchema } from '../faults/index.js';
 import { strategySchema } from '../release/strategies/index.js';
 import { platformNames } from '../vocabulary/platforms.js';
 import { duration, share, versionLabel } from '../vocabulary/scenario-fields.js';
+import { judge0Unexpressible, k6Judge0Refusal, trafficApis } from '../vocabulary/traffic-apis.js';
 import { driverNames } from '../vocabulary/traffic-drivers.js';
-import { verdicts } from '../vocabulary/verdicts.js';
+import { type VerdictName, verdicts } from '../vocabulary/verdicts.js';
 import { judgeToggleNames } from './toggle-names.js';
 
 const profileSchema = z.discriminatedUnion('type', [
@@ -15,6 +16,16 @@ const profileSchema = z.discriminatedUnion('type', [
     to: z.number().min(0).max(5000),
   }),
 ]);
+
+/** How Judge0 traffic learns a submission's verdict. */
+const judge0Schema = z.strictObject({
+  /** `true`: `POST /submissions?wait=true` answers the verdict; `false`: the token, then polled by `GET /submissions/:token`. */
+  wait: z.boolean().default(false),
+  /** Between two polls of one submission (with `wait: false`). */
+  pollInterval: duration
+    .refine((ms) => ms >= 10 && ms <= 10_000, 'must be between 10ms and 10s')
+    .default(200),
+});
 
 const trafficSchema = z.strictObject({
   profile: profileSchema,
@@ -37,6 +48,12 @@ const trafficSchema = z.strictObject({
   settle: duration.default(5000),
   /** Who sends the traffic: the built-in generator, or the k6 binary when it is on PATH. */
   driver: z.enum(driverNames).default('builtin'),
+  /**
+   * The API the traffic speaks: `native` (the sample judge's `problem_id` submissions) or `judge0` (Judge0 CE's
+   * stdin/stdout programs with `expected_output`, `base64_encoded`, polled by token or `wait=true`).
+   */
+  api: z.enum(trafficApis).default('native'),
+  judge0: judge0Schema.optional(),
 });
 
 /** How the harness probes instances and takes the unready ones out of the router (see sim/engine/readiness-watch.ts). */
@@ -148,6 +165,31 @@ export const scenarioSchema = z
             message: `must be a judge service toggle (${judgeToggleNames.join(', ')}), got ${JSON.stringify(name)}`,
           });
       }
+    }
+    const { traffic } = s;
+    if (traffic.api === 'judge0') {
+      for (const [verdict, why] of Object.entries(judge0Unexpressible))
+        if ((traffic.verdicts?.[verdict as VerdictName] ?? 0) > 0)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['traffic', 'verdicts', verdict],
+            input: traffic.verdicts?.[verdict as VerdictName],
+            message: `must be 0 for traffic.api: judge0 (${why}); give its share to runtime-error`,
+          });
+      if (traffic.driver === 'k6')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['traffic', 'driver'],
+          input: traffic.driver,
+          message: `must be builtin for traffic.api: judge0: ${k6Judge0Refusal}`,
+        });
+    } else if (traffic.judge0 !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['traffic', 'judge0'],
+        input: traffic.judge0,
+        message: `must be left out: it applies only to traffic.api: judge0, and traffic.api is ${traffic.api}`,
+      });
     }
     const interval = s.strategy.analysis?.interval;
     if (interval !== undefined && interval < 100)

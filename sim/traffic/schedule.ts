@@ -1,6 +1,6 @@
 import type { Scenario } from '../scenario/schema.js';
 import { Random } from '../util/random.js';
-import type { VerdictName } from '../vocabulary/verdicts.js';
+import { type VerdictName, verdicts } from '../vocabulary/verdicts.js';
 import type { Corpus, CorpusSolution } from './corpus.js';
 import type { RequestKind } from './record.js';
 import type { User } from './users.js';
@@ -41,10 +41,12 @@ export function planTraffic(
 ): PlannedRequest[] {
   const rng = new Random(seed).fork('traffic');
   const mix = traffic.verdicts ?? defaultVerdictMix;
+  // Judge0 traffic sends programs: only the solutions that have one (see CorpusSolution.program).
+  const solutions = (v: VerdictName) =>
+    (corpus.byVerdict.get(v) ?? []).filter((s) => traffic.api !== 'judge0' || s.program !== undefined);
+  const pools = new Map(verdicts.map((v) => [v, solutions(v)]));
   const available = Object.fromEntries(
-    Object.entries(mix).filter(
-      ([v, w]) => (w ?? 0) > 0 && (corpus.byVerdict.get(v as VerdictName)?.length ?? 0) > 0,
-    ),
+    Object.entries(mix).filter(([v, w]) => (w ?? 0) > 0 && (pools.get(v as VerdictName)?.length ?? 0) > 0),
   ) as Record<VerdictName, number>;
   if (Object.keys(available).length === 0) available.accepted = 1;
   const kinds = { submit: traffic.mix.submit, poll: traffic.mix.poll, leaderboard: traffic.mix.leaderboard };
@@ -59,7 +61,7 @@ export function planTraffic(
     const pick = rng.next();
     let solution: CorpusSolution | undefined;
     if (kind === 'submit') {
-      const list = corpus.byVerdict.get(rng.weighted(available))!;
+      const list = pools.get(rng.weighted(available))!;
       // One draw either way, so popularity changes which solution, never the rest of the plan.
       solution = traffic.problems
         ? byPopularity(list, traffic.problems, rng.next())

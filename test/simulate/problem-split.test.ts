@@ -49,6 +49,7 @@ describe('problem popularity', () => {
         ['accepted', [sol('a', 'accepted'), sol('b', 'accepted')]],
         ['wrong-answer', [sol('a', 'wrong-answer')]],
       ]),
+      problemDefs: new Map(),
     };
     const mix = problemMix(corpus, { verdicts: { accepted: 0.5, 'wrong-answer': 0.5 }, problems: { b: 3 } });
     // a: 0.5·1/4 accepted + 0.5 wrong answer; b: 0.5·3/4 accepted.

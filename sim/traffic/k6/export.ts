@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { LoadedScenario } from '../../scenario/load.js';
 import { ExitCode, RehearsalError } from '../../util/errors.js';
 import { paths } from '../../util/paths.js';
+import { k6Judge0Refusal } from '../../vocabulary/traffic-apis.js';
 import { loadCorpus } from '../corpus.js';
 import { type PlannedRequest, planTraffic } from '../schedule.js';
 import { makeUsers } from '../users.js';
@@ -29,8 +30,16 @@ export function planFor(loaded: LoadedScenario, problemsDir = paths.problems): P
 }
 
 /** Writes `<name>.k6.js` and `<name>.data.json` into `dir` for a scenario (or for a plan made already). */
-export function exportK6(loaded: LoadedScenario, dir: string, schedule = planFor(loaded)): K6Export {
+export function exportK6(loaded: LoadedScenario, dir: string, schedule?: PlannedRequest[]): K6Export {
   const { scenario, file } = loaded;
+  if (scenario.traffic.api === 'judge0') {
+    throw new RehearsalError(
+      `${file}: traffic.api judge0 cannot be sent by k6: ${k6Judge0Refusal}`,
+      'rehearse run sends judge0 traffic with the built-in driver',
+      ExitCode.invalidScenario,
+    );
+  }
+  schedule ??= planFor(loaded);
   const script = join(dir, `${scenario.name}.k6.js`);
   const data = join(dir, `${scenario.name}.data.json`);
   const content = buildK6Data(scenario.name, scenario.seed, schedule);

@@ -43,7 +43,9 @@ function optionsOf(script: string): Record<string, unknown> {
 
 describe('generated k6 script', () => {
   it('type-checks against @types/k6 for every shipped scenario and for a fractional ramp', async () => {
-    const shipped = loadScenarios([paths.scenarios], process.cwd());
+    const all = loadScenarios([paths.scenarios], process.cwd());
+    // Judge0 traffic is refused by the exporter (its own test below).
+    const shipped = all.filter((l) => l.scenario.traffic.api !== 'judge0');
     expect(shipped.length).toBeGreaterThan(0);
     const scripts = [...shipped, ramp()].map((l) => exportK6(l, join(tmp, 'all')).script);
     const check = await typecheckK6(join(tmp, 'all'), scripts);
@@ -118,5 +120,15 @@ describe('generated k6 script', () => {
     expect(script).toContain('language_id: 63');
     expect(script).toContain("res.headers['X-Served-By']");
     expect(script).toContain('tags.version = version');
+  });
+
+  it('refuses judge0 traffic, naming the file and the driver to use instead', () => {
+    const judge0 = loadScenarios(
+      [join(paths.scenarios, 'canary-judge0-wrong-verdicts.yaml')],
+      process.cwd(),
+    )[0]!;
+    expect(() => exportK6(judge0, join(tmp, 'judge0'))).toThrow(
+      /canary-judge0-wrong-verdicts\.yaml: traffic\.api judge0 cannot be sent by k6: the k6 driver speaks the native API only/,
+    );
   });
 });
