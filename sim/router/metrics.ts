@@ -1,4 +1,5 @@
 import { routerMetrics as names } from './metric-names.js';
+import type { RouteTable } from './route-table.js';
 
 /** Histogram upper bounds in seconds, fine enough for p50/p95/p99 estimates between 1 ms and 10 s. */
 export const LATENCY_BUCKETS = [
@@ -7,6 +8,20 @@ export const LATENCY_BUCKETS = [
 
 /** Why a request to an upstream failed, as the `kind` label of `rehearsal_router_upstream_errors_total`. */
 export type UpstreamErrorKind = 'connect' | 'reset' | 'timeout';
+
+/** Every upstream error kind, each series created at 0 when its version is routed. */
+export const UPSTREAM_ERROR_KINDS: readonly UpstreamErrorKind[] = ['connect', 'reset', 'timeout'];
+
+/**
+ * Codes of `rehearsal_router_requests_total` created at 0 for every upstream as soon as it is routed: a 2xx, the
+ * 5xx the router and the judge service answer, `reset` and 499 (what the error-rate checks count). A series that
+ * appears at its first error hides that error from Prometheus's `increase()`; one that exists at 0 does not.
+ * Numbers as the proxy records them (`reset` is the only string), so no code is rendered twice.
+ */
+export const ZERO_CODES: readonly (number | string)[] = [200, 500, 502, 503, 504, 499, 'reset'];
+
+/** Codes of `rehearsal_router_mirror_requests_total` created at 0 for the mirror version. */
+export const ZERO_MIRROR_CODES: readonly string[] = ['200', '500', '503', 'error'];
 
 /** Live counters of one version; the proxy holds a reference and updates it in place. */
 export class VersionStats {
@@ -18,8 +33,8 @@ export class VersionStats {
   count = 0;
   /** Requests currently being served. */
   inflight = 0;
-  /** Upstream failures by kind. */
-  readonly upstreamErrors = new Map<UpstreamErrorKind, number>();
+  /** Upstream failures by kind, every kind from the start. */
+  readonly upstreamErrors = new Map<UpstreamErrorKind, number>(UPSTREAM_ERROR_KINDS.map((k) => [k, 0]));
   /** Mirrored requests by response code (`error` when no response came back). */
   readonly mirrored = new Map<string, number>();
   /** Mirrored responses that carried `x-rehearsal-fault`, by its value (evidence of a fault no user saw). */
@@ -50,13 +65,17 @@ export class VersionStats {
   }
 }
 
-/** Request counts of one instance by response code. */
+/** Request counts of one upstream instance by response code. */
 export type CodeCounts = Map<number | string, number>;
+
+/** The label naming the upstream instance on `rehearsal_router_requests_total`; not `instance`, which Prometheus
+ * sets on every scraped series (a router's own `instance` would arrive as `exported_instance`). */
+export const UPSTREAM_LABEL = 'upstream';
 
 /** All router metrics; counters survive route-table changes so they stay monotonic. */
 export class RouterMetrics {
   private readonly versions = new Map<string, VersionStats>();
-  private readonly instances = new Map<string, { version: string; instance: string; codes: CodeCounts }>();
+  private readonly upstreams = new Map<string, { version: string; upstream: string; codes: CodeCounts }>();
 
   /** The stats object of `version`, created on first use. */
   version(version: string): VersionStats {
@@ -68,15 +87,38 @@ export class RouterMetrics {
     return stats;
   }
 
-  /** The per-code request counts of one instance, created on first use. */
-  instance(version: string, instance: string): CodeCounts {
-    const key = `${version}\u0000${instance}`;
-    let entry = this.instances.get(key);
+  /** The per-code request counts of one upstream instance, created on first use with every `ZERO_CODES` at 0. */
+  upstream(version: string, upstream: string): CodeCounts {
+    const key = `${version}\u0000${upstream}`;
+    let entry = this.upstreams.get(key);
     if (entry === undefined) {
-      entry = { version, instance, codes: new Map() };
-      this.instances.set(key, entry);
+      entry = { version, upstream, codes: new Map(ZERO_CODES.map((c) => [c, 0])) };
+      this.upstreams.set(key, entry);
     }
     return entry.codes;
+  }
+
+  /**
+   * Creates at 0 the series of every version the table can send requests to (pools, weights, rules, mirror):
+   * the histogram, in-flight, upstream errors, and request codes per upstream (`none` for an empty pool, where
+   * the router answers 503 itself); the mirror version also gets its mirror codes.
+   */
+  route(table: RouteTable): void {
+    const versions = new Set([
+      ...Object.keys(table.pools),
+      ...Object.keys(table.weights),
+      ...table.rules.map((r) => r.version),
+    ]);
+    for (const version of versions) {
+      this.version(version);
+      const pool = table.pools[version] ?? [];
+      if (pool.length === 0) this.upstream(version, 'none');
+      for (const inst of pool) this.upstream(version, inst.id);
+    }
+    if (table.mirror !== null) {
+      const stats = this.version(table.mirror.version);
+      for (const code of ZERO_MIRROR_CODES) if (!stats.mirrored.has(code)) stats.mirrored.set(code, 0);
+    }
   }
 
   /** Prometheus text exposition (format 0.0.4) of every metric. */
@@ -84,9 +126,11 @@ export class RouterMetrics {
     const out: string[] = [];
     out.push(`# HELP ${names.requests} Requests answered by the router.`);
     out.push(`# TYPE ${names.requests} counter`);
-    for (const { version, instance, codes } of this.instances.values()) {
+    for (const { version, upstream, codes } of this.upstreams.values()) {
       for (const [code, n] of codes) {
-        out.push(`${names.requests}{${labels({ version, instance, code: String(code) })}} ${n}`);
+        out.push(
+          `${names.requests}{${labels({ version, [UPSTREAM_LABEL]: upstream, code: String(code) })}} ${n}`,
+        );
       }
     }
     const duration = names.requestDuration;

@@ -62,7 +62,7 @@ export class PoolSet {
         old.delete(k);
         return (
           kept ??
-          new Upstream(version, inst.id, inst.url, this.metrics.instance(version, inst.id), this.timeoutMs)
+          new Upstream(version, inst.id, inst.url, this.metrics.upstream(version, inst.id), this.timeoutMs)
         );
       });
       pools.set(version, { members, next: this.pools.get(version)?.next ?? 0 });

@@ -46,7 +46,7 @@ function noRoute(
     `no upstream for this request: ${why}`,
     hint,
   );
-  const codes = state.metrics.instance(label, 'none');
+  const codes = state.metrics.upstream(label, 'none');
   codes.set(503, (codes.get(503) ?? 0) + 1);
   state.metrics.version(label).observe((performance.now() - start) / 1000);
 }

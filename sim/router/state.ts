@@ -18,9 +18,10 @@ export class RouterState {
     this.pools = new PoolSet(this.metrics, upstreamTimeoutMs);
   }
 
-  /** Installs a validated table; removed instances start draining. */
+  /** Installs a validated table; removed instances start draining, routed versions get their series at 0. */
   setTable(table: RouteTable): void {
     this.table = table;
+    this.metrics.route(table);
     this.pools.apply(table);
   }
 }

@@ -32,14 +32,14 @@ export class FakeMonitoring {
       samples.push(
         this.count(
           'rehearsal_router_requests_total',
-          { version, instance: `${version}-0`, code: '200' },
+          { version, upstream: `${version}-0`, code: '200' },
           s.requests - errors,
         ),
       );
       samples.push(
         this.count(
           'rehearsal_router_requests_total',
-          { version, instance: `${version}-0`, code: '500' },
+          { version, upstream: `${version}-0`, code: '500' },
           errors,
         ),
       );

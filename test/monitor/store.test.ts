@@ -57,8 +57,8 @@ describe('queries', () => {
       store.add(
         t,
         scrape([
-          `rehearsal_router_requests_total{version="v2",instance="a",code="200"} ${ok}`,
-          `rehearsal_router_requests_total{version="v2",instance="a",code="500"} ${bad}`,
+          `rehearsal_router_requests_total{version="v2",upstream="a",code="200"} ${ok}`,
+          `rehearsal_router_requests_total{version="v2",upstream="a",code="500"} ${bad}`,
           `rehearsal_router_request_duration_seconds_bucket{version="v2",le="0.05"} ${fast}`,
           `rehearsal_router_request_duration_seconds_bucket{version="v2",le="0.5"} ${fast + slow}`,
           `rehearsal_router_request_duration_seconds_bucket{version="v2",le="+Inf"} ${fast + slow}`,

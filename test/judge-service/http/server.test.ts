@@ -147,6 +147,13 @@ describe('judge service HTTP API', () => {
     );
     expect(sample(text, 'judge_submissions_received_total', 'problem="fizz-buzz"')).toBe(6);
     expect(text).toMatch(/judge_http_requests_total\{route="\/submissions",method="POST",status="201"\} \d+/);
+    // Failures the submission check reads exist at 0 before the first one (Prometheus's increase() needs that).
+    expect(text).toMatch(
+      /^judge_http_requests_total\{route="\/submissions",method="POST",status="500"\} 0$/m,
+    );
+    expect(text).toMatch(
+      /^judge_http_requests_total\{route="\/submissions",method="POST",status="503"\} 0$/m,
+    );
     for (const name of [
       'judge_queue_depth',
       'judge_judge_duration_seconds_count',
