@@ -100,7 +100,9 @@ function acquire(n: number): Worker[] {
   const got = idle.splice(0, n);
   while (got.length < n) {
     const w = new Worker(paths.simulateWorker);
-    // A worker that ends while idle leaves the pool (one that ends at work fails its call).
+    // A worker that ends while idle leaves the pool (one that ends at work fails its call). An error after its call
+    // has settled (its failure is reported already) must not become an uncaught 'error' event.
+    w.on('error', () => {});
     w.once('exit', () => {
       const at = idle.indexOf(w);
       if (at >= 0) idle.splice(at, 1);
