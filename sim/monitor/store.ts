@@ -18,6 +18,17 @@ function matches(labels: Record<string, string>, match: Match): boolean {
   return true;
 }
 
+/** A RegExp's part of a select() key (`source` and `flags` are getters: read once per RegExp). */
+const regexKeys = new WeakMap<RegExp, string>();
+function regexKey(re: RegExp): string {
+  let key = regexKeys.get(re);
+  if (key === undefined) {
+    key = `/${re.source}/${re.flags}`;
+    regexKeys.set(re, key);
+  }
+  return key;
+}
+
 const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** An in-memory time-series store of scraped samples, queried the way PromQL's increase() works. */
@@ -57,7 +68,7 @@ export class MetricStore {
     let key = name;
     for (const k in match) {
       const v = match[k]!;
-      key += typeof v === 'string' ? `\u0000${k}=${v}` : `\u0000${k}=/${v.source}/${v.flags}`;
+      key += typeof v === 'string' ? `\u0000${k}=${v}` : `\u0000${k}=${regexKey(v)}`;
     }
     let found = this.selected.get(key);
     if (!found) {
