@@ -38,6 +38,8 @@ export class SequentialCheck implements Check {
   readonly limits: Check['limits'];
   private readonly noData: NoDataPolicy;
   private intervals: CountInterval[] = [];
+  /** The first four distinct canary shares of `intervals`, formatted (kept as they come: a look costs O(new intervals)). */
+  private shares: string[] = [];
   private measuredTo: number | undefined;
   private minP = 1;
 
@@ -62,6 +64,7 @@ export class SequentialCheck implements Check {
         : this.versions.stable;
       if (this.measuredTo === undefined || this.measuredTo < since) {
         this.intervals = [];
+        this.shares = [];
         this.measuredTo = since;
       }
       for (const part of this.weights.split(this.measuredTo, now)) {
@@ -75,7 +78,12 @@ export class SequentialCheck implements Check {
             ? fromBaseline
             : this.counts(this.versions.stable, part.from, part.to);
         if (!c || !b || c.requests + b.requests === 0) continue;
-        this.intervals.push({ ec: c.errors, eb: b.errors, share: c.requests / (c.requests + b.requests) });
+        const share = c.requests / (c.requests + b.requests);
+        this.intervals.push({ ec: c.errors, eb: b.errors, share });
+        if (this.shares.length < 4) {
+          const shown = fmt(share);
+          if (!this.shares.includes(shown)) this.shares.push(shown);
+        }
       }
       this.measuredTo = now;
       const evidence = sequentialEvidence(this.intervals, this.config.prior);
@@ -91,7 +99,7 @@ export class SequentialCheck implements Check {
       }
       const o = Math.exp(evidence.lnO);
       if (evidence.canaryWorse) this.minP = Math.min(this.minP, 1 / o);
-      const shares = [...new Set(this.intervals.map((i) => fmt(i.share)))].slice(0, 4).join('/');
+      const shares = this.shares.join('/');
       const shown = `canary ${evidence.ec} vs ${comparator} ${evidence.eb} ${this.config.compare === 'error_rate' ? 'errors' : 'rejected verdicts'} (canary share ${shares}, ${fmt(evidence.expectedEc)} expected); O = ${fmt(o)}, always-valid p = ${fmt(this.minP)}`;
       if (evidence.canaryWorse && o >= 1 / this.config.alpha) {
         return {

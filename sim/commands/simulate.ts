@@ -7,7 +7,7 @@ import { JsonReporter } from '../report/json-reporter.js';
 import { writeReports } from '../report/reporter.js';
 import { comparisonTable } from '../report/simulation.js';
 import { resolveModel, type ServiceModel } from '../simulate/model.js';
-import { simulateMany } from '../simulate/monte-carlo.js';
+import { endSimulationWorkers, simulateMany } from '../simulate/monte-carlo.js';
 import { resolvePolicies } from '../simulate/policies.js';
 import { unsupportedReason } from '../simulate/support.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
@@ -117,7 +117,7 @@ export const simulateCommand: Command = {
     const firstSeed = ctx.flags.seed !== undefined ? positiveInt('seed', ctx.flags.seed, 1, 0) : undefined;
     const started = Date.now();
     let requests = 0;
-    // One scenario at a time: a simulation is CPU-bound on this thread, so running several at once gains nothing.
+    // One scenario at a time: each one's runs are spread over the cores (worker threads, see simulateMany).
     const { results: done, notRun } = await runInTurn(scenarios, {
       signal: ctx.signal,
       run: async ({ scenario, file: scenarioFile }): Promise<SimulatedScenario> => {
@@ -133,11 +133,12 @@ export const simulateCommand: Command = {
           policies: policyNames,
           ...(stepMs ? { stepMs } : {}),
           onRun: (_p, r) => (requests += r.requests),
+          signal: ctx.signal,
         });
         ctx.out(`${comparisonTable(sim)}\n`);
         return { sim };
       },
-    });
+    }).finally(endSimulationWorkers);
     const results = done.flatMap((d) => ('sim' in d ? [d.sim] : []));
     const skipped = done.flatMap((d) => ('skipped' in d ? [d.skipped] : []));
     if (results.length === 0) {

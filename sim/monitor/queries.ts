@@ -90,7 +90,7 @@ export class Queries {
     for (const s of this.store.select(JUDGED, { job: 'judge', version })) {
       const problem = s.labels.problem;
       if (problem === undefined) continue;
-      const inc = this.store.increase(JUDGED, { ...s.labels }, from, to);
+      const inc = this.store.increaseLike(s, from, to);
       if (inc === undefined) continue;
       const c = out.get(problem) ?? { errors: 0, requests: 0 };
       c.requests += inc;
@@ -200,7 +200,7 @@ export class Queries {
     const byLe = new Map<number, number>();
     for (const s of this.store.select(name, match)) {
       const le = s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le);
-      const inc = this.store.increase(name, { ...s.labels }, from, to);
+      const inc = this.store.increaseLike(s, from, to);
       if (inc !== undefined) byLe.set(le, (byLe.get(le) ?? 0) + inc);
     }
     return [...byLe.entries()].sort((a, b) => a[0] - b[0]);

@@ -18,6 +18,17 @@ function matches(labels: Record<string, string>, match: Match): boolean {
   return true;
 }
 
+/** A RegExp's part of a select() key (`source` and `flags` are getters: read once per RegExp). */
+const regexKeys = new WeakMap<RegExp, string>();
+function regexKey(re: RegExp): string {
+  let key = regexKeys.get(re);
+  if (key === undefined) {
+    key = `/${re.source}/${re.flags}`;
+    regexKeys.set(re, key);
+  }
+  return key;
+}
+
 const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** An in-memory time-series store of scraped samples, queried the way PromQL's increase() works. */
@@ -27,6 +38,8 @@ export class MetricStore {
   /** select() answers, valid until a new series appears. */
   private readonly selected = new Map<string, Series[]>();
   private readonly byLabels = new WeakMap<Record<string, string>, Series>();
+  /** select(s.name, s.labels) per series s, valid (like `selected`) until a new series appears. */
+  private readonly like = new Map<Series, Series[]>();
 
   /** Adds one scrape's samples at time `t`, with the target's labels merged in. */
   add(t: number, samples: Sample[], targetLabels: Record<string, string> = NO_LABELS): void {
@@ -44,6 +57,7 @@ export class MetricStore {
           list.push(series);
           this.byName.set(s.name, list);
           this.selected.clear();
+          this.like.clear();
         }
         if (targetLabels === NO_LABELS) this.byLabels.set(s.labels, series);
       }
@@ -57,7 +71,7 @@ export class MetricStore {
     let key = name;
     for (const k in match) {
       const v = match[k]!;
-      key += typeof v === 'string' ? `\u0000${k}=${v}` : `\u0000${k}=/${v.source}/${v.flags}`;
+      key += typeof v === 'string' ? `\u0000${k}=${v}` : `\u0000${k}=${regexKey(v)}`;
     }
     let found = this.selected.get(key);
     if (!found) {
@@ -77,6 +91,27 @@ export class MetricStore {
     let seen = false;
     for (const s of this.select(name, match)) {
       const inc = seriesIncrease(s, from, to);
+      if (inc === undefined) continue;
+      seen = true;
+      total += inc;
+    }
+    return seen ? total : undefined;
+  }
+
+  /**
+   * `increase(s.name, s.labels, from, to)` for a series `s` this store returned: the same answer (every series
+   * whose labels include all of `s`'s), without building the match and its key at each call.
+   */
+  increaseLike(s: Series, from: number, to: number): number | undefined {
+    let found = this.like.get(s);
+    if (!found) {
+      found = this.select(s.name, s.labels);
+      this.like.set(s, found);
+    }
+    let total = 0;
+    let seen = false;
+    for (const m of found) {
+      const inc = seriesIncrease(m, from, to);
       if (inc === undefined) continue;
       seen = true;
       total += inc;

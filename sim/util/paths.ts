@@ -20,6 +20,8 @@ export const packageRoot = findRoot();
 export const paths = {
   judgeService: join(packageRoot, 'dist/fixtures/judge-service/src/main.js'),
   router: join(packageRoot, 'dist/sim/router/main.js'),
+  /** The worker thread `simulateMany` spreads simulated rehearsals over. */
+  simulateWorker: join(packageRoot, 'dist/sim/simulate/simulate-worker.js'),
   problems: join(packageRoot, 'fixtures/problems'),
   scenarios: join(packageRoot, 'scenarios'),
   reports: join(packageRoot, 'reports'),

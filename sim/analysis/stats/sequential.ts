@@ -34,6 +34,8 @@ export function lnOddsConstant(ec: number, eb: number, rho0: number, k = 100): n
 
 const GRID = 801;
 const SPAN = 30;
+/** The summed terms of one look, reused (a look allocates nothing). */
+const scratch = new Float64Array(GRID);
 
 /**
  * The same mixture when the share changes between intervals. The alternative is a relative risk θ
@@ -60,7 +62,7 @@ export function sequentialEvidence(intervals: CountInterval[], k = 100): Sequent
   const canaryWorse = ec > expectedEc;
   if (state.allSame) return { lnO: lnOddsConstant(ec, eb, state.ref, k), ec, eb, expectedEc, canaryWorse };
   const grid = foldPending(state, state.ref);
-  const terms = new Array<number>(GRID);
+  const terms = scratch;
   for (let g = 0; g < GRID; g++) terms[g] = grid.prior[g]! + grid.llr[g]!;
   return { lnO: logSumExp(terms), ec, eb, expectedEc, canaryWorse };
 }

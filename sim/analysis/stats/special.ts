@@ -45,7 +45,7 @@ function erfc(x: number): number {
 }
 
 /** log(Σ exp(xs)) without overflow. */
-export function logSumExp(xs: number[]): number {
+export function logSumExp(xs: ArrayLike<number> & Iterable<number>): number {
   let max = Number.NEGATIVE_INFINITY;
   for (const x of xs) if (x > max) max = x;
   if (max === Number.NEGATIVE_INFINITY) return max;
