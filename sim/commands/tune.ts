@@ -167,6 +167,7 @@ export const tuneCommand: Command = {
       runs,
       limits,
       base: (s) => seedFlag ?? s.seed,
+      signal: ctx.signal,
       onProgress: ({ stage, stages, done, total }) => {
         const text = `stage ${stage + 1}/${stages}${stage === stages - 1 ? ' (fresh seeds)' : ''} ${bar(done, total)} ${done}/${total} rehearsals`;
         if (ctx.status && ctx.tty) ctx.status(text);
@@ -177,6 +178,12 @@ export const tuneCommand: Command = {
       },
     });
     ctx.status?.('');
+    if (ctx.signal.aborted) {
+      ctx.err(
+        `interrupted after ${evaluated.length} candidate(s) were scored: no policy chosen, nothing written`,
+      );
+      return ExitCode.interrupted;
+    }
     const simMs = Date.now() - started;
     const front = new Set(
       paretoFront(finalists.filter((e) => !infeasible(e, limits))).map((e) => e.candidate.id),

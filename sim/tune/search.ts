@@ -185,7 +185,7 @@ export function paretoFront<T extends { score: Score }>(items: T[]): T[] {
 export interface Evaluated {
   candidate: Candidate;
   score: Score;
-  /** Runs per scenario of the last stage reached (0-based stage index). */
+  /** The last stage of successive halving it reached, from 0 (`score.runs` says how many runs that was). */
   stage: number;
   fresh?: Score;
 }
@@ -198,6 +198,8 @@ export interface SearchOptions {
   finalists?: number;
   /** Seed of scenario s's run 0 on the search seeds (fresh ones add FRESH_OFFSET). */
   base: (s: Scenario) => number;
+  /** Stops the search between candidates (Ctrl-C): what was scored so far is returned. */
+  signal?: AbortSignal;
   onProgress?: (p: { stage: number; stages: number; done: number; total: number }) => void;
 }
 
@@ -241,12 +243,17 @@ export async function search(
   for (let stage = 0; stage < stages.length; stage++) {
     const scored: Evaluated[] = [];
     for (const candidate of alive) {
+      if (opts.signal?.aborted) break;
       const s = await score(patch(candidate), model, stages[stage]!, opts.base, tick(stage));
       const e: Evaluated = { candidate, score: s, stage };
       scored.push(e);
       all.set(candidate.id, e);
     }
     const ranked = rank(scored, opts.limits);
+    if (opts.signal?.aborted) {
+      alive = ranked.map((e) => e.candidate);
+      break;
+    }
     if (stage === stages.length - 1) {
       alive = ranked.map((e) => e.candidate);
       break;
@@ -257,6 +264,7 @@ export async function search(
   }
   const finalists: Evaluated[] = [];
   for (const candidate of alive) {
+    if (opts.signal?.aborted) break;
     const e = all.get(candidate.id)!;
     e.fresh = await score(
       patch(candidate),
