@@ -92,6 +92,8 @@ export async function score(
   let falseRollbacks = 0;
   const outcomes: Score['outcomes'] = {};
   for (const scenario of scenarios) {
+    // A simulation never waits on I/O: yield to the event loop so a signal (Ctrl-C) is seen between scenarios.
+    await new Promise((resolve) => setImmediate(resolve));
     const bad = scenario.expect.outcome === 'rolled-back';
     const counts: Record<string, number> = {};
     outcomes[scenario.name] = counts;
