@@ -9,6 +9,7 @@ import { planCommand } from './plan.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
+import { tuneCommand } from './tune.js';
 import { validateCommand } from './validate.js';
 
 /** Every `rehearse` sub-command by name. Add a command by adding a file and a line here. */
@@ -24,6 +25,7 @@ export const commands = {
   report: reportCommand,
   simulate: simulateCommand,
   calibrate: calibrateCommand,
+  tune: tuneCommand,
 } as const satisfies Record<string, Command>;
 
 export type { Command, CommandContext, Flags } from './command.js';
