@@ -38,6 +38,8 @@ export interface FaultSchedulerDeps {
   router: RouteEditor;
   scraper: ScraperKnobs;
   serviceToken: string;
+  /** The service has no fault toggles (`service.kind: external`): service faults are injected at the router. */
+  noToggles?: boolean;
   /** Aborts when the rehearsal ends. */
   signal: AbortSignal;
 }
@@ -192,6 +194,7 @@ export class FaultScheduler {
         router: this.deps.router,
         scraper: this.deps.scraper,
         serviceToken: this.deps.serviceToken,
+        noToggles: this.deps.noToggles === true,
         signal: this.deps.signal,
       });
       item.injected = injected;

@@ -20,7 +20,7 @@ import { reconcile } from '../traffic/reconcile.js';
 import type { RequestRecord } from '../traffic/record.js';
 import { planTraffic } from '../traffic/schedule.js';
 import { makeUsers } from '../traffic/users.js';
-import { messageOf } from '../util/errors.js';
+import { messageOf, RehearsalError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { paths } from '../util/paths.js';
 import type { TrafficApi } from '../vocabulary/traffic-apis.js';
@@ -62,6 +62,12 @@ export async function liveRig(
 ): Promise<Rig<RecordsTruth>> {
   const { scenario } = loaded;
   const { clock, log } = env;
+  if (scenario.service.kind === 'external')
+    // Refused before anything starts: deploying the sample in its place would rehearse the wrong service.
+    throw new RehearsalError(
+      `${loaded.file}: service.kind external: the ${platform.name} platform cannot start an external service yet (service.versions is validated, not deployed)`,
+      'run it with `rehearse validate` only for now, or use service.kind: sample',
+    );
   const endpoint = await platform.startRouter();
   const router = new RouteEditor(new RouterClient(endpoint.adminUrl, endpoint.token));
   // Planned before time zero, so that planning is not charged to the first requests as send lag.
@@ -104,6 +110,7 @@ export async function liveRig(
       // The monitoring faults act on what the controller reads: the Prometheus when it is the source.
       scraper: prometheus ?? scraper,
       serviceToken: platform.adminToken,
+      noToggles: scenario.service.kind === 'external',
       signal: ctx.signal,
     });
     // A start-time fault (crash-on-start) goes in with the version's toggles and is verified by how the deploy went.

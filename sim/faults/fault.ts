@@ -39,6 +39,8 @@ export interface FaultContext {
   scraper: ScraperKnobs;
   /** Bearer token of the judge service's admin API. */
   serviceToken: string;
+  /** The service has no fault toggles (an external service): faults that can act at the router do so. */
+  noToggles?: boolean;
   /** Aborts when the rehearsal ends: background loops of a fault stop then. */
   signal: AbortSignal;
 }

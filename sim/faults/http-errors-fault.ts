@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pct } from '../util/format.js';
 import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
+import { injectNetwork } from './network-fault.js';
 import type { FaultSimulation } from './simulation.js';
 import { injectToggles } from './toggle-fault.js';
 
@@ -29,6 +30,8 @@ export class HttpErrorsFault implements Fault {
   }
 
   inject(ctx: FaultContext): Promise<InjectedFault> {
+    // A service without toggles: the router answers the share itself, marked, at the same rate.
+    if (ctx.noToggles) return injectNetwork(ctx, { errorRate: this.config.rate });
     return injectToggles(ctx, this.config.share, { errorRate: this.config.rate });
   }
 }

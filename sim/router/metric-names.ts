@@ -10,4 +10,5 @@ export const routerMetrics = {
   inflight: 'rehearsal_router_inflight',
   mirrorRequests: 'rehearsal_router_mirror_requests_total',
   mirrorFaults: 'rehearsal_router_mirror_faults_total',
+  injectedFaults: 'rehearsal_router_injected_faults_total',
 } as const;

@@ -40,6 +40,14 @@ export class VersionStats {
   /** Mirrored responses that carried `x-rehearsal-fault`, by its value (evidence of a fault no user saw). */
   readonly mirrorFaults = new Map<string, number>();
 
+  /** Responses the router shaped itself with a service-side fault, by fault (`http-errors`). */
+  readonly injectedFaults = new Map<string, number>();
+
+  /** Counts one response the router answered or altered itself for a fault. */
+  injected(fault: string): void {
+    this.injectedFaults.set(fault, (this.injectedFaults.get(fault) ?? 0) + 1);
+  }
+
   /** Records one request duration. */
   observe(seconds: number): void {
     let i = 0;
@@ -161,6 +169,13 @@ export class RouterMetrics {
       'counter',
       'Mirrored (shadow) responses marked with x-rehearsal-fault, by fault.',
       (version, s) => [...s.mirrorFaults].map(([fault, n]) => [labels({ version, fault }), n]),
+    );
+    this.family(
+      out,
+      names.injectedFaults,
+      'counter',
+      'Responses the router answered itself for a service-side fault (marked x-rehearsal-fault), by fault.',
+      (version, s) => [...s.injectedFaults].map(([fault, n]) => [labels({ version, fault }), n]),
     );
     return `${out.join('\n')}\n`;
   }

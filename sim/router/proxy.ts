@@ -14,6 +14,8 @@ import type { ExchangeSink, UpstreamError, UpstreamRequest } from './upstream-cl
 export const SERVED_BY = 'x-served-by';
 /** Code recorded when the client went away before its response was complete (nginx's convention). */
 export const CLIENT_CLOSED = 499;
+/** Response header marking a response a fault shaped (the router's own service-side faults set it too). */
+const FAULT_HEADER = 'x-rehearsal-fault';
 
 /** The data-plane request handler: choose a version, apply its network faults, proxy to one instance. */
 export function dataPlane(state: RouterState): (req: ClientRequest, res: ClientResponse) => void {
@@ -85,6 +87,20 @@ class Exchange implements ExchangeSink {
       if (fault.resetRate > 0 && this.draw('reset') < fault.resetRate) {
         this.finish('reset');
         this.req.destroySocket();
+        return;
+      }
+      if (fault.errorRate > 0 && this.draw('error') < fault.errorRate) {
+        this.stats.injected('http-errors');
+        this.req.discard();
+        sendError(
+          this.res,
+          500,
+          this.upstream.servedBy,
+          'injected error (router http-errors fault)',
+          'clear faults.<version>.errorRate',
+          'http-errors',
+        );
+        this.finish(500);
         return;
       }
       this.kbps = fault.bandwidthKbps;
@@ -216,12 +232,20 @@ function streamBody(req: ClientRequest, up: UpstreamRequest, shadow: UpstreamReq
 const CRLF = Buffer.from('\r\n');
 const LAST_CHUNK = Buffer.from('0\r\n\r\n');
 
-function sendError(res: ClientResponse, status: number, servedBy: string, error: string, hint: string): void {
+function sendError(
+  res: ClientResponse,
+  status: number,
+  servedBy: string,
+  error: string,
+  hint: string,
+  fault?: string,
+): void {
   const body = JSON.stringify({ error, servedBy, hint });
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     [SERVED_BY]: servedBy,
+    ...(fault ? { [FAULT_HEADER]: fault } : {}),
   });
   res.end(body);
 }

@@ -59,6 +59,11 @@ export interface NetworkFault {
   partition: boolean;
   /** Response body throughput limit in kilobits per second; 0 = unlimited. */
   bandwidthKbps: number;
+  /**
+   * Probability 0–1 that the router answers HTTP 500 itself, marked `x-rehearsal-fault: http-errors`
+   * (a service fault injected in front of a service that has no toggles of its own).
+   */
+  errorRate: number;
 }
 
 /** The whole routing configuration, replaced atomically through `PUT /routes`. */
@@ -88,4 +93,5 @@ export const NO_FAULT: Readonly<NetworkFault> = Object.freeze({
   resetRate: 0,
   partition: false,
   bandwidthKbps: 0,
+  errorRate: 0,
 });

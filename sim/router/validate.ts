@@ -4,7 +4,7 @@ import type { Instance, Mirror, NetworkFault, RouteTable, Rule } from './route-t
 export type RouteTableValidation = { ok: true; table: RouteTable } | { ok: false; problems: string[] };
 
 const TOP_KEYS = ['pools', 'weights', 'rules', 'sticky', 'mirror', 'faults'];
-const FAULT_KEYS = ['latencyMs', 'resetRate', 'partition', 'bandwidthKbps'];
+const FAULT_KEYS = ['latencyMs', 'resetRate', 'partition', 'bandwidthKbps', 'errorRate'];
 const RULE_MATCHERS = ['header', 'cookie', 'segment', 'bucket'];
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -187,12 +187,15 @@ function checkFaults(raw: unknown, known: Known, problems: string[]): Record<str
       continue;
     }
     unknownKeys(fault, FAULT_KEYS, `${path}.`, problems);
-    const { latencyMs = 0, resetRate = 0, partition = false, bandwidthKbps = 0 } = fault;
+    const { latencyMs = 0, resetRate = 0, partition = false, bandwidthKbps = 0, errorRate = 0 } = fault;
     const nonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
     if (!nonNegative(latencyMs))
       problems.push(`${path}.latencyMs must be a number >= 0, got ${show(latencyMs)}`);
     if (!nonNegative(resetRate) || resetRate > 1) {
       problems.push(`${path}.resetRate must be a probability 0-1, got ${show(resetRate)}`);
+    }
+    if (!nonNegative(errorRate) || errorRate > 1) {
+      problems.push(`${path}.errorRate must be a probability 0-1, got ${show(errorRate)}`);
     }
     if (typeof partition !== 'boolean')
       problems.push(`${path}.partition must be true or false, got ${show(partition)}`);
@@ -201,7 +204,7 @@ function checkFaults(raw: unknown, known: Known, problems: string[]): Record<str
         `${path}.bandwidthKbps must be a number >= 0 (0 = unlimited), got ${show(bandwidthKbps)}`,
       );
     }
-    faults[version] = { latencyMs, resetRate, partition, bandwidthKbps } as NetworkFault;
+    faults[version] = { latencyMs, resetRate, partition, bandwidthKbps, errorRate } as NetworkFault;
   }
   return faults;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { faultSchema } from '../faults/index.js';
+import { faultKinds, faultSchema } from '../faults/index.js';
 import { strategySchema } from '../release/strategies/index.js';
 import { platformNames } from '../vocabulary/platforms.js';
 import { duration, share, versionLabel } from '../vocabulary/scenario-fields.js';
@@ -63,7 +63,38 @@ const readinessProbeSchema = z.strictObject({
   failureThreshold: z.number().int().min(1).max(20).default(2),
 });
 
+/** How to start one version of a service Rehearsal does not build: an image (docker, kind) or a command (local). */
+const externalVersionSchema = z
+  .strictObject({
+    /** A container image that exists locally (`docker image inspect`); never pulled. */
+    image: z.string().min(1).optional(),
+    /** A command line (local platform); `{port}` is replaced by the port, which is also in the PORT variable. */
+    command: z.array(z.string().min(1)).min(1).optional(),
+    port: z.number().int().min(1).max(65_535).default(8080),
+    liveness: z.string().regex(/^\//, 'must be a path starting with /').default('/healthz'),
+    readiness: z.string().regex(/^\//, 'must be a path starting with /').default('/readyz'),
+    /** The service's own Prometheus metrics path; unset: only the router's per-version metrics are read. */
+    metrics: z.string().regex(/^\//, 'must be a path starting with /').optional(),
+    env: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+        z.string(),
+      )
+      .default({}),
+    startupTimeout: duration.default(30_000),
+  })
+  .refine((v) => v.image !== undefined || v.command !== undefined, {
+    message: 'needs image (docker, kind) or command (local): how to start this version',
+  });
+
+/** Service-side fault kinds the router can inject in front of a service without toggles. */
+export const routerInjectableFaults = ['http-errors'] as const;
+
 const serviceSchema = z.strictObject({
+  /** `sample`: the bundled judge service; `external`: a service started from `versions` (an image or a command). */
+  kind: z.enum(['sample', 'external']).default('sample'),
+  /** With `kind: external`: how to start each version (stable and candidate), by version label. */
+  versions: z.record(versionLabel, externalVersionSchema).optional(),
   replicas: z.number().int().min(1).max(16).default(2),
   stable: versionLabel.default('v1'),
   candidate: versionLabel.default('v2'),
@@ -191,6 +222,28 @@ export const scenarioSchema = z
         message: `must be left out: it applies only to traffic.api: judge0, and traffic.api is ${traffic.api}`,
       });
     }
+    if (s.service.kind === 'external') {
+      for (const version of [s.service.stable, s.service.candidate]) {
+        if (s.service.versions?.[version] === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['service', 'versions', version],
+            message: `service.kind external needs how to start ${version}: service.versions.${version} with image or command`,
+          });
+      }
+      if (s.service.toggles !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['service', 'toggles'],
+          message: 'an external service has no toggles Rehearsal can set; remove service.toggles',
+        });
+    } else if (s.service.versions !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['service', 'versions'],
+        message: 'versions describe an external service: set service.kind: external, or remove versions',
+      });
+    }
     const interval = s.strategy.analysis?.interval;
     if (interval !== undefined && interval < 100)
       ctx.addIssue({
@@ -205,6 +258,16 @@ export const scenarioSchema = z
           code: 'custom',
           path: ['faults', i, 'at'],
           message: `must be before traffic ends at ${s.traffic.duration / 1000}s (traffic.duration), or the fault never acts; got ${f.at / 1000}s`,
+        });
+      if (
+        s.service.kind === 'external' &&
+        (faultKinds[f.type].layer === 'service' || faultKinds[f.type].layer === 'store') &&
+        !(routerInjectableFaults as readonly string[]).includes(f.type)
+      )
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'type'],
+          message: `${f.type} needs the sample judge's fault toggles, which an external service does not have; the router can inject ${routerInjectableFaults.join(', ')} for it, and instance, network and monitoring faults work as for the sample`,
         });
       if (!versions.has(f.target)) {
         ctx.addIssue({

@@ -40,4 +40,18 @@ describe('network faults in the real router', () => {
     await slow.revert();
     expect((await rig.router.client.getRoutes()).faults).toEqual({});
   });
+
+  it('http-errors on a service without toggles is injected by the router: marked 500s, read back, reverted', async () => {
+    const before = await rig.call('/problems');
+    expect(before.status).toBe(200);
+    const injected = await make({ type: 'http-errors', rate: 1 }).inject({ ...rig.ctx(), noToggles: true });
+    const check = await injected.verify();
+    expect(check).toMatchObject({ ok: true });
+    expect(check.detail).toMatch(/GET \/routes shows faults\.v2 errorRate=1/);
+    const hit = await rig.call('/problems');
+    expect(hit).toMatchObject({ status: 500, fault: 'http-errors' });
+    await injected.revert();
+    expect((await rig.router.client.getRoutes()).faults).toEqual({});
+    expect((await rig.call('/problems')).status).toBe(200);
+  });
 });

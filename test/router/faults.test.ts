@@ -30,7 +30,7 @@ afterAll(async () => {
 
 async function withFault(fault: Partial<NetworkFault>): Promise<void> {
   const rules = [{ header: { name: 'x-rehearsal-route', value: 'v2' }, version: 'v2' }];
-  const full = { latencyMs: 0, resetRate: 0, partition: false, bandwidthKbps: 0, ...fault };
+  const full = { latencyMs: 0, resetRate: 0, partition: false, bandwidthKbps: 0, errorRate: 0, ...fault };
   await router.client.putRoutes(
     table({ v1: [v1.url], v2: [v2.url] }, { weights: { v1: 1, v2: 0 }, rules, faults: { v2: full } }),
   );
@@ -91,5 +91,41 @@ describe('network faults', () => {
     // 5,000 bytes at 12,500 B/s take 400 ms; the first slice goes out at once.
     expect(elapsed).toBeGreaterThanOrEqual(350);
     expect(elapsed).toBeLessThan(2000);
+  });
+
+  it('answers a seeded share with a marked HTTP 500 itself, counted by fault, without reaching the upstream', async () => {
+    await withFault({ errorRate: 0.4 });
+    const seenBefore = v2.seen.length;
+    const replies = await parallel(300, 8, (i) => toV2(`error-${i}`));
+    const errors = replies.filter((r) => r.status === 500);
+    const [lo, hi] = binomialBounds(300, 0.4);
+    expect(errors.length).toBeGreaterThanOrEqual(lo);
+    expect(errors.length).toBeLessThanOrEqual(hi);
+    for (const r of errors) {
+      expect(r.headers['x-rehearsal-fault']).toBe('http-errors');
+      expect(r.servedBy).toBe('v2/v2-0');
+    }
+    for (const r of replies.filter((r) => r.status !== 500)) {
+      expect(r.status).toBe(200);
+      expect(r.headers['x-rehearsal-fault']).toBeUndefined();
+    }
+    expect(v2.seen.length - seenBefore).toBe(300 - errors.length);
+    const samples = await metrics();
+    expect(
+      metricValue(samples, 'rehearsal_router_injected_faults_total', { version: 'v2', fault: 'http-errors' }),
+    ).toBe(errors.length);
+    // The same request ids draw the same answers: the share is seeded, not random.
+    const again = await parallel(300, 8, (i) => toV2(`error-${i}`));
+    expect(again.map((r) => r.status)).toEqual(replies.map((r) => r.status));
+    // The other version is untouched.
+    expect((await router.get('/')).status).toBe(200);
+  });
+
+  it('refuses an errorRate outside 0-1', async () => {
+    await expect(
+      router.client.putRoutes(
+        table({ v1: [v1.url] }, { weights: { v1: 1 }, faults: { v1: { errorRate: 2 } as never } }),
+      ),
+    ).rejects.toThrow(/faults\.v1\.errorRate must be a probability 0-1, got 2/);
   });
 });

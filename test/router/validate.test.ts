@@ -16,7 +16,7 @@ describe('validateRouteTable', () => {
       ],
       sticky: false,
       mirror: { version: 'v2', percent: 100 },
-      faults: { v2: { latencyMs: 200, resetRate: 0.1, partition: false, bandwidthKbps: 0 } },
+      faults: { v2: { latencyMs: 200, resetRate: 0.1, partition: false, bandwidthKbps: 0, errorRate: 0 } },
     };
     const result = validateRouteTable(example);
     expect(result).toEqual({ ok: true, table: example });
@@ -29,7 +29,7 @@ describe('validateRouteTable', () => {
         rules: [],
         sticky: false,
         mirror: null,
-        faults: { v1: { latencyMs: 5, resetRate: 0, partition: false, bandwidthKbps: 0 } },
+        faults: { v1: { latencyMs: 5, resetRate: 0, partition: false, bandwidthKbps: 0, errorRate: 0 } },
       },
     });
   });
@@ -81,7 +81,7 @@ describe('validateRouteTable', () => {
       'sticky must be true or false, got "yes"',
       'mirror.version must name a version in pools (v1, bad name), got "nope"',
       'mirror.percent must be a number 0-100, got 120',
-      'faults.v1.jitter is not a known field; valid fields: latencyMs, resetRate, partition, bandwidthKbps',
+      'faults.v1.jitter is not a known field; valid fields: latencyMs, resetRate, partition, bandwidthKbps, errorRate',
       'faults.v1.latencyMs must be a number >= 0, got -5',
       'faults.v1.resetRate must be a probability 0-1, got 2',
       'faults.v1.partition must be true or false, got "no"',
