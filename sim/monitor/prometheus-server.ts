@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { killGroup, track } from '../util/child-registry.js';
 import { ExitCode, RehearsalError } from '../util/errors.js';
+import { freePort } from '../util/free-port.js';
 
 /** Where Debian's `prometheus` package puts the binary, tried after PATH. */
 const KNOWN_PATHS = ['/usr/bin/prometheus', '/usr/local/bin/prometheus', '/opt/prometheus/prometheus'];
@@ -30,17 +30,6 @@ export function findPrometheus(pathEnv = process.env.PATH ?? ''): string | undef
     } catch {
       return false;
     }
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }
 

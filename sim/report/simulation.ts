@@ -1,4 +1,4 @@
-import { escapeXml, pct, percent, secs } from '../util/format.js';
+import { alignedTable, escapeXml, pct, percent, secs } from '../util/format.js';
 import type {
   Distribution,
   Proportion,
@@ -44,16 +44,7 @@ export function comparisonRows(s: ScenarioSimulation): string[][] {
 
 /** Plain-text table of one scenario's comparison. */
 export function comparisonTable(s: ScenarioSimulation): string {
-  const rows = comparisonRows(s);
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return alignedTable(comparisonRows(s));
 }
 
 /** An HTML fragment of the simulation section: one comparison table per scenario (for any HTML report to embed). */

@@ -76,19 +76,6 @@ export function paretoRows(
   return [head, ...rows];
 }
 
-/** Rows as aligned plain text. */
-export function plainTable(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
 /** Rows as a Markdown table. */
 export function markdownTable(rows: string[][]): string {
   const [head, ...body] = rows;

@@ -33,3 +33,16 @@ const XML_ENTITIES: Record<string, string> = {
 export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => XML_ENTITIES[c]!);
 }
+
+/** Rows of cells as plain text, each column padded to its widest cell, two spaces apart. */
+export function alignedTable(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}

@@ -1,20 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { messageOf, RehearsalError } from '../../util/errors.js';
-
-/** A free TCP port on 127.0.0.1, chosen up front so that a restarted container keeps its published port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Port bindings publishing each container port on the paired 127.0.0.1 host port (never on other interfaces). */
 export function loopbackBindings(ports: Record<number, number>): {

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { PlatformUnavailableError } from '../../util/errors.js';
+import { freePort } from '../../util/free-port.js';
 import { type AppImages, ensureAppImages } from '../images/app-images.js';
 import { describeBasePath, ensureBase } from '../images/base-image.js';
 import type {
@@ -15,7 +16,7 @@ import type {
 } from '../platform.js';
 import { Starts, startAll, thenOrUndo } from '../starts.js';
 import { removeLabelled, removeLabelledSync } from './cleanup.js';
-import { freePort, loopbackBindings, saveLogs, waitContainerReady } from './containers.js';
+import { loopbackBindings, saveLogs, waitContainerReady } from './containers.js';
 import { DockerInstance, JUDGE_PORT } from './docker-instance.js';
 import { connectEngine, ENGINE_HINT, probeEngine } from './engine.js';
 import { dockerName, SCOPE_LABEL, scopeLabels } from './labels.js';

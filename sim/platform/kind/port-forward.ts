@@ -1,7 +1,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { RehearsalError } from '../../util/errors.js';
+import { freePort } from '../../util/free-port.js';
 import type { Logger } from '../../util/logger.js';
-import { freePort } from '../docker/containers.js';
 import { type KubeTarget, parseForwarding, portForwardArgs } from './commands.js';
 
 /**
