@@ -1,7 +1,7 @@
-import type { NetworkFault } from '../router/route-table.js';
+import { type NetworkFault, NO_FAULT } from '../router/route-table.js';
 import type { FaultCheck, FaultContext, InjectedFault } from './fault.js';
 
-const NONE: NetworkFault = { latencyMs: 0, resetRate: 0, partition: false, bandwidthKbps: 0, errorRate: 0 };
+const NONE: NetworkFault = NO_FAULT;
 
 /**
  * Sets fields of the router's network fault for the target version (through the RouteEditor, so no
