@@ -88,7 +88,7 @@ const externalVersionSchema = z
   });
 
 /** Service-side fault kinds the router can inject in front of a service without toggles. */
-export const routerInjectableFaults = ['http-errors'] as const;
+export const routerInjectableFaults = ['http-errors', 'latency', 'wrong-verdicts'] as const;
 
 const serviceSchema = z.strictObject({
   /** `sample`: the bundled judge service; `external`: a service started from `versions` (an image or a command). */
@@ -268,6 +268,20 @@ export const scenarioSchema = z
           code: 'custom',
           path: ['faults', i, 'type'],
           message: `${f.type} needs the sample judge's fault toggles, which an external service does not have; the router can inject ${routerInjectableFaults.join(', ')} for it, and instance, network and monitoring faults work as for the sample`,
+        });
+      if (s.service.kind === 'external' && f.type === 'wrong-verdicts' && f.problems !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'problems'],
+          message:
+            'must be left out for an external service: the router flips verdicts by submission token and cannot tell which problem a submission is for',
+        });
+      if (s.service.kind === 'external' && f.type === 'latency' && f.mode === 'tail' && f.requests >= 1)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'requests'],
+          message:
+            'must be below 1 for an external service (the router marks a delay of every request as latency, not tail-latency); use mode: fixed to delay every request',
         });
       if (!versions.has(f.target)) {
         ctx.addIssue({
