@@ -94,7 +94,9 @@ describe('service.kind external', () => {
     );
     // The sample judge takes both.
     const sample = parse(
-      scenarioYaml({ faults: 'faults:\n  - { type: wrong-verdicts, target: candidate, problems: [two-sum] }' }),
+      scenarioYaml({
+        faults: 'faults:\n  - { type: wrong-verdicts, target: candidate, problems: [two-sum] }',
+      }),
     );
     expect(sample.problems).toEqual([]);
   });
