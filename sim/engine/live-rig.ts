@@ -4,6 +4,7 @@ import type { Clock } from '../clock/clock.js';
 import { PrometheusApi, PrometheusSource } from '../monitor/prometheus.js';
 import { Queries } from '../monitor/queries.js';
 import { Scraper } from '../monitor/scraper.js';
+import { serviceNaming } from '../monitor/service-metrics.js';
 import { MetricStore } from '../monitor/store.js';
 import type { Deployment, DeploySpec, Platform, RouterEndpoint } from '../platform/platform.js';
 import { HttpPreviewTraffic, type PreviewRequest } from '../release/preview.js';
@@ -83,7 +84,7 @@ export async function liveRig(
     const versions = { stable: scenario.service.stable, candidate: scenario.service.candidate };
     const targets = () => scrapeTargets(endpoint, deployments);
     const store = new MetricStore();
-    const queries = new Queries(store);
+    const queries = new Queries(store, serviceNaming(scenario.service.metricNames));
     const scraper = new Scraper(
       store,
       () => targets(),
