@@ -122,3 +122,20 @@ export function serviceNaming(mapping: ServiceMetricNames | undefined): ServiceM
     residentMemory: mapping.residentMemory?.name ?? s.residentMemory,
   };
 }
+
+/**
+ * The path of a version's own metrics on each instance: the sample judge's `/metrics`, an external version's
+ * `service.versions.<v>.metrics`, or undefined when it has none (then only the router's metrics are read for it).
+ */
+export function serviceMetricsPath(
+  service: {
+    kind: 'sample' | 'external';
+    versions?: Record<string, { metrics?: string | undefined }> | undefined;
+  },
+  version: string,
+): string | undefined {
+  if (service.kind === 'sample') return '/metrics';
+  // A baseline pool runs stable's build: `<stable>-baseline` reads stable's definition.
+  const own = service.versions?.[version] ?? service.versions?.[version.replace(/-baseline$/, '')];
+  return own?.metrics;
+}

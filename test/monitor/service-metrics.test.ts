@@ -12,7 +12,12 @@ import {
 } from '../../sim/monitor/prometheus-server.js';
 import { promQLFor, renderPromQL } from '../../sim/monitor/promql.js';
 import { Queries } from '../../sim/monitor/queries.js';
-import { SAMPLE_NAMING, serviceMetricNamesSchema, serviceNaming } from '../../sim/monitor/service-metrics.js';
+import {
+  SAMPLE_NAMING,
+  serviceMetricNamesSchema,
+  serviceMetricsPath,
+  serviceNaming,
+} from '../../sim/monitor/service-metrics.js';
 import { MetricStore } from '../../sim/monitor/store.js';
 import { parseScenario } from '../../sim/scenario/load.js';
 import { nullLogger } from '../../sim/util/logger.js';
@@ -203,5 +208,15 @@ describe('service.metricNames in a scenario', () => {
     expect(problems('service:\n  metricNames: { queueDepth: { name: q } }')).toMatch(
       /service\.metricNames.*the sample judge's names are fixed/,
     );
+  });
+});
+
+describe('where a version exposes its own metrics', () => {
+  it("is the sample's /metrics, an external version's metrics path, or nowhere", () => {
+    expect(serviceMetricsPath({ kind: 'sample' }, 'v2')).toBe('/metrics');
+    const service = { kind: 'external' as const, versions: { v1: {}, v2: { metrics: '/prometheus' } } };
+    expect(serviceMetricsPath(service, 'v2')).toBe('/prometheus');
+    expect(serviceMetricsPath(service, 'v1')).toBeUndefined();
+    expect(serviceMetricsPath({ ...service, versions: { v1: { metrics: '/m' } } }, 'v1-baseline')).toBe('/m');
   });
 });
