@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFault, type FaultConfig, type FaultContext, faultSchema } from '../../sim/faults/index.js';
+import { Queries } from '../../sim/monitor/queries.js';
 import { type Rig, startRig, submission } from './rig.js';
 
 let rig: Rig;
@@ -116,5 +117,28 @@ describe('network faults in the real router', () => {
     const after = await rig.call('/submissions?wait=true', submission('two-sum'));
     expect(after.fault).toBeNull();
     expect(JSON.parse(after.body).verdict).toBe('wrong-answer');
+  });
+
+  it("the acceptance rate counts the router's flips: the judge's own counter says wrong-answer, users saw accepted", async () => {
+    const clock = rig.ctx().clock;
+    const queries = new Queries(rig.store);
+    await clock.sleep(500); // a scrape before the window opens
+    const from = clock.now();
+    const injected = await make({ type: 'wrong-verdicts', rate: 1 }).inject({
+      ...rig.ctx(),
+      noToggles: true,
+    });
+    const created = await Promise.all(
+      [1, 2, 3].map(() => rig.call('/submissions?wait=true', submission('two-sum'))),
+    );
+    expect(created.map((c) => JSON.parse(c.body).verdict)).toEqual(['accepted', 'accepted', 'accepted']);
+    await injected.revert();
+    await clock.sleep(700); // scrapes every 200 ms
+    const to = clock.now();
+    expect(queries.acceptanceRate('v2', from, to)).toEqual({ value: 1, requests: 3 });
+    expect(queries.rejectedVerdictCounts('v2', from, to)).toEqual({ errors: 0, requests: 3 });
+    // What the service itself counted: three wrong answers.
+    const judged = queries.rejectedVerdictCountsByProblem('v2', from, to).get('two-sum');
+    expect(judged).toEqual({ errors: 3, requests: 3 });
   });
 });
