@@ -181,6 +181,10 @@ describe('router-injected wrong verdicts', () => {
     expect(await counter(REWRITTEN, { version: 'v2', verdict: 'accepted' })).toBe(flipped.length - toWrong);
     expect(await counter(REWRITTEN, { version: 'v1' })).toBe(0);
     expect(await counter(INJECTED, { version: 'v2', fault: 'wrong-verdict' })).toBe(3 * flipped.length);
+    // The draw is seeded by the request id: the same ids draw the same submissions again (new tokens).
+    const again = await parallel(150, 8, (i) => post('v2', `wv-${i}`, { problem_id: 'sum' }, true));
+    const marked = (rs: Reply[]) => rs.map((r) => r.headers['x-rehearsal-fault'] === 'wrong-verdict');
+    expect(marked(again)).toEqual(marked(created));
   });
 
   it('flips Judge0 statuses in single and batch polls after a create without wait', async () => {
