@@ -208,7 +208,7 @@ class Exchange implements ExchangeSink {
             draw: (i: number) => this.draw(i === 0 ? 'verdict' : `verdict-${i}`),
           }
         : undefined;
-    const result = this.state.verdicts.rewrite(body.toString('utf8'), claim);
+    const result = this.state.verdicts.rewrite(body.toString('utf8'), claim, this.req.url);
     const charged = new Set<string>();
     for (const { version, first } of result.flipped) {
       const stats = this.state.metrics.version(version);

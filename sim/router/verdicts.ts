@@ -76,6 +76,8 @@ export class VerdictRewrites {
   rewrite(
     text: string,
     claim: { version: string; rate: number; draw: (index: number) => number } | undefined,
+    /** The request target: a `GET /submissions/:token` answer need not repeat its token (Judge0's `fields`). */
+    url = '',
   ): RewriteResult {
     let parsed: unknown;
     try {
@@ -91,9 +93,12 @@ export class VerdictRewrites {
           this.remember(token, claim.version);
       });
     }
+    const asked = SUBMISSION.exec(pathOf(url));
+    const pathToken = asked !== null && pathOf(url) !== BATCH ? decodeURIComponent(asked[1]!) : undefined;
     const flipped: RewriteResult['flipped'] = [];
     for (const item of items) {
-      const entry = typeof item.token === 'string' ? this.tokens.get(item.token) : undefined;
+      const token = typeof item.token === 'string' ? item.token : items.length === 1 ? pathToken : undefined;
+      const entry = token === undefined ? undefined : this.tokens.get(token);
       if (entry === undefined) continue;
       const written = flip(item);
       if (written === undefined) continue;

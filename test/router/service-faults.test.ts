@@ -56,6 +56,10 @@ function judge(name: string) {
       });
     }
     const m = /^\/submissions\/(.+)$/.exec(url.pathname);
+    if (req.method === 'GET' && m && store.has(m[1]!) && url.searchParams.get('fields') === 'status_id') {
+      const { status } = answer(m[1]!, store.get(m[1]!)!) as { status: { id: number } };
+      return void send(200, { status_id: status.id });
+    }
     if (req.method === 'GET' && m && store.has(m[1]!))
       return void send(200, answer(m[1]!, store.get(m[1]!)!));
     send(404, { error: 'unknown' });
@@ -200,6 +204,9 @@ describe('router-injected wrong verdicts', () => {
       right === 3 ? { id: 4, description: 'Wrong Answer' } : { id: 3, description: 'Accepted' },
     );
     expect(single.headers['x-rehearsal-fault']).toBe('wrong-verdict');
+    // Judge0's `fields` may leave the token out of the answer: the path names it.
+    const fields = await router.get(`/submissions/${tokens[0]}?fields=status_id`, via('v1'));
+    expect(JSON.parse(fields.body)).toEqual({ status_id: right === 3 ? 4 : 3 });
     const batch = await router.get(`/submissions/batch?tokens=${tokens.join(',')}`, via('v1'));
     expect(batch.headers['x-rehearsal-fault']).toBe('wrong-verdict');
     const subs = JSON.parse(batch.body).submissions as { token: string; status: { id: number } }[];
