@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { metricCatalog, metricNames } from '../monitor/metrics.js';
 import type { PrometheusSource } from '../monitor/prometheus.js';
-import { defaultPromQL, type PromQLMetric, unknownPlaceholders } from '../monitor/promql.js';
+import { type PromQLMetric, promQLFor, unknownPlaceholders } from '../monitor/promql.js';
 import type { Queries, QueryValue } from '../monitor/queries.js';
 import type { Measurement } from '../vocabulary/measurement.js';
 import { type Check, safely } from './check.js';
@@ -97,7 +97,7 @@ export class ThresholdCheck implements Check {
     this.promql = config.query
       ? { value: config.query, ...(config.requestsQuery ? { requests: config.requestsQuery } : {}) }
       : config.metric && prometheus
-        ? defaultPromQL[config.metric]
+        ? promQLFor(queries.naming)[config.metric]
         : undefined;
     if (config.query && !prometheus)
       throw new Error(

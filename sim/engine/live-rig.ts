@@ -4,6 +4,7 @@ import type { Clock } from '../clock/clock.js';
 import { PrometheusApi, PrometheusSource } from '../monitor/prometheus.js';
 import { Queries } from '../monitor/queries.js';
 import { Scraper } from '../monitor/scraper.js';
+import { serviceMetricsPath, serviceNaming } from '../monitor/service-metrics.js';
 import { MetricStore } from '../monitor/store.js';
 import type { Deployment, DeploySpec, Platform, RouterEndpoint } from '../platform/platform.js';
 import { HttpPreviewTraffic, type PreviewRequest } from '../release/preview.js';
@@ -81,9 +82,10 @@ export async function liveRig(
   const parts = (ctx: RigContext): RigParts<RecordsTruth> => {
     const { timeline, deployments } = ctx;
     const versions = { stable: scenario.service.stable, candidate: scenario.service.candidate };
-    const targets = () => scrapeTargets(endpoint, deployments);
+    const targets = () =>
+      scrapeTargets(endpoint, deployments, (version) => serviceMetricsPath(scenario.service, version));
     const store = new MetricStore();
-    const queries = new Queries(store);
+    const queries = new Queries(store, serviceNaming(scenario.service.metricNames));
     const scraper = new Scraper(
       store,
       () => targets(),
@@ -245,13 +247,20 @@ function driverTraffic(driver: TrafficDriver, plan: string): TrafficSource<Recor
   };
 }
 
-/** The router and every instance deployed so far, labelled as monitoring knows them. */
-function scrapeTargets(endpoint: RouterEndpoint, deployments: ReadonlyMap<string, Deployment>) {
+/**
+ * The router and every instance deployed so far, labelled as monitoring knows them; an instance at its version's
+ * metrics path, and none for a version without one (an external service that exposes no metrics).
+ */
+function scrapeTargets(
+  endpoint: RouterEndpoint,
+  deployments: ReadonlyMap<string, Deployment>,
+  metricsPath: (version: string) => string | undefined,
+) {
   return [
     { url: `${endpoint.adminUrl}/metrics`, labels: { job: 'router' } },
     ...[...deployments.values()].flatMap((d) =>
-      d.instances.map((i) => ({
-        url: `${i.url}/metrics`,
+      (metricsPath(d.version) === undefined ? [] : d.instances).map((i) => ({
+        url: `${i.url}${metricsPath(i.version)}`,
         labels: { job: 'judge', version: i.version, instance: i.id },
       })),
     ),

@@ -31,7 +31,8 @@ export class HttpErrorsFault implements Fault {
 
   inject(ctx: FaultContext): Promise<InjectedFault> {
     // A service without toggles: the router answers the share itself, marked, at the same rate.
-    if (ctx.noToggles) return injectNetwork(ctx, { errorRate: this.config.rate });
+    if (ctx.noToggles)
+      return injectNetwork(ctx, { errorRate: this.config.rate }, { fault: this.marker, withinMs: 5000 });
     return injectToggles(ctx, this.config.share, { errorRate: this.config.rate });
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pct } from '../util/format.js';
 import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
+import { injectNetwork } from './network-fault.js';
 import type { FaultSimulation } from './simulation.js';
 import { injectToggles } from './toggle-fault.js';
 
@@ -42,6 +43,12 @@ export class LatencyFault implements Fault {
 
   inject(ctx: FaultContext): Promise<InjectedFault> {
     const { mode, ms, requests } = this.config;
+    // A service without toggles: the router delays the same share itself before forwarding, marked alike
+    // (a share below 1 is `tail-latency`; the scenario refuses a tail of every request there).
+    if (ctx.noToggles) {
+      const delayRate = mode === 'tail' ? requests : 1;
+      return injectNetwork(ctx, { delayMs: ms, delayRate }, { fault: this.marker, withinMs: 5000 + ms });
+    }
     const toggles = mode === 'tail' ? { tailLatency: { share: requests, ms } } : { extraLatencyMs: ms };
     return injectToggles(ctx, this.config.share, toggles);
   }

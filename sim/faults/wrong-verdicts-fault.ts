@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pct } from '../util/format.js';
 import { type Fault, type FaultContext, faultBase, type InjectedFault } from './fault.js';
+import { injectNetwork } from './network-fault.js';
 import type { FaultSimulation } from './simulation.js';
 import { injectToggles } from './toggle-fault.js';
 
@@ -43,6 +44,14 @@ export class WrongVerdictsFault implements Fault {
   }
 
   inject(ctx: FaultContext): Promise<InjectedFault> {
+    // A service without toggles: the router flips the verdicts of that share of the submissions created through
+    // the target, in every answer about them (the scenario refuses `problems` there: tokens carry no problem).
+    if (ctx.noToggles)
+      return injectNetwork(
+        ctx,
+        { wrongVerdictRate: this.config.rate },
+        { fault: this.marker, withinMs: 15_000 },
+      );
     return injectToggles(ctx, this.config.share, {
       wrongVerdictRate: this.config.rate,
       ...(this.config.problems ? { wrongVerdictProblems: this.config.problems } : {}),

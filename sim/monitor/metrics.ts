@@ -37,7 +37,8 @@ export const metricCatalog = {
   acceptance_rate: {
     unit: 'ratio',
     basis: 'verdicts',
-    description: 'share of verdicts committed by the version that are Accepted',
+    description:
+      'share of verdicts committed by the version that are Accepted, as users saw them (router-flipped verdicts counted)',
     simulated: true,
   },
   submission_success_rate: {

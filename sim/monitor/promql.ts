@@ -1,5 +1,6 @@
-import { judgeMetrics, routerMetrics } from './metric-names.js';
+import { routerMetrics } from './metric-names.js';
 import type { MetricName } from './metrics.js';
+import { SAMPLE_NAMING, type ServiceMetricNaming } from './service-metrics.js';
 
 // PromQL for the checks when monitoring is a Prometheus: the built-in metric names as default queries over the
 // router's and judge's series, and the Argo/Flagger-style templating of a check's own `query:`. The queries never
@@ -62,9 +63,7 @@ export interface PromQLMetric {
 const REQ = routerMetrics.requests;
 const MIRROR = routerMetrics.mirrorRequests;
 const DURATION = `${routerMetrics.requestDuration}_bucket`;
-const JUDGED = judgeMetrics.submissionsJudged;
-const HTTP = judgeMetrics.httpRequests;
-const LAG = `${judgeMetrics.leaderboardLag}_bucket`;
+const REWRITTEN = routerMetrics.rewrittenVerdicts;
 const ROUTER = 'job="router",version="{{version}}"';
 const JUDGE = 'job="judge",version="{{version}}"';
 /** The built-in store's error codes (5xx, reset, 499), as a PromQL regex. */
@@ -80,43 +79,67 @@ const latency = (q: number): PromQLMetric => ({
   value: quantile(q, DURATION, ROUTER, 1000),
   requests: inc(`${routerMetrics.requestDuration}_count{${ROUTER}}`),
 });
-const judged = inc(`${JUDGED}{${JUDGE}}`);
-const submissions = inc(`${HTTP}{${JUDGE},route="/submissions",method="POST"}`);
+/** `name="value"` with the value escaped. */
+const eq = (name: string, value: string) => `${name}=${promString(value)}`;
 
 /**
- * The default PromQL of every built-in metric: what `sim/monitor/queries.ts` computes from the built-in store,
- * written over the same series (ratios as increase() over increase(), quantiles with histogram_quantile).
+ * The default PromQL of every built-in metric over a service's metric naming (the sample judge's, or an external
+ * service's `service.metricNames`): what `sim/monitor/queries.ts` computes from the built-in store, written over
+ * the same series (ratios as increase() over increase(), quantiles with histogram_quantile). The acceptance rate
+ * counts the verdicts the router flipped (`rehearsal_router_rewritten_verdicts_total`) as users saw them.
  */
-export const defaultPromQL: Record<MetricName, PromQLMetric> = {
-  error_rate: {
-    value: `(${inc0(`${REQ}{${ROUTER},code=~"${ERROR_CODES}"}`)} + ${inc0(`${MIRROR}{${ROUTER},code=~"5..|error"}`)}) / ${requests}`,
-    requests,
-  },
-  request_rate: {
-    value: `sum(rate(${REQ}{${ROUTER}}[{{window}}]))`,
-    requests: inc(`${REQ}{${ROUTER}}`),
-  },
-  latency_p50_ms: latency(0.5),
-  latency_p95_ms: latency(0.95),
-  latency_p99_ms: latency(0.99),
-  acceptance_rate: {
-    value: `${inc0(`${JUDGED}{${JUDGE},verdict="accepted"}`)} / ${judged}`,
-    requests: judged,
-  },
-  submission_success_rate: {
-    value: `${inc0(`${HTTP}{${JUDGE},route="/submissions",method="POST",status=~"2.."}`)} / ${submissions}`,
-    requests: submissions,
-  },
-  leaderboard_lag_p95_ms: {
-    value: quantile(0.95, LAG, JUDGE, 1000),
-    requests: inc(`${judgeMetrics.leaderboardLag}_count{${JUDGE}}`),
-  },
-  judge_queue_depth: {
-    value: `max(${judgeMetrics.queueDepth}{${JUDGE}})`,
-    requests: `count(${judgeMetrics.queueDepth}{${JUDGE}})`,
-  },
-  memory_rss_mb: {
-    value: `max(${judgeMetrics.residentMemory}{${JUDGE}}) / 1024 / 1024`,
-    requests: `count(${judgeMetrics.residentMemory}{${JUDGE}})`,
-  },
-};
+export function promQLFor(naming: ServiceMetricNaming): Record<MetricName, PromQLMetric> {
+  let queries = written.get(naming);
+  if (queries === undefined) {
+    queries = writePromQL(naming);
+    written.set(naming, queries);
+  }
+  return queries;
+}
+
+/** The queries already written, per naming (the sample's is asked for by every check). */
+const written = new WeakMap<ServiceMetricNaming, Record<MetricName, PromQLMetric>>();
+
+function writePromQL(naming: ServiceMetricNaming): Record<MetricName, PromQLMetric> {
+  const { judged: j, http: h } = naming;
+  const judged = inc(`${j.name}{${JUDGE}}`);
+  const post = `${JUDGE},${eq(h.route, h.submissionsRoute)},${eq(h.method, h.post)}`;
+  const submissions = inc(`${h.name}{${post}}`);
+  const rewritten = (verdict: string) => inc0(`${REWRITTEN}{${ROUTER},verdict="${verdict}"}`);
+  return {
+    error_rate: {
+      value: `(${inc0(`${REQ}{${ROUTER},code=~"${ERROR_CODES}"}`)} + ${inc0(`${MIRROR}{${ROUTER},code=~"5..|error"}`)}) / ${requests}`,
+      requests,
+    },
+    request_rate: {
+      value: `sum(rate(${REQ}{${ROUTER}}[{{window}}]))`,
+      requests: inc(`${REQ}{${ROUTER}}`),
+    },
+    latency_p50_ms: latency(0.5),
+    latency_p95_ms: latency(0.95),
+    latency_p99_ms: latency(0.99),
+    acceptance_rate: {
+      value: `clamp_min(${inc0(`${j.name}{${JUDGE},${eq(j.verdict, j.accepted)}}`)} + ${rewritten('accepted')} - ${rewritten('wrong-answer')}, 0) / ${judged}`,
+      requests: judged,
+    },
+    submission_success_rate: {
+      value: `${inc0(`${h.name}{${post},${h.status}=~"2.."}`)} / ${submissions}`,
+      requests: submissions,
+    },
+    leaderboard_lag_p95_ms: {
+      value: quantile(0.95, `${naming.leaderboardLag}_bucket`, JUDGE, 1000),
+      requests: inc(`${naming.leaderboardLag}_count{${JUDGE}}`),
+    },
+    judge_queue_depth: {
+      value: `max(${naming.queueDepth}{${JUDGE}})`,
+      requests: `count(${naming.queueDepth}{${JUDGE}})`,
+    },
+    memory_rss_mb: {
+      value: `max(${naming.residentMemory}{${JUDGE}}) / 1024 / 1024`,
+      requests: `count(${naming.residentMemory}{${JUDGE}})`,
+    },
+  };
+}
+
+/** The default PromQL over the sample judge's metric names. */
+export const defaultPromQL: Record<MetricName, PromQLMetric> = promQLFor(SAMPLE_NAMING);

@@ -1,16 +1,13 @@
-import { judgeMetrics, routerMetrics } from './metric-names.js';
+import { routerMetrics } from './metric-names.js';
 import type { MetricName } from './metrics.js';
+import { SAMPLE_NAMING, type ServiceMetricNaming } from './service-metrics.js';
 import type { MetricStore } from './store.js';
 
 const REQUESTS = routerMetrics.requests;
 const BUCKETS = `${routerMetrics.requestDuration}_bucket`;
 const MIRROR = routerMetrics.mirrorRequests;
 const MIRROR_FAULTS = routerMetrics.mirrorFaults;
-const JUDGED = judgeMetrics.submissionsJudged;
-const HTTP = judgeMetrics.httpRequests;
-const LAG_BUCKETS = `${judgeMetrics.leaderboardLag}_bucket`;
-const QUEUE = judgeMetrics.queueDepth;
-const RSS = judgeMetrics.residentMemory;
+const REWRITTEN = routerMetrics.rewrittenVerdicts;
 /** Codes that count as errors: 5xx, connections the router reset, and 499 (the user gave up waiting). */
 const ERROR_CODES = /^(5\d\d|reset|499)$/;
 
@@ -22,7 +19,11 @@ export interface QueryValue {
 
 /** The questions a release controller asks of monitoring, per version over a window. */
 export class Queries {
-  constructor(private readonly store: MetricStore) {}
+  constructor(
+    private readonly store: MetricStore,
+    /** The service's metric names and labels: the sample judge's, or an external service's mapping. */
+    readonly naming: ServiceMetricNaming = SAMPLE_NAMING,
+  ) {}
 
   /** Evaluates a named metric for `version` over (from, to]; undefined means no data. */
   metric(name: MetricName, version: string, from: number, to: number): QueryValue | undefined {
@@ -44,36 +45,55 @@ export class Queries {
       case 'submission_success_rate':
         return this.submissionSuccessRate(version, from, to);
       case 'leaderboard_lag_p95_ms':
-        return this.histogramQuantile(LAG_BUCKETS, { job: 'judge', version }, 0.95, from, to);
+        return this.histogramQuantile(
+          `${this.naming.leaderboardLag}_bucket`,
+          { job: 'judge', version },
+          0.95,
+          from,
+          to,
+        );
       case 'judge_queue_depth':
         return this.queueDepth(version, to);
       case 'memory_rss_mb': {
-        const rss = this.latestMax(RSS, version, to);
+        const rss = this.latestMax(this.naming.residentMemory, version, to);
         return rss && { value: rss.value / 1024 / 1024, requests: rss.requests };
       }
     }
   }
 
-  /** Share of verdicts committed by `version`'s instances that are Accepted. */
+  /**
+   * Share of verdicts committed by `version`'s instances that are Accepted, as users were shown them: verdicts the
+   * router flipped for submissions created through `version` (a wrong-verdicts fault injected at the router, which
+   * the service's own counter cannot see) move between accepted and not accepted.
+   */
   acceptanceRate(version: string, from: number, to: number): QueryValue | undefined {
-    const judged = this.store.increase(JUDGED, { job: 'judge', version }, from, to);
-    if (judged === undefined || judged === 0) return undefined;
-    const accepted =
-      this.store.increase(JUDGED, { job: 'judge', version, verdict: 'accepted' }, from, to) ?? 0;
-    return { value: accepted / judged, requests: judged };
+    const c = this.verdictCounts(version, from, to);
+    if (c === undefined || c.judged === 0) return undefined;
+    return { value: c.accepted / c.judged, requests: c.judged };
   }
 
-  /** Verdicts other than Accepted and all verdicts committed by `version` (for count tests). */
+  /** Verdicts other than Accepted and all verdicts committed by `version` (for count tests), as users saw them. */
   rejectedVerdictCounts(
     version: string,
     from: number,
     to: number,
   ): { errors: number; requests: number } | undefined {
-    const judged = this.store.increase(JUDGED, { job: 'judge', version }, from, to);
+    const c = this.verdictCounts(version, from, to);
+    return c && { errors: c.judged - c.accepted, requests: c.judged };
+  }
+
+  private verdictCounts(
+    version: string,
+    from: number,
+    to: number,
+  ): { judged: number; accepted: number } | undefined {
+    const { name, verdict, accepted } = this.naming.judged;
+    const judged = this.store.increase(name, { job: 'judge', version }, from, to);
     if (judged === undefined) return undefined;
-    const accepted =
-      this.store.increase(JUDGED, { job: 'judge', version, verdict: 'accepted' }, from, to) ?? 0;
-    return { errors: judged - accepted, requests: judged };
+    const served = this.store.increase(name, { job: 'judge', version, [verdict]: accepted }, from, to) ?? 0;
+    const toAccepted = this.store.increase(REWRITTEN, { version, verdict: 'accepted' }, from, to) ?? 0;
+    const toWrong = this.store.increase(REWRITTEN, { version, verdict: 'wrong-answer' }, from, to) ?? 0;
+    return { judged, accepted: Math.min(judged, Math.max(0, served + toAccepted - toWrong)) };
   }
 
   /**
@@ -87,14 +107,15 @@ export class Queries {
     to: number,
   ): Map<string, { errors: number; requests: number }> {
     const out = new Map<string, { errors: number; requests: number }>();
-    for (const s of this.store.select(JUDGED, { job: 'judge', version })) {
-      const problem = s.labels.problem;
+    const { name, verdict, problem: problemLabel, accepted } = this.naming.judged;
+    for (const s of this.store.select(name, { job: 'judge', version })) {
+      const problem = s.labels[problemLabel];
       if (problem === undefined) continue;
       const inc = this.store.increaseLike(s, from, to);
       if (inc === undefined) continue;
       const c = out.get(problem) ?? { errors: 0, requests: 0 };
       c.requests += inc;
-      if (s.labels.verdict !== 'accepted') c.errors += inc;
+      if (s.labels[verdict] !== accepted) c.errors += inc;
       out.set(problem, c);
     }
     return out;
@@ -102,16 +123,17 @@ export class Queries {
 
   /** Share of POST /submissions that `version` answered 2xx. */
   submissionSuccessRate(version: string, from: number, to: number): QueryValue | undefined {
-    const match = { job: 'judge', version, route: '/submissions', method: 'POST' };
-    const all = this.store.increase(HTTP, match, from, to);
+    const h = this.naming.http;
+    const match = { job: 'judge', version, [h.route]: h.submissionsRoute, [h.method]: h.post };
+    const all = this.store.increase(h.name, match, from, to);
     if (all === undefined || all === 0) return undefined;
-    const ok = this.store.increase(HTTP, { ...match, status: /^2\d\d$/ }, from, to) ?? 0;
+    const ok = this.store.increase(h.name, { ...match, [h.status]: /^2\d\d$/ }, from, to) ?? 0;
     return { value: ok / all, requests: all };
   }
 
   /** Latest judge queue depth reported by `version`'s instances (the store is shared: the max, not the sum). */
   queueDepth(version: string, at: number): QueryValue | undefined {
-    return this.latestMax(QUEUE, version, at);
+    return this.latestMax(this.naming.queueDepth, version, at);
   }
 
   /** The largest latest value of a judge gauge over `version`'s instances; `requests` counts the instances seen. */

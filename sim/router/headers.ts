@@ -37,6 +37,8 @@ export function hasBody(headers: IncomingHttpHeaders): boolean {
 export function requestHead(
   req: { method?: string; url?: string; rawHeaders: string[]; headers: IncomingHttpHeaders },
   upstreamHost: string,
+  /** Ask for an unencoded answer (`accept-encoding: identity`): the router is going to read its body. */
+  identity = false,
 ): string {
   let head = `${req.method} ${req.url} HTTP/1.1\r\n`;
   const raw = req.rawHeaders;
@@ -51,10 +53,12 @@ export function requestHead(
     const lower = name.toLowerCase();
     if (HOP_BY_HOP.has(lower) || lower === 'content-length' || named?.has(lower) === true) continue;
     if (lower.startsWith(HARNESS_PREFIX) && !CLIENT_HARNESS_HEADERS.has(lower)) continue;
+    if (identity && lower === 'accept-encoding') continue;
     if (lower === 'host') host = true;
     head += `${name}: ${raw[i + 1]}\r\n`;
   }
   if (!host) head += `host: ${upstreamHost}\r\n`;
+  if (identity) head += 'accept-encoding: identity\r\n';
   if (req.headers['transfer-encoding'] !== undefined) head += 'transfer-encoding: chunked\r\n';
   else if (req.headers['content-length'] !== undefined)
     head += `content-length: ${req.headers['content-length']}\r\n`;

@@ -11,4 +11,5 @@ export const routerMetrics = {
   mirrorRequests: 'rehearsal_router_mirror_requests_total',
   mirrorFaults: 'rehearsal_router_mirror_faults_total',
   injectedFaults: 'rehearsal_router_injected_faults_total',
+  rewrittenVerdicts: 'rehearsal_router_rewritten_verdicts_total',
 } as const;

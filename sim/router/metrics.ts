@@ -1,5 +1,6 @@
 import { routerMetrics as names } from './metric-names.js';
 import type { RouteTable } from './route-table.js';
+import { WRITTEN_VERDICTS, type WrittenVerdict } from './verdicts.js';
 
 /** Histogram upper bounds in seconds, fine enough for p50/p95/p99 estimates between 1 ms and 10 s. */
 export const LATENCY_BUCKETS = [
@@ -42,6 +43,17 @@ export class VersionStats {
 
   /** Responses the router shaped itself with a service-side fault, by fault (`http-errors`). */
   readonly injectedFaults = new Map<string, number>();
+
+  /**
+   * Submissions created through this version whose verdict the router flipped (once each, whichever version was
+   * polled), by the verdict written; every label exists from the start.
+   */
+  readonly rewrittenVerdicts = new Map<WrittenVerdict, number>(WRITTEN_VERDICTS.map((v) => [v, 0]));
+
+  /** Counts one submission whose verdict the router flipped, by the verdict it wrote. */
+  rewrittenVerdict(verdict: WrittenVerdict): void {
+    this.rewrittenVerdicts.set(verdict, (this.rewrittenVerdicts.get(verdict) ?? 0) + 1);
+  }
 
   /** Counts one response the router answered or altered itself for a fault. */
   injected(fault: string): void {
@@ -174,8 +186,15 @@ export class RouterMetrics {
       out,
       names.injectedFaults,
       'counter',
-      'Responses the router answered itself for a service-side fault (marked x-rehearsal-fault), by fault.',
+      'Responses the router answered, delayed or rewrote itself for a service-side fault (marked x-rehearsal-fault), by fault.',
       (version, s) => [...s.injectedFaults].map(([fault, n]) => [labels({ version, fault }), n]),
+    );
+    this.family(
+      out,
+      names.rewrittenVerdicts,
+      'counter',
+      'Submissions created through the version whose verdict the router flipped (wrong-verdicts fault), by the verdict written.',
+      (version, s) => [...s.rewrittenVerdicts].map(([verdict, n]) => [labels({ version, verdict }), n]),
     );
     return `${out.join('\n')}\n`;
   }

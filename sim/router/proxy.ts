@@ -9,6 +9,7 @@ import type { Upstream } from './pools.js';
 import type { RouterState } from './state.js';
 import { Pacer } from './throttle.js';
 import type { ExchangeSink, UpstreamError, UpstreamRequest } from './upstream-client.js';
+import { VerdictRewrites } from './verdicts.js';
 
 /** Response header naming who served a request: `<version>/<instance>` or `router/none`. */
 export const SERVED_BY = 'x-served-by';
@@ -16,6 +17,8 @@ export const SERVED_BY = 'x-served-by';
 export const CLIENT_CLOSED = 499;
 /** Response header marking a response a fault shaped (the router's own service-side faults set it too). */
 const FAULT_HEADER = 'x-rehearsal-fault';
+/** Largest answer read for a verdict rewrite; a longer one is passed on as it is. */
+const MAX_REWRITE_BYTES = 8 << 20;
 
 /** The data-plane request handler: choose a version, apply its network faults, proxy to one instance. */
 export function dataPlane(state: RouterState): (req: ClientRequest, res: ClientResponse) => void {
@@ -63,6 +66,16 @@ class Exchange implements ExchangeSink {
   private timer: NodeJS.Timeout | undefined;
   private kbps = 0;
   private paused = false;
+  /** The `x-rehearsal-fault` marker of a router-injected delay on this request. */
+  private delayMark: string | undefined;
+  /** `wrongVerdictRate` of this version when this request creates submissions (their tokens are drawn). */
+  private claimRate = 0;
+  /** True when the answer is read whole for a verdict rewrite (a create answer above, or a poll of a drawn token). */
+  private rewriting = false;
+  /** The held head of an answer being read for a rewrite. */
+  private held: { status: number; headers: string[] } | undefined;
+  private buffered: Buffer[] = [];
+  private bufferedBytes = 0;
 
   constructor(
     private readonly state: RouterState,
@@ -78,6 +91,8 @@ class Exchange implements ExchangeSink {
 
   run(): void {
     const fault = this.state.table.faults[this.upstream.version];
+    const { req } = this;
+    this.rewriting = this.state.verdicts.polls(req.method, req.url, req.headers);
     if (fault !== undefined) {
       if (fault.partition) {
         this.stats.upstreamError('connect');
@@ -104,8 +119,18 @@ class Exchange implements ExchangeSink {
         return;
       }
       this.kbps = fault.bandwidthKbps;
-      if (fault.latencyMs > 0) {
-        this.timer = setTimeout(() => this.forward(), fault.latencyMs);
+      if (fault.wrongVerdictRate > 0 && VerdictRewrites.creates(req.method, req.url)) {
+        this.claimRate = fault.wrongVerdictRate;
+        this.rewriting = true;
+      }
+      let wait = fault.latencyMs;
+      if (fault.delayMs > 0 && this.draw('delay') < fault.delayRate) {
+        this.delayMark = fault.delayRate >= 1 ? 'latency' : 'tail-latency';
+        this.stats.injected(this.delayMark);
+        wait += fault.delayMs;
+      }
+      if (wait > 0) {
+        this.timer = setTimeout(() => this.forward(), wait);
         return;
       }
     }
@@ -117,7 +142,7 @@ class Exchange implements ExchangeSink {
     const { req, upstream } = this;
     const withBody = hasBody(req.headers);
     const noBody = req.method === 'HEAD';
-    const head = requestHead(req, upstream.hostHeader);
+    const head = requestHead(req, upstream.hostHeader, this.rewriting);
     const up = upstream.connections.request(head, this, { noBody, body: withBody });
     this.upstreamReq = up;
     const mirror = this.state.table.mirror;
@@ -129,6 +154,15 @@ class Exchange implements ExchangeSink {
 
   head(status: number, headers: string[]): void {
     headers.push(SERVED_BY, this.upstream.servedBy);
+    if (this.delayMark !== undefined) headers.push(FAULT_HEADER, this.delayMark);
+    if (this.rewriting && status >= 200 && status < 300 && !encoded(headers)) {
+      this.held = { status, headers };
+      return;
+    }
+    this.sendHead(status, headers);
+  }
+
+  private sendHead(status: number, headers: string[]): void {
     this.res.writeHead(status, headers);
     if (this.kbps > 0) {
       this.pacer = new Pacer(
@@ -140,6 +174,12 @@ class Exchange implements ExchangeSink {
   }
 
   data(chunk: Buffer): void {
+    if (this.held !== undefined) {
+      this.buffered.push(chunk);
+      this.bufferedBytes += chunk.length;
+      if (this.bufferedBytes > MAX_REWRITE_BYTES) this.release(undefined);
+      return;
+    }
     const more = this.pacer === undefined ? this.res.write(chunk) : this.pacer.push(chunk);
     if (more || this.paused) return;
     this.paused = true;
@@ -153,8 +193,46 @@ class Exchange implements ExchangeSink {
   }
 
   end(): void {
+    if (this.held !== undefined) this.release(this.rewritten(Buffer.concat(this.buffered)));
     if (this.pacer === undefined) this.res.end();
     else this.pacer.end();
+  }
+
+  /** The answer with its verdicts flipped (undefined when none is), counting what was flipped. */
+  private rewritten(body: Buffer): Buffer | undefined {
+    const claim =
+      this.claimRate > 0
+        ? {
+            version: this.upstream.version,
+            rate: this.claimRate,
+            draw: (i: number) => this.draw(i === 0 ? 'verdict' : `verdict-${i}`),
+          }
+        : undefined;
+    const result = this.state.verdicts.rewrite(body.toString('utf8'), claim, this.req.url);
+    const charged = new Set<string>();
+    for (const { version, first } of result.flipped) {
+      const stats = this.state.metrics.version(version);
+      if (first !== undefined) stats.rewrittenVerdict(first);
+      if (!charged.has(version)) stats.injected('wrong-verdict');
+      charged.add(version);
+    }
+    return result.body;
+  }
+
+  /** Sends the held head and what was buffered: `body` instead when the answer was rewritten. */
+  private release(body: Buffer | undefined): void {
+    const { status, headers } = this.held!;
+    this.held = undefined;
+    const out = body ?? Buffer.concat(this.buffered);
+    this.buffered = [];
+    if (body !== undefined) {
+      for (let i = headers.length - 2; i >= 0; i -= 2) {
+        if (headers[i]!.toLowerCase() === 'content-length') headers.splice(i, 2);
+      }
+      headers.push('content-length', String(body.length), FAULT_HEADER, 'wrong-verdict');
+    }
+    this.sendHead(status, headers);
+    this.data(out);
   }
 
   error(err: UpstreamError): void {
@@ -202,6 +280,14 @@ class Exchange implements ExchangeSink {
     const id = this.req.headers[REQUEST_ID_HEADER];
     return typeof id === 'string' ? hashFraction(`${salt}:${id}`) : Math.random();
   }
+}
+
+/** Whether an answer's body is content-encoded (gzip and the like): the router then leaves it as it is. */
+function encoded(headers: string[]): boolean {
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i]!.toLowerCase() === 'content-encoding') return headers[i + 1]!.toLowerCase() !== 'identity';
+  }
+  return false;
 }
 
 /** Streams the client's body upstream (re-chunked when it came chunked), pausing the client when upstream is slow. */

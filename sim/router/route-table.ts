@@ -64,6 +64,19 @@ export interface NetworkFault {
    * (a service fault injected in front of a service that has no toggles of its own).
    */
   errorRate: number;
+  /**
+   * Milliseconds the router waits before forwarding `delayRate` of requests, marked `x-rehearsal-fault: latency`
+   * (every request, `delayRate` 1) or `tail-latency` (a share): a service's latency fault injected in front of a
+   * service without toggles. Added to `latencyMs`, which is the unmarked network delay.
+   */
+  delayMs: number;
+  /** Share 0–1 of requests `delayMs` applies to; both are 0 or both are > 0. */
+  delayRate: number;
+  /**
+   * Probability 0–1 that a submission created through this version gets its verdict flipped in every answer the
+   * router passes about it (accepted ↔ not accepted), marked `x-rehearsal-fault: wrong-verdict`.
+   */
+  wrongVerdictRate: number;
 }
 
 /** The whole routing configuration, replaced atomically through `PUT /routes`. */
@@ -94,4 +107,7 @@ export const NO_FAULT: Readonly<NetworkFault> = Object.freeze({
   partition: false,
   bandwidthKbps: 0,
   errorRate: 0,
+  delayMs: 0,
+  delayRate: 0,
+  wrongVerdictRate: 0,
 });

@@ -1,6 +1,7 @@
 import { RouterMetrics } from './metrics.js';
 import { PoolSet } from './pools.js';
 import { emptyRouteTable, type RouteTable } from './route-table.js';
+import { VerdictRewrites } from './verdicts.js';
 
 /** Everything the data plane and the admin API share: the live table, the pools and the metrics. */
 export class RouterState {
@@ -8,6 +9,8 @@ export class RouterState {
   table: RouteTable = emptyRouteTable();
   /** All metrics of this router. */
   readonly metrics = new RouterMetrics();
+  /** Submissions whose verdicts the router flips (wrong-verdicts fault); kept across table changes. */
+  readonly verdicts = new VerdictRewrites();
   /** Run-time pools built from the table. */
   readonly pools: PoolSet;
 

@@ -4,7 +4,16 @@ import type { Instance, Mirror, NetworkFault, RouteTable, Rule } from './route-t
 export type RouteTableValidation = { ok: true; table: RouteTable } | { ok: false; problems: string[] };
 
 const TOP_KEYS = ['pools', 'weights', 'rules', 'sticky', 'mirror', 'faults'];
-const FAULT_KEYS = ['latencyMs', 'resetRate', 'partition', 'bandwidthKbps', 'errorRate'];
+const FAULT_KEYS = [
+  'latencyMs',
+  'resetRate',
+  'partition',
+  'bandwidthKbps',
+  'errorRate',
+  'delayMs',
+  'delayRate',
+  'wrongVerdictRate',
+];
 const RULE_MATCHERS = ['header', 'cookie', 'segment', 'bucket'];
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -187,15 +196,35 @@ function checkFaults(raw: unknown, known: Known, problems: string[]): Record<str
       continue;
     }
     unknownKeys(fault, FAULT_KEYS, `${path}.`, problems);
-    const { latencyMs = 0, resetRate = 0, partition = false, bandwidthKbps = 0, errorRate = 0 } = fault;
+    const {
+      latencyMs = 0,
+      resetRate = 0,
+      partition = false,
+      bandwidthKbps = 0,
+      errorRate = 0,
+      delayMs = 0,
+      delayRate = 0,
+      wrongVerdictRate = 0,
+    } = fault;
     const nonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
     if (!nonNegative(latencyMs))
       problems.push(`${path}.latencyMs must be a number >= 0, got ${show(latencyMs)}`);
     if (!nonNegative(resetRate) || resetRate > 1) {
       problems.push(`${path}.resetRate must be a probability 0-1, got ${show(resetRate)}`);
     }
-    if (!nonNegative(errorRate) || errorRate > 1) {
-      problems.push(`${path}.errorRate must be a probability 0-1, got ${show(errorRate)}`);
+    for (const [key, rate] of [
+      ['errorRate', errorRate],
+      ['delayRate', delayRate],
+      ['wrongVerdictRate', wrongVerdictRate],
+    ] as const) {
+      if (!nonNegative(rate) || rate > 1)
+        problems.push(`${path}.${key} must be a probability 0-1, got ${show(rate)}`);
+    }
+    if (!nonNegative(delayMs)) problems.push(`${path}.delayMs must be a number >= 0, got ${show(delayMs)}`);
+    else if (nonNegative(delayRate) && delayMs > 0 !== delayRate > 0) {
+      problems.push(
+        `${path}.delayMs and delayRate go together (delayMs: the delay, delayRate: the share of requests it hits, 1 = all), got delayMs ${show(delayMs)} and delayRate ${show(delayRate)}`,
+      );
     }
     if (typeof partition !== 'boolean')
       problems.push(`${path}.partition must be true or false, got ${show(partition)}`);
@@ -204,7 +233,16 @@ function checkFaults(raw: unknown, known: Known, problems: string[]): Record<str
         `${path}.bandwidthKbps must be a number >= 0 (0 = unlimited), got ${show(bandwidthKbps)}`,
       );
     }
-    faults[version] = { latencyMs, resetRate, partition, bandwidthKbps, errorRate } as NetworkFault;
+    faults[version] = {
+      latencyMs,
+      resetRate,
+      partition,
+      bandwidthKbps,
+      errorRate,
+      delayMs,
+      delayRate,
+      wrongVerdictRate,
+    } as NetworkFault;
   }
   return faults;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { faultKinds, faultSchema } from '../faults/index.js';
+import { serviceMetricNamesSchema } from '../monitor/service-metrics.js';
 import { strategySchema } from '../release/strategies/index.js';
 import { platformNames } from '../vocabulary/platforms.js';
 import { duration, share, versionLabel } from '../vocabulary/scenario-fields.js';
@@ -88,13 +89,18 @@ const externalVersionSchema = z
   });
 
 /** Service-side fault kinds the router can inject in front of a service without toggles. */
-export const routerInjectableFaults = ['http-errors'] as const;
+export const routerInjectableFaults = ['http-errors', 'latency', 'wrong-verdicts'] as const;
 
 const serviceSchema = z.strictObject({
   /** `sample`: the bundled judge service; `external`: a service started from `versions` (an image or a command). */
   kind: z.enum(['sample', 'external']).default('sample'),
   /** With `kind: external`: how to start each version (stable and candidate), by version label. */
   versions: z.record(versionLabel, externalVersionSchema).optional(),
+  /**
+   * With `kind: external`: the service's own metric names (and labels) for the service metrics the built-in checks
+   * read (acceptance rate, submission success, leaderboard lag, queue depth, memory); see sim/monitor/service-metrics.ts.
+   */
+  metricNames: serviceMetricNamesSchema.optional(),
   replicas: z.number().int().min(1).max(16).default(2),
   stable: versionLabel.default('v1'),
   candidate: versionLabel.default('v2'),
@@ -237,12 +243,28 @@ export const scenarioSchema = z
           path: ['service', 'toggles'],
           message: 'an external service has no toggles Rehearsal can set; remove service.toggles',
         });
-    } else if (s.service.versions !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['service', 'versions'],
-        message: 'versions describe an external service: set service.kind: external, or remove versions',
-      });
+      const scraped = Object.values(s.service.versions ?? {}).some((v) => v.metrics !== undefined);
+      if (s.service.metricNames !== undefined && !scraped)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['service', 'metricNames'],
+          message:
+            "maps the service's own metrics, but no version says where they are: set service.versions.<version>.metrics (its metrics path, e.g. /metrics)",
+        });
+    } else {
+      if (s.service.versions !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['service', 'versions'],
+          message: 'versions describe an external service: set service.kind: external, or remove versions',
+        });
+      if (s.service.metricNames !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['service', 'metricNames'],
+          message:
+            "maps an external service's metrics: the sample judge's names are fixed; set service.kind: external, or remove metricNames",
+        });
     }
     const interval = s.strategy.analysis?.interval;
     if (interval !== undefined && interval < 100)
@@ -268,6 +290,20 @@ export const scenarioSchema = z
           code: 'custom',
           path: ['faults', i, 'type'],
           message: `${f.type} needs the sample judge's fault toggles, which an external service does not have; the router can inject ${routerInjectableFaults.join(', ')} for it, and instance, network and monitoring faults work as for the sample`,
+        });
+      if (s.service.kind === 'external' && f.type === 'wrong-verdicts' && f.problems !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'problems'],
+          message:
+            'must be left out for an external service: the router flips verdicts by submission token and cannot tell which problem a submission is for',
+        });
+      if (s.service.kind === 'external' && f.type === 'latency' && f.mode === 'tail' && f.requests >= 1)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'requests'],
+          message:
+            'must be below 1 for an external service (the router marks a delay of every request as latency, not tail-latency); use mode: fixed to delay every request',
         });
       if (!versions.has(f.target)) {
         ctx.addIssue({

@@ -4,7 +4,9 @@ import { FaultScheduler } from '../../sim/engine/fault-scheduler.js';
 import type { FaultConfig } from '../../sim/faults/index.js';
 import type { Scraper } from '../../sim/monitor/scraper.js';
 import type { Deployment } from '../../sim/platform/platform.js';
-import type { RouteEditor } from '../../sim/router-client/route-editor.js';
+import { startRouter } from '../../sim/router/router.js';
+import { RouterClient } from '../../sim/router-client/client.js';
+import { RouteEditor } from '../../sim/router-client/route-editor.js';
 import type { RequestRecord } from '../../sim/traffic/record.js';
 import { nullLogger } from '../../sim/util/logger.js';
 import { Timeline } from '../../sim/vocabulary/timeline.js';
@@ -94,5 +96,50 @@ describe('FaultScheduler', () => {
     expect(s.outcomes([record('v2', 'http-errors')])[0]).toMatchObject({ applied: false, verified: false });
     expect(s.outcomes([])[0]!.detail).toMatch(/injection failed: v2 has no running instance/);
     expect(timeline.events.some((e) => e.type === 'error')).toBe(true);
+  });
+
+  it('with noToggles, service faults are set on the real router for the target version and cleared on revert', async () => {
+    const router = await startRouter({ port: 0, adminPort: 0, token: 't' });
+    try {
+      const editor = new RouteEditor(new RouterClient(router.adminUrl, 't'));
+      await editor.update((t) => {
+        t.pools = { v1: [], v2: [] };
+        t.weights = { v1: 100, v2: 0 };
+      });
+      const clock = new VirtualClock();
+      const timeline = new Timeline(clock);
+      // No instances at all: a toggle would have nowhere to go, so only the router path can inject these.
+      const s = new FaultScheduler(
+        [
+          { type: 'latency', target: 'candidate', at: 0, share: 1, ms: 200, mode: 'tail', requests: 0.2 },
+          { type: 'wrong-verdicts', target: 'candidate', at: 0, share: 1, rate: 0.5 },
+          { type: 'http-errors', target: 'candidate', at: 0, share: 1, rate: 0.1 },
+        ],
+        versions,
+        new Map([['v2', deployment('v2')]]),
+        {
+          clock,
+          log: nullLogger,
+          timeline,
+          router: editor,
+          scraper: {} as Scraper,
+          serviceToken: 't',
+          noToggles: true,
+          signal: new AbortController().signal,
+        },
+      );
+      await s.injectDue();
+      expect(timeline.events.filter((e) => e.type === 'error')).toEqual([]);
+      expect((await editor.client.getRoutes()).faults.v2).toMatchObject({
+        delayMs: 200,
+        delayRate: 0.2,
+        wrongVerdictRate: 0.5,
+        errorRate: 0.1,
+      });
+      await s.revertAll();
+      expect((await editor.client.getRoutes()).faults).toEqual({});
+    } finally {
+      await router.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NetworkFault } from '../../sim/router/route-table.js';
+import { type NetworkFault, NO_FAULT } from '../../sim/router/route-table.js';
 import {
   binomialBounds,
   metricValue,
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 async function withFault(fault: Partial<NetworkFault>): Promise<void> {
   const rules = [{ header: { name: 'x-rehearsal-route', value: 'v2' }, version: 'v2' }];
-  const full = { latencyMs: 0, resetRate: 0, partition: false, bandwidthKbps: 0, errorRate: 0, ...fault };
+  const full = { ...NO_FAULT, ...fault };
   await router.client.putRoutes(
     table({ v1: [v1.url], v2: [v2.url] }, { weights: { v1: 1, v2: 0 }, rules, faults: { v2: full } }),
   );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NO_FAULT } from '../../sim/router/route-table.js';
 import { validateRouteTable } from '../../sim/router/validate.js';
 
 const pools = { v1: [{ id: 'v1-0', url: 'http://127.0.0.1:41001' }], v2: [] };
@@ -16,7 +17,18 @@ describe('validateRouteTable', () => {
       ],
       sticky: false,
       mirror: { version: 'v2', percent: 100 },
-      faults: { v2: { latencyMs: 200, resetRate: 0.1, partition: false, bandwidthKbps: 0, errorRate: 0 } },
+      faults: {
+        v2: {
+          latencyMs: 200,
+          resetRate: 0.1,
+          partition: false,
+          bandwidthKbps: 0,
+          errorRate: 0,
+          delayMs: 0,
+          delayRate: 0,
+          wrongVerdictRate: 0,
+        },
+      },
     };
     const result = validateRouteTable(example);
     expect(result).toEqual({ ok: true, table: example });
@@ -29,7 +41,7 @@ describe('validateRouteTable', () => {
         rules: [],
         sticky: false,
         mirror: null,
-        faults: { v1: { latencyMs: 5, resetRate: 0, partition: false, bandwidthKbps: 0, errorRate: 0 } },
+        faults: { v1: { ...NO_FAULT, latencyMs: 5 } },
       },
     });
   });
@@ -58,7 +70,17 @@ describe('validateRouteTable', () => {
       ],
       sticky: 'yes',
       mirror: { version: 'nope', percent: 120 },
-      faults: { v1: { latencyMs: -5, resetRate: 2, partition: 'no', bandwidthKbps: 'x', jitter: 1 } },
+      faults: {
+        v1: {
+          latencyMs: -5,
+          resetRate: 2,
+          partition: 'no',
+          bandwidthKbps: 'x',
+          jitter: 1,
+          wrongVerdictRate: -1,
+        },
+        v2: { delayRate: 0.5 },
+      },
       extra: true,
     });
     expect(result.ok).toBe(false);
@@ -81,11 +103,14 @@ describe('validateRouteTable', () => {
       'sticky must be true or false, got "yes"',
       'mirror.version must name a version in pools (v1, bad name), got "nope"',
       'mirror.percent must be a number 0-100, got 120',
-      'faults.v1.jitter is not a known field; valid fields: latencyMs, resetRate, partition, bandwidthKbps, errorRate',
+      'faults.v1.jitter is not a known field; valid fields: latencyMs, resetRate, partition, bandwidthKbps, errorRate, delayMs, delayRate, wrongVerdictRate',
       'faults.v1.latencyMs must be a number >= 0, got -5',
       'faults.v1.resetRate must be a probability 0-1, got 2',
+      'faults.v1.wrongVerdictRate must be a probability 0-1, got -1',
       'faults.v1.partition must be true or false, got "no"',
       'faults.v1.bandwidthKbps must be a number >= 0 (0 = unlimited), got "x"',
+      'faults.v2 must name a version in pools (v1, bad name), got "v2"',
+      'faults.v2.delayMs and delayRate go together (delayMs: the delay, delayRate: the share of requests it hits, 1 = all), got delayMs 0 and delayRate 0.5',
     ]);
   });
 

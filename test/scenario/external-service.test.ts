@@ -64,7 +64,7 @@ describe('service.kind external', () => {
     ]) {
       const { problems } = parse(scenarioYaml({ service: external, faults: `faults:\n  - ${fault}` }));
       expect(problems.join('\n')).toMatch(
-        /faults\[0\]\.type.*needs the sample judge's fault toggles, which an external service does not have; the router can inject http-errors/,
+        /faults\[0\]\.type.*needs the sample judge's fault toggles, which an external service does not have; the router can inject http-errors, latency, wrong-verdicts/,
       );
     }
   });
@@ -73,10 +73,31 @@ describe('service.kind external', () => {
     const faults = [
       'faults:',
       '  - { type: http-errors, target: candidate, rate: 0.3 }',
+      '  - { type: latency, target: candidate, ms: 200 }',
+      '  - { type: latency, target: candidate, ms: 500, mode: tail, requests: 0.1 }',
+      '  - { type: wrong-verdicts, target: candidate, rate: 0.5 }',
       '  - { type: kill, target: candidate }',
       '  - { type: net-latency, target: candidate, ms: 50 }',
       '  - { type: scrape-gap, target: candidate }',
     ].join('\n');
     expect(parse(scenarioYaml({ service: external, faults })).problems).toEqual([]);
+  });
+
+  it('refuses what the router cannot do for wrong-verdicts and latency, naming the field', () => {
+    const problems = (fault: string) =>
+      parse(scenarioYaml({ service: external, faults: `faults:\n  - ${fault}` })).problems.join('\n');
+    expect(problems('{ type: wrong-verdicts, target: candidate, problems: [two-sum] }')).toMatch(
+      /faults\[0\]\.problems.*must be left out for an external service: the router flips verdicts by submission token/,
+    );
+    expect(problems('{ type: latency, target: candidate, ms: 100, mode: tail, requests: 1 }')).toMatch(
+      /faults\[0\]\.requests.*must be below 1 for an external service.*use mode: fixed/,
+    );
+    // The sample judge takes both.
+    const sample = parse(
+      scenarioYaml({
+        faults: 'faults:\n  - { type: wrong-verdicts, target: candidate, problems: [two-sum] }',
+      }),
+    );
+    expect(sample.problems).toEqual([]);
   });
 });
