@@ -66,7 +66,8 @@ export async function liveRig(
   const { clock, log } = env;
   const external = new Map(externalVersions(loaded).map((v) => [v.version, v.start]));
   // A baseline pool (`<stable>-baseline`) runs stable's build.
-  const startOf = (version: string) => external.get(version) ?? external.get(version.replace(/-baseline$/, ''));
+  const startOf = (version: string) =>
+    external.get(version) ?? external.get(version.replace(/-baseline$/, ''));
   if (scenario.service.kind === 'external' && external.size === 0)
     throw new RehearsalError(`${loaded.file}: service.kind external without service.versions`, 'validate it');
   const deployOn = (spec: DeploySpec) => {

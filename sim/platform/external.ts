@@ -68,7 +68,9 @@ export function refuseExternal(platform: string, problems: string[]): void {
 /** The last `n` non-empty lines of a log file, joined with ` | `; `(none)` when it is empty or unreadable. */
 export function logTail(file: string, n = 5): string {
   try {
-    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     return lines.slice(-n).join(' | ') || '(none)';
   } catch {
     return '(none)';

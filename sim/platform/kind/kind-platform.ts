@@ -5,10 +5,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { messageOf, PlatformUnavailableError } from '../../util/errors.js';
 import { connectEngine, ENGINE_HINT, probeEngine } from '../docker/engine.js';
+import { refuseExternal } from '../external.js';
 import { type AppImages, ensureAppImages } from '../images/app-images.js';
 import { ensureBase } from '../images/base-image.js';
 import { waitReady } from '../local/wait-ready.js';
-import { refuseExternal } from '../external.js';
 import type {
   DeploySpec,
   ExternalVersion,

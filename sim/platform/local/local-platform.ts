@@ -3,8 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { killGroup } from '../../util/child-registry.js';
 import { ExitCode, RehearsalError } from '../../util/errors.js';
-import { nullLogger } from '../../util/logger.js';
 import { freePort } from '../../util/free-port.js';
+import { nullLogger } from '../../util/logger.js';
 import { paths } from '../../util/paths.js';
 import { fill, logTail, refuseExternal } from '../external.js';
 import type {
