@@ -271,9 +271,11 @@ export class LocalPlatform implements Platform {
     const url = `http://127.0.0.1:${bound}${ext.readiness}`;
     await this.starts.track(
       waitReady(url, ext.startupTimeoutMs, signal).catch(async (error: unknown) => {
+        // Read before the stop below, which ends the process too.
+        const [diedFirst, aborted] = [died.signal.aborted, signal.aborted];
         await this.stopNow(proc);
-        if (died.signal.aborted) throw died.signal.reason;
-        if (error instanceof RehearsalError && !signal.aborted)
+        if (diedFirst) throw died.signal.reason;
+        if (error instanceof RehearsalError && !aborted)
           throw failure(`was not ready within ${ext.startupTimeoutMs} ms (${error.message})`);
         throw error;
       }),
