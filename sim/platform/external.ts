@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { LoadedScenario } from '../scenario/load.js';
 import { PlatformUnavailableError } from '../util/errors.js';
 import type { ExternalVersion } from './platform.js';
 
@@ -29,8 +28,32 @@ export function fill(text: string, v: PlaceholderValues): string {
     .replaceAll('{workdir}', v.workdir ?? '{workdir}');
 }
 
+/** A scenario's `service.versions.<label>` as validated (the platform layer does not import the scenario's). */
+interface VersionFields {
+  image?: string | undefined;
+  command?: string[] | undefined;
+  port: number;
+  liveness: string;
+  readiness: string;
+  env: Record<string, string>;
+  startupTimeout: number;
+}
+
+/** What {@link externalVersions} reads of a loaded scenario. */
+export interface ScenarioService {
+  file: string;
+  scenario: {
+    service: {
+      kind: 'sample' | 'external';
+      stable: string;
+      candidate: string;
+      versions?: Record<string, VersionFields> | undefined;
+    };
+  };
+}
+
 /** The external versions a scenario deploys (stable and candidate), empty for the sample service. */
-export function externalVersions(loaded: LoadedScenario): ExternalVersion[] {
+export function externalVersions(loaded: ScenarioService): ExternalVersion[] {
   const { service } = loaded.scenario;
   if (service.kind !== 'external') return [];
   return [...new Set([service.stable, service.candidate])].flatMap((version) => {
