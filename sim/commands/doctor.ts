@@ -1,5 +1,7 @@
 import { findPrometheus, prometheusInstallHint } from '../monitor/prometheus-server.js';
+import { externalVersions } from '../platform/external.js';
 import { createPlatform } from '../platform/index.js';
+import { loadScenarios } from '../scenario/load.js';
 import { probeK6 } from '../traffic/k6/runner.js';
 import { ExitCode, messageOf } from '../util/errors.js';
 import { clusterPlatforms, type PlatformOptions, platformNames } from '../vocabulary/platforms.js';
@@ -10,7 +12,7 @@ export const doctorCommand: Command = {
   name: 'doctor',
   summary:
     'show which platforms (and the optional k6 traffic driver and Prometheus) can run here, and what is missing',
-  usage: 'rehearse doctor [--cluster NAME] [--kubeconfig FILE] [--context NAME]',
+  usage: 'rehearse doctor [scenario files|dirs] [--cluster NAME] [--kubeconfig FILE] [--context NAME]',
   options: {
     cluster: { type: 'string', description: 'kind: check this existing kind cluster' },
     kubeconfig: { type: 'string', description: 'kind: check the cluster of this kubeconfig file' },
@@ -18,6 +20,8 @@ export const doctorCommand: Command = {
   },
   async run(ctx) {
     let localOk = true;
+    // With scenarios: whether each platform can start their external services (commands, local images).
+    const external = ctx.args.length ? loadScenarios(ctx.args, ctx.cwd).flatMap(externalVersions) : [];
     for (const name of platformNames) {
       // A probe that throws is a bug in that probe, not a reason to hide the others.
       const platform = await createPlatform(
@@ -33,6 +37,13 @@ export const doctorCommand: Command = {
       if (name === 'local') localOk = probe.available;
       ctx.out(
         `${probe.available ? 'ok ' : 'no '} ${name.padEnd(7)} ${probe.detail}${probe.hint ? ` — ${probe.hint}` : ''}`,
+      );
+      if (external.length === 0 || !probe.available) continue;
+      const problems = await platform.checkExternal(external);
+      ctx.out(
+        problems.length === 0
+          ? `ok  ${name.padEnd(7)} external services: ${external.length} version(s) can start`
+          : problems.map((p) => `no  ${name.padEnd(7)} ${p}`).join('\n'),
       );
     }
     const k6 = await probeK6(ctx.env.PATH);

@@ -6,6 +6,7 @@ import { Queries } from '../monitor/queries.js';
 import { Scraper } from '../monitor/scraper.js';
 import { serviceMetricsPath, serviceNaming } from '../monitor/service-metrics.js';
 import { MetricStore } from '../monitor/store.js';
+import { externalVersions } from '../platform/external.js';
 import type { Deployment, DeploySpec, Platform, RouterEndpoint } from '../platform/platform.js';
 import { HttpPreviewTraffic, type PreviewRequest } from '../release/preview.js';
 import { RouterClient } from '../router-client/client.js';
@@ -63,12 +64,16 @@ export async function liveRig(
 ): Promise<Rig<RecordsTruth>> {
   const { scenario } = loaded;
   const { clock, log } = env;
-  if (scenario.service.kind === 'external')
-    // Refused before anything starts: deploying the sample in its place would rehearse the wrong service.
-    throw new RehearsalError(
-      `${loaded.file}: service.kind external: the ${platform.name} platform cannot start an external service yet (service.versions is validated, not deployed)`,
-      'run it with `rehearse validate` only for now, or use service.kind: sample',
-    );
+  const external = new Map(externalVersions(loaded).map((v) => [v.version, v.start]));
+  // A baseline pool (`<stable>-baseline`) runs stable's build.
+  const startOf = (version: string) =>
+    external.get(version) ?? external.get(version.replace(/-baseline$/, ''));
+  if (scenario.service.kind === 'external' && external.size === 0)
+    throw new RehearsalError(`${loaded.file}: service.kind external without service.versions`, 'validate it');
+  const deployOn = (spec: DeploySpec) => {
+    const start = startOf(spec.version);
+    return platform.deploy(start ? { ...spec, external: start } : spec);
+  };
   const endpoint = await platform.startRouter();
   const router = new RouteEditor(new RouterClient(endpoint.adminUrl, endpoint.token));
   // Planned before time zero, so that planning is not charged to the first requests as send lag.
@@ -122,7 +127,7 @@ export async function liveRig(
         ...faults.startToggles(spec.version),
       };
       try {
-        const d = await platform.deploy({
+        const d = await deployOn({
           ...spec,
           toggles,
           ...(scenario.service.workers ? { workers: scenario.service.workers } : {}),
@@ -228,7 +233,7 @@ export async function liveRig(
   return {
     clock,
     log,
-    deployStable: (spec) => platform.deploy(spec),
+    deployStable: deployOn,
     routes: router,
     parts,
     watchUntil: scenario.traffic.duration,

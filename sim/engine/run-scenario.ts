@@ -5,6 +5,7 @@ import {
   prometheusInstallHint,
   startPrometheus,
 } from '../monitor/prometheus-server.js';
+import { externalVersions } from '../platform/external.js';
 import { createPlatform } from '../platform/index.js';
 import type { Platform } from '../platform/platform.js';
 import type { LoadedScenario } from '../scenario/load.js';
@@ -72,7 +73,13 @@ export async function rehearseScenario(loaded: LoadedScenario, env: ScenarioEnv)
   let report: ScenarioReport;
   let prometheus: PrometheusServer | undefined;
   try {
-    await platform.start({ runId: env.runId, workdir, log: env.log, signal: env.signal });
+    await platform.start({
+      runId: env.runId,
+      workdir,
+      log: env.log,
+      signal: env.signal,
+      external: externalVersions(loaded),
+    });
     const { monitoring } = scenario;
     if (monitoring.source === 'prometheus' && monitoring.url === undefined) {
       if (!env.prometheusPath)

@@ -15,6 +15,30 @@ export interface PlatformContext {
   workdir: string;
   log: Logger;
   signal?: AbortSignal;
+  /** The external versions the run will deploy (service.kind external), checked by `start` before it creates anything. */
+  external?: ExternalVersion[];
+}
+
+/** How to start one version of a service Rehearsal does not build (a scenario's `service.versions.<label>`). */
+export interface ExternalStart {
+  /** The scenario file it comes from, named by every error about it. */
+  file: string;
+  /** A local image (docker); never pulled. */
+  image?: string;
+  /** argv without a shell (local), with the placeholders of `placeholders` (external.ts) filled in. */
+  command?: string[];
+  /** The port it listens on (inside its container on docker; local: where `{port}` goes). */
+  port: number;
+  liveness: string;
+  readiness: string;
+  env: Record<string, string>;
+  startupTimeoutMs: number;
+}
+
+/** An external version by its label. */
+export interface ExternalVersion {
+  version: string;
+  start: ExternalStart;
 }
 
 /** How to start the instances of one version. */
@@ -25,6 +49,8 @@ export interface DeploySpec {
   toggles?: Record<string, unknown>;
   /** Sandbox worker processes per instance. */
   workers?: number;
+  /** Start this external version instead of the sample judge (toggles and workers then do not apply). */
+  external?: ExternalStart;
 }
 
 /** One running instance of the judge service. */
@@ -82,6 +108,11 @@ export interface Platform extends AsyncDisposable {
   deploy(spec: DeploySpec): Promise<Deployment>;
   /** Stops everything this platform started for the run. Safe to call more than once. */
   dispose(): Promise<void>;
+  /**
+   * Why this platform cannot start these external versions (no command, a missing image, unsupported), one line
+   * each naming the file and version; empty when it can. Starts nothing; `start` refuses on any.
+   */
+  checkExternal(versions: ExternalVersion[]): Promise<string[]>;
   /** Details worth recording in the report (images, how they were obtained); optional. */
   describe?(): Record<string, string>;
 }

@@ -67,9 +67,12 @@ const readinessProbeSchema = z.strictObject({
 /** How to start one version of a service Rehearsal does not build: an image (docker, kind) or a command (local). */
 const externalVersionSchema = z
   .strictObject({
-    /** A container image that exists locally (`docker image inspect`); never pulled. */
+    /** A container image that exists locally (docker platform; `docker image inspect`); never pulled. */
     image: z.string().min(1).optional(),
-    /** A command line (local platform); `{port}` is replaced by the port, which is also in the PORT variable. */
+    /**
+     * A command (local platform): argv, run without a shell in its own process group; in it and in `env` values,
+     * `{port}` is a free port (also in PORT), `{instance}` the instance id, `{workdir}` the run folder, `{scenarioDir}` this file's folder.
+     */
     command: z.array(z.string().min(1)).min(1).optional(),
     port: z.number().int().min(1).max(65_535).default(8080),
     liveness: z.string().regex(/^\//, 'must be a path starting with /').default('/healthz'),

@@ -49,6 +49,7 @@ function failingAt(stage: Stage, interrupt?: AbortController): SuiteOptions['cre
       name: inner.name,
       adminToken: inner.adminToken,
       probe: () => inner.probe(),
+      checkExternal: (versions) => inner.checkExternal(versions),
       start: async (ctx) => {
         await inner.start(ctx);
         fail('start');

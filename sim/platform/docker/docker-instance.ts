@@ -16,7 +16,18 @@ export class DockerInstance implements Instance {
     private readonly network: Docker.Network,
     /** Published 127.0.0.1 port. */
     readonly hostPort: number,
+    /** Where it listens inside the container and answers readiness (an external version's own). */
+    private readonly serves: { port: number; readiness: string; timeoutMs: number } = {
+      port: JUDGE_PORT,
+      readiness: '/readyz',
+      timeoutMs: 30_000,
+    },
   ) {}
+
+  /** The readiness URL from the harness. */
+  get readyUrl(): string {
+    return `${this.url}${this.serves.readiness}`;
+  }
 
   /** Harness-side URL (published port on 127.0.0.1). */
   get url(): string {
@@ -25,7 +36,7 @@ export class DockerInstance implements Instance {
 
   /** Router-side URL: the container name on the run's network. */
   get routerUrl(): string {
-    return `http://${this.name}:${JUDGE_PORT}`;
+    return `http://${this.name}:${this.serves.port}`;
   }
 
   /** SIGKILL through the engine; resolves once the container has stopped. */
@@ -55,13 +66,13 @@ export class DockerInstance implements Instance {
    */
   async restart(graceMs = 0, signal?: AbortSignal): Promise<void> {
     await this.container.restart({ t: Math.ceil(graceMs / 1000) });
-    await waitContainerReady(this.container, `${this.url}/readyz`, 30_000, signal);
+    await waitContainerReady(this.container, this.readyUrl, this.serves.timeoutMs, signal);
   }
 
   /** Starts a stopped or killed container again and waits until it is ready. */
   async start(signal?: AbortSignal): Promise<void> {
     await this.container.start().catch(ignoreNotRunning);
-    await waitContainerReady(this.container, `${this.url}/readyz`, 30_000, signal);
+    await waitContainerReady(this.container, this.readyUrl, this.serves.timeoutMs, signal);
   }
 
   /** Cuts the container off the run's network: the router (and the harness) can no longer reach it. */

@@ -2,13 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { PlatformUnavailableError } from '../../util/errors.js';
+import { PlatformUnavailableError, RehearsalError } from '../../util/errors.js';
 import { freePort } from '../../util/free-port.js';
-import { type AppImages, ensureAppImages } from '../images/app-images.js';
+import { fill, refuseExternal } from '../external.js';
+import { type AppImages, ensureAppImages, SAMPLE_IMAGE } from '../images/app-images.js';
 import { describeBasePath, ensureBase } from '../images/base-image.js';
+import { hasImage } from '../images/docker-images.js';
 import type {
   Deployment,
   DeploySpec,
+  ExternalStart,
+  ExternalVersion,
   Platform,
   PlatformContext,
   Probe,
@@ -70,6 +74,8 @@ export class DockerPlatform implements Platform {
     ctx.log.info(
       `docker: images ready in ${Date.now() - t0} ms; base ${base.ref} (${base.path}); ${this.images.judge}, ${this.images.router}`,
     );
+    // After the sample's images (its stable tag may be one of them), before the network and volume.
+    refuseExternal(this.name, await this.checkExternal(ctx.external ?? []));
     // With cgroupfs, containers normally share one `docker` cgroup that weighs as much as a single process: on a
     // busy machine they would get a fraction of the CPU that the same programs get as local processes.
     this.topLevelCgroups = (await this.docker.info()).CgroupDriver === 'cgroupfs';
@@ -83,6 +89,21 @@ export class DockerPlatform implements Platform {
     });
     this.volume = `${this.scope}-store`;
     await this.docker.createVolume({ Name: this.volume, Labels: labels });
+  }
+
+  /** Every external version needs an `image` that exists in the local engine: nothing is pulled. */
+  async checkExternal(versions: ExternalVersion[]): Promise<string[]> {
+    const problems: string[] = [];
+    for (const { version, start } of versions) {
+      const where = `${start.file}: service.versions.${version}`;
+      if (start.image === undefined)
+        problems.push(`${where} has no image: the docker platform runs an image, not a command`);
+      else if (!(await hasImage(this.docker, start.image)))
+        problems.push(
+          `${where}: image ${start.image} not found locally (nothing is pulled: \`docker pull ${start.image}\`, \`docker load\` or \`docker build -t ${start.image} .\` it first${start.image.startsWith(`${SAMPLE_IMAGE.repo}:`) ? '; the sample judge image is tagged by any docker run of a sample scenario' : ''})`,
+        );
+    }
+    return problems;
   }
 
   async startRouter(): Promise<RouterEndpoint> {
@@ -178,6 +199,7 @@ export class DockerPlatform implements Platform {
     this.counters.set(spec.version, n + 1);
     const id = `${spec.version}-${n}`;
     const name = `${this.scope}-${dockerName(id)}`;
+    if (spec.external) return this.startExternal(spec.version, spec.external, id, name);
     const args = ['--version', spec.version, '--instance', id];
     if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
     if (spec.toggles && Object.keys(spec.toggles).length > 0)
@@ -201,6 +223,40 @@ export class DockerPlatform implements Platform {
     );
   }
 
+  /** Starts an external version's image with its port published on 127.0.0.1 and waits for its readiness path. */
+  private async startExternal(
+    version: string,
+    ext: ExternalStart,
+    id: string,
+    name: string,
+  ): Promise<DockerInstance> {
+    const { ctx, network } = this.ready();
+    const hostPort = await freePort();
+    const values = { port: ext.port, instance: id, file: ext.file };
+    const env = Object.entries(ext.env).map(([k, v]) => `${k}=${fill(v, values)}`);
+    return this.startContainer(
+      name,
+      ext.image!,
+      undefined,
+      { env: [...env, `PORT=${ext.port}`], ports: { [ext.port]: hostPort }, processes: 1 },
+      async (container) => {
+        const serves = { port: ext.port, readiness: ext.readiness, timeoutMs: ext.startupTimeoutMs };
+        const instance = new DockerInstance(id, version, name, container, network, hostPort, serves);
+        const signal = this.starts.with(ctx.signal);
+        await waitContainerReady(container, instance.readyUrl, ext.startupTimeoutMs, signal).catch(
+          (error: unknown) => {
+            if (signal.aborted || !(error instanceof RehearsalError)) throw error;
+            throw new RehearsalError(
+              `${ext.file}: service.versions.${version}: container ${name} (${ext.image}) did not become ready: ${error.message}`,
+              error.hint,
+            );
+          },
+        );
+        return instance;
+      },
+    );
+  }
+
   /**
    * Creates and starts a container, then runs `ready` on it; if starting or `ready` fails (or the platform is
    * disposed meanwhile), the container is removed before the error propagates. Tracked, so `dispose()` waits for it.
@@ -208,7 +264,7 @@ export class DockerPlatform implements Platform {
   private startContainer<T>(
     name: string,
     image: string,
-    cmd: string[],
+    cmd: string[] | undefined,
     opts: ContainerOptions,
     ready: (c: Docker.Container) => Promise<T>,
   ): Promise<T> {
@@ -229,14 +285,15 @@ export class DockerPlatform implements Platform {
   private async createContainer(
     name: string,
     image: string,
-    cmd: string[],
+    cmd: string[] | undefined,
     opts: ContainerOptions,
   ): Promise<Docker.Container> {
     const { ExposedPorts, PortBindings } = loopbackBindings(opts.ports);
     const container = await this.docker.createContainer({
       name,
       Image: image,
-      Cmd: cmd,
+      // None: the image's own CMD (an external service).
+      ...(cmd ? { Cmd: cmd } : {}),
       Env: opts.env ?? [],
       Labels: this.labels(),
       ExposedPorts,

@@ -101,9 +101,16 @@ async function ensureApp(
   }
 }
 
-/** Builds (or finds, by content-hash tag) the judge service and router images on `base`. */
+/**
+ * A stable name for the current sample judge image, so that a scenario can run the sample as an external
+ * service (`service.versions.<v>.image`); moved to each new build.
+ */
+export const SAMPLE_IMAGE = { repo: 'rehearsal/judge-service', tag: 'sample' } as const;
+
+/** Builds (or finds, by content-hash tag) the judge service and router images on `base`; tags {@link SAMPLE_IMAGE}. */
 export async function ensureAppImages(docker: Docker, base: BaseImage): Promise<AppImages> {
   const judge = await ensureApp(docker, base, 'judge-service', stageJudge);
+  await docker.getImage(judge).tag(SAMPLE_IMAGE);
   const router = await ensureApp(docker, base, 'router', stageRouter);
   return { base, judge, router };
 }

@@ -5,10 +5,18 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { messageOf, PlatformUnavailableError } from '../../util/errors.js';
 import { connectEngine, ENGINE_HINT, probeEngine } from '../docker/engine.js';
+import { refuseExternal } from '../external.js';
 import { type AppImages, ensureAppImages } from '../images/app-images.js';
 import { ensureBase } from '../images/base-image.js';
 import { waitReady } from '../local/wait-ready.js';
-import type { DeploySpec, Platform, PlatformContext, Probe, RouterEndpoint } from '../platform.js';
+import type {
+  DeploySpec,
+  ExternalVersion,
+  Platform,
+  PlatformContext,
+  Probe,
+  RouterEndpoint,
+} from '../platform.js';
 import { Starts, startAll, thenOrUndo } from '../starts.js';
 import { type ClusterHandle, closeCluster, openCluster, planCluster } from './cluster.js';
 import { type KindOptions, kindLoadArgs, kubectlTarget } from './commands.js';
@@ -61,7 +69,16 @@ export class KindPlatform implements Platform {
     return probeKind(this.opts);
   }
 
+  /** External services are not deployed on kind yet: every one is refused, before a cluster is made. */
+  async checkExternal(versions: ExternalVersion[]): Promise<string[]> {
+    return versions.map(
+      (v) =>
+        `${v.start.file}: service.versions.${v.version}: external services are not supported on the kind platform yet`,
+    );
+  }
+
   async start(ctx: PlatformContext): Promise<void> {
+    refuseExternal(this.name, await this.checkExternal(ctx.external ?? []));
     this.ctx = ctx;
     const plan = planCluster(this.opts, ctx.runId);
     const missing = (await checkTools()).filter(

@@ -3,11 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { killGroup } from '../../util/child-registry.js';
 import { ExitCode, RehearsalError } from '../../util/errors.js';
+import { freePort } from '../../util/free-port.js';
 import { nullLogger } from '../../util/logger.js';
 import { paths } from '../../util/paths.js';
+import { fill, logTail, refuseExternal } from '../external.js';
 import type {
   Deployment,
   DeploySpec,
+  ExternalStart,
+  ExternalVersion,
   Instance,
   Platform,
   PlatformContext,
@@ -15,7 +19,7 @@ import type {
   RouterEndpoint,
 } from '../platform.js';
 import { Starts, startAll } from '../starts.js';
-import { type NodeProcess, startNodeProcess, stopNodeProcess } from './node-process.js';
+import { type NodeProcess, startCommand, startNodeProcess, stopNodeProcess } from './node-process.js';
 import { waitReady } from './wait-ready.js';
 
 /** Child processes on 127.0.0.1: the embedded default, needs nothing but Node. */
@@ -53,8 +57,19 @@ export class LocalPlatform implements Platform {
         probe.hint ?? '',
         ExitCode.platformUnavailable,
       );
+    refuseExternal(this.name, await this.checkExternal(ctx.external ?? []));
     this.ctx = ctx;
     mkdirSync(join(ctx.workdir, 'logs'), { recursive: true });
+  }
+
+  /** Every external version needs a `command` here (an image alone is for docker). */
+  async checkExternal(versions: ExternalVersion[]): Promise<string[]> {
+    return versions
+      .filter((v) => v.start.command === undefined)
+      .map(
+        (v) =>
+          `${v.start.file}: service.versions.${v.version} has no command: the local platform runs a command (argv), not an image`,
+      );
   }
 
   async startRouter(): Promise<RouterEndpoint> {
@@ -174,6 +189,7 @@ export class LocalPlatform implements Platform {
     id: string,
     port: number,
   ): Promise<{ proc: NodeProcess; port: number }> {
+    if (spec.external) return this.spawnExternal(spec.version, spec.external, id, port);
     const ctx = this.context();
     const args = [
       '--port',
@@ -211,6 +227,56 @@ export class LocalPlatform implements Platform {
     await this.starts.track(
       waitReady(`http://127.0.0.1:${bound}/readyz`, 15_000, signal).catch(async (error: unknown) => {
         await this.stopNow(proc);
+        throw error;
+      }),
+    );
+    return { proc, port: bound };
+  }
+
+  /**
+   * Starts an external version's command on a free port (or `port`, on a restart) and waits for its readiness
+   * path; a start that fails (no program, exits, never ready) kills its group and names the file, version and log.
+   */
+  private async spawnExternal(
+    version: string,
+    ext: ExternalStart,
+    id: string,
+    port: number,
+  ): Promise<{ proc: NodeProcess; port: number }> {
+    const ctx = this.context();
+    const bound = port || (await freePort());
+    const values = { port: bound, instance: id, workdir: ctx.workdir, file: ext.file };
+    const logFile = join(ctx.workdir, 'logs', `${id}.log`);
+    const env = Object.fromEntries(Object.entries(ext.env).map(([k, v]) => [k, fill(v, values)]));
+    const failure = (why: string) =>
+      new RehearsalError(
+        `${ext.file}: service.versions.${version}: instance ${id} ${why}`,
+        `its log ${logFile} ends: ${logTail(logFile)}`,
+      );
+    this.starts.assertOpen(`external service ${id}`);
+    const proc = await this.starts.track(
+      startCommand({
+        argv: (ext.command ?? []).map((a) => fill(a, values)),
+        env: { ...process.env, ...env, PORT: String(bound) },
+        logFile,
+        label: `${ext.file}: service.versions.${version}: command`,
+      }),
+    );
+    this.processes.add(proc);
+    const died = new AbortController();
+    proc.exited.then((code) =>
+      died.abort(failure(`exited during start-up (code ${code}, signal ${proc.child.signalCode})`)),
+    );
+    const signal = AbortSignal.any([this.starts.with(ctx.signal), died.signal]);
+    const url = `http://127.0.0.1:${bound}${ext.readiness}`;
+    await this.starts.track(
+      waitReady(url, ext.startupTimeoutMs, signal).catch(async (error: unknown) => {
+        // Read before the stop below, which ends the process too.
+        const [diedFirst, aborted] = [died.signal.aborted, signal.aborted];
+        await this.stopNow(proc);
+        if (diedFirst) throw died.signal.reason;
+        if (error instanceof RehearsalError && !aborted)
+          throw failure(`was not ready within ${ext.startupTimeoutMs} ms (${error.message})`);
         throw error;
       }),
     );

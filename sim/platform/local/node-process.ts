@@ -90,13 +90,64 @@ export async function startNodeProcess(opts: StartOptions): Promise<NodeProcess>
   return { child, listening, exited };
 }
 
-/** SIGTERM, then SIGKILL to the whole group after `graceMs`. */
+/** SIGTERM, then SIGKILL to the whole group after `graceMs` (at once when the leader already exited). */
 export async function stopNodeProcess(proc: NodeProcess, graceMs = 3000): Promise<void> {
   const pid = proc.child.pid;
-  if (pid === undefined || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  if (pid === undefined) return;
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
+    // The leader is gone, but what it started may still run in its group.
+    killGroup(pid);
+    return;
+  }
   proc.child.kill('SIGTERM');
   const timer = setTimeout(() => killGroup(pid), graceMs);
   await proc.exited;
   clearTimeout(timer);
   killGroup(pid);
+}
+
+/** Options for {@link startCommand}. */
+export interface CommandOptions {
+  argv: string[];
+  logFile: string;
+  env: NodeJS.ProcessEnv;
+  label: string;
+}
+
+/**
+ * Starts `argv` (no shell) detached in its own process group, stdout and stderr to `logFile`, stdin a pipe that
+ * closes when the harness dies; resolves once it was spawned (readiness is the caller's), rejects with the
+ * log's last lines when it cannot be spawned at all (no such program).
+ */
+export async function startCommand(opts: CommandOptions): Promise<NodeProcess> {
+  const child = spawn(opts.argv[0]!, opts.argv.slice(1), {
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: opts.env,
+  });
+  const log = createWriteStream(opts.logFile, { flags: 'a' });
+  log.on('error', () => undefined);
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
+  // An error event (ENOENT) comes instead of 'spawn' and no exit follows; both settle `exited`.
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(null));
+  });
+  exited.finally(() => log.end());
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', () => {
+      track(child);
+      resolve();
+    });
+    child.once('error', (e) =>
+      reject(
+        new RehearsalError(
+          `${opts.label} could not be started: ${e.message}`,
+          `check that ${opts.argv[0]} exists and is executable (the command runs without a shell, PATH is searched)`,
+        ),
+      ),
+    );
+  });
+  return { child, listening: {}, exited };
 }
