@@ -69,7 +69,8 @@ export async function goldenResults(engine: SimulationEngine = thisEngine): Prom
       policies: c.policies,
       threads: 1,
       onRun: (policy, r) => {
-        (runs[policy] ??= []).push({
+        runs[policy] ??= [];
+        runs[policy].push({
           seed: r.seed,
           outcome: r.controller.outcome,
           classification: r.judgement.classification,
