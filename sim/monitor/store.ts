@@ -40,6 +40,13 @@ export class MetricStore {
   private readonly byLabels = new WeakMap<Record<string, string>, Series>();
   /** select(s.name, s.labels) per series s, valid (like `selected`) until a new series appears. */
   private readonly like = new Map<Series, Series[]>();
+  /**
+   * select() answers by the identity of a frozen match (callers that ask the same question every round keep
+   * one frozen object per question, so no key is built); stale once `generation` moves on.
+   */
+  private readonly byMatch = new WeakMap<Match, { name: string; generation: number; found: Series[] }>();
+  /** Bumped whenever a new series appears (every cached selection may then miss it). */
+  private generation = 0;
 
   /** Adds one scrape's samples at time `t`, with the target's labels merged in. */
   add(t: number, samples: Sample[], targetLabels: Record<string, string> = NO_LABELS): void {
@@ -58,6 +65,7 @@ export class MetricStore {
           this.byName.set(s.name, list);
           this.selected.clear();
           this.like.clear();
+          this.generation++;
         }
         if (targetLabels === NO_LABELS) this.byLabels.set(s.labels, series);
       }
@@ -66,8 +74,13 @@ export class MetricStore {
     }
   }
 
-  /** Every series of `name` whose labels match. */
+  /** Every series of `name` whose labels match (the same array while no new series appears). */
   select(name: string, match: Match = {}): Series[] {
+    const frozen = Object.isFrozen(match);
+    if (frozen) {
+      const hit = this.byMatch.get(match);
+      if (hit && hit.name === name && hit.generation === this.generation) return hit.found;
+    }
     let key = name;
     for (const k in match) {
       const v = match[k]!;
@@ -78,6 +91,7 @@ export class MetricStore {
       found = (this.byName.get(name) ?? []).filter((s) => matches(s.labels, match));
       this.selected.set(key, found);
     }
+    if (frozen) this.byMatch.set(match, { name, generation: this.generation, found });
     return found;
   }
 
