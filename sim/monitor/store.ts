@@ -8,6 +8,11 @@ interface Series {
   labels: Record<string, string>;
   t: number[];
   v: number[];
+  /**
+   * Running increase from zero through each sample (resets handled), while every value is a whole number: an
+   * increase over a window is then one subtraction, exactly the sum a walk over the window would give.
+   */
+  cum: number[] | undefined;
 }
 
 function matches(labels: Record<string, string>, match: Match): boolean {
@@ -58,7 +63,7 @@ export class MetricStore {
         const key = `${s.name}${JSON.stringify(labels)}`;
         series = this.series.get(key);
         if (!series) {
-          series = { name: s.name, labels, t: [], v: [] };
+          series = { name: s.name, labels, t: [], v: [], cum: [] };
           this.series.set(key, series);
           const list = this.byName.get(s.name) ?? [];
           list.push(series);
@@ -69,8 +74,7 @@ export class MetricStore {
         }
         if (targetLabels === NO_LABELS) this.byLabels.set(s.labels, series);
       }
-      series.t.push(t);
-      series.v.push(s.value);
+      appendSample(series, t, s.value);
     }
   }
 
@@ -171,10 +175,27 @@ function lastIndexAtOrBefore(ts: number[], at: number): number {
   return found;
 }
 
+/** Sums of whole numbers below this are exact in a double, whatever their order. */
+const EXACT = 2 ** 52;
+
+function appendSample(series: Series, t: number, value: number): void {
+  const { v, cum } = series;
+  if (cum) {
+    const prev = v.length > 0 ? v[v.length - 1]! : 0;
+    const total = (cum.length > 0 ? cum[cum.length - 1]! : 0) + (value >= prev ? value - prev : value);
+    // Fractional or huge values: fall back to walking the window (a different order of additions rounds differently).
+    if (Number.isInteger(value) && Math.abs(value) < EXACT && Math.abs(total) < EXACT) cum.push(total);
+    else series.cum = undefined;
+  }
+  series.t.push(t);
+  v.push(value);
+}
+
 function seriesIncrease(s: Series, from: number, to: number): number | undefined {
   const end = lastIndexAtOrBefore(s.t, to);
   if (end < 0 || s.t[end]! <= from) return undefined;
   const start = lastIndexAtOrBefore(s.t, from);
+  if (s.cum) return s.cum[end]! - (start >= 0 ? s.cum[start]! : 0);
   let prev = start >= 0 ? s.v[start]! : 0;
   let inc = 0;
   for (let i = start + 1; i <= end; i++) {
