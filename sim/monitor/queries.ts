@@ -1,7 +1,7 @@
 import { routerMetrics } from './metric-names.js';
 import type { MetricName } from './metrics.js';
 import { SAMPLE_NAMING, type ServiceMetricNaming } from './service-metrics.js';
-import type { Match, MetricStore } from './store.js';
+import type { Match, MetricStore, Selection } from './store.js';
 
 const REQUESTS = routerMetrics.requests;
 const BUCKETS = `${routerMetrics.requestDuration}_bucket`;
@@ -19,15 +19,17 @@ export interface QueryValue {
   requests: number;
 }
 
-/** The label matches of one version's questions, frozen so that the store answers them by identity. */
+/** One version's questions, kept by the store as selections. */
 interface VersionMatches {
-  version: Match;
-  errors: Match;
-  mirrorErrors: Match;
-  judged: Match;
-  judgedAccepted: Match;
-  toAccepted: Match;
-  toWrong: Match;
+  requests: Selection;
+  mirrored: Selection;
+  errors: Selection;
+  mirrorErrors: Selection;
+  judgedAll: Selection;
+  judgedAccepted: Selection;
+  toAccepted: Selection;
+  toWrong: Selection;
+  buckets: Selection;
 }
 
 /** Where each series of a histogram selection falls among its sorted bucket bounds (built once per selection). */
@@ -51,15 +53,19 @@ export class Queries {
   private matchesOf(version: string): VersionMatches {
     let m = this.matches.get(version);
     if (!m) {
-      const { verdict, accepted } = this.naming.judged;
+      const { name, verdict, accepted } = this.naming.judged;
+      const sel = (metric: string, match: Match) => this.store.selection(metric, match);
+      const judged = { job: 'judge', version };
       m = {
-        version: Object.freeze({ version }),
-        errors: Object.freeze({ version, code: ERROR_CODES }),
-        mirrorErrors: Object.freeze({ version, code: MIRROR_ERROR_CODES }),
-        judged: Object.freeze({ job: 'judge', version }),
-        judgedAccepted: Object.freeze({ job: 'judge', version, [verdict]: accepted }),
-        toAccepted: Object.freeze({ version, verdict: 'accepted' }),
-        toWrong: Object.freeze({ version, verdict: 'wrong-answer' }),
+        requests: sel(REQUESTS, { version }),
+        mirrored: sel(MIRROR, { version }),
+        errors: sel(REQUESTS, { version, code: ERROR_CODES }),
+        mirrorErrors: sel(MIRROR, { version, code: MIRROR_ERROR_CODES }),
+        judgedAll: sel(name, judged),
+        judgedAccepted: sel(name, { job: 'judge', version, [verdict]: accepted }),
+        toAccepted: sel(REWRITTEN, { version, verdict: 'accepted' }),
+        toWrong: sel(REWRITTEN, { version, verdict: 'wrong-answer' }),
+        buckets: sel(BUCKETS, { version }),
       };
       this.matches.set(version, m);
     }
@@ -72,7 +78,7 @@ export class Queries {
       case 'error_rate':
         return this.errorRate(version, from, to);
       case 'request_rate': {
-        const requests = this.store.increase(REQUESTS, this.matchesOf(version).version, from, to);
+        const requests = this.store.increaseOf(this.matchesOf(version).requests, from, to);
         return requests === undefined ? undefined : { value: requests / ((to - from) / 1000), requests };
       }
       case 'latency_p50_ms':
@@ -128,13 +134,12 @@ export class Queries {
     from: number,
     to: number,
   ): { judged: number; accepted: number } | undefined {
-    const { name } = this.naming.judged;
     const m = this.matchesOf(version);
-    const judged = this.store.increase(name, m.judged, from, to);
+    const judged = this.store.increaseOf(m.judgedAll, from, to);
     if (judged === undefined) return undefined;
-    const served = this.store.increase(name, m.judgedAccepted, from, to) ?? 0;
-    const toAccepted = this.store.increase(REWRITTEN, m.toAccepted, from, to) ?? 0;
-    const toWrong = this.store.increase(REWRITTEN, m.toWrong, from, to) ?? 0;
+    const served = this.store.increaseOf(m.judgedAccepted, from, to) ?? 0;
+    const toAccepted = this.store.increaseOf(m.toAccepted, from, to) ?? 0;
+    const toWrong = this.store.increaseOf(m.toWrong, from, to) ?? 0;
     return { judged, accepted: Math.min(judged, Math.max(0, served + toAccepted - toWrong)) };
   }
 
@@ -149,8 +154,8 @@ export class Queries {
     to: number,
   ): Map<string, { errors: number; requests: number }> {
     const out = new Map<string, { errors: number; requests: number }>();
-    const { name, verdict, problem: problemLabel, accepted } = this.naming.judged;
-    for (const s of this.store.select(name, this.matchesOf(version).judged)) {
+    const { verdict, problem: problemLabel, accepted } = this.naming.judged;
+    for (const s of this.store.seriesOf(this.matchesOf(version).judgedAll)) {
       const problem = s.labels[problemLabel];
       if (problem === undefined) continue;
       const inc = this.store.increaseLike(s, from, to);
@@ -182,7 +187,7 @@ export class Queries {
   private latestMax(name: string, version: string, at: number): QueryValue | undefined {
     let max: number | undefined;
     let seen = 0;
-    for (const s of this.store.select(name, this.matchesOf(version).judged)) {
+    for (const s of this.store.select(name, { job: 'judge', version })) {
       const v = this.store.latest(name, { ...s.labels }, at);
       if (v === undefined) continue;
       seen++;
@@ -193,7 +198,7 @@ export class Queries {
 
   /** Per-bucket request counts of `version`'s router latency histogram over the window: [upper bound in ms, count][]. */
   latencyBins(version: string, from: number, to: number): [number, number][] {
-    const cumulative = this.cumulativeBuckets(BUCKETS, this.matchesOf(version).version, from, to);
+    const cumulative = this.bucketCounts(this.store.seriesOf(this.matchesOf(version).buckets), from, to);
     let prev = 0;
     return cumulative.map(([le, c]) => {
       const bin: [number, number] = [le * 1000, c - prev];
@@ -215,11 +220,11 @@ export class Queries {
    */
   errorCounts(version: string, from: number, to: number): { errors: number; requests: number } | undefined {
     const m = this.matchesOf(version);
-    const requests = this.store.increase(REQUESTS, m.version, from, to);
-    const mirrored = this.store.increase(MIRROR, m.version, from, to);
+    const requests = this.store.increaseOf(m.requests, from, to);
+    const mirrored = this.store.increaseOf(m.mirrored, from, to);
     if (requests === undefined && mirrored === undefined) return undefined;
-    const errors = this.store.increase(REQUESTS, m.errors, from, to) ?? 0;
-    const mirrorErrors = this.store.increase(MIRROR, m.mirrorErrors, from, to) ?? 0;
+    const errors = this.store.increaseOf(m.errors, from, to) ?? 0;
+    const mirrorErrors = this.store.increaseOf(m.mirrorErrors, from, to) ?? 0;
     return { errors: errors + mirrorErrors, requests: (requests ?? 0) + (mirrored ?? 0) };
   }
 
@@ -231,7 +236,7 @@ export class Queries {
   /** When `version` last served a request, as far as scrapes show (ms); undefined if never. */
   lastServedAt(version: string): number | undefined {
     let last: number | undefined;
-    for (const s of this.store.select(REQUESTS, this.matchesOf(version).version)) {
+    for (const s of this.store.seriesOf(this.matchesOf(version).requests)) {
       for (let i = 1; i < s.t.length; i++) if (s.v[i]! > s.v[i - 1]!) last = Math.max(last ?? 0, s.t[i]!);
       if (s.t.length === 1 && s.v[0]! > 0) last = Math.max(last ?? 0, s.t[0]!);
     }
@@ -240,7 +245,7 @@ export class Queries {
 
   /** A latency quantile in milliseconds, interpolated within histogram buckets as histogram_quantile does. */
   latencyQuantile(version: string, q: number, from: number, to: number): QueryValue | undefined {
-    return this.histogramQuantile(BUCKETS, this.matchesOf(version).version, q, from, to);
+    return quantileOf(this.bucketCounts(this.store.seriesOf(this.matchesOf(version).buckets), from, to), q);
   }
 
   private histogramQuantile(
@@ -250,14 +255,15 @@ export class Queries {
     from: number,
     to: number,
   ): QueryValue | undefined {
-    const buckets = this.cumulativeBuckets(name, match, from, to);
-    const total = buckets.at(-1)?.[1] ?? 0;
-    if (total === 0) return undefined;
-    return { value: bucketQuantile(q, buckets) * 1000, requests: total };
+    return quantileOf(this.bucketCounts(this.store.select(name, match), from, to), q);
   }
 
-  private cumulativeBuckets(name: string, match: Match, from: number, to: number): [number, number][] {
-    const series = this.store.select(name, match);
+  /** Cumulative counts per bucket bound over the window, summed over a histogram's series: [le, count][] by le. */
+  private bucketCounts(
+    series: ReturnType<MetricStore['select']>,
+    from: number,
+    to: number,
+  ): [number, number][] {
     const { les, slot } = this.layoutOf(series);
     const sums = new Array<number>(les.length).fill(0);
     const seen = new Array<boolean>(les.length).fill(false);
@@ -286,6 +292,13 @@ export class Queries {
     }
     return layout;
   }
+}
+
+/** A latency quantile in ms from cumulative bucket counts; undefined without requests. */
+function quantileOf(buckets: [number, number][], q: number): QueryValue | undefined {
+  const total = buckets.at(-1)?.[1] ?? 0;
+  if (total === 0) return undefined;
+  return { value: bucketQuantile(q, buckets) * 1000, requests: total };
 }
 
 /** histogram_quantile over cumulative (le, count) pairs sorted by le. */

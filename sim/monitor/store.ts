@@ -34,6 +34,14 @@ function regexKey(re: RegExp): string {
   return key;
 }
 
+/** A kept select() question (see `MetricStore.selection`); its answer is the store's to refresh. */
+export interface Selection {
+  readonly name: string;
+  readonly match: Match;
+  generation: number;
+  found: Series[];
+}
+
 const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** An in-memory time-series store of scraped samples, queried the way PromQL's increase() works. */
@@ -45,12 +53,7 @@ export class MetricStore {
   private readonly byLabels = new WeakMap<Record<string, string>, Series>();
   /** select(s.name, s.labels) per series s, valid (like `selected`) until a new series appears. */
   private readonly like = new Map<Series, Series[]>();
-  /**
-   * select() answers by the identity of a frozen match (callers that ask the same question every round keep
-   * one frozen object per question, so no key is built); stale once `generation` moves on.
-   */
-  private readonly byMatch = new WeakMap<Match, { name: string; generation: number; found: Series[] }>();
-  /** Bumped whenever a new series appears (every cached selection may then miss it). */
+  /** Bumped whenever a new series appears (every kept selection may then miss it). */
   private generation = 0;
 
   /** Adds one scrape's samples at time `t`, with the target's labels merged in. */
@@ -80,11 +83,6 @@ export class MetricStore {
 
   /** Every series of `name` whose labels match (the same array while no new series appears). */
   select(name: string, match: Match = {}): Series[] {
-    const frozen = Object.isFrozen(match);
-    if (frozen) {
-      const hit = this.byMatch.get(match);
-      if (hit && hit.name === name && hit.generation === this.generation) return hit.found;
-    }
     let key = name;
     for (const k in match) {
       const v = match[k]!;
@@ -95,8 +93,29 @@ export class MetricStore {
       found = (this.byName.get(name) ?? []).filter((s) => matches(s.labels, match));
       this.selected.set(key, found);
     }
-    if (frozen) this.byMatch.set(match, { name, generation: this.generation, found });
     return found;
+  }
+
+  /**
+   * A question its caller asks again and again (a controller's, every round): `increaseOf(selection, …)` answers
+   * it as `increase(name, match, …)` does, without building the match's key or looking it up.
+   */
+  selection(name: string, match: Match): Selection {
+    return { name, match, generation: -1, found: [] };
+  }
+
+  /** The series of a kept selection, chosen again only when a new series has appeared. */
+  seriesOf(selection: Selection): Series[] {
+    if (selection.generation !== this.generation) {
+      selection.found = this.select(selection.name, selection.match);
+      selection.generation = this.generation;
+    }
+    return selection.found;
+  }
+
+  /** `increase(selection.name, selection.match, from, to)`. */
+  increaseOf(selection: Selection, from: number, to: number): number | undefined {
+    return sumIncrease(this.seriesOf(selection), from, to);
   }
 
   /**
@@ -105,15 +124,7 @@ export class MetricStore {
    * Undefined when no matching series has a sample inside the window.
    */
   increase(name: string, match: Match, from: number, to: number): number | undefined {
-    let total = 0;
-    let seen = false;
-    for (const s of this.select(name, match)) {
-      const inc = seriesIncrease(s, from, to);
-      if (inc === undefined) continue;
-      seen = true;
-      total += inc;
-    }
-    return seen ? total : undefined;
+    return sumIncrease(this.select(name, match), from, to);
   }
 
   /**
@@ -126,15 +137,7 @@ export class MetricStore {
       found = this.select(s.name, s.labels);
       this.like.set(s, found);
     }
-    let total = 0;
-    let seen = false;
-    for (const m of found) {
-      const inc = seriesIncrease(m, from, to);
-      if (inc === undefined) continue;
-      seen = true;
-      total += inc;
-    }
-    return seen ? total : undefined;
+    return sumIncrease(found, from, to);
   }
 
   /** Latest value at or before `at`, summed over matching series; undefined if none. */
@@ -173,6 +176,18 @@ function lastIndexAtOrBefore(ts: number[], at: number): number {
     } else hi = mid - 1;
   }
   return found;
+}
+
+function sumIncrease(series: readonly Series[], from: number, to: number): number | undefined {
+  let total = 0;
+  let seen = false;
+  for (let i = 0; i < series.length; i++) {
+    const inc = seriesIncrease(series[i]!, from, to);
+    if (inc === undefined) continue;
+    seen = true;
+    total += inc;
+  }
+  return seen ? total : undefined;
 }
 
 /** Sums of whole numbers below this are exact in a double, whatever their order. */

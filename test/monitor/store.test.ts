@@ -101,7 +101,7 @@ describe('metric store window sums', () => {
     const store = new MetricStore();
     const labels = Object.freeze({ version: 'v1' });
     const t = values.map((_, i) => (i + 1) * 1000);
-    values.forEach((value, i) => store.add(t[i]!, [{ name: 'x', labels, value }]));
+    for (const [i, value] of values.entries()) store.add(t[i]!, [{ name: 'x', labels, value }]);
     for (let from = 0; from <= t.length * 1000; from += 500)
       for (let to = from; to <= t.length * 1000 + 500; to += 500)
         expect(store.increase('x', labels, from, to), `(${from}, ${to}]`).toBe(walk(t, values, from, to));
