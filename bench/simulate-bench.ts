@@ -28,7 +28,7 @@ const againstAt = args.indexOf('--against');
 const againstDir = againstAt >= 0 ? args.splice(againstAt, 2)[1] : undefined;
 if (againstAt >= 0 && !againstDir)
   throw new Error(
-    "simulate-bench: --against wants a directory (another build's dist), e.g. --against /tmp/base/dist",
+    "simulate-bench: --against wants a directory (another build's dist), e.g. --against ../previous-checkout/dist",
   );
 const runs = Number(args[0] ?? 1000);
 const [policy] = resolvePolicies([args[1] ?? 'ours']);
