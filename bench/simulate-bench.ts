@@ -3,15 +3,17 @@
  * 2-core machine. Measured in the same run: the engine on one thread (`simulateMany` with `threads: 1`, the
  * reference) and spread over every core (the default), with wall and CPU time, the ratio, whether the two
  * gave the same results, and the load average (the machine is shared: CPU time says what an idle one would take);
- * and the bare traffic model (no controller, monitoring or verdict) over the same minutes.
- * Usage: node dist/bench/simulate-bench.js [runs=1000] [policy=ours] [threads=cores]
+ * and the bare traffic model (no controller, monitoring or verdict) over the same minutes. With `--against DIR` (another
+ * build's dist, e.g. a copy of the previous build with its package.json, fixtures and node_modules beside it), that
+ * engine is timed too, on the same seeds and threads, and the ratio and whether the results are identical printed.
+ * Usage: node dist/bench/simulate-bench.js [runs=1000] [policy=ours] [threads=cores] [--against DIR]
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseScenario } from '../sim/scenario/load.js';
 import { resolveModel } from '../sim/simulate/model.js';
-import { endSimulationWorkers, simulateMany } from '../sim/simulate/monte-carlo.js';
+import { endSimulationWorkers } from '../sim/simulate/monte-carlo.js';
 import { resolvePolicies } from '../sim/simulate/policies.js';
 import { defaultStepMs } from '../sim/simulate/simulated-rig.js';
 import { SimulatedService } from '../sim/simulate/simulated-service.js';
@@ -19,10 +21,19 @@ import { seconds } from '../sim/util/format.js';
 import { packageRoot } from '../sim/util/paths.js';
 import { Random } from '../sim/util/random.js';
 import type { ScenarioSimulation } from '../sim/vocabulary/simulation-report.js';
+import { engineAt, type SimulationEngine, thisEngine } from './simulate-engine.js';
 
-const runs = Number(process.argv[2] ?? 1000);
-const [policy] = resolvePolicies([process.argv[3] ?? 'ours']);
-const threads = Number(process.argv[4] ?? availableParallelism());
+const args = process.argv.slice(2);
+const againstAt = args.indexOf('--against');
+const againstDir = againstAt >= 0 ? args.splice(againstAt, 2)[1] : undefined;
+if (againstAt >= 0 && !againstDir)
+  throw new Error(
+    "simulate-bench: --against wants a directory (another build's dist), e.g. --against ../previous-checkout/dist",
+  );
+const runs = Number(args[0] ?? 1000);
+const [policy] = resolvePolicies([args[1] ?? 'ours']);
+const threads = Number(args[2] ?? availableParallelism());
+const against = againstDir ? await engineAt(againstDir) : undefined;
 const file = join(packageRoot, 'bench/scenarios/canary-30m-healthy.yaml');
 const { scenario, problems } = parseScenario(readFileSync(file, 'utf8'), file);
 if (!scenario) throw new Error(problems.join('\n'));
@@ -51,11 +62,11 @@ interface Timed {
   load: number;
 }
 
-async function timed(threadCount: number): Promise<Timed> {
+async function timed(threadCount: number, engine: SimulationEngine = thisEngine): Promise<Timed> {
   let requests = 0;
   const cpu0 = process.cpuUsage();
   const start = performance.now();
-  const sim = await simulateMany(scenario!, model, {
+  const sim = await engine.simulateMany(scenario!, model, {
     runs,
     seed: scenario!.seed,
     policies: [policy!],
@@ -67,6 +78,9 @@ async function timed(threadCount: number): Promise<Timed> {
   return { sim, requests, ms, cpuMs: (cpu.user + cpu.system) / 1000, load: loadavg()[0]! };
 }
 
+// The reference build first, so that this build's workers are not warm when it starts.
+const ref = against ? await timed(threads, against) : undefined;
+await against?.endSimulationWorkers();
 const one = await timed(1);
 const many = await timed(threads);
 await endSimulationWorkers();
@@ -85,6 +99,15 @@ const same = JSON.stringify(one.sim) === JSON.stringify(many.sim);
 console.log(
   `speed-up: ${(one.ms / many.ms).toFixed(2)}x wall, CPU ${(many.cpuMs / one.cpuMs).toFixed(2)}x the reference's; results ${same ? 'identical' : 'DIFFERENT'} (outcomes ${JSON.stringify(outcomes)})`,
 );
+let differs = !same;
+if (ref && against) {
+  line(`against ${threads} threads:    `, ref);
+  const refSame = JSON.stringify(ref.sim) === JSON.stringify(many.sim);
+  differs ||= !refSame;
+  console.log(
+    `against ${against.from}: speed-up ${(ref.ms / many.ms).toFixed(2)}x wall, ${(ref.cpuMs / many.cpuMs).toFixed(2)}x CPU (${threads} threads each); results ${refSame ? 'identical' : 'DIFFERENT'}`,
+  );
+}
 const perRun = one.ms / runs;
 const refPerRun = refMs / refRuns;
 console.log(
@@ -100,4 +123,4 @@ console.log(
 console.log(
   `  CPU time / cores:   ${(many.cpuMs / threads / TARGET_MS).toFixed(2)} of the target — ${many.cpuMs / threads <= TARGET_MS ? 'PASS' : 'FAIL'} (what an idle machine would take)`,
 );
-if (!same) process.exitCode = 1;
+if (differs) process.exitCode = 1;

@@ -1,7 +1,7 @@
 import { routerMetrics } from './metric-names.js';
 import type { MetricName } from './metrics.js';
 import { SAMPLE_NAMING, type ServiceMetricNaming } from './service-metrics.js';
-import type { MetricStore } from './store.js';
+import type { Match, MetricStore, Selection } from './store.js';
 
 const REQUESTS = routerMetrics.requests;
 const BUCKETS = `${routerMetrics.requestDuration}_bucket`;
@@ -10,6 +10,8 @@ const MIRROR_FAULTS = routerMetrics.mirrorFaults;
 const REWRITTEN = routerMetrics.rewrittenVerdicts;
 /** Codes that count as errors: 5xx, connections the router reset, and 499 (the user gave up waiting). */
 const ERROR_CODES = /^(5\d\d|reset|499)$/;
+/** Codes of mirrored (shadow) answers that count as errors: 5xx, or no answer at all. */
+const MIRROR_ERROR_CODES = /^(5\d\d|error)$/;
 
 /** A query's answer: the value and how many requests it rests on. */
 export interface QueryValue {
@@ -17,13 +19,58 @@ export interface QueryValue {
   requests: number;
 }
 
+/** One version's questions, kept by the store as selections. */
+interface VersionMatches {
+  requests: Selection;
+  mirrored: Selection;
+  errors: Selection;
+  mirrorErrors: Selection;
+  judgedAll: Selection;
+  judgedAccepted: Selection;
+  toAccepted: Selection;
+  toWrong: Selection;
+  buckets: Selection;
+}
+
+/** Where each series of a histogram selection falls among its sorted bucket bounds (built once per selection). */
+interface BucketLayout {
+  les: number[];
+  slot: number[];
+}
+
 /** The questions a release controller asks of monitoring, per version over a window. */
 export class Queries {
+  /** A controller asks the same questions every round: their matches are built once per version. */
+  private readonly matches = new Map<string, VersionMatches>();
+  private readonly layouts = new WeakMap<readonly unknown[], BucketLayout>();
+
   constructor(
     private readonly store: MetricStore,
     /** The service's metric names and labels: the sample judge's, or an external service's mapping. */
     readonly naming: ServiceMetricNaming = SAMPLE_NAMING,
   ) {}
+
+  private matchesOf(version: string): VersionMatches {
+    let m = this.matches.get(version);
+    if (!m) {
+      const { name, verdict, accepted } = this.naming.judged;
+      const sel = (metric: string, match: Match) => this.store.selection(metric, match);
+      const judged = { job: 'judge', version };
+      m = {
+        requests: sel(REQUESTS, { version }),
+        mirrored: sel(MIRROR, { version }),
+        errors: sel(REQUESTS, { version, code: ERROR_CODES }),
+        mirrorErrors: sel(MIRROR, { version, code: MIRROR_ERROR_CODES }),
+        judgedAll: sel(name, judged),
+        judgedAccepted: sel(name, { job: 'judge', version, [verdict]: accepted }),
+        toAccepted: sel(REWRITTEN, { version, verdict: 'accepted' }),
+        toWrong: sel(REWRITTEN, { version, verdict: 'wrong-answer' }),
+        buckets: sel(BUCKETS, { version }),
+      };
+      this.matches.set(version, m);
+    }
+    return m;
+  }
 
   /** Evaluates a named metric for `version` over (from, to]; undefined means no data. */
   metric(name: MetricName, version: string, from: number, to: number): QueryValue | undefined {
@@ -31,7 +78,7 @@ export class Queries {
       case 'error_rate':
         return this.errorRate(version, from, to);
       case 'request_rate': {
-        const requests = this.store.increase(REQUESTS, { version }, from, to);
+        const requests = this.store.increaseOf(this.matchesOf(version).requests, from, to);
         return requests === undefined ? undefined : { value: requests / ((to - from) / 1000), requests };
       }
       case 'latency_p50_ms':
@@ -87,12 +134,12 @@ export class Queries {
     from: number,
     to: number,
   ): { judged: number; accepted: number } | undefined {
-    const { name, verdict, accepted } = this.naming.judged;
-    const judged = this.store.increase(name, { job: 'judge', version }, from, to);
+    const m = this.matchesOf(version);
+    const judged = this.store.increaseOf(m.judgedAll, from, to);
     if (judged === undefined) return undefined;
-    const served = this.store.increase(name, { job: 'judge', version, [verdict]: accepted }, from, to) ?? 0;
-    const toAccepted = this.store.increase(REWRITTEN, { version, verdict: 'accepted' }, from, to) ?? 0;
-    const toWrong = this.store.increase(REWRITTEN, { version, verdict: 'wrong-answer' }, from, to) ?? 0;
+    const served = this.store.increaseOf(m.judgedAccepted, from, to) ?? 0;
+    const toAccepted = this.store.increaseOf(m.toAccepted, from, to) ?? 0;
+    const toWrong = this.store.increaseOf(m.toWrong, from, to) ?? 0;
     return { judged, accepted: Math.min(judged, Math.max(0, served + toAccepted - toWrong)) };
   }
 
@@ -107,8 +154,8 @@ export class Queries {
     to: number,
   ): Map<string, { errors: number; requests: number }> {
     const out = new Map<string, { errors: number; requests: number }>();
-    const { name, verdict, problem: problemLabel, accepted } = this.naming.judged;
-    for (const s of this.store.select(name, { job: 'judge', version })) {
+    const { verdict, problem: problemLabel, accepted } = this.naming.judged;
+    for (const s of this.store.seriesOf(this.matchesOf(version).judgedAll)) {
       const problem = s.labels[problemLabel];
       if (problem === undefined) continue;
       const inc = this.store.increaseLike(s, from, to);
@@ -151,7 +198,7 @@ export class Queries {
 
   /** Per-bucket request counts of `version`'s router latency histogram over the window: [upper bound in ms, count][]. */
   latencyBins(version: string, from: number, to: number): [number, number][] {
-    const cumulative = this.cumulativeBuckets(BUCKETS, { version }, from, to);
+    const cumulative = this.bucketCounts(this.store.seriesOf(this.matchesOf(version).buckets), from, to);
     let prev = 0;
     return cumulative.map(([le, c]) => {
       const bin: [number, number] = [le * 1000, c - prev];
@@ -172,11 +219,12 @@ export class Queries {
    * count too (their answers reach no user, but they are the version's answers): 5xx or no answer is an error.
    */
   errorCounts(version: string, from: number, to: number): { errors: number; requests: number } | undefined {
-    const requests = this.store.increase(REQUESTS, { version }, from, to);
-    const mirrored = this.store.increase(MIRROR, { version }, from, to);
+    const m = this.matchesOf(version);
+    const requests = this.store.increaseOf(m.requests, from, to);
+    const mirrored = this.store.increaseOf(m.mirrored, from, to);
     if (requests === undefined && mirrored === undefined) return undefined;
-    const errors = this.store.increase(REQUESTS, { version, code: ERROR_CODES }, from, to) ?? 0;
-    const mirrorErrors = this.store.increase(MIRROR, { version, code: /^(5\d\d|error)$/ }, from, to) ?? 0;
+    const errors = this.store.increaseOf(m.errors, from, to) ?? 0;
+    const mirrorErrors = this.store.increaseOf(m.mirrorErrors, from, to) ?? 0;
     return { errors: errors + mirrorErrors, requests: (requests ?? 0) + (mirrored ?? 0) };
   }
 
@@ -188,7 +236,7 @@ export class Queries {
   /** When `version` last served a request, as far as scrapes show (ms); undefined if never. */
   lastServedAt(version: string): number | undefined {
     let last: number | undefined;
-    for (const s of this.store.select(REQUESTS, { version })) {
+    for (const s of this.store.seriesOf(this.matchesOf(version).requests)) {
       for (let i = 1; i < s.t.length; i++) if (s.v[i]! > s.v[i - 1]!) last = Math.max(last ?? 0, s.t[i]!);
       if (s.t.length === 1 && s.v[0]! > 0) last = Math.max(last ?? 0, s.t[0]!);
     }
@@ -197,36 +245,60 @@ export class Queries {
 
   /** A latency quantile in milliseconds, interpolated within histogram buckets as histogram_quantile does. */
   latencyQuantile(version: string, q: number, from: number, to: number): QueryValue | undefined {
-    return this.histogramQuantile(BUCKETS, { version }, q, from, to);
+    return quantileOf(this.bucketCounts(this.store.seriesOf(this.matchesOf(version).buckets), from, to), q);
   }
 
   private histogramQuantile(
     name: string,
-    match: Record<string, string>,
+    match: Match,
     q: number,
     from: number,
     to: number,
   ): QueryValue | undefined {
-    const buckets = this.cumulativeBuckets(name, match, from, to);
-    const total = buckets.at(-1)?.[1] ?? 0;
-    if (total === 0) return undefined;
-    return { value: bucketQuantile(q, buckets) * 1000, requests: total };
+    return quantileOf(this.bucketCounts(this.store.select(name, match), from, to), q);
   }
 
-  private cumulativeBuckets(
-    name: string,
-    match: Record<string, string>,
+  /** Cumulative counts per bucket bound over the window, summed over a histogram's series: [le, count][] by le. */
+  private bucketCounts(
+    series: ReturnType<MetricStore['select']>,
     from: number,
     to: number,
   ): [number, number][] {
-    const byLe = new Map<number, number>();
-    for (const s of this.store.select(name, match)) {
-      const le = s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le);
-      const inc = this.store.increaseLike(s, from, to);
-      if (inc !== undefined) byLe.set(le, (byLe.get(le) ?? 0) + inc);
+    const { les, slot } = this.layoutOf(series);
+    const sums = new Array<number>(les.length).fill(0);
+    const seen = new Array<boolean>(les.length).fill(false);
+    for (let i = 0; i < series.length; i++) {
+      const inc = this.store.increaseLike(series[i]!, from, to);
+      if (inc === undefined) continue;
+      sums[slot[i]!]! += inc;
+      seen[slot[i]!] = true;
     }
-    return [...byLe.entries()].sort((a, b) => a[0] - b[0]);
+    const out: [number, number][] = [];
+    for (let j = 0; j < les.length; j++) if (seen[j]) out.push([les[j]!, sums[j]!]);
+    return out;
   }
+
+  /** The sorted distinct bucket bounds of a selection, and each series' place among them. */
+  private layoutOf(series: ReturnType<MetricStore['select']>): BucketLayout {
+    let layout = this.layouts.get(series);
+    if (!layout) {
+      const leOf = series.map((s) =>
+        s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le),
+      );
+      const les = [...new Set(leOf)].sort((a, b) => a - b);
+      const at = new Map(les.map((le, j) => [le, j]));
+      layout = { les, slot: leOf.map((le) => at.get(le)!) };
+      this.layouts.set(series, layout);
+    }
+    return layout;
+  }
+}
+
+/** A latency quantile in ms from cumulative bucket counts; undefined without requests. */
+function quantileOf(buckets: [number, number][], q: number): QueryValue | undefined {
+  const total = buckets.at(-1)?.[1] ?? 0;
+  if (total === 0) return undefined;
+  return { value: bucketQuantile(q, buckets) * 1000, requests: total };
 }
 
 /** histogram_quantile over cumulative (le, count) pairs sorted by le. */

@@ -8,6 +8,11 @@ interface Series {
   labels: Record<string, string>;
   t: number[];
   v: number[];
+  /**
+   * Running increase from zero through each sample (resets handled), while every value is a whole number: an
+   * increase over a window is then one subtraction, exactly the sum a walk over the window would give.
+   */
+  cum: number[] | undefined;
 }
 
 function matches(labels: Record<string, string>, match: Match): boolean {
@@ -29,6 +34,14 @@ function regexKey(re: RegExp): string {
   return key;
 }
 
+/** A kept select() question (see `MetricStore.selection`); its answer is the store's to refresh. */
+export interface Selection {
+  readonly name: string;
+  readonly match: Match;
+  generation: number;
+  found: Series[];
+}
+
 const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** An in-memory time-series store of scraped samples, queried the way PromQL's increase() works. */
@@ -40,6 +53,8 @@ export class MetricStore {
   private readonly byLabels = new WeakMap<Record<string, string>, Series>();
   /** select(s.name, s.labels) per series s, valid (like `selected`) until a new series appears. */
   private readonly like = new Map<Series, Series[]>();
+  /** Bumped whenever a new series appears (every kept selection may then miss it). */
+  private generation = 0;
 
   /** Adds one scrape's samples at time `t`, with the target's labels merged in. */
   add(t: number, samples: Sample[], targetLabels: Record<string, string> = NO_LABELS): void {
@@ -51,22 +66,22 @@ export class MetricStore {
         const key = `${s.name}${JSON.stringify(labels)}`;
         series = this.series.get(key);
         if (!series) {
-          series = { name: s.name, labels, t: [], v: [] };
+          series = { name: s.name, labels, t: [], v: [], cum: [] };
           this.series.set(key, series);
           const list = this.byName.get(s.name) ?? [];
           list.push(series);
           this.byName.set(s.name, list);
           this.selected.clear();
           this.like.clear();
+          this.generation++;
         }
         if (targetLabels === NO_LABELS) this.byLabels.set(s.labels, series);
       }
-      series.t.push(t);
-      series.v.push(s.value);
+      appendSample(series, t, s.value);
     }
   }
 
-  /** Every series of `name` whose labels match. */
+  /** Every series of `name` whose labels match (the same array while no new series appears). */
   select(name: string, match: Match = {}): Series[] {
     let key = name;
     for (const k in match) {
@@ -82,20 +97,34 @@ export class MetricStore {
   }
 
   /**
+   * A question its caller asks again and again (a controller's, every round): `increaseOf(selection, …)` answers
+   * it as `increase(name, match, …)` does, without building the match's key or looking it up.
+   */
+  selection(name: string, match: Match): Selection {
+    return { name, match, generation: -1, found: [] };
+  }
+
+  /** The series of a kept selection, chosen again only when a new series has appeared. */
+  seriesOf(selection: Selection): Series[] {
+    if (selection.generation !== this.generation) {
+      selection.found = this.select(selection.name, selection.match);
+      selection.generation = this.generation;
+    }
+    return selection.found;
+  }
+
+  /** `increase(selection.name, selection.match, from, to)`. */
+  increaseOf(selection: Selection, from: number, to: number): number | undefined {
+    return sumIncrease(this.seriesOf(selection), from, to);
+  }
+
+  /**
    * Counter increase over (from, to], summed over matching series, counter resets handled.
    * A series first seen inside the window counts from zero (its target started in the window).
    * Undefined when no matching series has a sample inside the window.
    */
   increase(name: string, match: Match, from: number, to: number): number | undefined {
-    let total = 0;
-    let seen = false;
-    for (const s of this.select(name, match)) {
-      const inc = seriesIncrease(s, from, to);
-      if (inc === undefined) continue;
-      seen = true;
-      total += inc;
-    }
-    return seen ? total : undefined;
+    return sumIncrease(this.select(name, match), from, to);
   }
 
   /**
@@ -108,15 +137,7 @@ export class MetricStore {
       found = this.select(s.name, s.labels);
       this.like.set(s, found);
     }
-    let total = 0;
-    let seen = false;
-    for (const m of found) {
-      const inc = seriesIncrease(m, from, to);
-      if (inc === undefined) continue;
-      seen = true;
-      total += inc;
-    }
-    return seen ? total : undefined;
+    return sumIncrease(found, from, to);
   }
 
   /** Latest value at or before `at`, summed over matching series; undefined if none. */
@@ -157,10 +178,39 @@ function lastIndexAtOrBefore(ts: number[], at: number): number {
   return found;
 }
 
+function sumIncrease(series: readonly Series[], from: number, to: number): number | undefined {
+  let total = 0;
+  let seen = false;
+  for (let i = 0; i < series.length; i++) {
+    const inc = seriesIncrease(series[i]!, from, to);
+    if (inc === undefined) continue;
+    seen = true;
+    total += inc;
+  }
+  return seen ? total : undefined;
+}
+
+/** Sums of whole numbers below this are exact in a double, whatever their order. */
+const EXACT = 2 ** 52;
+
+function appendSample(series: Series, t: number, value: number): void {
+  const { v, cum } = series;
+  if (cum) {
+    const prev = v.length > 0 ? v[v.length - 1]! : 0;
+    const total = (cum.length > 0 ? cum[cum.length - 1]! : 0) + (value >= prev ? value - prev : value);
+    // Fractional or huge values: fall back to walking the window (a different order of additions rounds differently).
+    if (Number.isInteger(value) && Math.abs(value) < EXACT && Math.abs(total) < EXACT) cum.push(total);
+    else series.cum = undefined;
+  }
+  series.t.push(t);
+  v.push(value);
+}
+
 function seriesIncrease(s: Series, from: number, to: number): number | undefined {
   const end = lastIndexAtOrBefore(s.t, to);
   if (end < 0 || s.t[end]! <= from) return undefined;
   const start = lastIndexAtOrBefore(s.t, from);
+  if (s.cum) return s.cum[end]! - (start >= 0 ? s.cum[start]! : 0);
   let prev = start >= 0 ? s.v[start]! : 0;
   let inc = 0;
   for (let i = start + 1; i <= end; i++) {

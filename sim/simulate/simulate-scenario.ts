@@ -1,3 +1,4 @@
+import type { AnalysisConfig } from '../analysis/config.js';
 import { rehearse } from '../engine/rehearsal.js';
 import type { ControllerResult } from '../release/controller.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -26,6 +27,23 @@ export interface SimulatedRun {
   durationMs: number;
 }
 
+/** Policies' analysis blocks per scenario: parsed once, not at every run (the controller only reads them). */
+const analyses = new WeakMap<Scenario, Map<PolicyName, AnalysisConfig>>();
+
+function analysisOf(scenario: Scenario, policy: PolicyName): AnalysisConfig {
+  let byPolicy = analyses.get(scenario);
+  if (!byPolicy) {
+    byPolicy = new Map();
+    analyses.set(scenario, byPolicy);
+  }
+  let analysis = byPolicy.get(policy);
+  if (!analysis) {
+    analysis = policies[policy].analysis(scenario);
+    byPolicy.set(policy, analysis);
+  }
+  return analysis;
+}
+
 /**
  * Rehearses a scenario in virtual time against the service model: the same lifecycle as a live run (the real
  * ReleaseController, strategy plan, AnalysisRun, checks, Queries/MetricStore and verdict) on the simulated rig.
@@ -37,7 +55,7 @@ export async function simulateScenario(
 ): Promise<SimulatedRun> {
   const run = await rehearse(simulatedRig(scenario, model, opts), {
     scenario,
-    analysis: policies[opts.policy ?? 'scenario'].analysis(scenario),
+    analysis: analysisOf(scenario, opts.policy ?? 'scenario'),
   });
   return {
     seed: opts.seed,

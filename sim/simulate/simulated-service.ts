@@ -1,7 +1,6 @@
 import type { Effect } from '../faults/simulation.js';
 import { judgeMetrics, routerMetrics } from '../monitor/metric-names.js';
 import type { Sample } from '../monitor/prom-text.js';
-import { LATENCY_BUCKETS } from '../router/metrics.js';
 import type { Scenario } from '../scenario/schema.js';
 import { defaultVerdictMix, rateAt } from '../traffic/schedule.js';
 import type { Random } from '../util/random.js';
@@ -11,6 +10,7 @@ import { LatencyModel } from './latency.js';
 import type { ServiceModel } from './model.js';
 import type { ProblemShare } from './problem-mix.js';
 import { type ProblemSplit, problemSplit, type SplitState, splitByProblem } from './problem-split.js';
+import { LE, VersionLabels } from './service-labels.js';
 
 interface VersionState {
   instances: number;
@@ -27,9 +27,11 @@ interface VersionState {
   marked: Map<string, number>;
   /** Per problem (in the problem mix's order), when verdicts are split by problem. */
   byProblem?: { judged: number[]; accepted: number[] };
+  /** Its series' labels, made at its first scrape. */
+  labels?: VersionLabels;
 }
 
-const LE = [...LATENCY_BUCKETS.map(String), '+Inf'];
+const BUCKETS = `${routerMetrics.requestDuration}_bucket`;
 
 /**
  * The judge service and its users as a statistical model: per time step, the weights in force become
@@ -42,7 +44,6 @@ export class SimulatedService {
   readonly truth: TrafficCount[] = [];
   private readonly versions = new Map<string, VersionState>();
   private readonly latency: LatencyModel;
-  private readonly labelCache = new Map<string, Map<string, Record<string, string>>>();
   private readonly binsScratch: number[] = new Array(LE.length).fill(0);
   private weights: Record<string, number> = {};
   private preview: { version: string; rate: number } | undefined;
@@ -120,110 +121,44 @@ export class SimulatedService {
     const out: Sample[] = [];
     for (const [version, s] of this.versions) {
       if (s.count === 0) continue;
+      s.labels ??= new VersionLabels(
+        version,
+        this.split?.problems.map((p) => p.problem),
+      );
+      const labels = s.labels;
       for (const [code, n] of s.codes)
-        out.push({
-          name: routerMetrics.requests,
-          labels: this.labels(version, 'code', code),
-          value: n,
-        });
+        out.push({ name: routerMetrics.requests, labels: labels.code(code), value: n });
       // The judge service's verdict counter (job="judge"): Accepted, and every other verdict lumped together;
       // by problem when split (every problem's series from the first scrape, as the service zero-initialises them).
       if (s.byProblem && this.split) {
-        this.split.problems.forEach(({ problem }, i) => {
-          const judged = s.byProblem!.judged[i]!;
-          const accepted = s.byProblem!.accepted[i]!;
+        const { judged, accepted } = s.byProblem;
+        for (let i = 0; i < labels.judgedByProblem.length; i++) {
+          const l = labels.judgedByProblem[i]!;
           out.push(
-            {
-              name: judgeMetrics.submissionsJudged,
-              labels: this.judgeLabels(version, 'accepted', problem),
-              value: accepted,
-            },
-            {
-              name: judgeMetrics.submissionsJudged,
-              labels: this.judgeLabels(version, 'rejected', problem),
-              value: judged - accepted,
-            },
+            { name: judgeMetrics.submissionsJudged, labels: l.accepted, value: accepted[i]! },
+            { name: judgeMetrics.submissionsJudged, labels: l.rejected, value: judged[i]! - accepted[i]! },
           );
-        });
+        }
       } else
         out.push(
+          { name: judgeMetrics.submissionsJudged, labels: labels.judged.accepted, value: s.accepted },
           {
             name: judgeMetrics.submissionsJudged,
-            labels: this.judgeLabels(version, 'accepted'),
-            value: s.accepted,
-          },
-          {
-            name: judgeMetrics.submissionsJudged,
-            labels: this.judgeLabels(version, 'rejected'),
+            labels: labels.judged.rejected,
             value: s.judged - s.accepted,
           },
         );
       out.push(
-        { name: judgeMetrics.httpRequests, labels: this.submitLabels(version, '201'), value: s.submitOk },
-        {
-          name: judgeMetrics.httpRequests,
-          labels: this.submitLabels(version, '500'),
-          value: s.submitFailed,
-        },
+        { name: judgeMetrics.httpRequests, labels: labels.submitOk, value: s.submitOk },
+        { name: judgeMetrics.httpRequests, labels: labels.submitFailed, value: s.submitFailed },
       );
       let cumulative = 0;
       for (let i = 0; i < LE.length; i++) {
         cumulative += s.bins[i]!;
-        out.push({
-          name: `${routerMetrics.requestDuration}_bucket`,
-          labels: this.labels(version, 'le', LE[i]!),
-          value: cumulative,
-        });
+        out.push({ name: BUCKETS, labels: labels.buckets[i]!, value: cumulative });
       }
     }
     return out;
-  }
-
-  /** One label object per series, reused across scrapes so the store can skip key computation. */
-  private labels(version: string, name: 'code' | 'le', value: string): Record<string, string> {
-    return this.cachedLabels(version, name === 'le' ? value : `code=${value}`, () => ({
-      version,
-      [name]: value,
-    }));
-  }
-
-  private judgeLabels(version: string, verdict: string, problem?: string): Record<string, string> {
-    if (problem === undefined)
-      return this.cachedLabels(version, `judged=${verdict}`, () => ({ job: 'judge', version, verdict }));
-    return this.cachedLabels(version, `judged=${verdict}/${problem}`, () => ({
-      job: 'judge',
-      version,
-      verdict,
-      problem,
-    }));
-  }
-
-  private submitLabels(version: string, status: string): Record<string, string> {
-    return this.cachedLabels(version, `submit=${status}`, () => ({
-      job: 'judge',
-      version,
-      route: '/submissions',
-      method: 'POST',
-      status,
-    }));
-  }
-
-  private cachedLabels(
-    version: string,
-    key: string,
-    make: () => Record<string, string>,
-  ): Record<string, string> {
-    let perVersion = this.labelCache.get(version);
-    if (!perVersion) {
-      perVersion = new Map();
-      this.labelCache.set(version, perVersion);
-    }
-    let labels = perVersion.get(key);
-    if (!labels) {
-      labels = Object.freeze(make()) as Record<string, string>;
-      perVersion.set(key, labels);
-    }
-    return labels;
   }
 
   /** Responses of `version` that carried a fault marker. */

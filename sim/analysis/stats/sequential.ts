@@ -1,4 +1,4 @@
-import { lnBeta, logSumExp } from './special.js';
+import { lnBeta } from './special.js';
 
 /** Error counts of one interval, with the canary's share of requests in force during it. */
 export interface CountInterval {
@@ -62,9 +62,19 @@ export function sequentialEvidence(intervals: CountInterval[], k = 100): Sequent
   const canaryWorse = ec > expectedEc;
   if (state.allSame) return { lnO: lnOddsConstant(ec, eb, state.ref, k), ec, eb, expectedEc, canaryWorse };
   const grid = foldPending(state, state.ref);
+  // logSumExp(prior + llr), its two passes written out over the arrays (same operations, same order: same bits).
   const terms = scratch;
-  for (let g = 0; g < GRID; g++) terms[g] = grid.prior[g]! + grid.llr[g]!;
-  return { lnO: logSumExp(terms), ec, eb, expectedEc, canaryWorse };
+  const { prior, llr } = grid;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let g = 0; g < GRID; g++) {
+    const x = prior[g]! + llr[g]!;
+    terms[g] = x;
+    if (x > max) max = x;
+  }
+  if (max === Number.NEGATIVE_INFINITY) return { lnO: max, ec, eb, expectedEc, canaryWorse };
+  let sum = 0;
+  for (let g = 0; g < GRID; g++) sum += Math.exp(terms[g]! - max);
+  return { lnO: max + Math.log(sum), ec, eb, expectedEc, canaryWorse };
 }
 
 interface Grid {
@@ -126,15 +136,16 @@ function foldPending(state: GridState, ref: number): Grid {
     state.grid = { half, dt, prior, llr: new Float64Array(GRID) };
   }
   const grid = state.grid;
+  const { half, dt, llr } = grid;
   for (const [share, { ec, eb }] of state.pending) {
     const lg = logit(share);
     const lnS = Math.log(share);
     const ln1mS = Math.log(1 - share);
     for (let g = 0; g < GRID; g++) {
       // ln ρi = ti − softplus(ti); ln(1 − ρi) = −softplus(ti)
-      const ti = lg - grid.half + g * grid.dt;
+      const ti = lg - half + g * dt;
       const sp = softplus(ti);
-      grid.llr[g]! += ec * (ti - sp - lnS) + eb * (-sp - ln1mS);
+      llr[g]! += ec * (ti - sp - lnS) + eb * (-sp - ln1mS);
     }
   }
   state.pending.clear();
