@@ -195,7 +195,16 @@ function foldPending(state: GridState, ref: number): Grid {
     const terms = new Float64Array(prior);
     const batches: Grid['batches'] = [];
     const folded = new Int32Array(GRID);
-    state.grid = { half, dt, prior, llr: new Float64Array(GRID), folded, terms, batches, peak: (GRID - 1) / 2 };
+    state.grid = {
+      half,
+      dt,
+      prior,
+      llr: new Float64Array(GRID),
+      folded,
+      terms,
+      batches,
+      peak: (GRID - 1) / 2,
+    };
   }
   const grid = state.grid;
   for (const [share, { ec, eb }] of state.pending)

@@ -137,7 +137,7 @@ describe('the anytime-valid count test (sim/analysis/README.md §2)', () => {
         }
         logs.push(l + Math.log(dx) + (j === 0 || j === n ? Math.log(0.5) : 0));
       }
-      const max = logs.reduce((m, l) => (l > m ? l : m), Number.NEGATIVE_INFINITY);
+      const max = logs.reduce((m, l) => Math.max(m, l), Number.NEGATIVE_INFINITY);
       return max + Math.log(logs.reduce((s, l) => s + Math.exp(l - max), 0));
     };
     const rand = mulberry32(11);
