@@ -119,10 +119,16 @@ function actingFaults(faults: FaultOutcome[], candidate: string) {
   );
 }
 
-/** A candidate started with fault toggles (faulty by construction, e.g. extra latency) acts from its deploy. */
+/**
+ * A candidate started with fault toggles (faulty by construction, e.g. extra latency) acts from its deploy. A toggle
+ * stable runs with the same value is the service's background (an A/A rehearsal), not the candidate's fault.
+ */
 function byConstruction(scenario: Scenario, deployedAt: number | undefined) {
   const toggles = scenario.service.toggles?.[scenario.service.candidate] ?? {};
-  const set = Object.entries(toggles).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  const stables = scenario.service.toggles?.[scenario.service.stable] ?? {};
+  const set = Object.entries(toggles)
+    .filter(([k, v]) => JSON.stringify(stables[k]) !== JSON.stringify(v))
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   return deployedAt === undefined || set.length === 0
     ? []
     : [{ type: 'toggles', at: deployedAt, detail: `started with ${set.join(', ')}` }];

@@ -34,8 +34,6 @@ export function lnOddsConstant(ec: number, eb: number, rho0: number, k = 100): n
 
 const GRID = 801;
 const SPAN = 30;
-/** The summed terms of one look, reused (a look allocates nothing). */
-const scratch = new Float64Array(GRID);
 
 /**
  * The same mixture when the share changes between intervals. The alternative is a relative risk θ
@@ -49,7 +47,8 @@ export function sequentialEvidence(intervals: CountInterval[], k = 100): Sequent
   // A check calls this at every look with the same, growing array: keep the sums and add only the new
   // intervals. Intervals wait in `pending`, pooled by share (their log likelihood ratio is linear in the
   // counts), and reach the grid only when the share has changed at least once; while it has not, the
-  // closed form answers in O(1). A long run costs O(distinct shares × grid) in all, not at every look.
+  // closed form answers in O(1). A look then folds and sums only the grid points whose terms count (see
+  // logSumExp): a long run costs O(distinct shares × that window), not O(grid) at every look.
   let state = cache.get(intervals);
   if (!state || state.k !== k || state.seen > intervals.length) {
     state = { k, seen: 0, ec: 0, eb: 0, expectedEc: 0, allSame: true, pending: new Map() };
@@ -62,19 +61,71 @@ export function sequentialEvidence(intervals: CountInterval[], k = 100): Sequent
   const canaryWorse = ec > expectedEc;
   if (state.allSame) return { lnO: lnOddsConstant(ec, eb, state.ref, k), ec, eb, expectedEc, canaryWorse };
   const grid = foldPending(state, state.ref);
-  // logSumExp(prior + llr), its two passes written out over the arrays (same operations, same order: same bits).
-  const terms = scratch;
-  const { prior, llr } = grid;
+  const lnO = logSumExp(grid);
+  return { lnO, ec, eb, expectedEc, canaryWorse };
+}
+
+/** Below the largest term by this much, a term adds less than e⁻⁵⁰ of the sum: far under a double's last bit. */
+const NEGLIGIBLE = 50;
+
+/**
+ * ln Σ exp(prior + llr) over the grid, reading only the terms that count. The terms are concave in the grid index
+ * (the log prior and every interval's log likelihood are), so a climb from the last look's peak finds the largest,
+ * and the terms fall away on both sides of it; the sum stops where they are {@link NEGLIGIBLE}. A long run's
+ * likelihood narrows to a small part of the grid, and only that part is folded and summed. The result is the
+ * full sum's but for terms below e⁻⁵⁰ of it (the same bits but for a rare last-bit rounding).
+ */
+function logSumExp(grid: Grid): number {
+  let peak = grid.peak;
+  let top = termAt(grid, peak);
+  for (const dir of [1, -1]) {
+    for (let g = peak + dir; g >= 0 && g < GRID; g += dir) {
+      const t = termAt(grid, g);
+      if (!(t > top)) break;
+      top = t;
+      peak = g;
+    }
+  }
+  if (top === Number.NEGATIVE_INFINITY || Number.isNaN(top)) return fullLogSumExp(grid);
+  grid.peak = peak;
+  let from = peak;
+  while (from > 0 && termAt(grid, from - 1) >= top - NEGLIGIBLE) from--;
+  let to = peak;
+  while (to < GRID - 1 && termAt(grid, to + 1) >= top - NEGLIGIBLE) to++;
+  let sum = 0;
+  for (let g = from; g <= to; g++) sum += Math.exp(grid.terms[g]! - top);
+  return top + Math.log(sum);
+}
+
+/** The plain two-pass log-sum-exp over every grid point (the climb's fallback when no term is finite). */
+function fullLogSumExp(grid: Grid): number {
   let max = Number.NEGATIVE_INFINITY;
   for (let g = 0; g < GRID; g++) {
-    const x = prior[g]! + llr[g]!;
-    terms[g] = x;
+    const x = termAt(grid, g);
     if (x > max) max = x;
   }
-  if (max === Number.NEGATIVE_INFINITY) return { lnO: max, ec, eb, expectedEc, canaryWorse };
+  if (max === Number.NEGATIVE_INFINITY) return max;
   let sum = 0;
-  for (let g = 0; g < GRID; g++) sum += Math.exp(terms[g]! - max);
-  return { lnO: max + Math.log(sum), ec, eb, expectedEc, canaryWorse };
+  for (let g = 0; g < GRID; g++) sum += Math.exp(grid.terms[g]! - max);
+  return max + Math.log(sum);
+}
+
+/** prior + llr at grid point g, with every batch folded in (those not yet folded at g are, in order). */
+function termAt(grid: Grid, g: number): number {
+  const { batches, folded, llr, half, dt } = grid;
+  let done = folded[g]!;
+  if (done < batches.length) {
+    for (; done < batches.length; done++) {
+      const { lg, lnS, ln1mS, ec, eb } = batches[done]!;
+      // ln ρi = ti − softplus(ti); ln(1 − ρi) = −softplus(ti)
+      const ti = lg - half + g * dt;
+      const sp = softplus(ti);
+      llr[g]! += ec * (ti - sp - lnS) + eb * (-sp - ln1mS);
+    }
+    folded[g] = done;
+    grid.terms[g] = grid.prior[g]! + llr[g]!;
+  }
+  return grid.terms[g]!;
 }
 
 interface Grid {
@@ -82,8 +133,16 @@ interface Grid {
   dt: number;
   /** Per grid point: the log prior density of the relative risk times the grid step. */
   prior: Float64Array;
-  /** Per grid point: the summed log likelihood ratio of the intervals folded in so far. */
+  /** Per grid point: the summed log likelihood ratio of the batches folded in there so far. */
   llr: Float64Array;
+  /** Per grid point: how many of `batches` are folded into its `llr` (a point is folded only when read). */
+  folded: Int32Array;
+  /** Per grid point: prior + llr, as of its `folded` batches. */
+  terms: Float64Array;
+  /** The pooled counts of each look, in the order they reached the grid. */
+  batches: { lg: number; lnS: number; ln1mS: number; ec: number; eb: number }[];
+  /** Where the largest term was at the last look: the next climb starts there. */
+  peak: number;
 }
 
 interface GridState {
@@ -116,7 +175,7 @@ function addInterval(state: GridState, i: CountInterval): void {
   } else state.pending.set(i.share, { ec: i.ec, eb: i.eb });
 }
 
-/** Builds the grid on first use and adds the pending counts to it. */
+/** Builds the grid on first use and queues the pending counts as its next batch (folded where read). */
 function foldPending(state: GridState, ref: number): Grid {
   if (!state.grid) {
     const a = state.k * ref;
@@ -133,21 +192,23 @@ function foldPending(state: GridState, ref: number): Grid {
       const spt = softplus(t);
       prior[g] = a * (t - spt) + b * -spt - lb + Math.log(dt);
     }
-    state.grid = { half, dt, prior, llr: new Float64Array(GRID) };
+    const terms = new Float64Array(prior);
+    const batches: Grid['batches'] = [];
+    const folded = new Int32Array(GRID);
+    state.grid = {
+      half,
+      dt,
+      prior,
+      llr: new Float64Array(GRID),
+      folded,
+      terms,
+      batches,
+      peak: (GRID - 1) / 2,
+    };
   }
   const grid = state.grid;
-  const { half, dt, llr } = grid;
-  for (const [share, { ec, eb }] of state.pending) {
-    const lg = logit(share);
-    const lnS = Math.log(share);
-    const ln1mS = Math.log(1 - share);
-    for (let g = 0; g < GRID; g++) {
-      // ln ρi = ti − softplus(ti); ln(1 − ρi) = −softplus(ti)
-      const ti = lg - half + g * dt;
-      const sp = softplus(ti);
-      llr[g]! += ec * (ti - sp - lnS) + eb * (-sp - ln1mS);
-    }
-  }
+  for (const [share, { ec, eb }] of state.pending)
+    grid.batches.push({ lg: logit(share), lnS: Math.log(share), ln1mS: Math.log(1 - share), ec, eb });
   state.pending.clear();
   return grid;
 }

@@ -111,4 +111,57 @@ describe('the anytime-valid count test (sim/analysis/README.md §2)', () => {
     // Re-running a fixed test at every look inflates false alarms well past α (why §2 exists).
     expect(naiveAlarms / runs).toBeGreaterThan(alpha);
   });
+
+  it('at every look of a growing run, equals the mixture integral computed independently (shares that jump, many errors)', () => {
+    // ln O = ln ∫ π(x) Π L_i(x) dx over the log relative risk x, by a fine trapezoid in log space: an oracle that
+    // shares nothing with the implementation's grid, its window of terms or its caching across looks.
+    // ln σ(t) and ln(1 − σ(t)), stable at both ends.
+    const lnSig = (t: number) => -(t < -30 ? -t : Math.log1p(Math.exp(-t)));
+    const lnSigC = (t: number) => lnSig(-t);
+    const oracle = (intervals: { ec: number; eb: number; share: number }[], k: number) => {
+      const used = intervals.filter((i) => i.share > 0 && i.share < 1 && i.ec + i.eb > 0);
+      const ref = used[0]!.share;
+      const a = k * ref;
+      const b = k * (1 - ref);
+      const lb = lnBeta(a, b);
+      const n = 20_000;
+      const dx = 60 / n;
+      const logs: number[] = [];
+      for (let j = 0; j <= n; j++) {
+        const x = -30 + j * dx;
+        const t = Math.log(ref / (1 - ref)) + x;
+        let l = a * lnSig(t) + b * lnSigC(t) - lb;
+        for (const i of used) {
+          const ti = Math.log(i.share / (1 - i.share)) + x;
+          l += i.ec * (lnSig(ti) - Math.log(i.share)) + i.eb * (lnSigC(ti) - Math.log(1 - i.share));
+        }
+        logs.push(l + Math.log(dx) + (j === 0 || j === n ? Math.log(0.5) : 0));
+      }
+      const max = logs.reduce((m, l) => Math.max(m, l), Number.NEGATIVE_INFINITY);
+      return max + Math.log(logs.reduce((s, l) => s + Math.exp(l - max), 0));
+    };
+    const rand = mulberry32(11);
+    for (const { k, rate, worse, shares } of [
+      { k: 100, rate: 0.01, worse: 1, shares: [0.05, 0.25, 0.5] },
+      { k: 100, rate: 0.05, worse: 1.6, shares: [0.05, 0.5] },
+      { k: 10, rate: 0.02, worse: 3, shares: [0.1, 0.9, 0.3] },
+    ]) {
+      const intervals: { ec: number; eb: number; share: number }[] = [];
+      for (let i = 0; i < 30; i++) {
+        const weight = shares[Math.floor((i * shares.length) / 30)]!;
+        let c = 0;
+        let ec = 0;
+        let eb = 0;
+        for (let r = 0; r < 800; r++) {
+          const canary = rand() < weight;
+          if (canary) c++;
+          if (rand() < rate * (canary ? worse : 1)) canary ? ec++ : eb++;
+        }
+        intervals.push({ ec, eb, share: c / 800 });
+        const e = sequentialEvidence(intervals, k);
+        if (!e || i % 10 !== 9) continue;
+        expect(Math.abs(e.lnO - oracle(intervals, k)), `k=${k} rate=${rate} look ${i}`).toBeLessThan(1e-7);
+      }
+    }
+  });
 });
