@@ -7,6 +7,7 @@ import type { PolicyResult, ScenarioSimulation } from '../vocabulary/simulation-
 import type { ServiceModel } from './model.js';
 import type { PolicyName } from './policies.js';
 import { policies } from './policies.js';
+import { type RunRecords, recordOf } from './run-record.js';
 import { type SimulatedRun, simulateScenario } from './simulate-scenario.js';
 import type { SimulateAnswer, SimulateSetup, SimulateTask } from './simulate-worker.js';
 import { distribution, proportion } from './stats.js';
@@ -26,6 +27,11 @@ export interface SimulateManyOptions {
   threads?: number;
   /** Stops the runs (and ends the workers) when aborted. */
   signal?: AbortSignal;
+  /**
+   * How much of each run `onRun` gets (default `outcomes`: no analysis measurements, which no summary reads and
+   * which would be most of what a worker copies back); `full` for the whole record. The same on any thread count.
+   */
+  records?: RunRecords;
 }
 
 /** Fewer runs than this in all are rehearsed on this thread: starting a worker costs more than they take. */
@@ -79,8 +85,9 @@ async function inProcess(
       policy,
       ...(opts.stepMs ? { stepMs: opts.stepMs } : {}),
     });
-    runs.push(run);
-    opts.onRun?.(policy, run);
+    const record = recordOf(run, opts.records ?? 'outcomes');
+    runs.push(record);
+    opts.onRun?.(policy, record);
   }
   return runs;
 }
@@ -136,6 +143,7 @@ function inWorkers(
     scenario,
     model,
     ...(opts.stepMs ? { stepMs: opts.stepMs } : {}),
+    records: opts.records ?? 'outcomes',
   };
   const results: (SimulatedRun | undefined)[] = new Array(tasks.length);
   const workers = acquire(threads);
