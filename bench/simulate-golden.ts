@@ -68,6 +68,8 @@ export async function goldenResults(engine: SimulationEngine = thisEngine): Prom
       seed: scenario.seed,
       policies: c.policies,
       threads: 1,
+      // The digests are of the whole record, measurements included.
+      records: 'full',
       onRun: (policy, r) => {
         runs[policy] ??= [];
         runs[policy].push({

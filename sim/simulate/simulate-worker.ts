@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Scenario } from '../scenario/schema.js';
 import type { ServiceModel } from './model.js';
 import type { PolicyName } from './policies.js';
+import { type RunRecords, recordOf } from './run-record.js';
 import { simulateScenario } from './simulate-scenario.js';
 
 /** What the runs that follow rehearse. */
@@ -16,6 +17,8 @@ export interface SimulateSetup {
   scenario: Scenario;
   model: ServiceModel;
   stepMs?: number;
+  /** How much of each run to answer with: slimmed here, so that only what the caller wants is copied. */
+  records: RunRecords;
 }
 
 /** One run to rehearse, under the last setup. */
@@ -44,13 +47,13 @@ async function drain(): Promise<void> {
   for (let task = queue.shift(); task; task = queue.shift()) {
     try {
       if (!setup) throw new Error('simulate worker: a run arrived before its setup');
-      const { scenario, model, stepMs } = setup;
+      const { scenario, model, stepMs, records } = setup;
       const run = await simulateScenario(scenario, model, {
         seed: task.seed,
         policy: task.policy,
         ...(stepMs ? { stepMs } : {}),
       });
-      port!.postMessage({ index: task.index, run } satisfies SimulateAnswer);
+      port!.postMessage({ index: task.index, run: recordOf(run, records) } satisfies SimulateAnswer);
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
       port!.postMessage({

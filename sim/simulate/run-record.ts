@@ -1,0 +1,25 @@
+import type { SimulatedRun } from './simulate-scenario.js';
+
+/**
+ * How much of each run record `simulateMany` hands its caller: `outcomes` leaves out the analysis measurements
+ * (`controller.measurements` and the analysis events' `data.measurements`, nine tenths of a record), `full` keeps
+ * everything.
+ */
+export type RunRecords = 'outcomes' | 'full';
+
+/** The record a caller gets of `run`: the run itself when `full`, else the run without its analysis measurements. */
+export function recordOf(run: SimulatedRun, records: RunRecords): SimulatedRun {
+  if (records === 'full') return run;
+  return {
+    ...run,
+    controller: { ...run.controller, measurements: [] },
+    // Every event keeps its type, time and message (the judgement and the tuner read those); only the analysis
+    // rounds' copy of the measurements goes.
+    events: run.events.map((e) => {
+      if (e.type !== 'analysis' || !e.data || !('measurements' in e.data)) return e;
+      const { measurements: _, ...rest } = e.data;
+      const { data: _data, ...event } = e;
+      return Object.keys(rest).length > 0 ? { ...event, data: rest } : event;
+    }),
+  };
+}
