@@ -185,25 +185,31 @@ function harmStart(ss: Stratum[], bad: (c: TrafficCount) => number): number | un
  */
 export function upperTail(strata: { k: number; p: number }[], x: number): number {
   if (x <= 0) return 1;
-  if (sum(strata, (s) => s.k) > HARM_EXACT_MAX) {
+  const total = sum(strata, (s) => s.k);
+  if (total > HARM_EXACT_MAX) {
     const mean = sum(strata, (s) => s.k * s.p);
     const sd = Math.sqrt(sum(strata, (s) => s.k * s.p * (1 - s.p)));
     return sd === 0 ? (x <= mean ? 1 : 0) : 1 - normalCdf((x - 0.5 - mean) / sd);
   }
-  let dist = [1];
+  // Two buffers of the final length, swapped after each stratum: the same sums as a fresh array per stratum.
+  let dist = new Float64Array(total + 1);
+  let next = new Float64Array(total + 1);
+  dist[0] = 1;
+  let length = 1;
   for (const { k, p } of strata) {
     if (k === 0) continue;
     const pmf = binomialPmf(k, p);
-    const next = new Array<number>(dist.length + k).fill(0);
-    for (let i = 0; i < dist.length; i++) {
+    next.fill(0, 0, length + k);
+    for (let i = 0; i < length; i++) {
       const di = dist[i]!;
       if (di === 0) continue;
       for (let j = 0; j <= k; j++) next[i + j]! += di * pmf[j]!;
     }
-    dist = next;
+    [dist, next] = [next, dist];
+    length += k;
   }
   let tail = 0;
-  for (let i = x; i < dist.length; i++) tail += dist[i]!;
+  for (let i = x; i < length; i++) tail += dist[i]!;
   return Math.min(1, tail);
 }
 
@@ -212,10 +218,21 @@ function binomialPmf(k: number, p: number): number[] {
   if (p >= 1) return [...new Array<number>(k).fill(0), 1];
   const lp = Math.log(p);
   const lq = Math.log1p(-p);
-  const lk = lnGamma(k + 1);
+  const lk = lnFactorial(k);
   return Array.from({ length: k + 1 }, (_, j) =>
-    Math.exp(lk - lnGamma(j + 1) - lnGamma(k - j + 1) + j * lp + (k - j) * lq),
+    Math.exp(lk - lnFactorial(j) - lnFactorial(k - j) + j * lp + (k - j) * lq),
   );
+}
+
+/** `lnGamma(n + 1)` by whole `n`, each computed once (the same numbers: lnGamma is a pure function). */
+const lnFactorials: number[] = [];
+function lnFactorial(n: number): number {
+  let v = lnFactorials[n];
+  if (v === undefined) {
+    v = lnGamma(n + 1);
+    lnFactorials[n] = v;
+  }
+  return v;
 }
 
 /** Counts of the two versions grouped into strata of `stepMs`, in time order. */
