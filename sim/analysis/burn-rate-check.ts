@@ -114,8 +114,7 @@ export class BurnRateCheck implements Check {
         parts.push(
           `${windows}: ${fmt(bl)}×/${fmt(bs)}× vs ${row.burnRate}×${tooFew ? ` (${short.errors} failed of ${short.requests}, fewer than minErrors ${minErrors}: not paging)` : ''}`,
         );
-        if (!firing && !tooFew && bl > row.burnRate && bs > row.burnRate)
-          firing = row.alert;
+        if (!firing && !tooFew && bl > row.burnRate && bs > row.burnRate) firing = row.alert;
       }
       if (parts.length === 0)
         return noDataMeasurement(
