@@ -66,6 +66,12 @@ export class MetricStore {
   private readonly series = new Map<string, Series>();
   private readonly byName = new Map<string, Named>();
   private readonly byLabels = new WeakMap<Record<string, string>, Series>();
+  /**
+   * The label objects of the last scrape without target labels, by position, and their series: a producer that
+   * reuses label objects sends them in the same order scrape after scrape, and a comparison is cheaper than `byLabels`.
+   */
+  private readonly lastLabels: Record<string, string>[] = [];
+  private readonly lastSeries: Series[] = [];
 
   private named(name: string): Named {
     let named = this.byName.get(name);
@@ -78,9 +84,15 @@ export class MetricStore {
 
   /** Adds one scrape's samples at time `t`, with the target's labels merged in. */
   add(t: number, samples: Sample[], targetLabels: Record<string, string> = NO_LABELS): void {
-    for (const s of samples) {
+    const reused = targetLabels === NO_LABELS;
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i]!;
       // Producers that reuse label objects across scrapes (the simulator) skip the key computation.
-      let series = targetLabels === NO_LABELS ? this.byLabels.get(s.labels) : undefined;
+      let series: Series | undefined;
+      if (reused) {
+        series = this.lastLabels[i] === s.labels ? this.lastSeries[i] : this.byLabels.get(s.labels);
+        this.lastLabels[i] = s.labels;
+      }
       if (!series) {
         const labels = targetLabels === NO_LABELS ? { ...s.labels } : { ...s.labels, ...targetLabels };
         const key = `${s.name}${JSON.stringify(labels)}`;
@@ -94,8 +106,9 @@ export class MetricStore {
           named.like.clear();
           named.generation++;
         }
-        if (targetLabels === NO_LABELS) this.byLabels.set(s.labels, series);
+        if (reused) this.byLabels.set(s.labels, series);
       }
+      if (reused) this.lastSeries[i] = series;
       appendSample(series, t, s.value);
     }
   }
