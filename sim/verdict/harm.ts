@@ -32,6 +32,9 @@ interface Stratum {
   at: number;
   candidate: TrafficCount[];
   stable: TrafficCount[];
+  /** Requests of each side, summed once: every measure's test reads them. */
+  candidateRequests: number;
+  stableRequests: number;
 }
 
 /** What the harm judgement needs besides the counts. */
@@ -71,11 +74,11 @@ export function judgeHarm(counts: TrafficCount[], input: HarmInput): Harm {
       c.version === stable || (c.version === candidate && deployedAt !== undefined && c.at >= deployedAt),
   );
   const concurrent = strata(ours, stable, candidate, HARM_STRATUM_MS).filter(
-    (s) => requests(s.candidate) > 0 && requests(s.stable) > 0,
+    (s) => s.candidateRequests > 0 && s.stableRequests > 0,
   );
   const enough = (ss: Stratum[]) =>
-    sum(ss, (s) => requests(s.candidate)) >= HARM_MIN_REQUESTS &&
-    sum(ss, (s) => requests(s.stable)) >= HARM_MIN_REQUESTS;
+    sum(ss, (s) => s.candidateRequests) >= HARM_MIN_REQUESTS &&
+    sum(ss, (s) => s.stableRequests) >= HARM_MIN_REQUESTS;
   // A blue-green switch leaves almost no time when both serve: then the whole run is one stratum.
   const period: Harm['period'] = enough(concurrent) ? 'concurrent' : 'whole-run';
   const compared =
@@ -93,7 +96,7 @@ export function judgeHarm(counts: TrafficCount[], input: HarmInput): Harm {
       ? harmful.map((t) => `${noun(t.measure)}: ${t.evidence}`).join('; ')
       : verdict === 'not-worse'
         ? `${candidate} no worse than ${stable} on failed, slow, wrong verdicts or lost submissions (${tests[0]!.evidence} failed)`
-        : `too little data: ${sum(compared, (s) => requests(s.candidate))} ${candidate} and ${sum(compared, (s) => requests(s.stable))} ${stable} requests compared (fewer than ${HARM_MIN_REQUESTS})`;
+        : `too little data: ${sum(compared, (s) => s.candidateRequests)} ${candidate} and ${sum(compared, (s) => s.stableRequests)} ${stable} requests compared (fewer than ${HARM_MIN_REQUESTS})`;
   const base = { period, alpha: HARM_ALPHA, tests };
   const acting = [...(input.actingFaults ?? [])].sort((a, b) => a.at - b.at);
   if (verdict !== 'worse' && acting.length > 0) {
@@ -123,12 +126,12 @@ function testMeasure(
   alpha: number,
 ): HarmTest {
   const x = sum(ss, (s) => sum(s.candidate, bad));
-  const n = sum(ss, (s) => requests(s.candidate));
+  const n = sum(ss, (s) => s.candidateRequests);
   const y = sum(ss, (s) => sum(s.stable, bad));
-  const m = sum(ss, (s) => requests(s.stable));
+  const m = sum(ss, (s) => s.stableRequests);
   const tail = ss.map((s) => ({
     k: sum(s.candidate, bad) + sum(s.stable, bad),
-    p: requests(s.candidate) / (requests(s.candidate) + requests(s.stable)),
+    p: s.candidateRequests / (s.candidateRequests + s.stableRequests),
   }));
   const pValue = upperTail(tail, x);
   const rate = (a: number, b: number) => (b === 0 ? 0 : a / b);
@@ -164,9 +167,9 @@ function harmStart(ss: Stratum[], bad: (c: TrafficCount) => number): number | un
   let lowest = 0;
   let from = 0;
   ss.forEach((s, i) => {
-    const nc = requests(s.candidate);
+    const nc = s.candidateRequests;
     const k = sum(s.candidate, bad) + sum(s.stable, bad);
-    excess += sum(s.candidate, bad) - (k * nc) / (nc + requests(s.stable));
+    excess += sum(s.candidate, bad) - (k * nc) / (nc + s.stableRequests);
     if (excess < lowest) {
       lowest = excess;
       from = i + 1;
@@ -219,9 +222,10 @@ function binomialPmf(k: number, p: number): number[] {
   const lp = Math.log(p);
   const lq = Math.log1p(-p);
   const lk = lnFactorial(k);
-  return Array.from({ length: k + 1 }, (_, j) =>
-    Math.exp(lk - lnFactorial(j) - lnFactorial(k - j) + j * lp + (k - j) * lq),
-  );
+  const pmf = new Array<number>(k + 1);
+  for (let j = 0; j <= k; j++)
+    pmf[j] = Math.exp(lk - lnFactorial(j) - lnFactorial(k - j) + j * lp + (k - j) * lq);
+  return pmf;
 }
 
 /** `lnGamma(n + 1)` by whole `n`, each computed once (the same numbers: lnGamma is a pure function). */
@@ -242,11 +246,15 @@ function strata(counts: TrafficCount[], stable: string, candidate: string, stepM
     const at = Number.isFinite(stepMs) ? Math.floor(c.at / stepMs) * stepMs : 0;
     let s = byStep.get(at);
     if (!s) {
-      s = { at, candidate: [], stable: [] };
+      s = { at, candidate: [], stable: [], candidateRequests: 0, stableRequests: 0 };
       byStep.set(at, s);
     }
     if (c.version === candidate) s.candidate.push(c);
     else if (c.version === stable) s.stable.push(c);
+  }
+  for (const s of byStep.values()) {
+    s.candidateRequests = requests(s.candidate);
+    s.stableRequests = requests(s.stable);
   }
   return [...byStep.values()].sort((a, b) => a.at - b.at);
 }
