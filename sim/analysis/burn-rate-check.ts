@@ -61,7 +61,8 @@ export class BurnRateCheck implements Check {
   readonly name: string;
   readonly limits: Check['limits'];
   private readonly noData: NoDataPolicy;
-  private readonly rows: ReturnType<typeof scaledRows>;
+  /** The scaled rows, with the parts of their messages that are the same at every round. */
+  private readonly rows: (ReturnType<typeof scaledRows>[number] & { windows: string; alert: string })[];
 
   constructor(
     private readonly config: BurnRateCheckConfig,
@@ -72,7 +73,15 @@ export class BurnRateCheck implements Check {
     this.name = config.name ?? `${config.version} availability SLO ${config.objective} burn rate`;
     this.limits = config;
     this.noData = config.noData ?? defaults.noData;
-    this.rows = scaledRows(config);
+    this.rows = scaledRows(config).map((row) => {
+      const long = fmt(row.longMs / 1000);
+      const short = fmt(row.shortMs / 1000);
+      return {
+        ...row,
+        windows: `${row.severity} ${long}s/${short}s`,
+        alert: `${row.severity} alert (${long}s and ${short}s windows both above ${row.burnRate}×)`,
+      };
+    });
   }
 
   measure(now: number, since: number): Measurement {
@@ -89,7 +98,7 @@ export class BurnRateCheck implements Check {
         const long = burn(row.longMs);
         const short = burn(row.shortMs);
         if (!long || !short) continue;
-        const windows = `${row.severity} ${fmt(row.longMs / 1000)}s/${fmt(row.shortMs / 1000)}s`;
+        const { windows } = row;
         requests = Math.max(requests, long.requests);
         if (short.requests < minRequests) {
           // Low traffic: one failed request in a dozen reads as a burn of 80×; such a window says nothing yet.
@@ -105,8 +114,7 @@ export class BurnRateCheck implements Check {
         parts.push(
           `${windows}: ${fmt(bl)}×/${fmt(bs)}× vs ${row.burnRate}×${tooFew ? ` (${short.errors} failed of ${short.requests}, fewer than minErrors ${minErrors}: not paging)` : ''}`,
         );
-        if (!firing && !tooFew && bl > row.burnRate && bs > row.burnRate)
-          firing = `${row.severity} alert (${fmt(row.longMs / 1000)}s and ${fmt(row.shortMs / 1000)}s windows both above ${row.burnRate}×)`;
+        if (!firing && !tooFew && bl > row.burnRate && bs > row.burnRate) firing = row.alert;
       }
       if (parts.length === 0)
         return noDataMeasurement(

@@ -27,7 +27,8 @@ export class VirtualClock implements Clock {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
       const onAbort = () => {
-        this.timers = this.timers.filter((t) => t !== timer);
+        const i = this.timers.indexOf(timer);
+        if (i >= 0) this.timers.splice(i, 1);
         reject(abortError(signal));
       };
       const timer: Timer = {
@@ -38,7 +39,7 @@ export class VirtualClock implements Clock {
           resolve();
         },
       };
-      this.timers.push(timer);
+      this.insert(timer);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
@@ -52,12 +53,26 @@ export class VirtualClock implements Clock {
   async step(): Promise<boolean> {
     await flushMicrotasks();
     if (this.timers.length === 0) return false;
-    this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
     const next = this.timers.shift()!;
     this.current = Math.max(this.current, next.at);
     next.resolve();
     await flushMicrotasks();
     return true;
+  }
+
+  /**
+   * Keeps `timers` in wake order (time, then sleep order) as each one arrives, rather than sorting at every step:
+   * a new timer has the highest `seq`, so it goes after every timer due at or before its time.
+   */
+  private insert(timer: Timer): void {
+    let lo = 0;
+    let hi = this.timers.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.timers[mid]!.at <= timer.at) lo = mid + 1;
+      else hi = mid;
+    }
+    this.timers.splice(lo, 0, timer);
   }
 
   /** Runs `task` to completion, advancing time whenever it (and everything it started) is asleep. */
@@ -80,6 +95,9 @@ export class VirtualClock implements Clock {
   }
 }
 
+/** Awaiting a settled promise takes one microtask turn, as `await Promise.resolve()` does, without making one. */
+const settled = Promise.resolve();
+
 async function flushMicrotasks(rounds = 4): Promise<void> {
-  for (let i = 0; i < rounds; i++) await Promise.resolve();
+  for (let i = 0; i < rounds; i++) await settled;
 }

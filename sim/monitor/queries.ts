@@ -36,6 +36,9 @@ interface VersionMatches {
 interface BucketLayout {
   les: number[];
   slot: number[];
+  /** The last window's increase per bound, and whether any series of that bound had data (reused each call). */
+  sums: number[];
+  seen: boolean[];
 }
 
 /** The questions a release controller asks of monitoring, per version over a window. */
@@ -245,7 +248,7 @@ export class Queries {
 
   /** A latency quantile in milliseconds, interpolated within histogram buckets as histogram_quantile does. */
   latencyQuantile(version: string, q: number, from: number, to: number): QueryValue | undefined {
-    return quantileOf(this.bucketCounts(this.store.seriesOf(this.matchesOf(version).buckets), from, to), q);
+    return layoutQuantile(this.bucketSums(this.store.seriesOf(this.matchesOf(version).buckets), from, to), q);
   }
 
   private histogramQuantile(
@@ -264,18 +267,25 @@ export class Queries {
     from: number,
     to: number,
   ): [number, number][] {
-    const { les, slot } = this.layoutOf(series);
-    const sums = new Array<number>(les.length).fill(0);
-    const seen = new Array<boolean>(les.length).fill(false);
+    const { les, sums, seen } = this.bucketSums(series, from, to);
+    const out: [number, number][] = [];
+    for (let j = 0; j < les.length; j++) if (seen[j]) out.push([les[j]!, sums[j]!]);
+    return out;
+  }
+
+  /** `bucketCounts` left in the selection's layout (`sums` where `seen`), without building the pairs. */
+  private bucketSums(series: ReturnType<MetricStore['select']>, from: number, to: number): BucketLayout {
+    const layout = this.layoutOf(series);
+    const { slot, sums, seen } = layout;
+    sums.fill(0);
+    seen.fill(false);
     for (let i = 0; i < series.length; i++) {
       const inc = this.store.increaseLike(series[i]!, from, to);
       if (inc === undefined) continue;
       sums[slot[i]!]! += inc;
       seen[slot[i]!] = true;
     }
-    const out: [number, number][] = [];
-    for (let j = 0; j < les.length; j++) if (seen[j]) out.push([les[j]!, sums[j]!]);
-    return out;
+    return layout;
   }
 
   /** The sorted distinct bucket bounds of a selection, and each series' place among them. */
@@ -287,7 +297,12 @@ export class Queries {
       );
       const les = [...new Set(leOf)].sort((a, b) => a - b);
       const at = new Map(les.map((le, j) => [le, j]));
-      layout = { les, slot: leOf.map((le) => at.get(le)!) };
+      layout = {
+        les,
+        slot: leOf.map((le) => at.get(le)!),
+        sums: new Array<number>(les.length).fill(0),
+        seen: new Array<boolean>(les.length).fill(false),
+      };
       this.layouts.set(series, layout);
     }
     return layout;
@@ -299,6 +314,31 @@ function quantileOf(buckets: [number, number][], q: number): QueryValue | undefi
   const total = buckets.at(-1)?.[1] ?? 0;
   if (total === 0) return undefined;
   return { value: bucketQuantile(q, buckets) * 1000, requests: total };
+}
+
+/** `quantileOf(bucketCounts(…), q)` from a layout's sums: the same steps over the bounds that had data. */
+function layoutQuantile({ les, sums, seen }: BucketLayout, q: number): QueryValue | undefined {
+  let last = les.length - 1;
+  while (last >= 0 && !seen[last]) last--;
+  const total = last >= 0 ? sums[last]! : 0;
+  if (total === 0) return undefined;
+  const rank = q * total;
+  let prevLe = 0;
+  let prevCount = 0;
+  for (let j = 0; j <= last; j++) {
+    if (!seen[j]) continue;
+    const le = les[j]!;
+    const count = sums[j]!;
+    if (count >= rank) {
+      if (le === Number.POSITIVE_INFINITY) return { value: prevLe * 1000, requests: total };
+      if (count === prevCount) return { value: le * 1000, requests: total };
+      const at = prevLe + ((le - prevLe) * (rank - prevCount)) / (count - prevCount);
+      return { value: at * 1000, requests: total };
+    }
+    prevLe = le;
+    prevCount = count;
+  }
+  return { value: prevLe * 1000, requests: total };
 }
 
 /** histogram_quantile over cumulative (le, count) pairs sorted by le. */

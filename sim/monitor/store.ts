@@ -13,6 +13,8 @@ interface Series {
    * increase over a window is then one subtraction, exactly the sum a walk over the window would give.
    */
   cum: number[] | undefined;
+  /** The store's entry for its name. */
+  named: Named;
 }
 
 function matches(labels: Record<string, string>, match: Match): boolean {
@@ -34,12 +36,27 @@ function regexKey(re: RegExp): string {
   return key;
 }
 
+/**
+ * The series of one metric name and the select() answers about them, valid until a series of that name appears
+ * (a new series of another name matches none of them, so it leaves them be).
+ */
+interface Named {
+  list: Series[];
+  selected: Map<string, Series[]>;
+  /** select(s.name, s.labels) per series s of this name. */
+  like: Map<Series, Series[]>;
+  /** Bumped whenever a series of this name appears (every kept selection of it may then miss it). */
+  generation: number;
+}
+
 /** A kept select() question (see `MetricStore.selection`); its answer is the store's to refresh. */
 export interface Selection {
   readonly name: string;
   readonly match: Match;
   generation: number;
   found: Series[];
+  /** The store's entry for `name`, so that checking the answer is still valid needs no lookup. */
+  readonly named: Named;
 }
 
 const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -47,36 +64,51 @@ const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, st
 /** An in-memory time-series store of scraped samples, queried the way PromQL's increase() works. */
 export class MetricStore {
   private readonly series = new Map<string, Series>();
-  private readonly byName = new Map<string, Series[]>();
-  /** select() answers, valid until a new series appears. */
-  private readonly selected = new Map<string, Series[]>();
+  private readonly byName = new Map<string, Named>();
   private readonly byLabels = new WeakMap<Record<string, string>, Series>();
-  /** select(s.name, s.labels) per series s, valid (like `selected`) until a new series appears. */
-  private readonly like = new Map<Series, Series[]>();
-  /** Bumped whenever a new series appears (every kept selection may then miss it). */
-  private generation = 0;
+  /**
+   * The label objects of the last scrape without target labels, by position, and their series: a producer that
+   * reuses label objects sends them in the same order scrape after scrape, and a comparison is cheaper than `byLabels`.
+   */
+  private readonly lastLabels: Record<string, string>[] = [];
+  private readonly lastSeries: Series[] = [];
+
+  private named(name: string): Named {
+    let named = this.byName.get(name);
+    if (!named) {
+      named = { list: [], selected: new Map(), like: new Map(), generation: 0 };
+      this.byName.set(name, named);
+    }
+    return named;
+  }
 
   /** Adds one scrape's samples at time `t`, with the target's labels merged in. */
   add(t: number, samples: Sample[], targetLabels: Record<string, string> = NO_LABELS): void {
-    for (const s of samples) {
+    const reused = targetLabels === NO_LABELS;
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i]!;
       // Producers that reuse label objects across scrapes (the simulator) skip the key computation.
-      let series = targetLabels === NO_LABELS ? this.byLabels.get(s.labels) : undefined;
+      let series: Series | undefined;
+      if (reused) {
+        series = this.lastLabels[i] === s.labels ? this.lastSeries[i] : this.byLabels.get(s.labels);
+        this.lastLabels[i] = s.labels;
+      }
       if (!series) {
         const labels = targetLabels === NO_LABELS ? { ...s.labels } : { ...s.labels, ...targetLabels };
         const key = `${s.name}${JSON.stringify(labels)}`;
         series = this.series.get(key);
         if (!series) {
-          series = { name: s.name, labels, t: [], v: [], cum: [] };
+          const named = this.named(s.name);
+          series = { name: s.name, labels, t: [], v: [], cum: [], named };
           this.series.set(key, series);
-          const list = this.byName.get(s.name) ?? [];
-          list.push(series);
-          this.byName.set(s.name, list);
-          this.selected.clear();
-          this.like.clear();
-          this.generation++;
+          named.list.push(series);
+          named.selected.clear();
+          named.like.clear();
+          named.generation++;
         }
-        if (targetLabels === NO_LABELS) this.byLabels.set(s.labels, series);
+        if (reused) this.byLabels.set(s.labels, series);
       }
+      if (reused) this.lastSeries[i] = series;
       appendSample(series, t, s.value);
     }
   }
@@ -88,10 +120,11 @@ export class MetricStore {
       const v = match[k]!;
       key += typeof v === 'string' ? `\u0000${k}=${v}` : `\u0000${k}=${regexKey(v)}`;
     }
-    let found = this.selected.get(key);
+    const named = this.named(name);
+    let found = named.selected.get(key);
     if (!found) {
-      found = (this.byName.get(name) ?? []).filter((s) => matches(s.labels, match));
-      this.selected.set(key, found);
+      found = named.list.filter((s) => matches(s.labels, match));
+      named.selected.set(key, found);
     }
     return found;
   }
@@ -101,14 +134,14 @@ export class MetricStore {
    * it as `increase(name, match, …)` does, without building the match's key or looking it up.
    */
   selection(name: string, match: Match): Selection {
-    return { name, match, generation: -1, found: [] };
+    return { name, match, generation: -1, found: [], named: this.named(name) };
   }
 
   /** The series of a kept selection, chosen again only when a new series has appeared. */
   seriesOf(selection: Selection): Series[] {
-    if (selection.generation !== this.generation) {
+    if (selection.generation !== selection.named.generation) {
       selection.found = this.select(selection.name, selection.match);
-      selection.generation = this.generation;
+      selection.generation = selection.named.generation;
     }
     return selection.found;
   }
@@ -132,10 +165,11 @@ export class MetricStore {
    * whose labels include all of `s`'s), without building the match and its key at each call.
    */
   increaseLike(s: Series, from: number, to: number): number | undefined {
-    let found = this.like.get(s);
+    const { like } = s.named;
+    let found = like.get(s);
     if (!found) {
       found = this.select(s.name, s.labels);
-      this.like.set(s, found);
+      like.set(s, found);
     }
     return sumIncrease(found, from, to);
   }
@@ -156,7 +190,7 @@ export class MetricStore {
   /** Time of the newest sample of any series (undefined before the first scrape). */
   lastScrapeAt(name: string): number | undefined {
     let last: number | undefined;
-    for (const s of this.byName.get(name) ?? []) {
+    for (const s of this.byName.get(name)?.list ?? []) {
       const t = s.t.at(-1);
       if (t !== undefined && (last === undefined || t > last)) last = t;
     }

@@ -21,6 +21,11 @@ export interface LatencyShape {
  */
 export class LatencyModel {
   private readonly cache = new Map<string, LatencyShape>();
+  /**
+   * The same shapes by the exact factor and delay asked for, in front of `cache`: a step asks again for what the
+   * one before asked, and the rounded key costs more than the shape.
+   */
+  private readonly exact = new Map<number, Map<number, LatencyShape>>();
 
   constructor(
     private readonly model: ServiceModel,
@@ -30,12 +35,20 @@ export class LatencyModel {
 
   /** The bin probabilities for a queueing factor (≥ 1) and an extra delay in ms. */
   shape(factor: number, extraMs: number): LatencyShape {
+    let byExtra = this.exact.get(factor);
+    if (!byExtra) {
+      byExtra = new Map();
+      this.exact.set(factor, byExtra);
+    }
+    let shape = byExtra.get(extraMs);
+    if (shape) return shape;
     const key = `${factor.toFixed(2)}|${extraMs}`;
-    let shape = this.cache.get(key);
+    shape = this.cache.get(key);
     if (!shape) {
       shape = this.compute(Math.round(factor * 100) / 100, extraMs);
       this.cache.set(key, shape);
     }
+    byExtra.set(extraMs, shape);
     return shape;
   }
 

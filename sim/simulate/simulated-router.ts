@@ -16,11 +16,11 @@ export class SimulatedRouter implements RouteTableSink {
   ) {}
 
   get current(): RouteTable {
-    return structuredClone(this.table);
+    return copyTable(this.table);
   }
 
   async update(edit: (table: RouteTable) => void): Promise<RouteTable> {
-    const draft = structuredClone(this.table);
+    const draft = copyTable(this.table);
     edit(draft);
     this.advance();
     this.table = draft;
@@ -28,6 +28,18 @@ export class SimulatedRouter implements RouteTableSink {
     this.service.setRoute(effectiveWeights(draft, this.users), pools);
     return this.current;
   }
+}
+
+/**
+ * A deep copy of a route table, as the live editor's `structuredClone` makes: a table is plain data (objects,
+ * arrays, strings, numbers, booleans), and structuredClone's fixed cost was a share of every simulated run.
+ */
+function copyTable<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyTable) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = copyTable((value as Record<string, unknown>)[key]);
+  return out as T;
 }
 
 /**

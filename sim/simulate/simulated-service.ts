@@ -45,7 +45,9 @@ export class SimulatedService {
   private readonly versions = new Map<string, VersionState>();
   private readonly latency: LatencyModel;
   private readonly binsScratch: number[] = new Array(LE.length).fill(0);
-  private weights: Record<string, number> = {};
+  /** The route's weights as entries, and their sum: read at every step, changed only by a new route. */
+  private weights: [string, number][] = [];
+  private totalWeight = 0;
   private preview: { version: string; rate: number } | undefined;
   private pools: Record<string, number> = {};
   private at = 0;
@@ -89,7 +91,8 @@ export class SimulatedService {
 
   /** Applies a route table: weights and how many instances each pool lists. Advance first. */
   setRoute(weights: Record<string, number>, pools: Record<string, number>): void {
-    this.weights = { ...weights };
+    this.weights = Object.entries(weights);
+    this.totalWeight = Object.values(weights).reduce((a, b) => a + b, 0);
     this.pools = { ...pools };
   }
 
@@ -198,9 +201,9 @@ export class SimulatedService {
       if (n > 0) this.serve(this.preview.version, n, from, this.preview.rate, false);
     }
     const rate = rateAt(this.traffic, (from + to) / 2);
-    const totalWeight = Object.values(this.weights).reduce((a, b) => a + b, 0);
+    const { totalWeight } = this;
     if (totalWeight <= 0) return;
-    for (const [version, weight] of Object.entries(this.weights)) {
+    for (const [version, weight] of this.weights) {
       if (weight <= 0) continue;
       const n = poisson(this.rng, (rate * seconds * weight) / totalWeight);
       if (n > 0) this.serve(version, n, from, rate * (weight / totalWeight));

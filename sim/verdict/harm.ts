@@ -32,6 +32,9 @@ interface Stratum {
   at: number;
   candidate: TrafficCount[];
   stable: TrafficCount[];
+  /** Requests of each side, summed once: every measure's test reads them. */
+  candidateRequests: number;
+  stableRequests: number;
 }
 
 /** What the harm judgement needs besides the counts. */
@@ -71,11 +74,11 @@ export function judgeHarm(counts: TrafficCount[], input: HarmInput): Harm {
       c.version === stable || (c.version === candidate && deployedAt !== undefined && c.at >= deployedAt),
   );
   const concurrent = strata(ours, stable, candidate, HARM_STRATUM_MS).filter(
-    (s) => requests(s.candidate) > 0 && requests(s.stable) > 0,
+    (s) => s.candidateRequests > 0 && s.stableRequests > 0,
   );
   const enough = (ss: Stratum[]) =>
-    sum(ss, (s) => requests(s.candidate)) >= HARM_MIN_REQUESTS &&
-    sum(ss, (s) => requests(s.stable)) >= HARM_MIN_REQUESTS;
+    sum(ss, (s) => s.candidateRequests) >= HARM_MIN_REQUESTS &&
+    sum(ss, (s) => s.stableRequests) >= HARM_MIN_REQUESTS;
   // A blue-green switch leaves almost no time when both serve: then the whole run is one stratum.
   const period: Harm['period'] = enough(concurrent) ? 'concurrent' : 'whole-run';
   const compared =
@@ -93,7 +96,7 @@ export function judgeHarm(counts: TrafficCount[], input: HarmInput): Harm {
       ? harmful.map((t) => `${noun(t.measure)}: ${t.evidence}`).join('; ')
       : verdict === 'not-worse'
         ? `${candidate} no worse than ${stable} on failed, slow, wrong verdicts or lost submissions (${tests[0]!.evidence} failed)`
-        : `too little data: ${sum(compared, (s) => requests(s.candidate))} ${candidate} and ${sum(compared, (s) => requests(s.stable))} ${stable} requests compared (fewer than ${HARM_MIN_REQUESTS})`;
+        : `too little data: ${sum(compared, (s) => s.candidateRequests)} ${candidate} and ${sum(compared, (s) => s.stableRequests)} ${stable} requests compared (fewer than ${HARM_MIN_REQUESTS})`;
   const base = { period, alpha: HARM_ALPHA, tests };
   const acting = [...(input.actingFaults ?? [])].sort((a, b) => a.at - b.at);
   if (verdict !== 'worse' && acting.length > 0) {
@@ -123,12 +126,12 @@ function testMeasure(
   alpha: number,
 ): HarmTest {
   const x = sum(ss, (s) => sum(s.candidate, bad));
-  const n = sum(ss, (s) => requests(s.candidate));
+  const n = sum(ss, (s) => s.candidateRequests);
   const y = sum(ss, (s) => sum(s.stable, bad));
-  const m = sum(ss, (s) => requests(s.stable));
+  const m = sum(ss, (s) => s.stableRequests);
   const tail = ss.map((s) => ({
     k: sum(s.candidate, bad) + sum(s.stable, bad),
-    p: requests(s.candidate) / (requests(s.candidate) + requests(s.stable)),
+    p: s.candidateRequests / (s.candidateRequests + s.stableRequests),
   }));
   const pValue = upperTail(tail, x);
   const rate = (a: number, b: number) => (b === 0 ? 0 : a / b);
@@ -164,9 +167,9 @@ function harmStart(ss: Stratum[], bad: (c: TrafficCount) => number): number | un
   let lowest = 0;
   let from = 0;
   ss.forEach((s, i) => {
-    const nc = requests(s.candidate);
+    const nc = s.candidateRequests;
     const k = sum(s.candidate, bad) + sum(s.stable, bad);
-    excess += sum(s.candidate, bad) - (k * nc) / (nc + requests(s.stable));
+    excess += sum(s.candidate, bad) - (k * nc) / (nc + s.stableRequests);
     if (excess < lowest) {
       lowest = excess;
       from = i + 1;
@@ -185,25 +188,31 @@ function harmStart(ss: Stratum[], bad: (c: TrafficCount) => number): number | un
  */
 export function upperTail(strata: { k: number; p: number }[], x: number): number {
   if (x <= 0) return 1;
-  if (sum(strata, (s) => s.k) > HARM_EXACT_MAX) {
+  const total = sum(strata, (s) => s.k);
+  if (total > HARM_EXACT_MAX) {
     const mean = sum(strata, (s) => s.k * s.p);
     const sd = Math.sqrt(sum(strata, (s) => s.k * s.p * (1 - s.p)));
     return sd === 0 ? (x <= mean ? 1 : 0) : 1 - normalCdf((x - 0.5 - mean) / sd);
   }
-  let dist = [1];
+  // Two buffers of the final length, swapped after each stratum: the same sums as a fresh array per stratum.
+  let dist = new Float64Array(total + 1);
+  let next = new Float64Array(total + 1);
+  dist[0] = 1;
+  let length = 1;
   for (const { k, p } of strata) {
     if (k === 0) continue;
     const pmf = binomialPmf(k, p);
-    const next = new Array<number>(dist.length + k).fill(0);
-    for (let i = 0; i < dist.length; i++) {
+    next.fill(0, 0, length + k);
+    for (let i = 0; i < length; i++) {
       const di = dist[i]!;
       if (di === 0) continue;
       for (let j = 0; j <= k; j++) next[i + j]! += di * pmf[j]!;
     }
-    dist = next;
+    [dist, next] = [next, dist];
+    length += k;
   }
   let tail = 0;
-  for (let i = x; i < dist.length; i++) tail += dist[i]!;
+  for (let i = x; i < length; i++) tail += dist[i]!;
   return Math.min(1, tail);
 }
 
@@ -212,10 +221,22 @@ function binomialPmf(k: number, p: number): number[] {
   if (p >= 1) return [...new Array<number>(k).fill(0), 1];
   const lp = Math.log(p);
   const lq = Math.log1p(-p);
-  const lk = lnGamma(k + 1);
-  return Array.from({ length: k + 1 }, (_, j) =>
-    Math.exp(lk - lnGamma(j + 1) - lnGamma(k - j + 1) + j * lp + (k - j) * lq),
-  );
+  const lk = lnFactorial(k);
+  const pmf = new Array<number>(k + 1);
+  for (let j = 0; j <= k; j++)
+    pmf[j] = Math.exp(lk - lnFactorial(j) - lnFactorial(k - j) + j * lp + (k - j) * lq);
+  return pmf;
+}
+
+/** `lnGamma(n + 1)` by whole `n`, each computed once (the same numbers: lnGamma is a pure function). */
+const lnFactorials: number[] = [];
+function lnFactorial(n: number): number {
+  let v = lnFactorials[n];
+  if (v === undefined) {
+    v = lnGamma(n + 1);
+    lnFactorials[n] = v;
+  }
+  return v;
 }
 
 /** Counts of the two versions grouped into strata of `stepMs`, in time order. */
@@ -225,11 +246,15 @@ function strata(counts: TrafficCount[], stable: string, candidate: string, stepM
     const at = Number.isFinite(stepMs) ? Math.floor(c.at / stepMs) * stepMs : 0;
     let s = byStep.get(at);
     if (!s) {
-      s = { at, candidate: [], stable: [] };
+      s = { at, candidate: [], stable: [], candidateRequests: 0, stableRequests: 0 };
       byStep.set(at, s);
     }
     if (c.version === candidate) s.candidate.push(c);
     else if (c.version === stable) s.stable.push(c);
+  }
+  for (const s of byStep.values()) {
+    s.candidateRequests = requests(s.candidate);
+    s.stableRequests = requests(s.stable);
   }
   return [...byStep.values()].sort((a, b) => a.at - b.at);
 }
