@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { parseScenario } from '../../sim/scenario/load.js';
 import type { Scenario } from '../../sim/scenario/schema.js';
+import { defaultModel, loadModel, modelFile, type ServiceModel } from '../../sim/simulate/model.js';
 import { packageRoot } from '../../sim/util/paths.js';
 
 /** A shipped scenario file (scenarios/ or bench/scenarios/), validated. */
@@ -21,4 +22,13 @@ export function variant(path: string, edit: (raw: Record<string, unknown>) => vo
   const { scenario, problems } = parseScenario(stringify(raw), file);
   if (!scenario) throw new Error(problems.join('\n'));
   return scenario;
+}
+
+/** The calibrated model when its file loads, else the hand-written default. */
+export function testModel(): ServiceModel {
+  try {
+    return loadModel(modelFile);
+  } catch {
+    return defaultModel;
+  }
 }

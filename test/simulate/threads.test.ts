@@ -1,17 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultModel, loadModel, modelFile } from '../../sim/simulate/model.js';
 import { endSimulationWorkers, simulateMany } from '../../sim/simulate/monte-carlo.js';
 import type { PolicyName } from '../../sim/simulate/policies.js';
-import { shipped } from './helpers.js';
+import { shipped, testModel } from './helpers.js';
 
 // The worker threads run the built code (dist/sim/simulate/simulate-worker.js): `npm test` builds first.
-const model = (() => {
-  try {
-    return loadModel(modelFile);
-  } catch {
-    return defaultModel;
-  }
-})();
+const model = testModel();
 
 afterAll(endSimulationWorkers);
 
