@@ -69,16 +69,50 @@ export function sequentialEvidence(intervals: CountInterval[], k = 100): Sequent
 const NEGLIGIBLE = 50;
 
 /**
+ * The coarsest lattice a look may sum over, and how many of its steps the integrand's width (σ, from the curvature at
+ * the peak) must span. The grid is a Riemann sum of a smooth integrand; for a Gaussian of width σ, summing every m-th
+ * point (step h = m·dt) is off by a relative 2·exp(−2π²σ²/h²): e⁻¹⁷⁷ at σ = 3h, far under a double's last bit. So a
+ * wide posterior (few errors, early looks) is summed every 2nd, 4th, … point, with the same value to rounding, and a
+ * narrow one falls back to every point. The lattice steps are powers of two dividing GRID − 1, so a coarser lattice's
+ * points are a finer one's and keep their folded likelihoods.
+ */
+const MAX_STRIDE = 16;
+const STEPS_PER_SIGMA = 3;
+
+/**
  * ln Σ exp(prior + llr) over the grid, reading only the terms that count. The terms are concave in the grid index
  * (the log prior and every interval's log likelihood are), so a climb from the last look's peak finds the largest,
  * and the terms fall away on both sides of it; the sum stops where they are {@link NEGLIGIBLE}. A long run's
- * likelihood narrows to a small part of the grid, and only that part is folded and summed. The result is the
- * full sum's but for terms below e⁻⁵⁰ of it (the same bits but for a rare last-bit rounding).
+ * likelihood narrows to a small part of the grid, and only that part is folded and summed, on the coarsest lattice
+ * its width allows ({@link MAX_STRIDE}). The result is the full sum's to rounding.
  */
-function logSumExp(grid: Grid): number {
-  let peak = grid.peak;
+function logSumExp(grid: Grid, maxStride = MAX_STRIDE): number {
+  let [peak, top] = climb(grid, grid.peak - (grid.peak % grid.stride), grid.stride);
+  if (top === Number.NEGATIVE_INFINITY || Number.isNaN(top)) return fullLogSumExp(grid);
+  const m = strideAt(grid, peak, maxStride);
+  if (m !== grid.stride) [peak, top] = climb(grid, peak - (peak % m), m);
+  grid.peak = peak;
+  let from = peak;
+  while (from - m >= 0 && termAt(grid, from - m) >= top - NEGLIGIBLE) from -= m;
+  let to = peak;
+  while (to + m < GRID && termAt(grid, to + m) >= top - NEGLIGIBLE) to += m;
+  if (m > 1 && (from === 0 || to === GRID - 1)) {
+    // The integrand is cut by the grid's end: a coarse lattice would not sum the same truncated integral.
+    grid.stride = 1;
+    return logSumExp(grid, 1);
+  }
+  grid.stride = m;
+  let sum = 0;
+  for (let g = from; g <= to; g += m) sum += Math.exp(grid.terms[g]! - top);
+  // × m, a power of two: exact.
+  return top + Math.log(sum * m);
+}
+
+/** The largest term on the lattice of step m, climbing from `start` (a lattice point) up and then down. */
+function climb(grid: Grid, start: number, m: number): [number, number] {
+  let peak = start;
   let top = termAt(grid, peak);
-  for (const dir of [1, -1]) {
+  for (const dir of [m, -m]) {
     for (let g = peak + dir; g >= 0 && g < GRID; g += dir) {
       const t = termAt(grid, g);
       if (!(t > top)) break;
@@ -86,15 +120,18 @@ function logSumExp(grid: Grid): number {
       peak = g;
     }
   }
-  if (top === Number.NEGATIVE_INFINITY || Number.isNaN(top)) return fullLogSumExp(grid);
-  grid.peak = peak;
-  let from = peak;
-  while (from > 0 && termAt(grid, from - 1) >= top - NEGLIGIBLE) from--;
-  let to = peak;
-  while (to < GRID - 1 && termAt(grid, to + 1) >= top - NEGLIGIBLE) to++;
-  let sum = 0;
-  for (let g = from; g <= to; g++) sum += Math.exp(grid.terms[g]! - top);
-  return top + Math.log(sum);
+  return [peak, top];
+}
+
+/** The lattice step for the integrand's width at its peak p: the curvature of the terms there gives σ. */
+function strideAt(grid: Grid, p: number, maxStride: number): number {
+  if (maxStride === 1 || p === 0 || p === GRID - 1) return 1;
+  const curvature = (2 * termAt(grid, p) - termAt(grid, p - 1) - termAt(grid, p + 1)) / (grid.dt * grid.dt);
+  if (!(curvature > 0)) return 1;
+  const steps = 1 / Math.sqrt(curvature) / grid.dt / STEPS_PER_SIGMA;
+  let m = 1;
+  while (m < maxStride && 2 * m <= steps) m *= 2;
+  return m;
 }
 
 /** The plain two-pass log-sum-exp over every grid point (the climb's fallback when no term is finite). */
@@ -112,14 +149,15 @@ function fullLogSumExp(grid: Grid): number {
 
 /** prior + llr at grid point g, with every batch folded in (those not yet folded at g are, in order). */
 function termAt(grid: Grid, g: number): number {
-  const { batches, folded, llr, half, dt } = grid;
+  const { batches, folded, llr, half, dt, grows } = grid;
   let done = folded[g]!;
   if (done < batches.length) {
+    const grow = grows[g]!;
     for (; done < batches.length; done++) {
-      const { lg, lnS, ln1mS, ec, eb } = batches[done]!;
-      // ln ρi = ti − softplus(ti); ln(1 − ρi) = −softplus(ti)
+      const { lg, start, lnS, ln1mS, ec, eb } = batches[done]!;
+      // ln ρi = ti − softplus(ti); ln(1 − ρi) = −softplus(ti), with e^ti = e^(lg − half)·e^(g·dt): one product, not an exp
       const ti = lg - half + g * dt;
-      const sp = softplus(ti);
+      const sp = ti > 30 ? ti : Math.log1p(start * grow);
       llr[g]! += ec * (ti - sp - lnS) + eb * (-sp - ln1mS);
     }
     folded[g] = done;
@@ -131,6 +169,8 @@ function termAt(grid: Grid, g: number): number {
 interface Grid {
   half: number;
   dt: number;
+  /** Per grid point g: e^(g·dt). */
+  grows: Float64Array;
   /** Per grid point: the log prior density of the relative risk times the grid step. */
   prior: Float64Array;
   /** Per grid point: the summed log likelihood ratio of the batches folded in there so far. */
@@ -140,9 +180,11 @@ interface Grid {
   /** Per grid point: prior + llr, as of its `folded` batches. */
   terms: Float64Array;
   /** The pooled counts of each look, in the order they reached the grid. */
-  batches: { lg: number; lnS: number; ln1mS: number; ec: number; eb: number }[];
+  batches: { lg: number; start: number; lnS: number; ln1mS: number; ec: number; eb: number }[];
   /** Where the largest term was at the last look: the next climb starts there. */
   peak: number;
+  /** The lattice step of the last look's sum (see {@link MAX_STRIDE}). */
+  stride: number;
 }
 
 interface GridState {
@@ -193,22 +235,35 @@ function foldPending(state: GridState, ref: number): Grid {
       prior[g] = a * (t - spt) + b * -spt - lb + Math.log(dt);
     }
     const terms = new Float64Array(prior);
+    const grows = new Float64Array(GRID);
+    for (let g = 0; g < GRID; g++) grows[g] = Math.exp(g * dt);
     const batches: Grid['batches'] = [];
     const folded = new Int32Array(GRID);
     state.grid = {
       half,
       dt,
+      grows,
       prior,
       llr: new Float64Array(GRID),
       folded,
       terms,
       batches,
       peak: (GRID - 1) / 2,
+      stride: 1,
     };
   }
   const grid = state.grid;
-  for (const [share, { ec, eb }] of state.pending)
-    grid.batches.push({ lg: logit(share), lnS: Math.log(share), ln1mS: Math.log(1 - share), ec, eb });
+  for (const [share, { ec, eb }] of state.pending) {
+    const lg = logit(share);
+    grid.batches.push({
+      lg,
+      start: Math.exp(lg - grid.half),
+      lnS: Math.log(share),
+      ln1mS: Math.log(1 - share),
+      ec,
+      eb,
+    });
+  }
   state.pending.clear();
   return grid;
 }
