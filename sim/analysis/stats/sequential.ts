@@ -65,8 +65,8 @@ export function sequentialEvidence(intervals: CountInterval[], k = 100): Sequent
   return { lnO, ec, eb, expectedEc, canaryWorse };
 }
 
-/** Below the largest term by this much, a term adds less than e⁻⁵⁰ of the sum: far under a double's last bit. */
-const NEGLIGIBLE = 50;
+/** Below the largest term by this much (e⁻⁴⁰ ≈ 4e-18), a term, and the tail of them, adds less than a double's last bit to the sum (≥ 1). */
+const NEGLIGIBLE = 40;
 
 /**
  * The coarsest lattice a look may sum over, and how many of its steps the integrand's width (σ, from the curvature at
@@ -82,7 +82,7 @@ const STEPS_PER_SIGMA = 3;
 /**
  * ln Σ exp(prior + llr) over the grid, reading only the terms that count. The terms are concave in the grid index
  * (the log prior and every interval's log likelihood are), so a climb from the last look's peak finds the largest,
- * and the terms fall away on both sides of it; the sum stops where they are {@link NEGLIGIBLE}. A long run's
+ * and the terms fall away on both sides of it; the sum stops where they are {@link NEGLIGIBLE} below it. A long run's
  * likelihood narrows to a small part of the grid, and only that part is folded and summed, on the coarsest lattice
  * its width allows ({@link MAX_STRIDE}). The result is the full sum's to rounding.
  */
