@@ -4,6 +4,8 @@ interface Timer {
   at: number;
   seq: number;
   resolve: () => void;
+  reject: (e: unknown) => void;
+  signal: AbortSignal | undefined;
 }
 
 /**
@@ -14,6 +16,7 @@ export class VirtualClock implements Clock {
   private current = 0;
   private seq = 0;
   private timers: Timer[] = [];
+  private readonly bySignal = new Map<AbortSignal, { pending: Set<Timer>; onAbort: () => void }>();
 
   constructor(start = 0) {
     this.current = start;
@@ -26,22 +29,44 @@ export class VirtualClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        const i = this.timers.indexOf(timer);
-        if (i >= 0) this.timers.splice(i, 1);
-        reject(abortError(signal));
-      };
-      const timer: Timer = {
-        at: this.current + Math.max(0, ms),
-        seq: this.seq++,
-        resolve: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-      };
+      const timer: Timer = { at: this.current + Math.max(0, ms), seq: this.seq++, resolve, reject, signal };
       this.insert(timer);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal) this.watch(signal).add(timer);
     });
+  }
+
+  /**
+   * The sleeps pending on `signal`, with one 'abort' listener for them all: they are rejected in the order they began,
+   * as one listener each would, without adding and removing an event listener per sleep (a rehearsal sleeps on one
+   * signal hundreds of times). `run` removes the listeners of signals with no sleep left when it ends.
+   */
+  private watch(signal: AbortSignal): Set<Timer> {
+    let watched = this.bySignal.get(signal);
+    if (!watched) {
+      const pending = new Set<Timer>();
+      const onAbort = () => {
+        this.bySignal.delete(signal);
+        for (const timer of pending) {
+          const i = this.timers.indexOf(timer);
+          if (i >= 0) this.timers.splice(i, 1);
+          timer.reject(abortError(signal));
+        }
+        pending.clear();
+      };
+      watched = { pending, onAbort };
+      this.bySignal.set(signal, watched);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    return watched.pending;
+  }
+
+  /** Removes the abort listeners of signals no sleep waits on (a signal may outlive this clock). */
+  private unwatchIdle(): void {
+    for (const [signal, { pending, onAbort }] of this.bySignal) {
+      if (pending.size > 0) continue;
+      signal.removeEventListener('abort', onAbort);
+      this.bySignal.delete(signal);
+    }
   }
 
   /** Number of sleeps waiting for time to move. */
@@ -55,6 +80,7 @@ export class VirtualClock implements Clock {
     if (this.timers.length === 0) return false;
     const next = this.timers.shift()!;
     this.current = Math.max(this.current, next.at);
+    if (next.signal) this.bySignal.get(next.signal)?.pending.delete(next);
     next.resolve();
     await flushMicrotasks();
     return true;
@@ -80,6 +106,7 @@ export class VirtualClock implements Clock {
     let done = false;
     const tracked = task.finally(() => {
       done = true;
+      this.unwatchIdle();
     });
     tracked.catch(() => undefined);
     while (!done) {
