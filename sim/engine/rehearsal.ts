@@ -140,6 +140,9 @@ export async function rehearse<T extends GroundTruth>(
     const scraping = monitoring.run(background.signal);
     const faulting = faults.run(background.signal);
     const probing = rigParts.readiness?.run(background.signal);
+    // If the release or the traffic fails first, these are never awaited: their own failure (often the same one)
+    // must not become an unhandled rejection, which would end the process. On success they are awaited below.
+    for (const task of [scraping, faulting, probing]) task?.catch(() => undefined);
     const releasing = controller.run(plan, stopController.signal);
     // Once the release is decided, traffic goes on for `settle` so that the aftermath is measured.
     releasing.then(

@@ -54,6 +54,11 @@ describe('simulateMany over worker threads', () => {
     await expect(
       simulateMany(scenario, broken, { runs: 8, seed: 1, policies: ['scenario'], threads: 2 }),
     ).rejects.toThrow();
+    // On this thread too, and the rehearsal's background scraping, failing the same way, leaves no unhandled
+    // rejection behind (vitest fails the file on one).
+    await expect(
+      simulateMany(scenario, broken, { runs: 8, seed: 1, policies: ['scenario'], threads: 1 }),
+    ).rejects.toThrow("reading 'errorRate'");
     const abort = new AbortController();
     let seen = 0;
     const stopped = simulateMany(scenario, model, {
