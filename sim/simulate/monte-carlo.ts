@@ -21,8 +21,7 @@ export interface SimulateManyOptions {
   /** Called once per run, in run order (policy by policy, run 0 first), whichever thread rehearsed it. */
   onRun?: (policy: PolicyName, run: SimulatedRun) => void;
   /**
-   * Threads to spread the runs over, this one included (default: the cores available): n − 1 worker threads and this
-   * one; 1 rehearses them all on this thread.
+   * Worker threads to spread the runs over (default: the cores available); 1 rehearses them on this thread.
    * The results are the same whatever the number: run i has seed `seed + i` wherever it runs.
    */
   threads?: number;
@@ -132,11 +131,10 @@ function acquire(n: number): Worker[] {
 }
 
 /**
- * Spreads the tasks over `threads` threads: this one and `threads − 1` workers, two runs in flight per worker (one
- * running, one queued; this thread takes the next run whenever it has finished one, so its loaded, warm code does a
- * share instead of a further worker loading and warming its own), and puts the answers back in task order; `onRun`
- * fires in that order as soon as every earlier run is in. On success the workers go back to the idle pool; on a
- * failed run, a worker that dies or the signal, every worker of the call is ended.
+ * Spreads the tasks over `threads` workers, two in flight per worker (one running, one queued), and puts the
+ * answers back in task order; `onRun` fires in that order as soon as every earlier run is in. On success the
+ * workers go back to the idle pool; on a failed run, a worker that dies or the signal, every worker of the call
+ * is ended.
  */
 function inWorkers(
   scenario: Scenario,
@@ -158,7 +156,7 @@ function inWorkers(
     records: opts.records ?? 'outcomes',
   };
   const results: (SimulatedRun | undefined)[] = new Array(tasks.length);
-  const workers = acquire(threads - 1);
+  const workers = acquire(threads);
   let next = 0;
   let reported = 0;
   let settled = false;
@@ -191,38 +189,6 @@ function inWorkers(
       const index = next++;
       w.postMessage({ type: 'run', index, ...tasks[index]! } satisfies SimulateTask);
     };
-    /** Calls `onRun` for every run that is in and has every earlier one in; settles the call after the last. */
-    const deliver = () => {
-      try {
-        while (reported < tasks.length && results[reported]) {
-          opts.onRun?.(tasks[reported]!.policy, results[reported]!);
-          reported++;
-        }
-      } catch (e) {
-        return finish(e instanceof Error ? e : new Error(String(e)));
-      }
-      if (reported === tasks.length) finish();
-    };
-    /** This thread's share: the next run whenever it is free, yielding between runs so that answers get in. */
-    const here = async () => {
-      while (!settled && next < tasks.length) {
-        const index = next++;
-        const { policy, seed } = tasks[index]!;
-        try {
-          const run = await simulateScenario(scenario, model, {
-            seed,
-            policy,
-            ...(opts.stepMs ? { stepMs: opts.stepMs } : {}),
-          });
-          if (settled) return;
-          results[index] = recordOf(run, opts.records ?? 'outcomes');
-        } catch (e) {
-          return finish(e instanceof Error ? e : new Error(String(e)));
-        }
-        deliver();
-        await new Promise((r) => setImmediate(r));
-      }
-    };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     for (const w of workers) {
       const l = {
@@ -235,7 +201,15 @@ function inWorkers(
           }
           results[answer.index] = answer.run;
           send(w);
-          deliver();
+          try {
+            while (reported < tasks.length && results[reported]) {
+              opts.onRun?.(tasks[reported]!.policy, results[reported]!);
+              reported++;
+            }
+          } catch (e) {
+            return finish(e instanceof Error ? e : new Error(String(e)));
+          }
+          if (reported === tasks.length) finish();
         },
         error: (e: Error) => finish(e),
         exit: (code: number) =>
@@ -249,7 +223,6 @@ function inWorkers(
       send(w);
       send(w);
     }
-    void here();
   });
 }
 
