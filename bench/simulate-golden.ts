@@ -3,7 +3,9 @@
  * a monitoring fault, the 30-minute bench canary) rehearsed on fixed seeds, with every number of the report's
  * simulation section and a digest of each run's full record (controller measurements, verdict, timeline).
  * test/simulate/golden.test.ts compares this build against test/fixtures/simulate-golden.json, so a faster engine
- * must give byte-identical results. Regenerate (only when a change of results is intended) with
+ * must give byte-identical results. When a digest moves, `node dist/bench/simulate-diff.js OTHER/dist` says which
+ * fields of which records moved and by how much. Regenerate (only when a change of results is intended, or
+ * shown to be rounding alone) with
  * `npx tsc -p tsconfig.json && node dist/bench/simulate-golden.js > test/fixtures/simulate-golden.json`, or from
  * another build with `node dist/bench/simulate-golden.js OTHER/dist`.
  */
