@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { SimulatedRun } from '../sim/simulate/simulate-scenario.js';
 import { packageRoot } from '../sim/util/paths.js';
 import { engineAt, type SimulationEngine, thisEngine } from './simulate-engine.js';
@@ -71,51 +72,54 @@ async function records(engine: SimulationEngine): Promise<Map<string, SimulatedR
   return out;
 }
 
-const other = process.argv[2];
-if (!other) {
-  console.error(
-    'usage: node dist/bench/simulate-diff.js OTHER/dist [tolerance]  (OTHER: another build of this package)',
-  );
-  process.exit(2);
-}
-const tolerance = Number(process.argv[3] ?? 1e-9);
-const a = await records(await engineAt(other));
-const b = await records(thisEngine);
-let identical = 0;
-let close = 0;
-let worst = 0;
-const where = new Map<string, number>();
-const beyond: string[] = [];
-for (const [key, ra] of a) {
-  const rb = b.get(key);
-  if (!rb) {
-    beyond.push(`${key}: missing from this build`);
-    continue;
+// Run as a program (importing this file only gives `differences`).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const other = process.argv[2];
+  if (!other) {
+    console.error(
+      'usage: node dist/bench/simulate-diff.js OTHER/dist [tolerance]  (OTHER: another build of this package)',
+    );
+    process.exit(2);
   }
-  const diffs = differences(ra, rb);
-  if (diffs.length === 0) {
-    identical++;
-    continue;
-  }
-  let within = true;
-  for (const d of diffs) {
-    if (d.relative !== undefined && d.relative <= tolerance) {
-      worst = Math.max(worst, d.relative);
-      // Group the paths by field, without the array indices.
-      const field = d.path.replace(/\[\d+\]/g, '[]');
-      where.set(field, (where.get(field) ?? 0) + 1);
-    } else {
-      within = false;
-      beyond.push(`${key} ${d.path}: ${JSON.stringify(d.a)} vs ${JSON.stringify(d.b)}`);
+  const tolerance = Number(process.argv[3] ?? 1e-9);
+  const a = await records(await engineAt(other));
+  const b = await records(thisEngine);
+  let identical = 0;
+  let close = 0;
+  let worst = 0;
+  const where = new Map<string, number>();
+  const beyond: string[] = [];
+  for (const [key, ra] of a) {
+    const rb = b.get(key);
+    if (!rb) {
+      beyond.push(`${key}: missing from this build`);
+      continue;
     }
+    const diffs = differences(ra, rb);
+    if (diffs.length === 0) {
+      identical++;
+      continue;
+    }
+    let within = true;
+    for (const d of diffs) {
+      if (d.relative !== undefined && d.relative <= tolerance) {
+        worst = Math.max(worst, d.relative);
+        // Group the paths by field, without the array indices.
+        const field = d.path.replace(/\[\d+\]/g, '[]');
+        where.set(field, (where.get(field) ?? 0) + 1);
+      } else {
+        within = false;
+        beyond.push(`${key} ${d.path}: ${JSON.stringify(d.a)} vs ${JSON.stringify(d.b)}`);
+      }
+    }
+    if (within) close++;
   }
-  if (within) close++;
+  console.log(
+    `${a.size} records of ${goldenCases.length} golden cases, ${other} vs this build: ${identical} identical, ${close} differ only by at most ${worst.toExponential(2)} relative (tolerance ${tolerance})`,
+  );
+  for (const [field, n] of [...where].sort((x, y) => y[1] - x[1]))
+    console.log(`  within tolerance: ${field} (${n}×)`);
+  for (const line of beyond.slice(0, 40)) console.log(`  DIFFERENT: ${line}`);
+  if (beyond.length > 40) console.log(`  … and ${beyond.length - 40} more`);
+  process.exit(beyond.length > 0 ? 1 : 0);
 }
-console.log(
-  `${a.size} records of ${goldenCases.length} golden cases, ${other} vs this build: ${identical} identical, ${close} differ only by at most ${worst.toExponential(2)} relative (tolerance ${tolerance})`,
-);
-for (const [field, n] of [...where].sort((x, y) => y[1] - x[1]))
-  console.log(`  within tolerance: ${field} (${n}×)`);
-for (const line of beyond.slice(0, 40)) console.log(`  DIFFERENT: ${line}`);
-if (beyond.length > 40) console.log(`  … and ${beyond.length - 40} more`);
-process.exit(beyond.length > 0 ? 1 : 0);
