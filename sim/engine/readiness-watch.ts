@@ -20,10 +20,13 @@ export interface ProbeTarget {
   id: string;
   /** Base URL reachable from the harness. */
   url: string;
+  /** Where its readiness answers (default `/readyz`; an external version's own path). */
+  readinessPath?: string;
 }
 
 /**
- * The endpoints controller of a rehearsal: probes `/readyz` of every instance in the route table and
+ * The endpoints controller of a rehearsal: probes the readiness path (`/readyz`, or an external version's own) of
+ * every instance in the route table and
  * takes an instance out of the router after `failureThreshold` failed probes in a row, putting it back
  * on the first probe that passes. An instance that stops answering (killed, frozen, draining, or just
  * reporting not ready) stops getting new requests, as behind a Kubernetes Service.
@@ -64,7 +67,9 @@ export class ReadinessWatcher {
     const { editor, timeline, config, log } = this.deps;
     const table = editor.current;
     const routed = this.deps.instances().filter((i) => table.pools[i.version]?.some((m) => m.id === i.id));
-    const results = await Promise.all(routed.map((i) => probe(i.url, config.timeout, signal)));
+    const results = await Promise.all(
+      routed.map((i) => probe(i.url, i.readinessPath ?? '/readyz', config.timeout, signal)),
+    );
     if (signal?.aborted) return;
     let changed = false;
     routed.forEach((instance, n) => {
@@ -109,21 +114,26 @@ export class ReadinessWatcher {
   }
 }
 
-/** GET /readyz; undefined when it answered 200, else why it failed. */
-async function probe(url: string, timeoutMs: number, signal?: AbortSignal): Promise<string | undefined> {
+/** GET `path`; undefined when it answered 200, else why it failed. */
+async function probe(
+  url: string,
+  path: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    const res = await fetch(`${url}/readyz`, {
+    const res = await fetch(`${url}${path}`, {
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     const body = await res.text().catch(() => '');
     if (res.status === 200) return undefined;
     const reasons = readReasons(body);
-    return `/readyz ${res.status}${reasons ? `: ${reasons}` : ''}`;
+    return `${path} ${res.status}${reasons ? `: ${reasons}` : ''}`;
   } catch (error) {
-    if (timeout.aborted) return `/readyz no answer within ${timeoutMs} ms`;
+    if (timeout.aborted) return `${path} no answer within ${timeoutMs} ms`;
     const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    return `/readyz failed: ${typeof code === 'string' ? code : messageOf(error)}`;
+    return `${path} failed: ${typeof code === 'string' ? code : messageOf(error)}`;
   }
 }
 

@@ -32,7 +32,7 @@ export class CrashLoopFault implements Fault {
     const supervise = async () => {
       while (!stop.signal.aborted && !ctx.signal.aborted) {
         for (const i of targets) {
-          if (!i.restart || (await health(i.url, 500)) !== 'refused') continue;
+          if (!i.restart || (await health(i, 500)) !== 'refused') continue;
           await i.restart().then(
             () => putToggles(i, ctx.serviceToken, toggles),
             (error: unknown) => ctx.log.debug(`crash-loop: restart of ${i.id} failed: ${String(error)}`),

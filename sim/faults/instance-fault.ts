@@ -28,7 +28,7 @@ export async function injectOnInstances(
           let last = '';
           const ok = await eventually(
             async () => {
-              last = await health(i.url, 800);
+              last = await health(i, 800);
               return last === action.expect;
             },
             3000,

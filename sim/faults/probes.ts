@@ -3,10 +3,15 @@ import { judgeMetrics } from '../monitor/metric-names.js';
 import { parsePromText } from '../monitor/prom-text.js';
 import { messageOf } from '../util/errors.js';
 
-/** How an instance answered `GET /healthz`: up, refused (dead) or silent (frozen). */
-export async function health(url: string, timeoutMs = 1000): Promise<'up' | 'refused' | 'silent' | 'error'> {
+/** How an instance answered its liveness probe (`/healthz`, or an external version's own): up, refused (dead) or silent (frozen). */
+export async function health(
+  instance: { url: string; livenessPath?: string | undefined },
+  timeoutMs = 1000,
+): Promise<'up' | 'refused' | 'silent' | 'error'> {
   try {
-    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(`${instance.url}${instance.livenessPath ?? '/healthz'}`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await res.arrayBuffer();
     return res.ok ? 'up' : 'error';
   } catch (error) {

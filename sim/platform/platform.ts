@@ -61,6 +61,10 @@ export interface Instance {
   url: string;
   /** Base URL the router uses to reach it (the same as `url` for local processes). */
   routerUrl: string;
+  /** The path its readiness is probed at: `/readyz` (the sample judge's) unless an external version names its own. */
+  readinessPath?: string;
+  /** The path its liveness is probed at: `/healthz` unless an external version names its own. */
+  livenessPath?: string;
   /** Stops it abruptly (SIGKILL or equivalent): in-flight work is lost, leases expire. */
   kill(): Promise<void>;
   /** Freezes it: connections hang until `resume`. */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RealClock } from '../../sim/clock/real-clock.js';
 import { ReadinessWatcher } from '../../sim/engine/readiness-watch.js';
+import { health } from '../../sim/faults/probes.js';
 import { RouteEditor } from '../../sim/router-client/route-editor.js';
 import { nullLogger } from '../../sim/util/logger.js';
 import { Timeline } from '../../sim/vocabulary/timeline.js';
@@ -148,5 +149,41 @@ describe('readiness watcher (the rehearsal’s endpoints controller)', () => {
     await watcher.round();
     expect(upstreams[0]!.seen.filter((s) => s.url === '/readyz')).toEqual([]);
     expect(timeline.events).toEqual([]);
+  });
+
+  it("probes an external version at its own readiness path, and its liveness at its own (not the sample judge's)", async () => {
+    // An external service that answers readiness at /ready and liveness at /live only: /readyz and /healthz are 404.
+    const u = await startUpstream('ext', (req, res) => {
+      res.statusCode = req.url === '/ready' || req.url === '/live' ? 200 : 404;
+      res.end();
+    });
+    upstreams.push(u);
+    router = await startTestRouter();
+    const editor = new RouteEditor(router.client);
+    await editor.update((t) => {
+      t.pools = { v2: [{ id: 'v2-0', url: u.url }] };
+      t.weights = { v2: 100 };
+    });
+    const clock = new RealClock();
+    const watch = (readinessPath?: string) =>
+      new ReadinessWatcher({
+        editor,
+        instances: () => [
+          { version: 'v2', id: 'v2-0', url: u.url, ...(readinessPath ? { readinessPath } : {}) },
+        ],
+        clock,
+        timeline: new Timeline(clock),
+        log: nullLogger,
+        config: { period: 50, timeout: 500, failureThreshold: 1 },
+      });
+    const own = watch('/ready');
+    await own.round();
+    expect(own.notReady).toEqual([]);
+    // The same instance probed at the sample judge's path would be taken out: the path is what kept it in.
+    const sample = watch();
+    await sample.round();
+    expect(sample.notReady).toEqual(['v2/v2-0']);
+    expect(await health({ url: u.url, livenessPath: '/live' })).toBe('up');
+    expect(await health({ url: u.url })).toBe('error');
   });
 });

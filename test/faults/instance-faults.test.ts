@@ -17,9 +17,9 @@ describe('instance faults against real processes', () => {
     const check = await injected.verify();
     expect(check).toMatchObject({ ok: true });
     expect(check.detail).toMatch(/frozen/);
-    expect(await health(rig.deployment.instances[1]!.url)).toBe('up');
+    expect(await health(rig.deployment.instances[1]!)).toBe('up');
     await injected.revert();
-    expect(await health(rig.deployment.instances[0]!.url)).toBe('up');
+    expect(await health(rig.deployment.instances[0]!)).toBe('up');
   });
 
   it('restart gives the instance a new process at the same address', async () => {
@@ -40,7 +40,7 @@ describe('instance faults against real processes', () => {
     expect(check.detail).toMatch(/dead/);
     expect((await rig.call('/submissions', submission())).status).not.toBe(0);
     await injected.revert();
-    expect(await health(rig.deployment.instances[0]!.url)).toBe('up');
+    expect(await health(rig.deployment.instances[0]!)).toBe('up');
   });
 
   it('capacity-loss defaults to half of stable and is verified dead', async () => {
@@ -48,8 +48,8 @@ describe('instance faults against real processes', () => {
     expect(config).toMatchObject({ target: 'stable', share: 0.5 });
     const injected = await createFault(config).inject(rig.ctx());
     expect(await injected.verify()).toMatchObject({ ok: true });
-    expect(await health(rig.deployment.instances[0]!.url)).toBe('refused');
-    expect(await health(rig.deployment.instances[1]!.url)).toBe('up');
+    expect(await health(rig.deployment.instances[0]!)).toBe('refused');
+    expect(await health(rig.deployment.instances[1]!)).toBe('up');
     await rig.deployment.instances[0]!.restart!();
   });
 

@@ -17,12 +17,21 @@ export class DockerInstance implements Instance {
     /** Published 127.0.0.1 port. */
     readonly hostPort: number,
     /** Where it listens inside the container and answers readiness (an external version's own). */
-    private readonly serves: { port: number; readiness: string; timeoutMs: number } = {
+    private readonly serves: { port: number; readiness: string; liveness: string; timeoutMs: number } = {
       port: JUDGE_PORT,
       readiness: '/readyz',
+      liveness: '/healthz',
       timeoutMs: 30_000,
     },
   ) {}
+
+  get readinessPath(): string {
+    return this.serves.readiness;
+  }
+
+  get livenessPath(): string {
+    return this.serves.liveness;
+  }
 
   /** The readiness URL from the harness. */
   get readyUrl(): string {

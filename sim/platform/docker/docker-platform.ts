@@ -240,7 +240,12 @@ export class DockerPlatform implements Platform {
       undefined,
       { env: [...env, `PORT=${ext.port}`], ports: { [ext.port]: hostPort }, processes: 1 },
       async (container) => {
-        const serves = { port: ext.port, readiness: ext.readiness, timeoutMs: ext.startupTimeoutMs };
+        const serves = {
+          port: ext.port,
+          readiness: ext.readiness,
+          liveness: ext.liveness,
+          timeoutMs: ext.startupTimeoutMs,
+        };
         const instance = new DockerInstance(id, version, name, container, network, hostPort, serves);
         const signal = this.starts.with(ctx.signal);
         await waitContainerReady(container, instance.readyUrl, ext.startupTimeoutMs, signal).catch(

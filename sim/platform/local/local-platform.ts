@@ -168,6 +168,9 @@ export class LocalPlatform implements Platform {
       version: spec.version,
       url,
       routerUrl: url,
+      ...(spec.external
+        ? { readinessPath: spec.external.readiness, livenessPath: spec.external.liveness }
+        : {}),
       kill: async () => {
         killGroup(slot.proc.child.pid!, 'SIGKILL');
         await slot.proc.exited;

@@ -78,6 +78,7 @@ describe.skipIf(noEngine !== undefined)('docker platform: an external version fr
     const health = (await (await fetch(`${d.instances[0]!.url}/healthz`)).json()) as Record<string, string>;
     expect(health).toMatchObject({ version: 'v2', instance: 'v2-0' });
     expect(d.instances[0]!.routerUrl).toMatch(/:8080$/);
+    expect([d.instances[0]!.readinessPath, d.instances[0]!.livenessPath]).toEqual(['/readyz', '/healthz']);
 
     const never = ext({ image, readiness: '/never-ready', startupTimeoutMs: 1500 });
     await expect(p.deploy({ version: 'v3', replicas: 1, external: never })).rejects.toThrow(

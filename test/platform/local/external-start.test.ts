@@ -62,9 +62,14 @@ describe('local platform: an external version started from its command', () => {
     const d = await p.deploy({
       version: 'v2',
       replicas: 1,
-      external: ext(command, { env: { JUDGE_WORKERS: '1', MARK: 'port {port}' } }),
+      external: ext(command, {
+        env: { JUDGE_WORKERS: '1', MARK: 'port {port}' },
+        readiness: '/readyz?probe=1',
+      }),
     });
     const [i] = d.instances;
+    // The harness's probes go to the version's own paths.
+    expect(i).toMatchObject({ readinessPath: '/readyz?probe=1', livenessPath: '/healthz' });
     const health = (await (await fetch(`${i!.url}/healthz`)).json()) as Record<string, string>;
     expect(health).toMatchObject({ status: 'ok', version: 'v2', instance: 'v2-0' });
     expect(existsSync(join(workdir, 'store.sqlite'))).toBe(true);
