@@ -27,7 +27,7 @@ export function binomial(rng: Random, n: number, p: number): number {
   // Inversion: walk the pmf from 0; the expected number of steps is about n·p + 1.
   const q = 1 - p;
   const ratio = p / q;
-  let prob = q ** n;
+  let prob = powCached(q, n);
   let cdf = prob;
   const u = rng.next();
   let k = 0;
@@ -37,6 +37,30 @@ export function binomial(rng: Random, n: number, p: number): number {
     k++;
   }
   return k;
+}
+
+/**
+ * q ** n, remembered: a rehearsal draws from the same few probabilities (a version's error rate, a latency bin's
+ * share of what is left) with counts that recur step after step, and `**` costs several times a lookup. A
+ * direct-mapped table keyed by the exact q and n, so a hit returns the very same double (every draw is unchanged).
+ */
+const POW_SLOTS = 4096;
+const powQ = new Float64Array(POW_SLOTS).fill(Number.NaN);
+const powN = new Int32Array(POW_SLOTS);
+const powValue = new Float64Array(POW_SLOTS);
+const powBits = new Float64Array(1);
+const powWords = new Int32Array(powBits.buffer);
+
+export function powCached(q: number, n: number): number {
+  if (!Number.isInteger(n) || n > 0x7fffffff) return q ** n;
+  powBits[0] = q;
+  const slot = (Math.imul(powWords[0]! ^ powWords[1]!, 0x9e3779b1) ^ Math.imul(n, 0x85ebca6b)) >>> 20;
+  if (powQ[slot] === q && powN[slot] === n) return powValue[slot]!;
+  const value = q ** n;
+  powQ[slot] = q;
+  powN[slot] = n;
+  powValue[slot] = value;
+  return value;
 }
 
 /** Splits `n` into bins with probabilities `probs` (summing to 1) by successive binomial draws. */
