@@ -1,4 +1,15 @@
-import { en, Faker } from '@faker-js/faker';
+import { createRequire } from 'node:module';
+
+/**
+ * Faker, loaded at the first `makeUsers` call rather than with this module: loading it takes about 0.15 s, and most
+ * rehearsals (every simulated one but a segment release's) never make users. A simulation worker loads this module
+ * at its start, so each would pay it for nothing.
+ */
+let fakerModule: typeof import('@faker-js/faker') | undefined;
+function loadFaker(): typeof import('@faker-js/faker') {
+  fakerModule ??= createRequire(import.meta.url)('@faker-js/faker') as typeof import('@faker-js/faker');
+  return fakerModule;
+}
 
 /** A synthetic user of the judge. */
 export interface User {
@@ -10,6 +21,7 @@ export interface User {
 
 /** `count` users, the same for the same seed. */
 export function makeUsers(count: number, seed: number): User[] {
+  const { Faker, en } = loadFaker();
   const faker = new Faker({ locale: [en] });
   faker.seed(seed);
   return Array.from({ length: count }, (_, i) => {
