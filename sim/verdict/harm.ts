@@ -35,6 +35,9 @@ interface Stratum {
   /** Requests of each side, summed once: every measure's test reads them. */
   candidateRequests: number;
   stableRequests: number;
+  /** Bad outcomes of each side per measure (in MEASURES' order), summed once: a measure's test and harm start read them. */
+  candidateBad: number[];
+  stableBad: number[];
 }
 
 /** What the harm judgement needs besides the counts. */
@@ -83,7 +86,7 @@ export function judgeHarm(counts: TrafficCount[], input: HarmInput): Harm {
   const period: Harm['period'] = enough(concurrent) ? 'concurrent' : 'whole-run';
   const compared =
     period === 'concurrent' ? concurrent : strata(ours, stable, candidate, Number.POSITIVE_INFINITY);
-  const tests = MEASURES.map((m) => testMeasure(compared, m.measure, m.bad, alpha));
+  const tests = MEASURES.map((_, i) => testMeasure(compared, i, alpha));
   const harmful = tests.filter((t) => t.worse);
   const firstHarmAt = harmful
     .map((t) => t.firstHarmAt)
@@ -119,20 +122,24 @@ export function judgeHarm(counts: TrafficCount[], input: HarmInput): Harm {
   };
 }
 
-function testMeasure(
-  ss: Stratum[],
-  measure: HarmMeasure,
-  bad: (c: TrafficCount) => number,
-  alpha: number,
-): HarmTest {
-  const x = sum(ss, (s) => sum(s.candidate, bad));
-  const n = sum(ss, (s) => s.candidateRequests);
-  const y = sum(ss, (s) => sum(s.stable, bad));
-  const m = sum(ss, (s) => s.stableRequests);
-  const tail = ss.map((s) => ({
-    k: sum(s.candidate, bad) + sum(s.stable, bad),
-    p: s.candidateRequests / (s.candidateRequests + s.stableRequests),
-  }));
+/** The test of MEASURES[index] over the strata. */
+function testMeasure(ss: Stratum[], index: number, alpha: number): HarmTest {
+  const { measure, bad } = MEASURES[index]!;
+  let x = 0;
+  let n = 0;
+  let y = 0;
+  let m = 0;
+  const tail: { k: number; p: number }[] = new Array(ss.length);
+  for (let i = 0; i < ss.length; i++) {
+    const s = ss[i]!;
+    const cb = s.candidateBad[index]!;
+    const sb = s.stableBad[index]!;
+    x += cb;
+    n += s.candidateRequests;
+    y += sb;
+    m += s.stableRequests;
+    tail[i] = { k: cb + sb, p: s.candidateRequests / (s.candidateRequests + s.stableRequests) };
+  }
   const pValue = upperTail(tail, x);
   const rate = (a: number, b: number) => (b === 0 ? 0 : a / b);
   const cr = rate(x, n);
@@ -144,7 +151,7 @@ function testMeasure(
     pValue <= alpha && !bigEnough
       ? `; under the minimum harm (${HARM_MIN_COUNT} outcomes, +${pct(HARM_MIN_EXCESS)} and ${HARM_MIN_RATIO}× stable's rate)`
       : '';
-  const firstHarmAt = worse ? harmStart(ss, bad) : undefined;
+  const firstHarmAt = worse ? harmStart(ss, index, bad) : undefined;
   return {
     measure,
     candidate: { bad: x, requests: n },
@@ -162,14 +169,14 @@ function testMeasure(
  * around zero while it is healthy and climbs once it is not; the harm begins after the excess was last at
  * its lowest, at the first bad candidate response from there on. A noise error before a fault is not its start.
  */
-function harmStart(ss: Stratum[], bad: (c: TrafficCount) => number): number | undefined {
+function harmStart(ss: Stratum[], index: number, bad: (c: TrafficCount) => number): number | undefined {
   let excess = 0;
   let lowest = 0;
   let from = 0;
   ss.forEach((s, i) => {
     const nc = s.candidateRequests;
-    const k = sum(s.candidate, bad) + sum(s.stable, bad);
-    excess += sum(s.candidate, bad) - (k * nc) / (nc + s.stableRequests);
+    const k = s.candidateBad[index]! + s.stableBad[index]!;
+    excess += s.candidateBad[index]! - (k * nc) / (nc + s.stableRequests);
     if (excess < lowest) {
       lowest = excess;
       from = i + 1;
@@ -246,7 +253,15 @@ function strata(counts: TrafficCount[], stable: string, candidate: string, stepM
     const at = Number.isFinite(stepMs) ? Math.floor(c.at / stepMs) * stepMs : 0;
     let s = byStep.get(at);
     if (!s) {
-      s = { at, candidate: [], stable: [], candidateRequests: 0, stableRequests: 0 };
+      s = {
+        at,
+        candidate: [],
+        stable: [],
+        candidateRequests: 0,
+        stableRequests: 0,
+        candidateBad: [],
+        stableBad: [],
+      };
       byStep.set(at, s);
     }
     if (c.version === candidate) s.candidate.push(c);
@@ -255,6 +270,8 @@ function strata(counts: TrafficCount[], stable: string, candidate: string, stepM
   for (const s of byStep.values()) {
     s.candidateRequests = requests(s.candidate);
     s.stableRequests = requests(s.stable);
+    s.candidateBad = MEASURES.map((m) => sum(s.candidate, m.bad));
+    s.stableBad = MEASURES.map((m) => sum(s.stable, m.bad));
   }
   return [...byStep.values()].sort((a, b) => a.at - b.at);
 }
