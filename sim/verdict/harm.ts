@@ -190,8 +190,11 @@ function harmStart(ss: Stratum[], index: number, bad: (c: TrafficCount) => numbe
 }
 
 /**
- * P(X ≥ x) where X is the sum over strata of Binomial(k, p): the exact distribution by convolution
- * (O(K²) in the total K of bad outcomes) up to HARM_EXACT_MAX of them.
+ * P(X ≥ x) where X is the sum over strata of Binomial(k, p): the exact distribution by convolution up to
+ * HARM_EXACT_MAX bad outcomes in all. Only P(X = 0), …, P(X = x − 1) and P(X ≥ x) are kept: a sum that has reached x
+ * stays there (every k ≥ 0), so the last state absorbs, and a stratum costs O(x·k) rather than O(K·k) in the total K
+ * (the candidate's share is small, so x is mostly a small part of K). The same probabilities as the full convolution,
+ * summed in another order (they differ in the last bits).
  */
 export function upperTail(strata: { k: number; p: number }[], x: number): number {
   if (x <= 0) return 1;
@@ -201,26 +204,32 @@ export function upperTail(strata: { k: number; p: number }[], x: number): number
     const sd = Math.sqrt(sum(strata, (s) => s.k * s.p * (1 - s.p)));
     return sd === 0 ? (x <= mean ? 1 : 0) : 1 - normalCdf((x - 0.5 - mean) / sd);
   }
-  // Two buffers of the final length, swapped after each stratum: the same sums as a fresh array per stratum.
-  let dist = new Float64Array(total + 1);
-  let next = new Float64Array(total + 1);
+  if (x > total) return 0;
+  // dist[i] = P(sum so far = i) for i < x; dist[x] = P(sum so far ≥ x). Two buffers, swapped after each stratum.
+  let dist = new Float64Array(x + 1);
+  let next = new Float64Array(x + 1);
   dist[0] = 1;
   let length = 1;
   for (const { k, p } of strata) {
     if (k === 0) continue;
     const pmf = binomialPmf(k, p);
-    next.fill(0, 0, length + k);
+    // atLeast[j] = P(this stratum's count ≥ j): what carries a sum at i past x − 1 when j = x − i.
+    const atLeast = new Array<number>(k + 2);
+    atLeast[k + 1] = 0;
+    for (let j = k; j >= 0; j--) atLeast[j] = atLeast[j + 1]! + pmf[j]!;
+    const reach = Math.min(x + 1, length + k);
+    next.fill(0, 0, reach);
     for (let i = 0; i < length; i++) {
       const di = dist[i]!;
       if (di === 0) continue;
-      for (let j = 0; j <= k; j++) next[i + j]! += di * pmf[j]!;
+      const below = Math.min(k + 1, x - i);
+      for (let j = 0; j < below; j++) next[i + j]! += di * pmf[j]!;
+      if (x - i <= k) next[x]! += di * atLeast[x - i]!;
     }
     [dist, next] = [next, dist];
-    length += k;
+    length = reach;
   }
-  let tail = 0;
-  for (let i = x; i < length; i++) tail += dist[i]!;
-  return Math.min(1, tail);
+  return Math.min(1, dist[x]!);
 }
 
 function binomialPmf(k: number, p: number): number[] {

@@ -172,4 +172,50 @@ describe('harm from counts', () => {
     const approx = upperTail([{ k: 401, p: 0.5 }], 220);
     expect(Math.abs(exact - approx)).toBeLessThan(0.01);
   });
+
+  it('the tail kept only up to x (the last state absorbing) equals the full convolution, for every x', () => {
+    // The full distribution by brute convolution, with pmfs from the binomial coefficients.
+    const full = (strata: { k: number; p: number }[]) => {
+      let dist = [1];
+      for (const { k, p } of strata) {
+        const pmf = Array.from({ length: k + 1 }, (_, j) => {
+          let c = 1;
+          for (let i = 0; i < j; i++) c = (c * (k - i)) / (i + 1);
+          return c * p ** j * (1 - p) ** (k - j);
+        });
+        const out = new Array<number>(dist.length + k).fill(0);
+        dist.forEach((d, i) => {
+          pmf.forEach((q, j) => {
+            out[i + j]! += d * q;
+          });
+        });
+        dist = out;
+      }
+      return dist;
+    };
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    for (let trial = 0; trial < 20; trial++) {
+      const strata = Array.from({ length: 5 + Math.floor(rand() * 60) }, () => ({
+        k: Math.floor(rand() * 4) * Math.floor(rand() * 3),
+        p: rand() < 0.1 ? 0 : rand() < 0.1 ? 1 : 0.02 + rand() * 0.3,
+      }));
+      const dist = full(strata);
+      const total = dist.length - 1;
+      for (let x = 0; x <= total + 2; x++) {
+        const want = Math.min(
+          1,
+          dist.slice(x).reduce((a, b) => a + b, 0),
+        );
+        const got = upperTail(strata, x);
+        expect(Math.abs(got - want), `trial ${trial} x ${x}`).toBeLessThanOrEqual(
+          1e-12 * Math.max(want, 1e-300),
+        );
+        if (want === 0) expect(got).toBe(0);
+      }
+    }
+  });
 });
