@@ -1,4 +1,4 @@
-import type { Clock } from '../clock/clock.js';
+import type { VirtualClock } from '../clock/virtual-clock.js';
 import type { ScrapeDistortion, ScraperKnobs } from '../monitor/scraper.js';
 import type { MetricStore } from '../monitor/store.js';
 import type { Random } from '../util/random.js';
@@ -25,7 +25,7 @@ export class SimulatedMonitoring implements ScraperKnobs {
   constructor(
     private readonly service: SimulatedService,
     private readonly store: MetricStore,
-    private readonly clock: Clock,
+    private readonly clock: VirtualClock,
     private readonly now: () => number,
     private readonly model: MonitoringModel,
     private readonly rng: Random,
@@ -54,7 +54,7 @@ export class SimulatedMonitoring implements ScraperKnobs {
       : this.service.samples();
     this.scrapes++;
     const lag = this.model.lagMs + this.distortion.delayMs;
-    if (lag > 0) void this.clock.sleep(lag).then(() => this.store.add(takenAt, samples));
+    if (lag > 0) this.clock.after(lag, () => this.store.add(takenAt, samples));
     else this.store.add(takenAt, samples);
   }
 

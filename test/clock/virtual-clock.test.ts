@@ -13,6 +13,25 @@ describe('VirtualClock', () => {
     expect(woke).toEqual(['a@100', 'b@200', 'c@200']);
   });
 
+  it('calls `after` callbacks at their time, in the order a sleep set at the same moment would wake', async () => {
+    const clock = new VirtualClock();
+    const seen: string[] = [];
+    const task = (async () => {
+      clock.after(100, () => seen.push(`late sample@${clock.now()}`));
+      const look = clock.sleep(100).then(() => seen.push(`look@${clock.now()}`));
+      clock.after(100, () => seen.push(`second sample@${clock.now()}`));
+      clock.after(50, () => seen.push(`early@${clock.now()}`));
+      await look;
+      await clock.sleep(1);
+      clock.after(0, () => seen.push(`now@${clock.now()}`));
+      await clock.sleep(10);
+      return clock.now();
+    })();
+    expect(await clock.run(task)).toBe(111);
+    expect(seen).toEqual(['early@50', 'late sample@100', 'look@100', 'second sample@100', 'now@101']);
+    expect(clock.pending).toBe(0);
+  });
+
   it('runs nested sleeps of concurrent loops (controller, scraper, faults) to the right virtual times', async () => {
     const clock = new VirtualClock();
     const scrapes: number[] = [];
