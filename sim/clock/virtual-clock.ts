@@ -42,7 +42,10 @@ export class VirtualClock implements Clock {
   /**
    * Calls `fn` when `ms` of virtual time have passed, in the same place among the timers as `sleep(ms)` would wake (time,
    * then the order they were set), for work that is synchronous and starts no task (a late sample reaching the store).
-   * `run` calls it without the microtask turns it gives a woken sleep: nothing is waiting for it to go on.
+   * `run` calls it without the microtask turns it gives a woken sleep. Those turns are also what lets a task whose
+   * chain of awaits outlasts a step's turns go on (the clock moves time while such a task is still runnable), so a
+   * callback does not give that task its turns: it goes on at the next woken sleep instead. That is why the scrape
+   * loop itself still sleeps (as a callback, a blue-green switch after its approval waited for the end of traffic).
    */
   after(ms: number, fn: () => void): void {
     this.insert({
@@ -141,8 +144,8 @@ export class VirtualClock implements Clock {
       // exactly as it would, without a promise and an async frame per step and per flush (a rehearsal steps
       // thousands of times).
       for (let i = 0; i < STEP_TURNS; i++) await settled;
-      // Callbacks due before the next sleep are called now, one after another: they start no task, so the turns a
-      // step gives would find nothing to run (a step per late sample was a third of a rehearsal's steps).
+      // Callbacks due before the next sleep are called now, one after another, without a step's turns each (a step per
+      // late sample was a third of a rehearsal's steps); see `after`.
       let called = false;
       while (this.timers.length > 0 && this.timers[0]!.callback) called = this.wakeNext();
       const woke = this.wakeNext();
