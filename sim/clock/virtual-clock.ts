@@ -41,21 +41,23 @@ export class VirtualClock implements Clock {
 
   /**
    * Calls `fn` when `ms` of virtual time have passed, in the same place among the timers as `sleep(ms)` would wake (time,
-   * then the order they were set), for work that is synchronous and starts no task (a late sample reaching the store).
-   * `run` calls it without the microtask turns it gives a woken sleep. Those turns are also what lets a task whose
-   * chain of awaits outlasts a step's turns go on (the clock moves time while such a task is still runnable), so a
-   * callback does not give that task its turns: it goes on at the next woken sleep instead. That is why the scrape
-   * loop itself still sleeps (as a callback, a blue-green switch after its approval waited for the end of traffic).
+   * then the order they were set), for work that is synchronous and resolves nothing a task awaits (a scrape, a late
+   * sample reaching the store). `run` calls due callbacks one after another without letting tasks run in between, which
+   * is what makes one cheaper than a sleep: a loop that only does such work (the simulated scrape) costs no task switch.
+   * Dropped, uncalled, when `signal` aborts.
    */
-  after(ms: number, fn: () => void): void {
-    this.insert({
+  after(ms: number, fn: () => void, signal?: AbortSignal): void {
+    if (signal?.aborted) return;
+    const timer: Timer = {
       at: this.current + Math.max(0, ms),
       seq: this.seq++,
       resolve: fn,
       reject: noReject,
-      signal: undefined,
+      signal,
       callback: true,
-    });
+    };
+    this.insert(timer);
+    if (signal) this.watch(signal).add(timer);
   }
 
   /**
@@ -97,14 +99,6 @@ export class VirtualClock implements Clock {
     return this.timers.length;
   }
 
-  /** Advances to the earliest timer and wakes it; returns false when none is pending. */
-  async step(): Promise<boolean> {
-    await flushMicrotasks();
-    if (!this.wakeNext()) return false;
-    await flushMicrotasks();
-    return true;
-  }
-
   /** Moves time to the earliest timer and resolves it; false when none is pending. */
   private wakeNext(): boolean {
     if (this.timers.length === 0) return false;
@@ -130,7 +124,12 @@ export class VirtualClock implements Clock {
     this.timers.splice(lo, 0, timer);
   }
 
-  /** Runs `task` to completion, advancing time whenever it (and everything it started) is asleep. */
+  /**
+   * Runs `task` to completion, advancing time whenever it (and everything it started) is asleep. Between two wakes the
+   * clock waits for an event-loop turn (`setImmediate`), which comes only once the microtask queue is empty: every task
+   * woken, however long its chain of awaits, has run on until it sleeps again, ends, or waits on another task. Time never
+   * moves while a task is still runnable, as it never does on a real clock at the same instant.
+   */
   async run<T>(task: Promise<T>): Promise<T> {
     let done = false;
     const tracked = task.finally(() => {
@@ -138,37 +137,16 @@ export class VirtualClock implements Clock {
       this.unwatchIdle();
     });
     tracked.catch(() => undefined);
-    while (!done) {
-      // `await this.step()`, written out: the same microtask turns in the same places (flushMicrotasks(n) resumes
-      // its awaiter on the turn after its n-th, and so does an async function's return), so every task interleaves
-      // exactly as it would, without a promise and an async frame per step and per flush (a rehearsal steps
-      // thousands of times).
-      for (let i = 0; i < STEP_TURNS; i++) await settled;
-      // Callbacks due before the next sleep are called now, one after another, without a step's turns each (a step per
-      // late sample was a third of a rehearsal's steps); see `after`.
+    for (;;) {
+      await new Promise<void>(setImmediate);
+      if (done) break;
+      // Callbacks due before the next sleep are called now, one after another (see `after`).
       let called = false;
       while (this.timers.length > 0 && this.timers[0]!.callback) called = this.wakeNext();
-      const woke = this.wakeNext();
-      const moved = called || woke;
-      if (woke) for (let i = 0; i < STEP_TURNS; i++) await settled;
-      await settled;
-      if (!moved && !done) await flushMicrotasks(8);
-      if (!moved && !done && this.timers.length === 0) {
-        await new Promise((r) => setImmediate(r));
-        if (this.timers.length === 0 && !done)
-          throw new Error('virtual clock: task is waiting on something other than the clock');
-      }
+      // Nothing left to wake: unless a callback just called can have woken something, the task waits on another thing.
+      if (!this.wakeNext() && !called)
+        throw new Error('virtual clock: task is waiting on something other than the clock');
     }
     return tracked;
   }
-}
-
-/** Awaiting a settled promise takes one microtask turn, as `await Promise.resolve()` does, without making one. */
-const settled = Promise.resolve();
-
-/** The turns `step` gives pending tasks before and after waking a timer: flushMicrotasks()'s four, and the one to resume after it. */
-const STEP_TURNS = 5;
-
-async function flushMicrotasks(rounds = 4): Promise<void> {
-  for (let i = 0; i < rounds; i++) await settled;
 }

@@ -58,15 +58,19 @@ export class SimulatedMonitoring implements ScraperKnobs {
     else this.store.add(takenAt, samples);
   }
 
-  /** Scrapes every interval until `signal` aborts. */
-  async run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      this.scrapeOnce();
-      try {
-        await this.clock.sleep(this.model.scrapeIntervalMs, signal);
-      } catch {
-        return;
-      }
-    }
+  /**
+   * Scrapes every interval until `signal` aborts (resolving then). A scrape is synchronous and wakes no task, so each
+   * one is a clock callback, not a sleep: no task switch per scrape.
+   */
+  run(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      signal.addEventListener('abort', () => resolve(), { once: true });
+      const tick = () => {
+        this.scrapeOnce();
+        this.clock.after(this.model.scrapeIntervalMs, tick, signal);
+      };
+      tick();
+    });
   }
 }

@@ -32,6 +32,30 @@ describe('VirtualClock', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('lets a woken task run its whole chain of awaits before time moves, however long', async () => {
+    const clock = new VirtualClock();
+    const seen: string[] = [];
+    const stop = new AbortController();
+    // A scrape-like callback loop every 5 ms, and a controller that, once woken, awaits 200 times before acting.
+    const tick = () => {
+      seen.push(`scrape@${clock.now()}`);
+      clock.after(5, tick, stop.signal);
+    };
+    tick();
+    const controller = (async () => {
+      await clock.sleep(7);
+      for (let i = 0; i < 200; i++) await Promise.resolve();
+      seen.push(`switch@${clock.now()}`);
+      await clock.sleep(4);
+      stop.abort();
+      return clock.now();
+    })();
+    expect(await clock.run(controller)).toBe(11);
+    expect(seen).toEqual(['scrape@0', 'scrape@5', 'switch@7', 'scrape@10']);
+    // The aborted loop's next callback was dropped, not left pending.
+    expect(clock.pending).toBe(0);
+  });
+
   it('runs nested sleeps of concurrent loops (controller, scraper, faults) to the right virtual times', async () => {
     const clock = new VirtualClock();
     const scrapes: number[] = [];
