@@ -17,6 +17,7 @@ import { endSimulationWorkers } from '../sim/simulate/monte-carlo.js';
 import { resolvePolicies } from '../sim/simulate/policies.js';
 import { defaultStepMs } from '../sim/simulate/simulated-rig.js';
 import { SimulatedService } from '../sim/simulate/simulated-service.js';
+import { RehearsalError } from '../sim/util/errors.js';
 import { seconds } from '../sim/util/format.js';
 import { packageRoot } from '../sim/util/paths.js';
 import { Random } from '../sim/util/random.js';
@@ -30,9 +31,36 @@ if (againstAt >= 0 && !againstDir)
   throw new Error(
     "simulate-bench: --against wants a directory (another build's dist), e.g. --against ../previous-checkout/dist",
   );
-const runs = Number(args[0] ?? 1000);
-const [policy] = resolvePolicies([args[1] ?? 'ours']);
-const threads = Number(args[2] ?? availableParallelism());
+const USAGE =
+  'usage: node dist/bench/simulate-bench.js [runs=1000] [policy=ours] [threads=cores] [--against DIR]';
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+/** A whole number ≥ 1 from argument `index` (named `what`), or its default; anything else is a usage error. */
+function count(index: number, what: string, fallback: number): number {
+  const raw = args[index];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(
+      `simulate-bench: ${what} (argument ${index + 1}) must be a whole number of at least 1, got "${raw}"\n${USAGE}`,
+    );
+    process.exit(2);
+  }
+  return n;
+}
+const runs = count(0, 'runs', 1000);
+const policy = (() => {
+  try {
+    return resolvePolicies([args[1] ?? 'ours'])[0]!;
+  } catch (e) {
+    if (!(e instanceof RehearsalError)) throw e;
+    console.error(`simulate-bench: ${e.message} (argument 2); ${e.hint}\n${USAGE}`);
+    process.exit(2);
+  }
+})();
+const threads = count(2, 'threads', availableParallelism());
 const against = againstDir ? await engineAt(againstDir) : undefined;
 const file = join(packageRoot, 'bench/scenarios/canary-30m-healthy.yaml');
 const { scenario, problems } = parseScenario(readFileSync(file, 'utf8'), file);
