@@ -10,9 +10,13 @@ interface Series {
   v: number[];
   /**
    * Running increase from zero through each sample (resets handled), while every value is a whole number: an
-   * increase over a window is then one subtraction, exactly the sum a walk over the window would give.
+   * increase over a window is then one subtraction, exactly the sum a walk over the window would give. Until the
+   * series' first reset that running increase is `v` itself (every value is the increase from zero to it), so `cum`
+   * stays undefined and `v` is read; it is made at the first reset.
    */
   cum: number[] | undefined;
+  /** A value was fractional or too large for exact sums: an increase walks the window instead. */
+  walk: boolean;
   /** The store's entry for its name. */
   named: Named;
 }
@@ -99,7 +103,7 @@ export class MetricStore {
         series = this.series.get(key);
         if (!series) {
           const named = this.named(s.name);
-          series = { name: s.name, labels, t: [], v: [], cum: [], named };
+          series = { name: s.name, labels, t: [], v: [], cum: undefined, walk: false, named };
           this.series.set(key, series);
           named.list.push(series);
           named.selected.clear();
@@ -228,13 +232,18 @@ function sumIncrease(series: readonly Series[], from: number, to: number): numbe
 const EXACT = 2 ** 52;
 
 function appendSample(series: Series, t: number, value: number): void {
-  const { v, cum } = series;
-  if (cum) {
+  const { v } = series;
+  if (!series.walk) {
     const prev = v.length > 0 ? v[v.length - 1]! : 0;
-    const total = (cum.length > 0 ? cum[cum.length - 1]! : 0) + (value >= prev ? value - prev : value);
+    const { cum } = series;
+    const total = (cum ? cum[cum.length - 1]! : prev) + (value >= prev ? value - prev : value);
     // Fractional or huge values: fall back to walking the window (a different order of additions rounds differently).
-    if (Number.isInteger(value) && Math.abs(value) < EXACT && Math.abs(total) < EXACT) cum.push(total);
-    else series.cum = undefined;
+    if (!(Number.isInteger(value) && Math.abs(value) < EXACT && Math.abs(total) < EXACT)) {
+      series.walk = true;
+      series.cum = undefined;
+    } else if (cum) cum.push(total);
+    // The first reset: from here the running increase is no longer the value itself.
+    else if (value < prev) series.cum = [...v, total];
   }
   series.t.push(t);
   v.push(value);
@@ -244,7 +253,10 @@ function seriesIncrease(s: Series, from: number, to: number): number | undefined
   const end = lastIndexAtOrBefore(s.t, to);
   if (end < 0 || s.t[end]! <= from) return undefined;
   const start = lastIndexAtOrBefore(s.t, from);
-  if (s.cum) return s.cum[end]! - (start >= 0 ? s.cum[start]! : 0);
+  if (!s.walk) {
+    const cum = s.cum ?? s.v;
+    return cum[end]! - (start >= 0 ? cum[start]! : 0);
+  }
   let prev = start >= 0 ? s.v[start]! : 0;
   let inc = 0;
   for (let i = start + 1; i <= end; i++) {

@@ -93,6 +93,8 @@ describe('metric store window sums', () => {
 
   it.each([
     ['whole counts with resets', [3, 7, 7, 2, 9, 9, 15, 1, 4]],
+    ['whole counts never reset (the running increase is the value itself)', [0, 3, 7, 7, 12, 40]],
+    ['a reset, then a fractional value (exact sums give way to the walk)', [5, 2, 4, 4.5, 6, 1]],
     [
       'fractional values (seconds), summed in window order',
       [0.1, 0.30000000000000004, 0.7, 0.2, 1.1, 1.9, 2.3],
