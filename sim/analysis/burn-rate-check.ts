@@ -61,6 +61,8 @@ export class BurnRateCheck implements Check {
   readonly name: string;
   readonly limits: Check['limits'];
   private readonly noData: NoDataPolicy;
+  /** Successful measurements carry no message (`CheckDefaults.messages`). */
+  private readonly quiet: boolean;
   /** The scaled rows, with the parts of their messages that are the same at every round. */
   private readonly rows: (ReturnType<typeof scaledRows>[number] & { windows: string; alert: string })[];
 
@@ -73,6 +75,7 @@ export class BurnRateCheck implements Check {
     this.name = config.name ?? `${config.version} availability SLO ${config.objective} burn rate`;
     this.limits = config;
     this.noData = config.noData ?? defaults.noData;
+    this.quiet = defaults.messages === 'decisions';
     this.rows = scaledRows(config).map((row) => {
       const long = fmt(row.longMs / 1000);
       const short = fmt(row.shortMs / 1000);
@@ -89,33 +92,55 @@ export class BurnRateCheck implements Check {
       const budget = 1 - this.config.objective;
       const burn = (ms: number) => this.errorRatio(Math.max(since, now - ms), now);
       const { minRequests, minErrors } = this.config;
-      const parts: string[] = [];
-      const thin: string[] = [];
-      let firing: string | undefined;
-      let worst = 0;
-      let requests = 0;
-      for (const row of this.rows) {
-        const long = burn(row.longMs);
-        const short = burn(row.shortMs);
-        if (!long || !short) continue;
-        const { windows } = row;
-        requests = Math.max(requests, long.requests);
-        if (short.requests < minRequests) {
-          // Low traffic: one failed request in a dozen reads as a burn of 80×; such a window says nothing yet.
-          thin.push(
-            `${windows}: ${short.requests} requests in the short window, fewer than minRequests ${minRequests}`,
+      // With `text` false the rows are judged without their message parts ('' each): a quiet check's successful round.
+      const assess = (text: boolean) => {
+        const parts: string[] = [];
+        const thin: string[] = [];
+        let firing: string | undefined;
+        let worst = 0;
+        let requests = 0;
+        for (const row of this.rows) {
+          const long = burn(row.longMs);
+          const short = burn(row.shortMs);
+          if (!long || !short) continue;
+          const { windows } = row;
+          requests = Math.max(requests, long.requests);
+          if (short.requests < minRequests) {
+            // Low traffic: one failed request in a dozen reads as a burn of 80×; such a window says nothing yet.
+            thin.push(
+              text
+                ? `${windows}: ${short.requests} requests in the short window, fewer than minRequests ${minRequests}`
+                : '',
+            );
+            continue;
+          }
+          const bl = long.value / budget;
+          const bs = short.value / budget;
+          worst = Math.max(worst, Math.min(bl, bs) / row.burnRate);
+          const tooFew = short.errors < minErrors;
+          parts.push(
+            text
+              ? `${windows}: ${fmt(bl)}×/${fmt(bs)}× vs ${row.burnRate}×${tooFew ? ` (${short.errors} failed of ${short.requests}, fewer than minErrors ${minErrors}: not paging)` : ''}`
+              : '',
           );
-          continue;
+          if (!firing && !tooFew && bl > row.burnRate && bs > row.burnRate) firing = row.alert;
         }
-        const bl = long.value / budget;
-        const bs = short.value / budget;
-        worst = Math.max(worst, Math.min(bl, bs) / row.burnRate);
-        const tooFew = short.errors < minErrors;
-        parts.push(
-          `${windows}: ${fmt(bl)}×/${fmt(bs)}× vs ${row.burnRate}×${tooFew ? ` (${short.errors} failed of ${short.requests}, fewer than minErrors ${minErrors}: not paging)` : ''}`,
-        );
-        if (!firing && !tooFew && bl > row.burnRate && bs > row.burnRate) firing = row.alert;
+        return { parts, thin, firing, worst, requests };
+      };
+      if (this.quiet) {
+        const q = assess(false);
+        if (q.parts.length > 0 && !q.firing)
+          return {
+            check: this.name,
+            at: now,
+            phase: 'successful',
+            value: q.worst,
+            requests: q.requests,
+            message: '',
+          };
       }
+      // The same rows again, with their text (the queries are pure: the same figures).
+      const { parts, thin, firing, worst, requests } = assess(true);
       if (parts.length === 0)
         return noDataMeasurement(
           this.name,

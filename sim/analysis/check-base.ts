@@ -26,7 +26,16 @@ export const checkBase = {
 export interface CheckDefaults {
   windowMs: number;
   noData: NoDataPolicy;
+  /**
+   * `decisions`: a successful measurement carries no message (''), only those that can decide something do. For a
+   * caller that keeps no measurements (a simulation's outcome records): their messages are most of a rehearsal's
+   * formatting, and no decision, event or verdict reads a successful one. Default `all`.
+   */
+  messages?: MeasurementMessages;
 }
+
+/** Which measurements carry a message (see `CheckDefaults.messages`). */
+export type MeasurementMessages = 'all' | 'decisions';
 
 /** The versions a check compares: the candidate against stable or, where one runs, a fresh baseline. */
 export interface CheckVersions {

@@ -37,6 +37,8 @@ export class SequentialCheck implements Check {
   readonly name: string;
   readonly limits: Check['limits'];
   private readonly noData: NoDataPolicy;
+  /** Successful measurements carry no message (`CheckDefaults.messages`). */
+  private readonly quiet: boolean;
   private intervals: CountInterval[] = [];
   /** The first four distinct canary shares of `intervals`, formatted (kept as they come: a look costs O(new intervals)). */
   private shares: string[] = [];
@@ -55,6 +57,7 @@ export class SequentialCheck implements Check {
       `${config.compare} canary vs ${versions.baseline ? 'baseline' : 'stable'} (sequential, α=${config.alpha})`;
     this.limits = config;
     this.noData = config.noData ?? defaults.noData;
+    this.quiet = defaults.messages === 'decisions';
   }
 
   measure(now: number, since: number): Measurement {
@@ -99,9 +102,12 @@ export class SequentialCheck implements Check {
       }
       const o = Math.exp(evidence.lnO);
       if (evidence.canaryWorse) this.minP = Math.min(this.minP, 1 / o);
+      const failed = evidence.canaryWorse && o >= 1 / this.config.alpha;
+      if (!failed && this.quiet)
+        return { check: this.name, at: now, phase: 'successful', value: this.minP, message: '' };
       const shares = this.shares.join('/');
       const shown = `canary ${evidence.ec} vs ${comparator} ${evidence.eb} ${this.config.compare === 'error_rate' ? 'errors' : 'rejected verdicts'} (canary share ${shares}, ${fmt(evidence.expectedEc)} expected); O = ${fmt(o)}, always-valid p = ${fmt(this.minP)}`;
-      if (evidence.canaryWorse && o >= 1 / this.config.alpha) {
+      if (failed) {
         return {
           check: this.name,
           at: now,

@@ -71,6 +71,8 @@ export class ThresholdCheck implements Check {
   readonly limits: Check['limits'];
   readonly prepare?: (now: number, since: number) => Promise<void>;
   private readonly noData: NoDataPolicy;
+  /** Successful measurements carry no message (`CheckDefaults.messages`). */
+  private readonly quiet: boolean;
   private readonly windowMs: number;
   private readonly entry: { unit: string; basis: string };
   private readonly label: string;
@@ -91,6 +93,7 @@ export class ThresholdCheck implements Check {
     this.limits = config;
     this.noData = config.noData ?? defaults.noData;
     this.windowMs = config.window ?? defaults.windowMs;
+    this.quiet = defaults.messages === 'decisions';
     this.entry = config.metric
       ? metricCatalog[config.metric]
       : { unit: config.unit ?? '', basis: config.requestsQuery ? 'requests' : 'gauge' };
@@ -157,6 +160,8 @@ export class ThresholdCheck implements Check {
       const { value, requests } = result;
       const tooHigh = this.config.max !== undefined && value > this.config.max;
       const tooLow = this.config.min !== undefined && value < this.config.min;
+      if (this.quiet && !tooHigh && !tooLow)
+        return { check: this.name, at: now, phase: 'successful', value, requests, message: '' };
       const basis = counted ? ` over ${requests} ${entry.basis}` : ` (${requests} instance(s))`;
       const shown = `${this.label} of ${version} = ${fmt(value)} ${entry.unit}${basis}${this.prometheus ? ' (Prometheus)' : ''}`;
       const bad = entry.unit === 'ratio' ? Math.round((tooHigh ? value : 1 - value) * requests) : Infinity;

@@ -1,4 +1,5 @@
 import { AnalysisRun } from '../analysis/analysis-run.js';
+import type { MeasurementMessages } from '../analysis/check-base.js';
 import { createCheck } from '../analysis/checks.js';
 import type { AnalysisConfig } from '../analysis/config.js';
 import { WeightHistory } from '../analysis/weight-history.js';
@@ -30,6 +31,8 @@ export interface RehearsalOptions {
   /** Ctrl-C or `--timeout`: the run stops where it is (no grace, no reconciliation); what was measured is kept. */
   signal?: AbortSignal;
   onEvent?: (e: TimelineEvent) => void;
+  /** Which measurements carry a message (default `all`; `decisions` for a caller that keeps no measurements). */
+  messages?: MeasurementMessages;
 }
 
 /** A rehearsal run to its end and judged. */
@@ -100,7 +103,7 @@ export async function rehearse<T extends GroundTruth>(
     const { monitoring, faults, traffic } = rigParts;
     const weights = new WeightHistory();
     const checkVersions = { ...versions, baseline: baselinePool(scenario.strategy, versions.stable) };
-    const defaults = { windowMs: analysis.window, noData: analysis.noData };
+    const defaults = { windowMs: analysis.window, noData: analysis.noData, messages: opts.messages ?? 'all' };
     const checks = analysis.checks.map((c) =>
       createCheck(c, {
         queries: monitoring.queries,

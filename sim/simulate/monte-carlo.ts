@@ -80,12 +80,14 @@ async function inProcess(
   const runs: SimulatedRun[] = [];
   for (const { policy, seed } of tasks) {
     if (opts.signal?.aborted) throw interrupted(opts.signal);
+    const records = opts.records ?? 'outcomes';
     const run = await simulateScenario(scenario, model, {
       seed,
       policy,
+      records,
       ...(opts.stepMs ? { stepMs: opts.stepMs } : {}),
     });
-    const record = recordOf(run, opts.records ?? 'outcomes');
+    const record = recordOf(run, records);
     runs.push(record);
     opts.onRun?.(policy, record);
   }

@@ -7,11 +7,14 @@ import type { FaultOutcome } from '../vocabulary/rehearsal-verdict.js';
 import type { TimelineEvent } from '../vocabulary/timeline.js';
 import type { ServiceModel } from './model.js';
 import { type PolicyName, policies } from './policies.js';
+import type { RunRecords } from './run-record.js';
 import { type SimulatedRigOptions, simulatedRig } from './simulated-rig.js';
 
 /** Options of one simulated rehearsal. */
 export interface SimulationOptions extends SimulatedRigOptions {
   policy?: PolicyName;
+  /** `outcomes`: the caller keeps no analysis measurements (see `recordOf`), so successful ones are made without a message. Default `full`. */
+  records?: RunRecords;
 }
 
 /** One simulated rehearsal: the controller's result, the verdict, and the timeline. */
@@ -56,6 +59,7 @@ export async function simulateScenario(
   const run = await rehearse(simulatedRig(scenario, model, opts), {
     scenario,
     analysis: analysisOf(scenario, opts.policy ?? 'scenario'),
+    messages: opts.records === 'outcomes' ? 'decisions' : 'all',
   });
   return {
     seed: opts.seed,

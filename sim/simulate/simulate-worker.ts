@@ -51,6 +51,7 @@ async function drain(): Promise<void> {
       const run = await simulateScenario(scenario, model, {
         seed: task.seed,
         policy: task.policy,
+        records,
         ...(stepMs ? { stepMs } : {}),
       });
       port!.postMessage({ index: task.index, run: recordOf(run, records) } satisfies SimulateAnswer);
