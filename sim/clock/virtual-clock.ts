@@ -1,3 +1,4 @@
+import { promiseHooks } from 'node:v8';
 import { abortError, type Clock } from './clock.js';
 
 interface Timer {
@@ -125,10 +126,10 @@ export class VirtualClock implements Clock {
   }
 
   /**
-   * Runs `task` to completion, advancing time whenever it (and everything it started) is asleep. Between two wakes the
-   * clock waits for an event-loop turn (`setImmediate`), which comes only once the microtask queue is empty: every task
-   * woken, however long its chain of awaits, has run on until it sleeps again, ends, or waits on another task. Time never
-   * moves while a task is still runnable, as it never does on a real clock at the same instant.
+   * Runs `task` to completion, advancing time whenever it (and everything it started) is asleep. After each wake the
+   * clock takes microtask turns until one whole turn of the queue ran no job but a clock's own (see {@link settle}):
+   * every task woken, however long its chain of awaits, has then run on until it sleeps again, ends, or waits on
+   * another task. Time never moves while a task is still runnable, as it never does on a real clock at one instant.
    */
   async run<T>(task: Promise<T>): Promise<T> {
     let done = false;
@@ -137,16 +138,59 @@ export class VirtualClock implements Clock {
       this.unwatchIdle();
     });
     tracked.catch(() => undefined);
-    for (;;) {
-      await new Promise<void>(setImmediate);
-      if (done) break;
-      // Callbacks due before the next sleep are called now, one after another (see `after`).
-      let called = false;
-      while (this.timers.length > 0 && this.timers[0]!.callback) called = this.wakeNext();
-      // Nothing left to wake: unless a callback just called can have woken something, the task waits on another thing.
-      if (!this.wakeNext() && !called)
-        throw new Error('virtual clock: task is waiting on something other than the clock');
+    watchReactions();
+    try {
+      for (;;) {
+        // settle(), written out: an async call per step would itself be turns of the queue.
+        for (;;) {
+          const before = reactions - clockTurns;
+          await settled;
+          clockTurns++;
+          if (reactions - clockTurns === before) break;
+        }
+        if (done) break;
+        // Callbacks due before the next sleep are called now, one after another (see `after`).
+        let called = false;
+        while (this.timers.length > 0 && this.timers[0]!.callback) called = this.wakeNext();
+        if (this.wakeNext() || called) continue;
+        // Nothing to wake: let the event loop turn once (a task may wait on a macrotask), then give up.
+        await new Promise<void>(setImmediate);
+        if (!done && this.timers.length === 0)
+          throw new Error('virtual clock: task is waiting on something other than the clock');
+      }
+    } finally {
+      unwatchReactions();
     }
     return tracked;
+  }
+}
+
+/** Awaiting a settled promise takes one microtask turn, as `await Promise.resolve()` does, without making one. */
+const settled = Promise.resolve();
+
+/**
+ * Promise reactions run in this thread while a clock runs: every await's resumption and every `then` callback is one
+ * (V8's promise hook, counted only while some clock runs), and the clocks' own turns, each also one. A clock's turn
+ * (`await settled`) goes to the back of the microtask queue, so when it resumes, every job queued before it has run;
+ * if none of them was a task's (reactions grew only by the clocks' turns), the queue held nothing of the tasks': all of
+ * them sleep or wait on one another. Jobs queued with `queueMicrotask` are not promise reactions and are not seen (no
+ * simulated code uses it).
+ */
+let reactions = 0;
+let clockTurns = 0;
+let runningClocks = 0;
+let stopWatching: ReturnType<typeof promiseHooks.onBefore> | undefined;
+
+function watchReactions(): void {
+  if (runningClocks++ === 0)
+    stopWatching = promiseHooks.onBefore(() => {
+      reactions++;
+    });
+}
+
+function unwatchReactions(): void {
+  if (--runningClocks === 0) {
+    stopWatching?.();
+    stopWatching = undefined;
   }
 }

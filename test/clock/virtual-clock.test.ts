@@ -56,6 +56,30 @@ describe('VirtualClock', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('runs two clocks at once in one thread, each to its own times, neither waiting on the other', async () => {
+    const run = async (step: number) => {
+      const clock = new VirtualClock();
+      const seen: number[] = [];
+      const result = await clock.run(
+        (async () => {
+          for (let i = 0; i < 50; i++) {
+            await clock.sleep(step);
+            // A chain of awaits at every wake: the other clock's turns must not count as this task's work.
+            for (let j = 0; j < i % 7; j++) await Promise.resolve();
+            seen.push(clock.now());
+          }
+          return clock.now();
+        })(),
+      );
+      return { result, seen };
+    };
+    const [a, b] = await Promise.all([run(10), run(3)]);
+    expect(a.result).toBe(500);
+    expect(b.result).toBe(150);
+    expect(a.seen).toEqual(Array.from({ length: 50 }, (_, i) => (i + 1) * 10));
+    expect(b.seen).toEqual(Array.from({ length: 50 }, (_, i) => (i + 1) * 3));
+  });
+
   it('runs nested sleeps of concurrent loops (controller, scraper, faults) to the right virtual times', async () => {
     const clock = new VirtualClock();
     const scrapes: number[] = [];
