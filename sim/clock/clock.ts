@@ -14,3 +14,9 @@ export function abortError(signal?: AbortSignal): Error {
   error.name = 'AbortError';
   return error;
 }
+
+/**
+ * The reason to abort an internal controller with (one whose reason nobody reads), made once: `abort()` without a
+ * reason makes a new DOMException, stack trace and all, at every call. Sleeps on its signal reject with it.
+ */
+export const STOPPED: Error = Object.assign(new Error('stopped'), { name: 'AbortError' });

@@ -3,6 +3,7 @@ import type { MeasurementMessages } from '../analysis/check-base.js';
 import { createCheck } from '../analysis/checks.js';
 import type { AnalysisConfig } from '../analysis/config.js';
 import { WeightHistory } from '../analysis/weight-history.js';
+import { STOPPED } from '../clock/clock.js';
 import type { Queries } from '../monitor/queries.js';
 import type { Deployment } from '../platform/platform.js';
 import { type ControllerResult, ReleaseController } from '../release/controller.js';
@@ -160,7 +161,7 @@ export async function rehearse<T extends GroundTruth>(
     // Interrupted: no grace, no reconciliation, no waiting for verifications; what was measured is kept.
     const grace = clock
       .sleep(interrupt.aborted ? 0 : STOP_GRACE_MS, background.signal)
-      .then(() => stopController.abort())
+      .then(() => stopController.abort(STOPPED))
       .catch(() => undefined);
     let result: ControllerResult;
     try {
@@ -169,7 +170,7 @@ export async function rehearse<T extends GroundTruth>(
       tl.add('error', `controller failed: ${messageOf(error)}`);
       throw error;
     }
-    background.abort();
+    background.abort(STOPPED);
     await Promise.all([scraping, faulting, probing, grace]);
     return { result, sent, parts: rigParts, timeline: tl };
   };
@@ -202,8 +203,8 @@ export async function rehearse<T extends GroundTruth>(
     };
   } finally {
     interrupt.removeEventListener('abort', onAbort);
-    background.abort();
-    stopController.abort();
+    background.abort(STOPPED);
+    stopController.abort(STOPPED);
     await parts?.faults.revertAll?.();
   }
 }

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock/clock.js';
+import { type Clock, STOPPED } from '../clock/clock.js';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import type { Rig, TrafficResult, TrafficSource } from '../engine/rig.js';
 import { Queries } from '../monitor/queries.js';
@@ -109,7 +109,7 @@ class ModelTraffic implements TrafficSource<CountsTruth> {
 
   stopAt(ms: number): void {
     this.end = Math.min(this.end, ms);
-    this.wake.abort();
+    this.wake.abort(STOPPED);
   }
 
   async run(): Promise<TrafficResult<CountsTruth>> {
