@@ -1,4 +1,5 @@
 import type { VirtualClock } from '../clock/virtual-clock.js';
+import type { Sample } from '../monitor/prom-text.js';
 import type { ScrapeDistortion, ScraperKnobs } from '../monitor/scraper.js';
 import type { MetricStore } from '../monitor/store.js';
 import type { Random } from '../util/random.js';
@@ -16,6 +17,8 @@ export interface MonitoringModel {
 /** Scrapes the simulated router's counters into a MetricStore on the clock, as the live Scraper does over HTTP. */
 export class SimulatedMonitoring implements ScraperKnobs {
   scrapes = 0;
+  /** Sample arrays of delivered scrapes, for the next ones to write into. */
+  private readonly spare: Sample[][] = [];
   gaps = 0;
   /** Scrapes that failed because a monitoring fault took the endpoints down. */
   failures = 0;
@@ -49,13 +52,22 @@ export class SimulatedMonitoring implements ScraperKnobs {
       return;
     }
     const relabel = this.distortion.relabel;
+    // A scrape's array goes back to `spare` once the store has it (the store keeps values, not sample objects).
+    const buffer = this.spare.pop() ?? [];
     const samples = relabel
-      ? this.service.samples().map((s) => ({ ...s, labels: relabel(s.labels) }))
-      : this.service.samples();
+      ? this.service.samples(buffer).map((s) => ({ ...s, labels: relabel(s.labels) }))
+      : this.service.samples(buffer);
+    if (relabel) this.spare.push(buffer);
     this.scrapes++;
     const lag = this.model.lagMs + this.distortion.delayMs;
-    if (lag > 0) this.clock.after(lag, () => this.store.add(takenAt, samples));
-    else this.store.add(takenAt, samples);
+    if (lag > 0) this.clock.after(lag, () => this.deliver(takenAt, samples, relabel ? undefined : buffer));
+    else this.deliver(takenAt, samples, relabel ? undefined : buffer);
+  }
+
+  /** Adds a scrape's samples to the store, then keeps `buffer` for a later scrape. */
+  private deliver(takenAt: number, samples: Sample[], buffer: Sample[] | undefined): void {
+    this.store.add(takenAt, samples);
+    if (buffer) this.spare.push(buffer);
   }
 
   /**

@@ -119,9 +119,13 @@ export class SimulatedService {
     this.at = Math.max(this.at, t);
   }
 
-  /** Router-style cumulative counters, as a scrape of the router's /metrics would return them. */
-  samples(): Sample[] {
-    const out: Sample[] = [];
+  /**
+   * Router-style cumulative counters, as a scrape of the router's /metrics would return them. Written into `out`: a
+   * sample object already there for the same series (the same labels object) gets the new value, so that a caller
+   * that hands back a finished scrape's array makes no objects at all while the series stay the same.
+   */
+  samples(out: Sample[] = []): Sample[] {
+    let n = 0;
     for (const [version, s] of this.versions) {
       if (s.count === 0) continue;
       s.labels ??= new VersionLabels(
@@ -129,38 +133,29 @@ export class SimulatedService {
         this.split?.problems.map((p) => p.problem),
       );
       const labels = s.labels;
-      for (const [code, n] of s.codes)
-        out.push({ name: routerMetrics.requests, labels: labels.code(code), value: n });
+      for (const [code, count] of s.codes) n = put(out, n, routerMetrics.requests, labels.code(code), count);
       // The judge service's verdict counter (job="judge"): Accepted, and every other verdict lumped together;
       // by problem when split (every problem's series from the first scrape, as the service zero-initialises them).
       if (s.byProblem && this.split) {
         const { judged, accepted } = s.byProblem;
         for (let i = 0; i < labels.judgedByProblem.length; i++) {
           const l = labels.judgedByProblem[i]!;
-          out.push(
-            { name: judgeMetrics.submissionsJudged, labels: l.accepted, value: accepted[i]! },
-            { name: judgeMetrics.submissionsJudged, labels: l.rejected, value: judged[i]! - accepted[i]! },
-          );
+          n = put(out, n, judgeMetrics.submissionsJudged, l.accepted, accepted[i]!);
+          n = put(out, n, judgeMetrics.submissionsJudged, l.rejected, judged[i]! - accepted[i]!);
         }
-      } else
-        out.push(
-          { name: judgeMetrics.submissionsJudged, labels: labels.judged.accepted, value: s.accepted },
-          {
-            name: judgeMetrics.submissionsJudged,
-            labels: labels.judged.rejected,
-            value: s.judged - s.accepted,
-          },
-        );
-      out.push(
-        { name: judgeMetrics.httpRequests, labels: labels.submitOk, value: s.submitOk },
-        { name: judgeMetrics.httpRequests, labels: labels.submitFailed, value: s.submitFailed },
-      );
+      } else {
+        n = put(out, n, judgeMetrics.submissionsJudged, labels.judged.accepted, s.accepted);
+        n = put(out, n, judgeMetrics.submissionsJudged, labels.judged.rejected, s.judged - s.accepted);
+      }
+      n = put(out, n, judgeMetrics.httpRequests, labels.submitOk, s.submitOk);
+      n = put(out, n, judgeMetrics.httpRequests, labels.submitFailed, s.submitFailed);
       let cumulative = 0;
       for (let i = 0; i < LE.length; i++) {
         cumulative += s.bins[i]!;
-        out.push({ name: BUCKETS, labels: labels.buckets[i]!, value: cumulative });
+        n = put(out, n, BUCKETS, labels.buckets[i]!, cumulative);
       }
     }
+    out.length = n;
     return out;
   }
 
@@ -337,4 +332,12 @@ export class SimulatedService {
   private bump(codes: Map<string, number>, code: string, n: number): void {
     codes.set(code, (codes.get(code) ?? 0) + n);
   }
+}
+
+/** Sets `out[n]` to the sample (name, labels, value), reusing the object there when it is of the same series; returns n + 1. */
+function put(out: Sample[], n: number, name: string, labels: Record<string, string>, value: number): number {
+  const s = out[n];
+  if (s !== undefined && s.labels === labels && s.name === name) s.value = value;
+  else out[n] = { name, labels, value };
+  return n + 1;
 }
