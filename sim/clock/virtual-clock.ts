@@ -127,7 +127,7 @@ export class VirtualClock implements Clock {
 
   /**
    * Runs `task` to completion, advancing time whenever it (and everything it started) is asleep. After each wake the
-   * clock takes microtask turns until one whole turn of the queue ran no job but a clock's own (see {@link settle}):
+   * clock takes microtask turns until one whole turn of the queue ran no job but a clock's own (see `reactions`):
    * every task woken, however long its chain of awaits, has then run on until it sleeps again, ends, or waits on
    * another task. Time never moves while a task is still runnable, as it never does on a real clock at one instant.
    */
@@ -141,7 +141,7 @@ export class VirtualClock implements Clock {
     watchReactions();
     try {
       for (;;) {
-        // settle(), written out: an async call per step would itself be turns of the queue.
+        // Settle: turns until one saw no task's reaction (written out: an async call would itself be turns).
         for (;;) {
           const before = reactions - clockTurns;
           await settled;
