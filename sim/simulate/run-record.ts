@@ -1,11 +1,6 @@
-import type { SimulatedRun } from './simulate-scenario.js';
+import type { RunRecords, SimulatedRun } from './simulate-scenario.js';
 
-/**
- * How much of each run record `simulateMany` hands its caller: `outcomes` leaves out the analysis measurements
- * (`controller.measurements` and the analysis events' `data.measurements`, nine tenths of a record), `full` keeps
- * everything.
- */
-export type RunRecords = 'outcomes' | 'full';
+export type { RunRecords };
 
 /** The record a caller gets of `run`: the run itself when `full`, else the run without its analysis measurements. */
 export function recordOf(run: SimulatedRun, records: RunRecords): SimulatedRun {

@@ -7,8 +7,14 @@ import type { FaultOutcome } from '../vocabulary/rehearsal-verdict.js';
 import type { TimelineEvent } from '../vocabulary/timeline.js';
 import type { ServiceModel } from './model.js';
 import { type PolicyName, policies } from './policies.js';
-import type { RunRecords } from './run-record.js';
 import { type SimulatedRigOptions, simulatedRig } from './simulated-rig.js';
+
+/**
+ * How much of each run record `simulateMany` hands its caller: `outcomes` leaves out the analysis measurements
+ * (`controller.measurements` and the analysis events' `data.measurements`, nine tenths of a record), `full` keeps
+ * everything.
+ */
+export type RunRecords = 'outcomes' | 'full';
 
 /** Options of one simulated rehearsal. */
 export interface SimulationOptions extends SimulatedRigOptions {
